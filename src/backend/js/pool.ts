@@ -1,0 +1,154 @@
+/**
+ * Pooling kernels of the js backend. Windows are placed as in PyTorch
+ * (floor mode): output size = floor((H + 2p - k) / s) + 1.
+ */
+import type { F32, Pool2dAttrs, Shape } from '../kernels.js';
+
+/** Max pooling; padded positions never win (they are -inf), the first maximum wins ties. */
+export function maxPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, a: Pool2dAttrs): void {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = outShape[2]!, ow = outShape[3]!;
+  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y = 0; y < oh; y++) {
+      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
+      for (let xo = 0; xo < ow; xo++, o++) {
+        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
+        let best = -Infinity;
+        for (let iy = y0; iy < y1; iy++) {
+          const row = base + iy * w;
+          for (let ix = x0; ix < x1; ix++) {
+            const v = x[row + ix]!;
+            if (v > best || Number.isNaN(v)) best = v;
+          }
+        }
+        out[o] = best;
+      }
+    }
+  }
+}
+
+/** Routes each output gradient to the position of its window's (first) maximum. */
+export function maxPool2dBackward(x: F32, xShape: Shape, dy: F32, dyShape: Shape, dx: F32, a: Pool2dAttrs): void {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = dyShape[2]!, ow = dyShape[3]!;
+  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
+  dx.fill(0);
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y = 0; y < oh; y++) {
+      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
+      for (let xo = 0; xo < ow; xo++, o++) {
+        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
+        let best = -Infinity;
+        let at = -1;
+        for (let iy = y0; iy < y1; iy++) {
+          const row = base + iy * w;
+          for (let ix = x0; ix < x1; ix++) {
+            const v = x[row + ix]!;
+            if (v > best || (at < 0 && Number.isNaN(v))) {
+              best = v;
+              at = row + ix;
+            }
+          }
+        }
+        if (at >= 0) dx[at] = dx[at]! + dy[o]!;
+      }
+    }
+  }
+}
+
+function divisorOf(a: Pool2dAttrs, y0: number, y1: number, x0: number, x1: number): number {
+  if (a.divisor > 0) return a.divisor;
+  if (a.countIncludePad) return a.kernel[0] * a.kernel[1];
+  return (y1 - y0) * (x1 - x0);
+}
+
+/** Average pooling (sum pooling with divisor 1). */
+export function avgPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, a: Pool2dAttrs): void {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = outShape[2]!, ow = outShape[3]!;
+  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y = 0; y < oh; y++) {
+      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
+      for (let xo = 0; xo < ow; xo++, o++) {
+        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
+        let s = 0;
+        for (let iy = y0; iy < y1; iy++) {
+          const row = base + iy * w;
+          for (let ix = x0; ix < x1; ix++) s += x[row + ix]!;
+        }
+        out[o] = s / divisorOf(a, y0, y1, x0, x1);
+      }
+    }
+  }
+}
+
+export function avgPool2dBackward(dy: F32, dyShape: Shape, dx: F32, xShape: Shape, a: Pool2dAttrs): void {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = dyShape[2]!, ow = dyShape[3]!;
+  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
+  dx.fill(0);
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y = 0; y < oh; y++) {
+      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
+      for (let xo = 0; xo < ow; xo++, o++) {
+        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
+        const g = dy[o]! / divisorOf(a, y0, y1, x0, x1);
+        for (let iy = y0; iy < y1; iy++) {
+          const row = base + iy * w;
+          for (let ix = x0; ix < x1; ix++) dx[row + ix] = dx[row + ix]! + g;
+        }
+      }
+    }
+  }
+}
+
+/** PyTorch's adaptive bins: [floor(i * H / oh), ceil((i + 1) * H / oh)). */
+function bin(i: number, inSize: number, outSize: number): [number, number] {
+  return [Math.floor((i * inSize) / outSize), Math.ceil(((i + 1) * inSize) / outSize)];
+}
+
+export function adaptiveAvgPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape): void {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = outShape[2]!, ow = outShape[3]!;
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y = 0; y < oh; y++) {
+      const [y0, y1] = bin(y, h, oh);
+      for (let xo = 0; xo < ow; xo++, o++) {
+        const [x0, x1] = bin(xo, w, ow);
+        let s = 0;
+        for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) s += x[base + iy * w + ix]!;
+        out[o] = s / ((y1 - y0) * (x1 - x0));
+      }
+    }
+  }
+}
+
+export function adaptiveAvgPool2dBackward(dy: F32, dyShape: Shape, dx: F32, xShape: Shape): void {
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = dyShape[2]!, ow = dyShape[3]!;
+  dx.fill(0);
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    const base = p * h * w;
+    for (let y = 0; y < oh; y++) {
+      const [y0, y1] = bin(y, h, oh);
+      for (let xo = 0; xo < ow; xo++, o++) {
+        const [x0, x1] = bin(xo, w, ow);
+        const g = dy[o]! / ((y1 - y0) * (x1 - x0));
+        for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) dx[base + iy * w + ix] = dx[base + iy * w + ix]! + g;
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * `fovea predict MODEL IMAGE...`: top-K classes with probabilities, using the
+ * input size, channels and normalisation stored in the model file.
+ */
+import { loadModel } from '../../io/model-file-node.js';
+import { noGrad } from '../../tensor/grad-mode.js';
+import { softmax } from '../../tensor/ops/softmax.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { loadImageFile } from '../../vision/image-file.js';
+import { imageToTensorData } from '../../vision/image.js';
+import { UsageError } from '../cli-error.js';
+import { num, parse, printJson, type Options } from '../options.js';
+
+export const predictHelp = `fovea predict MODEL IMAGE... [options]
+
+Classifies PNG/JPEG/WebP images with a model file: decodes, converts to the
+model's channels, resizes to its input size, normalises as stored in the file.
+
+  --top K      how many classes to print (default 3)
+  --invert     invert intensities first (for dark-on-light drawings fed to an
+               MNIST model, whose digits are light on dark)
+  --json       machine-readable output`;
+
+const options: Options = { top: { type: 'string' }, invert: { type: 'boolean' }, json: { type: 'boolean' } };
+
+export async function predictCommand(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse(argv, options, 'predict');
+  const [file, ...images] = positionals;
+  if (!file) throw new UsageError('predict: missing MODEL (a .fovea file)');
+  if (!images.length) throw new UsageError('predict: missing IMAGE (one or more PNG/JPEG files)');
+  const { model, meta } = loadModel(file);
+  const k = Math.min(num(v, 'top', 3, (x) => Number.isInteger(x) && x >= 1), meta.classNames.length);
+  const [c, h, w] = meta.inputShape;
+  if (c !== 1 && c !== 3) throw new UsageError(`predict: model input has ${c} channels; images can be fed to 1- or 3-channel models`);
+  const results = [];
+  for (const path of images) {
+    const img = await loadImageFile(path, { channels: c, size: [h, w] });
+    if (v['invert']) for (let i = 0; i < img.data.length; i++) img.data[i] = 255 - img.data[i]!;
+    const x = new Tensor(imageToTensorData(img, meta.normalize.mean, meta.normalize.std), [1, c, h, w]);
+    const probs = noGrad(() => softmax(model.forward(x), 1)).data;
+    const top = Array.from(probs, (p, i) => ({ class: meta.classNames[i]!, index: i, probability: p }))
+      .sort((a, b) => b.probability - a.probability).slice(0, k);
+    results.push({ image: path, top });
+  }
+  if (v['json']) {
+    printJson({ command: 'predict', model: file, results });
+    return;
+  }
+  for (const r of results) {
+    process.stdout.write(`${r.image}\n`);
+    for (const t of r.top) {
+      const bar = '█'.repeat(Math.round(t.probability * 30));
+      process.stdout.write(`  ${t.class.padEnd(12)} ${(t.probability * 100).toFixed(2).padStart(6)}%  ${bar}\n`);
+    }
+  }
+}

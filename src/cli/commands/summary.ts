@@ -1,0 +1,44 @@
+/**
+ * `fovea summary MODEL | --model NAME`: layers, output shapes, parameter counts.
+ */
+import { loadModel } from '../../io/model-file-node.js';
+import { buildModel, MODELS } from '../../nn/models.js';
+import { formatSummary, summarize } from '../../nn/summary.js';
+import { UsageError } from '../cli-error.js';
+import { parse, printJson, type Options } from '../options.js';
+
+export const summaryHelp = `fovea summary MODEL_FILE
+fovea summary --model NAME
+
+Prints each layer with its output shape (batch 1) and parameter count.
+
+  --model NAME   a built-in model (${Object.keys(MODELS).join(', ')}) instead of a file
+  --json         machine-readable output`;
+
+const options: Options = { model: { type: 'string' }, json: { type: 'boolean' } };
+
+export async function summaryCommand(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse(argv, options, 'summary');
+  const file = positionals[0];
+  let model;
+  let inputShape: number[];
+  let classNames: string[] | undefined;
+  if (file) {
+    const loaded = loadModel(file);
+    model = loaded.model;
+    inputShape = loaded.meta.inputShape;
+    classNames = loaded.meta.classNames;
+  } else if (typeof v['model'] === 'string') {
+    model = buildModel(v['model']);
+    inputShape = [1, 28, 28];
+  } else {
+    throw new UsageError('summary: give a model file or --model NAME');
+  }
+  const rows = summarize(model, [1, ...inputShape]);
+  const total = model.numParameters();
+  if (v['json']) {
+    printJson({ command: 'summary', inputShape, classNames, layers: rows, totalParameters: total });
+    return;
+  }
+  process.stdout.write(`input [1, ${inputShape.join(', ')}]${classNames ? `, ${classNames.length} classes` : ''}\n${formatSummary(rows, total)}\n`);
+}

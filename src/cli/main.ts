@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The fovea command line: parses arguments and calls the library, nothing more.
+ */
+import { FoveaError } from '../tensor/errors.js';
+import { UsageError } from './cli-error.js';
+import { benchCommand, benchHelp } from './commands/bench.js';
+import { evalCommand, evalHelp } from './commands/eval.js';
+import { predictCommand, predictHelp } from './commands/predict.js';
+import { summaryCommand, summaryHelp } from './commands/summary.js';
+import { trainCommand, trainHelp } from './commands/train.js';
+
+const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string; what: string }> = {
+  train: { run: trainCommand, help: trainHelp, what: 'train a CNN (default: LeNet on MNIST) and save a model file' },
+  eval: { run: evalCommand, help: evalHelp, what: 'test accuracy, per-class accuracy and confusion matrix of a model file' },
+  predict: { run: predictCommand, help: predictHelp, what: 'classify images with a model file' },
+  summary: { run: summaryCommand, help: summaryHelp, what: 'layers, output shapes and parameter counts' },
+  bench: { run: benchCommand, help: benchHelp, what: 'benchmark the standard workloads (JSON lines)' },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return [
+    'usage: fovea <command> [options]',
+    '',
+    ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.what}`),
+    '',
+    "Run 'fovea <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (name === '--version') {
+    process.stdout.write('0.1.0\n');
+    return 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`fovea: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${cmd.help}\n`);
+    return 0;
+  }
+  try {
+    await cmd.run(rest);
+    return 0;
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof UsageError) {
+      process.stderr.write(`fovea ${name}: ${err.message}\nRun 'fovea ${name} --help' for usage.\n`);
+      return 2;
+    }
+    // Errors we raise on purpose carry an actionable message; anything else is a bug: show the stack.
+    const known = err instanceof FoveaError || ['DataError', 'ModelFileError', 'ImageError'].includes(err.constructor.name);
+    process.stderr.write(`fovea ${name}: ${known ? err.message : err.stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

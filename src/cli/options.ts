@@ -1,0 +1,39 @@
+/**
+ * Shared option parsing for the commands (node:util parseArgs, strict).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './cli-error.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(argv: string[], options: Options, command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message}`);
+  }
+}
+
+export function num(values: Record<string, unknown>, name: string, fallback: number, check: (v: number) => boolean = Number.isFinite): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!check(v)) throw new UsageError(`--${name}: invalid value '${String(raw)}'`);
+  return v;
+}
+
+export const int = (v: number): boolean => Number.isInteger(v) && v >= 0;
+export const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+
+export function str(values: Record<string, unknown>, name: string, fallback: string): string {
+  const raw = values[name];
+  return typeof raw === 'string' ? raw : fallback;
+}
+
+/** Prints a JSON result (for --json) on stdout. */
+export function printJson(obj: unknown): void {
+  process.stdout.write(`${JSON.stringify(obj)}\n`);
+}
+
+export const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;

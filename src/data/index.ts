@@ -1,0 +1,5 @@
+/** data (platform-free part): datasets, loaders, splits. Node-only loaders are exported from `fovea/node`. */
+export { ImageDataset } from './dataset.js';
+export { DataLoader, type Batch, type DataLoaderOptions } from './data-loader.js';
+export { stratifiedSplit, parseSplit } from './split.js';
+export { DataError } from './errors.js';

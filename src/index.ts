@@ -1,0 +1,10 @@
+/**
+ * fovea: convolutional neural networks for image classification in
+ * TypeScript. Public API (the web app and the CLI use only these exports).
+ */
+export * from './tensor/index.js';
+export * from './nn/index.js';
+export * from './optim/index.js';
+export { registerBackend, setBackend, getBackend, listBackends, kernelProvider } from './backend/registry.js';
+export { createJsBackend } from './backend/js/index.js';
+export { KERNEL_NAMES, type Backend, type KernelName, type KernelTable } from './backend/kernels.js';

@@ -1,0 +1,29 @@
+/**
+ * A model file (weights, checkpoint, exported model) that cannot be read or
+ * written: not the format it claims to be, truncated, internally inconsistent,
+ * or a write that the file system refused.
+ *
+ * The message always starts with the file (or, for bytes that did not come
+ * from a file, a label such as a URL or `"<upload>"`) and then says exactly
+ * what is wrong, with the numbers involved, so the user can tell a truncated
+ * download from a file of another format.
+ *
+ * This class imports nothing, so it works in Node and in the browser.
+ *
+ * @example
+ * try { decodeSafetensors(bytes, 'model.safetensors'); }
+ * catch (e) { if (e instanceof ModelFileError) console.error(e.file, e.problem); }
+ */
+export class ModelFileError extends Error {
+  /** The file, URL or source label the problem is about, as the caller named it. */
+  readonly file: string;
+  /** What is wrong, without the file name, e.g. `"truncated: header describes 96 bytes of tensor data, file holds 40"`. */
+  readonly problem: string;
+
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(`${file}: ${problem}`, options);
+    this.name = 'ModelFileError';
+    this.file = file;
+    this.problem = problem;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The fovea model file: one self-describing safetensors file. Weights are
+ * stored under PyTorch-style names (`features.0.weight`), so Python's
+ * `safetensors` reads them; the header's `__metadata__.fovea` holds, as JSON,
+ * the architecture, input shape, preprocessing, class names and training
+ * metadata, so nothing else is needed to run the model. Platform-free
+ * (bytes in, bytes out); see model-file-node.ts for paths.
+ */
+import type { Module, ModuleSpec } from '../nn/module.js';
+import { moduleFromSpec } from '../nn/spec.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { ModelFileError } from './io-error.js';
+
+export const MODEL_FORMAT = 'fovea-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface ModelMeta {
+  /** Input [C, H, W] the model expects. */
+  inputShape: [number, number, number];
+  /** Per-channel normalisation applied after scaling pixels to [0, 1]. */
+  normalize: { mean: number[]; std: number[] };
+  classNames: string[];
+  /** Free-form: dataset, epochs, seed, accuracy, date ... */
+  training?: Record<string, unknown>;
+}
+
+interface Header extends ModelMeta {
+  format: string;
+  version: number;
+  architecture: ModuleSpec;
+}
+
+/** Serialises a model and its metadata to the bytes of a .fovea file. */
+export function encodeModel(model: Module, meta: ModelMeta): Uint8Array {
+  const tensors: Record<string, { shape: readonly number[]; data: Float32Array }> = {};
+  for (const [name, t] of model.stateDict()) tensors[name] = { shape: t.shape, data: t.data };
+  const header: Header = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, architecture: model.spec(), ...meta };
+  return encodeSafetensors(tensors, { fovea: JSON.stringify(header) });
+}
+
+/** Rebuilds a model from .fovea bytes; `source` names the file in errors. */
+export function decodeModel(bytes: Uint8Array, source: string): { model: Module; meta: ModelMeta } {
+  const { metadata, tensors } = decodeSafetensors(bytes, source);
+  const raw = metadata['fovea'];
+  if (raw === undefined) {
+    throw new ModelFileError(source, 'is a safetensors file but not a fovea model (no "fovea" entry in its __metadata__); to use bare weights, build the model in code and call loadStateDict');
+  }
+  let header: Header;
+  try {
+    header = JSON.parse(raw) as Header;
+  } catch {
+    throw new ModelFileError(source, 'the fovea metadata is not valid JSON');
+  }
+  if (header.format !== MODEL_FORMAT) throw new ModelFileError(source, `unknown format '${String(header.format)}' (expected '${MODEL_FORMAT}')`);
+  if (typeof header.version !== 'number' || header.version > MODEL_FORMAT_VERSION) {
+    throw new ModelFileError(source, `model format version ${String(header.version)} is newer than this fovea understands (${MODEL_FORMAT_VERSION}); upgrade fovea`);
+  }
+  const shapeOk = Array.isArray(header.inputShape) && header.inputShape.length === 3 && header.inputShape.every((d) => Number.isInteger(d) && d > 0);
+  if (!shapeOk) throw new ModelFileError(source, `invalid inputShape ${JSON.stringify(header.inputShape)} (expected [C, H, W])`);
+  const c = header.inputShape[0];
+  const n = header.normalize;
+  if (!n || !Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== c || n.std.length !== c) {
+    throw new ModelFileError(source, `invalid normalize ${JSON.stringify(n)}: needs ${c} means and stds`);
+  }
+  if (!Array.isArray(header.classNames) || header.classNames.some((s) => typeof s !== 'string')) {
+    throw new ModelFileError(source, 'invalid classNames (expected an array of strings)');
+  }
+  let model: Module;
+  try {
+    model = moduleFromSpec(header.architecture);
+  } catch (e) {
+    throw new ModelFileError(source, `cannot rebuild the architecture: ${(e as Error).message}`);
+  }
+  const state = new Map([...tensors].map(([k, t]) => [k, { shape: t.shape, data: t.data }]));
+  try {
+    model.loadStateDict(state);
+  } catch (e) {
+    throw new ModelFileError(source, `weights do not match the architecture: ${(e as Error).message}`);
+  }
+  const meta: ModelMeta = { inputShape: header.inputShape, normalize: n, classNames: header.classNames };
+  if (header.training) meta.training = header.training;
+  model.eval();
+  return { model, meta };
+}

@@ -1,0 +1,69 @@
+/**
+ * Activation layers: element-wise non-linearities (shape unchanged) and Softmax.
+ */
+import { leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
+import { softmax } from '../tensor/ops/softmax.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module, type ModuleSpec } from './module.js';
+
+abstract class Elementwise extends Module {
+  outputShape(s: readonly number[]): number[] {
+    return [...s];
+  }
+  spec(): ModuleSpec {
+    return { type: this.constructor.name };
+  }
+}
+
+/** max(x, 0). Shape: unchanged. @example new ReLU().forward(x) */
+export class ReLU extends Elementwise {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/** x if x > 0 else negativeSlope * x. Shape: unchanged. @example new LeakyReLU(0.1) */
+export class LeakyReLU extends Elementwise {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.negativeSlope);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'LeakyReLU', args: { negativeSlope: this.negativeSlope } };
+  }
+  override extraRepr(): string {
+    return `negativeSlope=${this.negativeSlope}`;
+  }
+}
+
+/** Hyperbolic tangent. Shape: unchanged. */
+export class Tanh extends Elementwise {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** 1 / (1 + exp(-x)). Shape: unchanged. */
+export class Sigmoid extends Elementwise {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+/** Softmax along `dim` (default 1, the class dim). Shape: unchanged. @example new Softmax(1) */
+export class Softmax extends Elementwise {
+  constructor(readonly dim = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Softmax', args: { dim: this.dim } };
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}

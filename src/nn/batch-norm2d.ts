@@ -1,0 +1,52 @@
+import { ShapeError, fmt } from '../tensor/errors.js';
+import { batchNorm2d } from '../tensor/ops/batch-norm.js';
+import { ones, zeros } from '../tensor/ops/creation.js';
+import { currentPath } from '../tensor/ops/util.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module, type ModuleSpec } from './module.js';
+
+/**
+ * Batch normalisation over each channel, PyTorch's nn.BatchNorm2d: learnable
+ * weight (1) and bias (0), running mean/var buffers updated with `momentum`
+ * in training and used in eval mode.
+ *
+ * Shape: [N, numFeatures, H, W] → same.
+ * @example new BatchNorm2d(32)
+ */
+export class BatchNorm2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+  readonly runningMean: Tensor;
+  readonly runningVar: Tensor;
+
+  constructor(readonly numFeatures: number, readonly options: { eps?: number; momentum?: number } = {}) {
+    super();
+    this.weight = this.registerParameter('weight', ones([numFeatures]))!;
+    this.bias = this.registerParameter('bias', zeros([numFeatures]))!;
+    this.runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
+    this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
+  }
+
+  forward(x: Tensor): Tensor {
+    return batchNorm2d(x, this.runningMean, this.runningVar, this.weight, this.bias, {
+      training: this.training,
+      ...(this.options.eps !== undefined ? { eps: this.options.eps } : {}),
+      ...(this.options.momentum !== undefined ? { momentum: this.options.momentum } : {}),
+    });
+  }
+
+  outputShape(s: readonly number[]): number[] {
+    if (s.length !== 4 || s[1] !== this.numFeatures) {
+      throw new ShapeError('batchNorm2d', `expected input [N, ${this.numFeatures}, H, W], got shape ${fmt(s)}`, currentPath());
+    }
+    return [...s];
+  }
+
+  spec(): ModuleSpec {
+    return { type: 'BatchNorm2d', args: { numFeatures: this.numFeatures, options: { ...this.options } } };
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}`;
+  }
+}

@@ -1,0 +1,84 @@
+import { conv2d, conv2dAttrs, conv2dOutputShape, type Conv2dPadding } from '../tensor/ops/conv.js';
+import { ShapeError } from '../tensor/errors.js';
+import { zeros } from '../tensor/ops/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { kaimingUniform_, uniform_ } from './init.js';
+import { Module, type ModuleSpec } from './module.js';
+
+export interface Conv2dLayerOptions {
+  stride?: number | [number, number];
+  /** A number, [padH, padW], 'same' or 'valid'. Default 0. */
+  padding?: Conv2dPadding;
+  dilation?: number | [number, number];
+  groups?: number;
+  /** Learnable bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * 2-D convolution layer, PyTorch's nn.Conv2d.
+ *
+ * Weight `[outChannels, inChannels / groups, kH, kW]`, bias `[outChannels]`,
+ * both initialised as PyTorch does (Kaiming-uniform, a = sqrt(5)).
+ *
+ * Shape: input [N, inChannels, H, W] → [N, outChannels, Ho, Wo],
+ * Ho = floor((H + 2 * padding - dilation * (kH - 1) - 1) / stride) + 1.
+ *
+ * @example
+ * const conv = new Conv2d(1, 6, 5, { padding: 2 });   // LeNet's first layer
+ * conv.forward(x);                                     // [N, 1, 28, 28] → [N, 6, 28, 28]
+ */
+export class Conv2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly kernelSize: [number, number];
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number, number],
+    readonly options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [kernelSize[0], kernelSize[1]];
+    const groups = options.groups ?? 1;
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new ShapeError('Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups=${groups}`);
+    }
+    conv2dAttrs('Conv2d', this.kernelSize, options); // validate early
+    const w = zeros([outChannels, inChannels / groups, ...this.kernelSize]);
+    kaimingUniform_(w, Math.sqrt(5));
+    this.weight = this.registerParameter('weight', w)!;
+    if (options.bias ?? true) {
+      const bound = 1 / Math.sqrt((inChannels / groups) * this.kernelSize[0] * this.kernelSize[1]);
+      this.bias = this.registerParameter('bias', uniform_(zeros([outChannels]), -bound, bound));
+    } else {
+      this.bias = this.registerParameter('bias', null);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  outputShape(inputShape: readonly number[]): number[] {
+    return conv2dOutputShape('conv2d', inputShape, this.weight.shape, conv2dAttrs('conv2d', this.kernelSize, this.options));
+  }
+
+  spec(): ModuleSpec {
+    return { type: 'Conv2d', args: { inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, options: { ...this.options } } };
+  }
+
+  override extraRepr(): string {
+    const o = this.options;
+    const extra = [
+      o.stride !== undefined && o.stride !== 1 ? `stride=${JSON.stringify(o.stride)}` : '',
+      o.padding !== undefined && o.padding !== 0 ? `padding=${JSON.stringify(o.padding)}` : '',
+      o.dilation !== undefined && o.dilation !== 1 ? `dilation=${JSON.stringify(o.dilation)}` : '',
+      o.groups !== undefined && o.groups !== 1 ? `groups=${o.groups}` : '',
+      o.bias === false ? 'bias=false' : '',
+    ].filter(Boolean);
+    const k = this.kernelSize[0] === this.kernelSize[1] ? `${this.kernelSize[0]}` : JSON.stringify(this.kernelSize);
+    return [`${this.inChannels}, ${this.outChannels}, kernelSize=${k}`, ...extra].join(', ');
+  }
+}

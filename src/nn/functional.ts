@@ -1,0 +1,13 @@
+/**
+ * The functional twins of the layers (PyTorch's torch.nn.functional), e.g.
+ * `F.conv2d(x, w, b, { padding: 1 })`, `F.crossEntropy(logits, labels)`.
+ */
+export { conv2d } from '../tensor/ops/conv.js';
+export { linear } from '../tensor/ops/matmul.js';
+export { maxPool2d, avgPool2d, sumPool2d, adaptiveAvgPool2d } from '../tensor/ops/pool.js';
+export { relu, leakyRelu, tanh, sigmoid } from '../tensor/ops/elementwise.js';
+export { softmax, logSoftmax } from '../tensor/ops/softmax.js';
+export { dropout } from '../tensor/ops/dropout.js';
+export { batchNorm2d } from '../tensor/ops/batch-norm.js';
+export { flatten } from '../tensor/ops/shape.js';
+export { crossEntropy, nllLoss, mseLoss } from '../tensor/ops/loss.js';

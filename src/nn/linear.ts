@@ -1,0 +1,47 @@
+import { ShapeError, fmt } from '../tensor/errors.js';
+import { linear } from '../tensor/ops/matmul.js';
+import { zeros } from '../tensor/ops/creation.js';
+import { currentPath } from '../tensor/ops/util.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { kaimingUniform_, uniform_ } from './init.js';
+import { Module, type ModuleSpec } from './module.js';
+
+/**
+ * Fully connected layer, PyTorch's nn.Linear: y = x @ weight^T + bias.
+ *
+ * Shape: input [N, inFeatures] → [N, outFeatures]; weight [outFeatures, inFeatures].
+ *
+ * @example
+ * const fc = new Linear(400, 120);
+ * fc.forward(x);   // [N, 400] → [N, 120]
+ */
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } = {}) {
+    super();
+    this.weight = this.registerParameter('weight', kaimingUniform_(zeros([outFeatures, inFeatures]), Math.sqrt(5)))!;
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.bias = this.registerParameter('bias', options.bias === false ? null : uniform_(zeros([outFeatures]), -bound, bound));
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  outputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length !== 2 || inputShape[1] !== this.inFeatures) {
+      throw new ShapeError('linear', `input has ${inputShape.length === 2 ? `${inputShape[1]} features` : `shape ${fmt(inputShape)}`} but weight ${fmt(this.weight.shape)} expects [N, ${this.inFeatures}]${inputShape.length > 2 ? ' (add a Flatten before this layer)' : ''}; input shape ${fmt(inputShape)}`, currentPath());
+    }
+    return [inputShape[0]!, this.outFeatures];
+  }
+
+  spec(): ModuleSpec {
+    return { type: 'Linear', args: { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null } };
+  }
+
+  override extraRepr(): string {
+    return `${this.inFeatures}, ${this.outFeatures}${this.bias ? '' : ', bias=false'}`;
+  }
+}

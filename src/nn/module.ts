@@ -1,0 +1,216 @@
+/**
+ * Module: the base class of every layer and model, with PyTorch's API:
+ * `forward`, `parameters()`, `namedParameters()`, `children()`,
+ * `train()/eval()`, `zeroGrad()`, `stateDict()/loadStateDict()`,
+ * `registerForwardHook()`, and `outputShape(inputShape)` so a model can be
+ * laid out without running it.
+ */
+import { enterModule, exitModule, type PathNode } from '../tensor/context.js';
+import { FoveaError, ShapeError, fmt } from '../tensor/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A forward hook: sees (module, input, output); may return a replacement output. */
+export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Tensor | void;
+
+/** What `registerForwardHook` returns. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/** The serialisable description of a module: its class name, constructor arguments, and children. */
+export interface ModuleSpec {
+  type: string;
+  args?: Record<string, unknown>;
+  children?: [string, ModuleSpec][];
+}
+
+/** Makes `t` a trainable parameter: requiresGrad, memory owned by the module (never released by scopes). */
+export function parameter(t: Tensor): Tensor {
+  t.requiresGrad = true;
+  return t.keep();
+}
+
+export abstract class Module implements PathNode {
+  /** Training mode (dropout active, batch norm uses batch statistics). */
+  training = true;
+  private readonly params = new Map<string, Tensor | null>();
+  private readonly buffers = new Map<string, Tensor>();
+  private readonly modules = new Map<string, Module>();
+  private readonly hooks = new Set<ForwardHook>();
+
+  constructor() {
+    // Wrap the subclass's forward so that every call, however it is made,
+    // runs the hooks and records the module path for error messages.
+    const inner = this.forward;
+    this.forward = (input: Tensor): Tensor => {
+      enterModule(this);
+      try {
+        let out = inner.call(this, input);
+        for (const h of this.hooks) {
+          const r = h(this, input, out);
+          if (r instanceof Tensor) out = r;
+        }
+        return out;
+      } finally {
+        exitModule();
+      }
+    };
+  }
+
+  /** The computation. Shape: see each layer. */
+  abstract forward(input: Tensor): Tensor;
+
+  /**
+   * The output shape for an input shape (batch dim included), computed
+   * without running the module; throws the same ShapeError the forward would.
+   */
+  abstract outputShape(inputShape: readonly number[]): number[];
+
+  /** The description that `moduleFromSpec` rebuilds this module from. */
+  abstract spec(): ModuleSpec;
+
+  protected registerParameter(name: string, t: Tensor | null): Tensor | null {
+    this.checkName(name);
+    this.params.set(name, t ? parameter(t) : null);
+    return t;
+  }
+
+  /** State that is saved and loaded but not trained (batch norm's running statistics). */
+  protected registerBuffer(name: string, t: Tensor): Tensor {
+    this.checkName(name);
+    this.buffers.set(name, t.keep());
+    return t;
+  }
+
+  /** Adds a child module under `name` (Sequential uses '0', '1', ...). */
+  registerModule(name: string, m: Module): Module {
+    this.checkName(name);
+    this.modules.set(name, m);
+    return m;
+  }
+
+  private checkName(name: string): void {
+    if (!name || name.includes('.')) throw new FoveaError(`invalid module/parameter name '${name}': must be non-empty and contain no '.'`);
+  }
+
+  /** @internal PathNode: the name of a direct child. */
+  childName(child: PathNode): string | undefined {
+    for (const [name, m] of this.modules) if (m === child) return name;
+    return undefined;
+  }
+
+  /** Direct children with their names. */
+  *namedChildren(): Generator<[string, Module]> {
+    yield* this.modules;
+  }
+
+  *children(): Generator<Module> {
+    yield* this.modules.values();
+  }
+
+  /** This module and every descendant, with dotted names ('' for this one). */
+  *namedModules(prefix = ''): Generator<[string, Module]> {
+    yield [prefix, this];
+    for (const [name, m] of this.modules) yield* m.namedModules(prefix ? `${prefix}.${name}` : name);
+  }
+
+  *modulesIter(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  /** Parameters with PyTorch-style dotted names: `features.0.weight`. */
+  *namedParameters(prefix = ''): Generator<[string, Tensor]> {
+    for (const [name, p] of this.params) if (p) yield [prefix ? `${prefix}.${name}` : name, p];
+    for (const [name, m] of this.modules) yield* m.namedParameters(prefix ? `${prefix}.${name}` : name);
+  }
+
+  parameters(): Tensor[] {
+    return [...this.namedParameters()].map(([, p]) => p);
+  }
+
+  *namedBuffers(prefix = ''): Generator<[string, Tensor]> {
+    for (const [name, b] of this.buffers) yield [prefix ? `${prefix}.${name}` : name, b];
+    for (const [name, m] of this.modules) yield* m.namedBuffers(prefix ? `${prefix}.${name}` : name);
+  }
+
+  /** Sets training mode here and in every descendant. */
+  train(mode = true): this {
+    for (const m of this.modulesIter()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears gradients: to null (default, as PyTorch), or to zeros in place. */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (setToNone) p.grad = null;
+      else p.grad.data.fill(0);
+    }
+  }
+
+  /** Number of trainable scalars. */
+  numParameters(): number {
+    return this.parameters().reduce((a, p) => a + p.size, 0);
+  }
+
+  /** Parameters and buffers by dotted name (shared tensors, not copies). */
+  stateDict(): Map<string, Tensor> {
+    const sd = new Map<string, Tensor>();
+    for (const [n, p] of this.namedParameters()) sd.set(n, p);
+    for (const [n, b] of this.namedBuffers()) sd.set(n, b);
+    return sd;
+  }
+
+  /**
+   * Copies values into this module's parameters and buffers. With `strict`
+   * (default) missing or unexpected names and any shape mismatch are errors
+   * that list them.
+   */
+  loadStateDict(state: Map<string, Tensor | { shape: readonly number[]; data: Float32Array }>, strict = true): void {
+    const own = this.stateDict();
+    const missing = [...own.keys()].filter((k) => !state.has(k));
+    const unexpected = [...state.keys()].filter((k) => !own.has(k));
+    if (strict && (missing.length || unexpected.length)) {
+      throw new FoveaError(
+        `loadStateDict: state does not match the model` +
+          (missing.length ? `; missing: ${missing.join(', ')}` : '') +
+          (unexpected.length ? `; unexpected: ${unexpected.join(', ')}` : ''),
+      );
+    }
+    for (const [name, t] of own) {
+      const src = state.get(name);
+      if (!src) continue;
+      if (src.shape.length !== t.shape.length || src.shape.some((d, i) => d !== t.shape[i])) {
+        throw new ShapeError('loadStateDict', `${name}: saved shape ${fmt(src.shape)} does not match the model's ${fmt(t.shape)}`);
+      }
+      t.data.set(src.data);
+    }
+  }
+
+  /**
+   * Calls `hook(module, input, output)` after every forward of this module.
+   * @example
+   * const h = model.registerForwardHook((m, x, y) => maps.push(y));
+   * model.forward(x); h.remove();
+   */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    this.hooks.add(hook);
+    return { remove: () => void this.hooks.delete(hook) };
+  }
+
+  /** The module's one-line description: class name and non-default settings. */
+  extraRepr(): string {
+    return '';
+  }
+
+  toString(): string {
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (this.modules.size === 0) return `${head})`;
+    const lines = [...this.modules].map(([n, m]) => `  (${n}): ${m.toString().split('\n').join('\n  ')}`);
+    return `${head}\n${lines.join('\n')}\n)`;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * A layer table of a model, computed from `outputShape` without running it.
+ */
+import type { Module } from './module.js';
+import { Sequential } from './sequential.js';
+import { Residual } from './residual.js';
+
+export interface SummaryRow {
+  /** Dotted path, as in parameter names. */
+  name: string;
+  type: string;
+  outputShape: number[];
+  params: number;
+}
+
+/** One row per leaf layer (containers are walked), with output shapes for `inputShape` (batch dim included). */
+export function summarize(model: Module, inputShape: readonly number[]): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const walk = (m: Module, name: string, shape: number[]): number[] => {
+    if (m instanceof Sequential) {
+      let s = shape;
+      for (const [n, c] of m.namedChildren()) s = walk(c, name ? `${name}.${n}` : n, s);
+      return s;
+    }
+    const out = m.outputShape(shape);
+    const params = m.numParameters();
+    rows.push({ name, type: m instanceof Residual ? 'Residual' : m.constructor.name, outputShape: out, params });
+    return out;
+  };
+  walk(model, '', [...inputShape]);
+  return rows;
+}
+
+/** The summary as a fixed-width text table. */
+export function formatSummary(rows: readonly SummaryRow[], total: number): string {
+  const lines = rows.map((r) => [r.name, r.type, `[${r.outputShape.join(', ')}]`, r.params.toLocaleString('en-US')]);
+  const header = ['layer', 'type', 'output shape', 'params'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmtRow = (l: string[]): string => l.map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [fmtRow(header), sep, ...lines.map(fmtRow), sep, `total parameters: ${total.toLocaleString('en-US')}`].join('\n');
+}

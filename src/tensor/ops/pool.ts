@@ -1,0 +1,104 @@
+/**
+ * Pooling: max, average, sum (average with divisor 1) and adaptive average.
+ */
+import { kernels } from '../../backend/registry.js';
+import type { Pool2dAttrs } from '../../backend/kernels.js';
+import { ShapeError, fmt } from '../errors.js';
+import { Tensor, empty, record } from '../tensor.js';
+import { currentPath, pair } from './util.js';
+
+export interface Pool2dOptions {
+  /** Default: the kernel size. */
+  stride?: number | readonly [number, number];
+  padding?: number | readonly [number, number];
+}
+
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Count the zero padding in the divisor (PyTorch's default true). */
+  countIncludePad?: boolean;
+  divisorOverride?: number;
+}
+
+/** Resolves pooling attributes, validating them (shared by the ops and the layers' `outputShape`). */
+export function pool2dAttrs(op: string, kernel: number | readonly [number, number], o: AvgPool2dOptions, divisor = 0): Pool2dAttrs {
+  const k = pair(op, 'kernelSize', kernel);
+  const stride = pair(op, 'stride', o.stride ?? k);
+  const padding = pair(op, 'padding', o.padding ?? 0);
+  if (k[0] < 1 || k[1] < 1 || stride[0] < 1 || stride[1] < 1) {
+    throw new ShapeError(op, `kernel size and stride must be >= 1, got kernel ${fmt(k)} stride ${fmt(stride)}`, currentPath());
+  }
+  if (padding[0] < 0 || padding[1] < 0 || padding[0] * 2 > k[0] || padding[1] * 2 > k[1]) {
+    throw new ShapeError(op, `padding ${fmt(padding)} must be between 0 and half the kernel size ${fmt(k)}`, currentPath());
+  }
+  return { kernel: k, stride, padding, countIncludePad: o.countIncludePad ?? true, divisor: o.divisorOverride ?? divisor };
+}
+
+export function pool2dOutputShape(op: string, xShape: readonly number[], a: Pool2dAttrs): number[] {
+  if (xShape.length !== 4) throw new ShapeError(op, `expected a 4-D input [N, C, H, W], got shape ${fmt(xShape)}`, currentPath());
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const oh = Math.floor((h + 2 * a.padding[0] - a.kernel[0]) / a.stride[0]) + 1;
+  const ow = Math.floor((w + 2 * a.padding[1] - a.kernel[1]) / a.stride[1]) + 1;
+  if (oh < 1 || ow < 1) {
+    throw new ShapeError(op, `kernel ${fmt(a.kernel)} does not fit the input ${h}x${w} (padding ${fmt(a.padding)}); input shape ${fmt(xShape)}`, currentPath());
+  }
+  return [n, c, oh, ow];
+}
+
+/**
+ * Max pooling, PyTorch's F.max_pool2d (floor mode).
+ *
+ * Shape: [N, C, H, W] → [N, C, floor((H + 2p - k) / s) + 1, ...].
+ * @example maxPool2d(x, 2)   // 2x2 windows, stride 2
+ */
+export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: Pool2dOptions = {}): Tensor {
+  const a = pool2dAttrs('maxPool2d', kernelSize, options);
+  const shape = pool2dOutputShape('maxPool2d', x.shape, a);
+  const out = empty(shape);
+  kernels().maxPool2d(x.data, x.shape, out.data, shape, a);
+  return record(out, 'maxPool2d', [x], (g) => {
+    const dx = empty(x.shape);
+    kernels().maxPool2dBackward(x.data, x.shape, g.data, g.shape, dx.data, a);
+    return [dx];
+  });
+}
+
+function avgLike(op: string, x: Tensor, a: Pool2dAttrs): Tensor {
+  const shape = pool2dOutputShape(op, x.shape, a);
+  const out = empty(shape);
+  kernels().avgPool2d(x.data, x.shape, out.data, shape, a);
+  return record(out, op, [x], (g) => {
+    const dx = empty(x.shape);
+    kernels().avgPool2dBackward(g.data, g.shape, dx.data, x.shape, a);
+    return [dx];
+  });
+}
+
+/** Average pooling, PyTorch's F.avg_pool2d. Shape as maxPool2d. */
+export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: AvgPool2dOptions = {}): Tensor {
+  return avgLike('avgPool2d', x, pool2dAttrs('avgPool2d', kernelSize, options));
+}
+
+/** Sum pooling: the sum of each window (zero padding adds nothing). Shape as maxPool2d. */
+export function sumPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: Pool2dOptions = {}): Tensor {
+  return avgLike('sumPool2d', x, pool2dAttrs('sumPool2d', kernelSize, options, 1));
+}
+
+/**
+ * Adaptive average pooling to a fixed output size, PyTorch's F.adaptive_avg_pool2d.
+ * Shape: [N, C, H, W] → [N, C, oh, ow].
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number, number]): Tensor {
+  const [oh, ow] = pair('adaptiveAvgPool2d', 'outputSize', outputSize);
+  const [n, c, h, w] = x.dims4('adaptiveAvgPool2d');
+  if (oh < 1 || ow < 1 || h < 1 || w < 1) {
+    throw new ShapeError('adaptiveAvgPool2d', `output size ${fmt([oh, ow])} and input size ${h}x${w} must be positive`, currentPath());
+  }
+  const shape = [n, c, oh, ow];
+  const out = empty(shape);
+  kernels().adaptiveAvgPool2d(x.data, x.shape, out.data, shape);
+  return record(out, 'adaptiveAvgPool2d', [x], (g) => {
+    const dx = empty(x.shape);
+    kernels().adaptiveAvgPool2dBackward(g.data, g.shape, dx.data, x.shape);
+    return [dx];
+  });
+}

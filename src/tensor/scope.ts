@@ -1,0 +1,99 @@
+/**
+ * Scope-based release of tensor memory, so that a training loop runs in flat
+ * memory without any dispose() calls in user code. `scope(fn)` tracks every
+ * buffer allocated while fn runs; when fn returns, buffers not reachable from
+ * its result (or marked with `keep`) go back to the backend's pool. Code that
+ * never uses a scope simply leaves buffers to the garbage collector.
+ */
+import { getBackend } from '../backend/registry.js';
+
+/** The memory behind one or more tensors (views share a Storage). */
+export class Storage {
+  /** The data, or null once released (reading it then is a bug, reported loudly). */
+  buf: Float32Array | null;
+  kept = false;
+  constructor(buf: Float32Array) {
+    this.buf = buf;
+  }
+}
+
+interface Frame {
+  storages: Storage[];
+}
+
+const frames: Frame[] = [];
+
+/** Registers a freshly allocated storage with the innermost scope, if any. */
+export function track(s: Storage): void {
+  frames[frames.length - 1]?.storages.push(s);
+}
+
+/** Marks a storage as owned by long-lived state (parameters, optimiser buffers, gradients). */
+export function keepStorage(s: Storage): void {
+  s.kept = true;
+}
+
+/** Anything that holds a storage and may hold a graph edge (Tensor implements this). */
+export interface Escapable {
+  readonly storageRef: Storage;
+  dropGraph(): void;
+}
+
+function collect(value: unknown, out: Escapable[], depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 3) return;
+  if ('storageRef' in value && 'dropGraph' in value) {
+    out.push(value as Escapable);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) collect(v, out, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, out, depth + 1);
+  }
+}
+
+/**
+ * Runs fn and releases the memory of every tensor it created that does not
+ * escape. Tensors in the result (directly, or in an array or plain object)
+ * escape, detached from the autograd graph (their inputs are gone).
+ *
+ * @example
+ * const loss = scope(() => {
+ *   const l = F.crossEntropy(model.forward(x), y);
+ *   l.backward();
+ *   opt.step();
+ *   return l;            // escapes, detached
+ * });
+ */
+export function scope<T>(fn: () => T): T {
+  const frame: Frame = { storages: [] };
+  frames.push(frame);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    frames.pop();
+    release(frame.storages, new Set());
+    throw e;
+  }
+  frames.pop();
+  const escaping: Escapable[] = [];
+  collect(result, escaping);
+  const keepSet = new Set<Storage>();
+  for (const t of escaping) {
+    keepSet.add(t.storageRef);
+    if (frame.storages.includes(t.storageRef)) t.dropGraph();
+  }
+  const parent = frames[frames.length - 1];
+  if (parent) for (const s of keepSet) if (frame.storages.includes(s)) parent.storages.push(s);
+  release(frame.storages, keepSet);
+  return result;
+}
+
+function release(storages: Storage[], escaping: Set<Storage>): void {
+  const backend = getBackend();
+  for (const s of storages) {
+    if (s.kept || escaping.has(s) || !s.buf) continue;
+    backend.release(s.buf);
+    s.buf = null;
+  }
+}

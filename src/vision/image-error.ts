@@ -1,0 +1,27 @@
+/**
+ * An image file that cannot be used: missing, empty, not an image, truncated
+ * or corrupt, or larger than the caller allows.
+ *
+ * The message always starts with the file as the caller named it and then
+ * says what is wrong, with the numbers involved, e.g.
+ * `scan.png: 50000 x 50000 = 2.5e9 pixels exceeds the limit of 1e8; raise maxPixels to allow it`.
+ *
+ * This class imports nothing, so it works in Node and in the browser.
+ *
+ * @example
+ * try { await loadImageFile('digit.png', { channels: 1 }); }
+ * catch (e) { if (e instanceof ImageError) console.error(e.file, e.problem); }
+ */
+export class ImageError extends Error {
+  /** The file the problem is about, as the caller named it. */
+  readonly file: string;
+  /** What is wrong, without the file name, e.g. `"empty file (0 bytes)"`. */
+  readonly problem: string;
+
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(`${file}: ${problem}`, options);
+    this.name = 'ImageError';
+    this.file = file;
+    this.problem = problem;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Reading image files in Node: decode, orient, flatten, convert and resize
+ * with sharp (libvips) into an {@link ImageData8}. Node only; the browser
+ * gets its pixels from a canvas instead.
+ */
+import { open, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { ImageError } from './image-error.js';
+import type { ImageData8 } from './image.js';
+
+/** Options for {@link loadImageFile}. */
+export interface LoadImageOptions {
+  /** 1 for grayscale (luma), 3 for RGB. */
+  channels: 1 | 3;
+  /** Resize to exactly `[height, width]`, ignoring the aspect ratio, like torchvision's `Resize((h, w))`. */
+  size?: readonly [height: number, width: number];
+  /**
+   * Refuse images with more pixels than this, before decoding any pixel data;
+   * default 100e6. A decompression bomb (a few KB of PNG that claims
+   * 50000 x 50000) would otherwise take gigabytes of memory. `Infinity` turns
+   * the check off.
+   */
+  maxPixels?: number;
+}
+
+/** The default for {@link LoadImageOptions.maxPixels}: 100 million pixels (a 10000 x 10000 photo). */
+export const DEFAULT_MAX_PIXELS = 100e6;
+
+const SUPPORTED = 'PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG';
+
+/**
+ * Loads an image file (PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG: anything sharp
+ * reads) as 8-bit pixels, ready for {@link imageToTensorData}.
+ *
+ * What it does, in order:
+ * 1. Reads the header only and refuses images above `maxPixels`.
+ * 2. Applies the EXIF orientation, so a phone photo taken in portrait is
+ *    upright (width and height swap for orientations 5 to 8).
+ * 3. Flattens transparency onto a WHITE background, as a transparent PNG is
+ *    shown in a browser or on paper. (A transparent-background digit drawn in
+ *    black therefore becomes black ink on white; see {@link meanIntensity} to
+ *    detect that and invert for MNIST-style models.)
+ * 4. Converts palette, 16-bit, grayscale and CMYK images to 8-bit sRGB.
+ * 5. Resizes to `size` if given: bilinear, every source pixel mapped onto the
+ *    target (`fit: 'fill'`, the aspect ratio is not kept), like torchvision's
+ *    `Resize((h, w))`.
+ * 6. For `channels: 1`, takes the ITU-R 601-2 luma
+ *    `L = 0.299 R + 0.587 G + 0.114 B` with PIL's integer rounding, i.e. what
+ *    `PIL.Image.convert('L')` gives (sharp's own `grayscale()` weights linear
+ *    light differently).
+ *
+ * Images with several pages or frames (GIF, TIFF) give their first.
+ *
+ * Shape: the result is `[height, width, channels]` bytes (HWC), where
+ * `[height, width]` is `size` or the oriented image's size.
+ *
+ * @throws {ImageError} naming the file, when it is missing, empty, not an
+ *   image, truncated or corrupt, or too large.
+ *
+ * @example
+ * const img = await loadImageFile('digit.png', { channels: 1, size: [28, 28] });
+ * const x = imageToTensorData(img, [0.1307], [0.3081]);
+ */
+export async function loadImageFile(path: string, options: LoadImageOptions): Promise<ImageData8> {
+  const { channels, size } = options;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  checkOptions(channels, size, maxPixels);
+  await checkFile(path);
+  const meta = await readHeader(path);
+  const pixels = meta.width * meta.height;
+  if (pixels > maxPixels) {
+    throw new ImageError(
+      path,
+      `${meta.width} x ${meta.height} = ${formatCount(pixels)} pixels exceeds the limit of ${formatCount(maxPixels)}; raise maxPixels to allow it`,
+    );
+  }
+  const rgb = await decodeRgb(path, meta.format, size, maxPixels);
+  return channels === 3 ? rgb : toLuma(rgb);
+}
+
+function checkOptions(channels: number, size: readonly number[] | undefined, maxPixels: number): void {
+  if (channels !== 1 && channels !== 3) throw new RangeError(`loadImageFile: channels is ${channels}; expected 1 or 3`);
+  if (size !== undefined && (size.length !== 2 || !size.every((n) => Number.isInteger(n) && n > 0))) {
+    throw new RangeError(`loadImageFile: size is [${size.join(', ')}]; expected [height, width], two positive integers`);
+  }
+  if (!(maxPixels === Infinity || (Number.isInteger(maxPixels) && maxPixels > 0))) {
+    throw new RangeError(`loadImageFile: maxPixels is ${maxPixels}; expected a positive integer or Infinity`);
+  }
+}
+
+/** Distinguishes "missing", "a folder" and "empty" before sharp lumps them into "unsupported format". */
+async function checkFile(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'cannot read the file (permission denied)' : `cannot read the file (${String(err)})`;
+    throw new ImageError(path, problem, { cause: err });
+  }
+  if (info.isDirectory()) throw new ImageError(path, 'is a directory, not an image file');
+  if (info.size === 0) throw new ImageError(path, 'empty file (0 bytes)');
+}
+
+/** Width, height and format from the header alone; no pixel data is decoded. */
+async function readHeader(path: string): Promise<{ width: number; height: number; format: string }> {
+  let meta;
+  try {
+    // limitInputPixels: false, or sharp itself refuses huge headers with a message that names neither the file nor the size.
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message.includes('unsupported image format')) {
+      throw new ImageError(path, `not a supported image (${SUPPORTED}); the file starts with ${await describeStart(path)}`, { cause: err });
+    }
+    throw new ImageError(path, `corrupt image header: ${message}`, { cause: err });
+  }
+  const { width, height, format } = meta;
+  if (width === undefined || height === undefined || width <= 0 || height <= 0) {
+    throw new ImageError(path, `corrupt image: the ${format.toUpperCase()} header gives no usable size`);
+  }
+  return { width, height, format };
+}
+
+async function decodeRgb(path: string, format: string, size: readonly number[] | undefined, maxPixels: number): Promise<ImageData8> {
+  // failOn 'error': refuse truncated and broken data, but accept files whose decoder only warns
+  // (e.g. "extraneous bytes before marker", common in phone JPEGs) since their pixels are fine.
+  let pipeline = sharp(path, { failOn: 'error', limitInputPixels: maxPixels === Infinity ? false : maxPixels })
+    .autoOrient()
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .removeAlpha();
+  if (size !== undefined) {
+    const [height, width] = size as [number, number];
+    pipeline = pipeline.resize({ width, height, fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });
+  }
+  let result;
+  try {
+    result = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ImageError(path, `corrupt or truncated ${format.toUpperCase()} image: ${message}`, { cause: err });
+  }
+  const { data, info } = result;
+  if (info.channels !== 3) {
+    throw new ImageError(path, `cannot convert this ${format.toUpperCase()} image to RGB: got ${info.channels} channels`);
+  }
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** PIL's `convert('L')`: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16, the 0.299/0.587/0.114 weights in 16-bit fixed point. */
+function toLuma(rgb: ImageData8): ImageData8 {
+  const n = rgb.width * rgb.height;
+  const src = rgb.data;
+  const out = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    out[i] = (19595 * src[j]! + 38470 * src[j + 1]! + 7471 * src[j + 2]! + 0x8000) >> 16;
+  }
+  return { width: rgb.width, height: rgb.height, channels: 1, data: out };
+}
+
+/** The first bytes, as text when printable (an HTML page, a Git LFS pointer), else as hex. */
+async function describeStart(path: string): Promise<string> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(24), 0, 24, 0);
+      const head = buffer.subarray(0, bytesRead);
+      const printable = head.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
+      if (printable) return JSON.stringify(head.toString('latin1'));
+      return `bytes ${Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 'bytes that could not be read';
+  }
+}
+
+/** 400 → "400", 2.5e9 → "2.5e9", 1e8 → "1e8": exact, short for big numbers. */
+function formatCount(n: number): string {
+  return n < 1e6 ? String(n) : n.toExponential().replace('e+', 'e');
+}
