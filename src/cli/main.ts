@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     // Errors we raise on purpose carry an actionable message; anything else is a bug: show the stack.
-    const known = err instanceof FoveaError || ['DataError', 'ModelFileError', 'ImageError'].includes(err.constructor.name);
+    const known = err instanceof FoveaError;
     process.stderr.write(`fovea ${name}: ${known ? err.message : err.stack ?? String(err)}\n`);
     return 1;
   }

@@ -1,3 +1,4 @@
+import { FileError } from '../tensor/errors.js';
 /**
  * A data file or data directory that cannot be used: missing, empty, not the
  * format it should be, truncated, or inconsistent with its partner file.
@@ -9,19 +10,6 @@
  * try { readIdx('train-images-idx3-ubyte'); }
  * catch (e) { if (e instanceof DataError) console.error(e.file, e.problem); }
  */
-export class DataError extends Error {
-  /** The file or directory the problem is about, as the caller named it. */
-  readonly file: string;
-  /** What is wrong, without the file name, e.g. `"not an IDX file (...)"`. */
-  readonly problem: string;
-  /** How to fix it, when there is something to say; `undefined` otherwise. */
-  readonly hint: string | undefined;
-
-  constructor(file: string, problem: string, hint?: string, options?: { cause?: unknown }) {
-    super(hint === undefined ? `${file}: ${problem}` : `${file}: ${problem}\n${hint}`, options);
-    this.name = 'DataError';
-    this.file = file;
-    this.problem = problem;
-    this.hint = hint;
-  }
+export class DataError extends FileError {
+  override name = 'DataError';
 }

@@ -1,3 +1,4 @@
+import { FileError } from '../tensor/errors.js';
 /**
  * A model file (weights, checkpoint, exported model) that cannot be read or
  * written: not the format it claims to be, truncated, internally inconsistent,
@@ -14,16 +15,9 @@
  * try { decodeSafetensors(bytes, 'model.safetensors'); }
  * catch (e) { if (e instanceof ModelFileError) console.error(e.file, e.problem); }
  */
-export class ModelFileError extends Error {
-  /** The file, URL or source label the problem is about, as the caller named it. */
-  readonly file: string;
-  /** What is wrong, without the file name, e.g. `"truncated: header describes 96 bytes of tensor data, file holds 40"`. */
-  readonly problem: string;
-
+export class ModelFileError extends FileError {
+  override name = 'ModelFileError';
   constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super(`${file}: ${problem}`, options);
-    this.name = 'ModelFileError';
-    this.file = file;
-    this.problem = problem;
+    super(file, problem, undefined, options);
   }
 }

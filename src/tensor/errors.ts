@@ -33,3 +33,23 @@ export class ValueError extends FoveaError {
 export function fmt(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * A problem with a file (or another named source): the message is
+ * `${file}: ${problem}`, optionally followed by a hint on a new line.
+ * DataError, ModelFileError and ImageError are its kinds.
+ */
+export class FileError extends FoveaError {
+  override name = 'FileError';
+  constructor(
+    /** The file, URL or source label the problem is about, as the caller named it. */
+    readonly file: string,
+    /** What is wrong, without the file name. */
+    readonly problem: string,
+    /** How to fix it, when there is something to say. */
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(hint === undefined ? `${file}: ${problem}` : `${file}: ${problem}\n${hint}`, options);
+  }
+}

@@ -4,6 +4,7 @@ export { noGrad, isGradEnabled } from './grad-mode.js';
 export { scope } from './scope.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { FoveaError, ShapeError, ValueError } from './errors.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckMismatch } from './gradcheck.js';
 export {
   tensor, zeros, ones, full, randn, rand, arange, zerosLike, fullLike,
   add, sub, mul, div, neg, exp, log, sqrt, abs, square, pow, relu, leakyRelu, tanh, sigmoid,

@@ -1,3 +1,4 @@
+import { FileError } from '../tensor/errors.js';
 /**
  * An image file that cannot be used: missing, empty, not an image, truncated
  * or corrupt, or larger than the caller allows.
@@ -12,16 +13,9 @@
  * try { await loadImageFile('digit.png', { channels: 1 }); }
  * catch (e) { if (e instanceof ImageError) console.error(e.file, e.problem); }
  */
-export class ImageError extends Error {
-  /** The file the problem is about, as the caller named it. */
-  readonly file: string;
-  /** What is wrong, without the file name, e.g. `"empty file (0 bytes)"`. */
-  readonly problem: string;
-
+export class ImageError extends FileError {
+  override name = 'ImageError';
   constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super(`${file}: ${problem}`, options);
-    this.name = 'ImageError';
-    this.file = file;
-    this.problem = problem;
+    super(file, problem, undefined, options);
   }
 }

@@ -109,11 +109,11 @@ async function readHeader(path: string): Promise<{ width: number; height: number
     // limitInputPixels: false, or sharp itself refuses huge headers with a message that names neither the file nor the size.
     meta = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = sharpReason(err);
     if (message.includes('unsupported image format')) {
       throw new ImageError(path, `not a supported image (${SUPPORTED}); the file starts with ${await describeStart(path)}`, { cause: err });
     }
-    throw new ImageError(path, `corrupt image header: ${message}`, { cause: err });
+    throw new ImageError(path, `corrupt or truncated image header (${message})`, { cause: err });
   }
   const { width, height, format } = meta;
   if (width === undefined || height === undefined || width <= 0 || height <= 0) {
@@ -138,8 +138,7 @@ async function decodeRgb(path: string, format: string, size: readonly number[] |
   try {
     result = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new ImageError(path, `corrupt or truncated ${format.toUpperCase()} image: ${message}`, { cause: err });
+    throw new ImageError(path, `corrupt or truncated ${format.toUpperCase()} image (${sharpReason(err)})`, { cause: err });
   }
   const { data, info } = result;
   if (info.channels !== 3) {
@@ -175,6 +174,12 @@ async function describeStart(path: string): Promise<string> {
   } catch {
     return 'bytes that could not be read';
   }
+}
+
+/** sharp's (libvips's) message on one line, without a dangling colon. */
+function sharpReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s+/g, ' ').trim().replace(/:$/, '');
 }
 
 /** 400 → "400", 2.5e9 → "2.5e9", 1e8 → "1e8": exact, short for big numbers. */

@@ -50,8 +50,14 @@ function im2col(x: F32, g: Geometry, n: number, c0: number, a: Conv2dAttrs, col:
             continue;
           }
           const src = xBase + iy * w;
-          let ix = j * dw - pl;
-          for (let xo = 0; xo < ow; xo++, ix += sw) col[dst + xo] = ix >= 0 && ix < w ? x[src + ix]! : 0;
+          // output columns whose input column ix = xo * sw + off lies inside [0, w)
+          const off = j * dw - pl;
+          const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
+          const hi = Math.max(lo, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
+          if (lo > 0) col.fill(0, dst, dst + lo);
+          if (sw === 1) for (let xo = lo, ix = off + lo; xo < hi; xo++, ix++) col[dst + xo] = x[src + ix]!;
+          else for (let xo = lo, ix = off + lo * sw; xo < hi; xo++, ix += sw) col[dst + xo] = x[src + ix]!;
+          if (hi < ow) col.fill(0, dst + hi, dst + ow);
         }
       }
     }
@@ -76,10 +82,10 @@ function col2im(col: F32, g: Geometry, n: number, c0: number, a: Conv2dAttrs, dx
           if (iy < 0 || iy >= h) continue;
           const src = rowBase + y * ow;
           const dst = xBase + iy * w;
-          let ix = j * dw - pl;
-          for (let xo = 0; xo < ow; xo++, ix += sw) {
-            if (ix >= 0 && ix < w) dx[dst + ix] = dx[dst + ix]! + col[src + xo]!;
-          }
+          const off = j * dw - pl;
+          const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
+          const hi = Math.max(lo, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
+          for (let xo = lo, ix = off + lo * sw; xo < hi; xo++, ix += sw) dx[dst + ix] = dx[dst + ix]! + col[src + xo]!;
         }
       }
     }

@@ -49,7 +49,8 @@ export function maxPool2dBackward(x: F32, xShape: Shape, dy: F32, dyShape: Shape
           const row = base + iy * w;
           for (let ix = x0; ix < x1; ix++) {
             const v = x[row + ix]!;
-            if (v > best || (at < 0 && Number.isNaN(v))) {
+            // as the forward and PyTorch: a NaN takes the window over
+            if (v > best || Number.isNaN(v)) {
               best = v;
               at = row + ix;
             }

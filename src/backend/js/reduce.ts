@@ -73,7 +73,7 @@ export function max(x: F32, shape: Shape, axis: number, out: F32): void {
   }
 }
 
-/** Index of the first maximum over one axis, as a float. */
+/** Index of the first maximum over one axis, as a float; a NaN counts as the maximum (torch.argmax, and `max` above). */
 export function argmax(x: F32, shape: Shape, axis: number, out: F32): void {
   const [outer, dim, inner] = split(shape, axis);
   for (let o = 0; o < outer; o++) {
@@ -82,10 +82,11 @@ export function argmax(x: F32, shape: Shape, axis: number, out: F32): void {
       let at = 0;
       for (let k = 0; k < dim; k++) {
         const v = x[(o * dim + k) * inner + i]!;
-        if (v > best) {
+        if (v > best || Number.isNaN(v)) {
           best = v;
           at = k;
         }
+        if (Number.isNaN(v)) break;
       }
       out[o * inner + i] = at;
     }

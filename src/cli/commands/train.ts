@@ -29,7 +29,7 @@ Trains a CNN and saves it as a .fovea model file.
   --epochs N            default 10
   --batch-size N        default 64
   --optimizer NAME      sgd (default, momentum 0.9) | adam | adamw
-  --lr X                default 0.05 for sgd, 0.001 for adam/adamw
+  --lr X                default 0.02 for sgd, 0.001 for adam/adamw
   --momentum X          default 0.9 (sgd)
   --weight-decay X      default 5e-4 for sgd, 0 for adam, 0.01 for adamw
   --schedule NAME       cosine (default) | step | none
@@ -133,7 +133,7 @@ function bad(msg: string): never {
 
 function makeOptimizer(name: string, params: ReturnType<ReturnType<typeof buildModel>['parameters']>, v: Record<string, unknown>): Optimizer {
   if (name === 'sgd') {
-    return new SGD(params, { lr: num(v, 'lr', 0.05, positive), momentum: num(v, 'momentum', 0.9, (x) => x >= 0 && x < 1), weightDecay: num(v, 'weight-decay', 5e-4, (x) => x >= 0) });
+    return new SGD(params, { lr: num(v, 'lr', 0.02, positive), momentum: num(v, 'momentum', 0.9, (x) => x >= 0 && x < 1), weightDecay: num(v, 'weight-decay', 5e-4, (x) => x >= 0) });
   }
   if (name === 'adam') return new Adam(params, { lr: num(v, 'lr', 1e-3, positive), weightDecay: num(v, 'weight-decay', 0, (x) => x >= 0) });
   if (name === 'adamw') return new AdamW(params, { lr: num(v, 'lr', 1e-3, positive), weightDecay: num(v, 'weight-decay', 0.01, (x) => x >= 0) });

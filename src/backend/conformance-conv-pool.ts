@@ -1,0 +1,179 @@
+/**
+ * Conformance cases of the convolution and pooling kernels: stride, 4-sided
+ * (asymmetric) padding, dilation, groups and depthwise, odd sizes,
+ * non-square kernels, batch 1; pooling with padding, stride, odd sizes,
+ * ties, NaNs, and every divisor rule.
+ */
+import { makeCase, numel, fmt, type ConformanceCase, type Inputs } from './conformance-case.js';
+import type { Conv2dAttrs, F32, Padding4, Pool2dAttrs } from './kernels.js';
+
+interface ConvConfig {
+  name: string;
+  x: [number, number, number, number];
+  o: number;
+  k: [number, number];
+  stride?: [number, number];
+  padding?: Padding4;
+  dilation?: [number, number];
+  groups?: number;
+}
+
+const CONVS: readonly ConvConfig[] = [
+  { name: '3x3 pad 1', x: [2, 3, 8, 8], o: 4, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: '3x3 stride 2 pad 1, odd 7x9', x: [2, 2, 7, 9], o: 3, k: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: '3x3 stride [2, 3], no padding', x: [1, 2, 9, 11], o: 2, k: [3, 3], stride: [2, 3] },
+  { name: "4x4 'same' (asymmetric padding [1, 1, 2, 2])", x: [1, 2, 7, 9], o: 3, k: [4, 4], padding: [1, 1, 2, 2] },
+  { name: "2x2 'same' (padding [0, 0, 1, 1])", x: [1, 3, 5, 5], o: 2, k: [2, 2], padding: [0, 0, 1, 1] },
+  { name: '3x2 kernel, 4-sided padding [0, 2, 1, 1], stride [1, 2]', x: [2, 2, 6, 5], o: 2, k: [3, 2], stride: [1, 2], padding: [0, 2, 1, 1] },
+  { name: '3x3 dilation 2 pad 2', x: [1, 2, 9, 9], o: 3, k: [3, 3], dilation: [2, 2], padding: [2, 2, 2, 2] },
+  { name: '3x3 dilation [2, 1] stride 2 pad 1', x: [2, 2, 10, 8], o: 2, k: [3, 3], dilation: [2, 1], stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: 'groups 2', x: [2, 4, 7, 7], o: 6, k: [3, 3], groups: 2, padding: [1, 1, 1, 1] },
+  { name: 'depthwise (groups = channels)', x: [2, 3, 6, 6], o: 3, k: [3, 3], groups: 3, padding: [1, 1, 1, 1] },
+  { name: 'depthwise multiplier 2, stride 2', x: [1, 3, 7, 7], o: 6, k: [3, 3], groups: 3, stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: 'non-square 1x5 kernel, pad [0, 2]', x: [1, 2, 5, 9], o: 3, k: [1, 5], padding: [0, 2, 0, 2] },
+  { name: '5x5 pad 2, batch 1, one channel (LeNet C1)', x: [1, 1, 12, 12], o: 6, k: [5, 5], padding: [2, 2, 2, 2] },
+  { name: '1x1, batch 3', x: [3, 4, 5, 5], o: 2, k: [1, 1] },
+  { name: 'kernel as large as the input (1x1 output)', x: [2, 3, 5, 5], o: 4, k: [5, 5] },
+  { name: '2x2 stride 3 (stride > kernel, skipped pixels)', x: [1, 2, 8, 8], o: 2, k: [2, 2], stride: [3, 3] },
+  { name: 'padding wider than half the kernel', x: [1, 1, 4, 4], o: 1, k: [3, 3], padding: [2, 2, 2, 2] },
+  { name: 'groups 2, dilation 2, stride 2, padding [1, 2, 2, 1]', x: [1, 4, 11, 10], o: 4, k: [3, 3], groups: 2, dilation: [2, 2], stride: [2, 2], padding: [1, 2, 2, 1] },
+  { name: '8 -> 16 channels 3x3 pad 1 (long sums)', x: [2, 8, 10, 10], o: 16, k: [3, 3], padding: [1, 1, 1, 1] },
+];
+
+function convAttrs(c: ConvConfig): Conv2dAttrs {
+  return { stride: c.stride ?? [1, 1], padding: c.padding ?? [0, 0, 0, 0], dilation: c.dilation ?? [1, 1], groups: c.groups ?? 1 };
+}
+
+function convShapes(c: ConvConfig): { w: number[]; y: number[]; a: Conv2dAttrs } {
+  const a = convAttrs(c);
+  const [n, ch, h, w] = c.x;
+  const oh = Math.floor((h + a.padding[0] + a.padding[2] - a.dilation[0] * (c.k[0] - 1) - 1) / a.stride[0]) + 1;
+  const ow = Math.floor((w + a.padding[1] + a.padding[3] - a.dilation[1] * (c.k[1] - 1) - 1) / a.stride[1]) + 1;
+  return { w: [c.o, ch / a.groups, c.k[0], c.k[1]], y: [n, c.o, oh, ow], a };
+}
+
+export function convCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  for (const c of CONVS) {
+    const { w: ws, y: ys, a } = convShapes(c);
+    const fanIn = ws[1]! * ws[2]! * ws[3]!;
+    for (const withBias of [true, false]) {
+      out.push(makeCase('conv2d', `${c.name}${withBias ? '' : ', no bias'}`, (k, x) => {
+        const xs = x.normal(numel(c.x));
+        const w = x.normal(numel(ws), 1 / Math.sqrt(fanIn));
+        const b = withBias ? x.normal(c.o, 0.5) : null;
+        const y = x.out(numel(ys));
+        k.conv2d(xs, c.x, w, ws, b, y, ys, a);
+        return [y];
+      }));
+    }
+    out.push(makeCase('conv2dBackwardInput', c.name, (k, x) => {
+      const dy = x.normal(numel(ys));
+      const w = x.normal(numel(ws), 1 / Math.sqrt(fanIn));
+      const dx = x.out(numel(c.x));
+      k.conv2dBackwardInput(dy, ys, w, ws, dx, c.x, a);
+      return [dx];
+    }));
+    out.push(makeCase('conv2dBackwardWeight', c.name, (k, x) => {
+      const xs = x.normal(numel(c.x));
+      const dy = x.normal(numel(ys), 1 / Math.sqrt(ys[0]! * ys[2]! * ys[3]!));
+      const dw = x.out(numel(ws));
+      k.conv2dBackwardWeight(xs, c.x, dy, ys, dw, ws, a);
+      return [dw];
+    }));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- pooling
+
+interface PoolConfig {
+  name: string;
+  x: [number, number, number, number];
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+}
+
+const POOLS: readonly PoolConfig[] = [
+  { name: '2x2 stride 2', x: [2, 2, 6, 6], kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
+  { name: '3x3 stride 2 pad 1, odd 9x9', x: [1, 2, 9, 9], kernel: [3, 3], stride: [2, 2], padding: [1, 1] },
+  { name: '3x3 stride 1, odd 7x7 (overlapping windows)', x: [1, 2, 7, 7], kernel: [3, 3], stride: [1, 1], padding: [0, 0] },
+  { name: '2x2 stride 2, odd 7x9 (floor mode drops the last row/column)', x: [1, 2, 7, 9], kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
+  { name: '3x2 stride [2, 1] pad [1, 0]', x: [2, 3, 7, 6], kernel: [3, 2], stride: [2, 1], padding: [1, 0] },
+  { name: '1x3 stride [1, 2] pad [0, 1]', x: [1, 2, 5, 8], kernel: [1, 3], stride: [1, 2], padding: [0, 1] },
+  { name: '2x2 stride 1 pad 1, batch 1', x: [1, 1, 4, 5], kernel: [2, 2], stride: [1, 1], padding: [1, 1] },
+  { name: '5x5 stride 3 pad 2', x: [2, 2, 11, 10], kernel: [5, 5], stride: [3, 3], padding: [2, 2] },
+];
+
+function poolShape(p: PoolConfig): number[] {
+  const [n, c, h, w] = p.x;
+  return [n, c,
+    Math.floor((h + 2 * p.padding[0] - p.kernel[0]) / p.stride[0]) + 1,
+    Math.floor((w + 2 * p.padding[1] - p.kernel[1]) / p.stride[1]) + 1];
+}
+
+export function poolCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const attrs = (p: PoolConfig, countIncludePad: boolean, divisor: number): Pool2dAttrs =>
+    ({ kernel: p.kernel, stride: p.stride, padding: p.padding, countIncludePad, divisor });
+  for (const p of POOLS) {
+    const ys = poolShape(p);
+    const a = attrs(p, true, 0);
+    for (const kind of ['', 'ties', 'NaN'] as const) {
+      const suffix = kind === 'ties' ? ', with ties (first maximum wins)' : kind === 'NaN' ? ', with NaNs (a NaN wins, as in PyTorch)' : '';
+      const draw = (x: Inputs): F32 =>
+        kind === 'ties' ? x.ties(numel(p.x)) : kind === 'NaN' ? x.withNaN(numel(p.x), 13) : x.normal(numel(p.x));
+      out.push(makeCase('maxPool2d', p.name + suffix, (k, x) => {
+        const xs = draw(x);
+        const y = x.out(numel(ys));
+        k.maxPool2d(xs, p.x, y, ys, a);
+        return [y];
+      }));
+      out.push(makeCase('maxPool2dBackward', p.name + suffix, (k, x) => {
+        const xs = draw(x);
+        const dy = x.normal(numel(ys));
+        const dx = x.out(numel(p.x));
+        k.maxPool2dBackward(xs, p.x, dy, ys, dx, a);
+        return [dx];
+      }));
+    }
+    const variants: [string, Pool2dAttrs][] = [['', a], [', sum (divisor 1)', attrs(p, true, 1)], [', divisor override 5', attrs(p, true, 5)]];
+    if (p.padding[0] > 0 || p.padding[1] > 0) variants.push([', countIncludePad false', attrs(p, false, 0)]);
+    for (const [suffix, va] of variants) {
+      out.push(makeCase('avgPool2d', p.name + suffix, (k, x) => {
+        const xs = x.normal(numel(p.x));
+        const y = x.out(numel(ys));
+        k.avgPool2d(xs, p.x, y, ys, va);
+        return [y];
+      }));
+      out.push(makeCase('avgPool2dBackward', p.name + suffix, (k, x) => {
+        const dy = x.normal(numel(ys));
+        const dx = x.out(numel(p.x));
+        k.avgPool2dBackward(dy, ys, dx, p.x, va);
+        return [dx];
+      }));
+    }
+  }
+  const adaptive: [[number, number, number, number], [number, number]][] = [
+    [[1, 3, 7, 7], [3, 3]], [[2, 3, 6, 6], [1, 1]], [[2, 2, 5, 7], [2, 3]], [[1, 2, 4, 4], [4, 4]],
+    [[1, 2, 3, 3], [5, 5]], [[1, 1, 10, 3], [4, 2]],
+  ];
+  for (const [xs, [oh, ow]] of adaptive) {
+    const ys = [xs[0], xs[1], oh, ow];
+    const name = `${fmt(xs)} to ${oh}x${ow}`;
+    out.push(makeCase('adaptiveAvgPool2d', name, (k, x) => {
+      const a = x.normal(numel(xs));
+      const y = x.out(numel(ys));
+      k.adaptiveAvgPool2d(a, xs, y, ys);
+      return [y];
+    }));
+    out.push(makeCase('adaptiveAvgPool2dBackward', name, (k, x) => {
+      const dy = x.normal(numel(ys));
+      const dx = x.out(numel(xs));
+      k.adaptiveAvgPool2dBackward(dy, ys, dx, xs);
+      return [dx];
+    }));
+  }
+  return out;
+}

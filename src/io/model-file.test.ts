@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convnet, lenet } from '../nn/models.js';
+import { BatchNorm2d } from '../nn/batch-norm2d.js';
+import { Conv2d } from '../nn/conv2d.js';
+import { Sequential } from '../nn/sequential.js';
+import { Flatten } from '../nn/flatten.js';
+import { Linear } from '../nn/linear.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { randn } from '../tensor/ops/creation.js';
+import { manualSeed } from '../tensor/random.js';
+import { decodeModel, encodeModel, type ModelMeta } from './model-file.js';
+import { loadModel, saveModel } from './model-file-node.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { ModelFileError } from './io-error.js';
+
+const meta: ModelMeta = { inputShape: [1, 28, 28], normalize: { mean: [0.1307], std: [0.3081] }, classNames: [...'0123456789'], training: { epochs: 1 } };
+const dir = mkdtempSync(join(tmpdir(), 'fovea-model-'));
+
+test('a saved model reloads with the same outputs, names and metadata', async () => {
+  manualSeed(1);
+  const model = lenet();
+  const path = join(dir, 'lenet.fovea');
+  await saveModel(path, model, meta);
+  const { model: back, meta: m2 } = loadModel(path);
+  assert.deepEqual(m2, meta);
+  const x = randn([2, 1, 28, 28]);
+  const a = noGrad(() => model.eval().forward(x)).toArray();
+  const b = noGrad(() => back.forward(x)).toArray();
+  assert.deepEqual(a, b);
+  const names = [...decodeSafetensors(readFileSync(path), path).tensors.keys()].sort();
+  assert.ok(names.includes('features.0.weight') && names.includes('classifier.5.bias'), names.join(','));
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+});
+
+test('batch-norm running statistics are saved as buffers', () => {
+  const model = new Sequential(new Conv2d(1, 2, 3), new BatchNorm2d(2), new Flatten(), new Linear(2 * 4 * 4, 3));
+  noGrad(() => model.forward(randn([4, 1, 6, 6])));
+  const bytes = encodeModel(model, { ...meta, inputShape: [1, 6, 6], classNames: ['a', 'b', 'c'] });
+  const { model: back } = decodeModel(bytes, 'mem');
+  assert.deepEqual(back.stateDict().get('1.running_mean')!.toArray(), model.stateDict().get('1.running_mean')!.toArray());
+});
+
+test('a truncated model file is refused with a clear error naming the file', () => {
+  const bytes = encodeModel(convnet(), meta);
+  const path = join(dir, 'cut.fovea');
+  writeFileSync(path, bytes.subarray(0, bytes.length - 100));
+  assert.throws(() => loadModel(path), (e: Error) => e instanceof ModelFileError && e.message.includes(path) && /truncated/.test(e.message));
+});
+
+test('foreign files are refused: plain safetensors, JSON, empty, missing', () => {
+  const st = join(dir, 'weights.safetensors');
+  writeFileSync(st, encodeSafetensors({ w: { shape: [2], data: new Float32Array(2) } }));
+  assert.throws(() => loadModel(st), /not a fovea model/);
+  const js = join(dir, 'model.json');
+  writeFileSync(js, '{"layers": []}');
+  assert.throws(() => loadModel(js), (e: Error) => e instanceof ModelFileError && e.message.includes(js));
+  const empty = join(dir, 'empty.fovea');
+  writeFileSync(empty, '');
+  assert.throws(() => loadModel(empty), (e: Error) => e instanceof ModelFileError && e.message.includes(empty));
+  assert.throws(() => loadModel(join(dir, 'nope.fovea')), /no such file/);
+});
+
+test('weights that do not fit the stored architecture are refused with the tensor name', () => {
+  const a = encodeModel(lenet(), meta);
+  const { metadata, tensors } = decodeSafetensors(a, 'a');
+  const t = Object.fromEntries([...tensors].map(([k, v]) => [k, { shape: v.shape, data: v.data }]));
+  t['features.0.weight'] = { shape: [6, 1, 3, 3], data: new Float32Array(54) };
+  const bad = encodeSafetensors(t, metadata);
+  assert.throws(() => decodeModel(bad, 'bad.fovea'), /bad\.fovea.*features\.0\.weight.*\[6, 1, 3, 3\]/s);
+});
