@@ -6,6 +6,7 @@
 import type { Backend, KernelName, KernelTable } from './kernels.js';
 import { FoveaError } from '../tensor/errors.js';
 import { createJsBackend } from './js/index.js';
+import { createWasmBackend, wasmSimdSupported } from './wasm/wasm-backend.js';
 
 const backends = new Map<string, Backend>();
 let reference: Backend | null = null;
@@ -30,12 +31,24 @@ export function setBackend(name: string): void {
 }
 
 /**
- * The active backend. When none was registered, the js reference backend is
- * registered on this first use (lazily: importing fovea has no side effects).
+ * The active backend. When none was registered, the defaults are registered
+ * on this first use (lazily: importing fovea has no side effects): the js
+ * reference backend, and the wasm backend where WebAssembly SIMD is
+ * available, which then is the active one. `FOVEA_BACKEND=js` (environment)
+ * keeps js active.
  */
 export function getBackend(): Backend {
-  if (!active) registerBackend(createJsBackend(), { reference: true });
+  if (!active) registerDefaultBackends();
   return active!;
+}
+
+/** Registers js (the reference) and, where supported, wasm; activates wasm unless FOVEA_BACKEND says otherwise. */
+export function registerDefaultBackends(): void {
+  if (!backends.has('js')) registerBackend(createJsBackend(), { reference: true });
+  if (!backends.has('wasm') && wasmSimdSupported()) registerBackend(createWasmBackend());
+  const wanted = typeof process !== 'undefined' ? process.env?.['FOVEA_BACKEND'] : undefined;
+  if (wanted) setBackend(wanted);
+  else if (backends.has('wasm')) setBackend('wasm');
 }
 
 export function listBackends(): string[] {

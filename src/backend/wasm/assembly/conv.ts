@@ -1,0 +1,143 @@
+// Convolution by im2col + GEMM, per image and group; spec:
+// src/backend/js/conv2d.ts. x [N, C, H, W], w [O, C/g, kH, kW],
+// col [C/g * kH * kW, Ho * Wo] with row r = (c * kH + i) * kW + j.
+
+import { gemm, gemmScratchBytes } from './gemm';
+
+// Geometry, set once per call by setConv (keeps the kernels' argument lists short).
+let N = 0, C = 0, H = 0, W = 0, O = 0, KH = 0, KW = 0, OH = 0, OW = 0;
+let SH = 1, SW = 1, PT = 0, PL = 0, DH = 1, DW = 1, G = 1;
+
+export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
+  sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, g: i32): void {
+  N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw; OH = oh; OW = ow;
+  SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; G = g;
+}
+
+/** Scratch bytes the conv kernels need: one column matrix plus the GEMM's packing space. */
+export function convScratchBytes(): i32 {
+  return ((C / G) * KH * KW * OH * OW << 2) + gemmScratchBytes() + 64;
+}
+
+function im2col(x: usize, n: i32, c0: i32, col: usize): void {
+  const cg = C / G;
+  let r = 0;
+  for (let c = 0; c < cg; c++) {
+    const xBase = x + (<usize>((n * C + c0 + c) * H * W) << 2);
+    for (let i = 0; i < KH; i++) {
+      for (let j = 0; j < KW; j++) {
+        const rowBase = col + (<usize>(r * OH * OW) << 2);
+        const off = j * DW - PL;
+        // output columns whose input column lies inside [0, W)
+        let lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+        if (lo > OW) lo = OW;
+        let hi = off > W - 1 ? 0 : (W - 1 - off) / SW + 1;
+        if (hi > OW) hi = OW;
+        if (hi < lo) hi = lo;
+        for (let y = 0; y < OH; y++) {
+          const iy = y * SH - PT + i * DH;
+          const dst = rowBase + (<usize>(y * OW) << 2);
+          if (iy < 0 || iy >= H) {
+            memory.fill(dst, 0, <usize>OW << 2);
+            continue;
+          }
+          const src = xBase + (<usize>(iy * W) << 2);
+          if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
+          if (SW == 1) memory.copy(dst + (<usize>lo << 2), src + (<usize>(off + lo) << 2), <usize>(hi - lo) << 2);
+          else for (let xo = lo, ix = off + lo * SW; xo < hi; xo++, ix += SW) store<f32>(dst + (<usize>xo << 2), load<f32>(src + (<usize>ix << 2)));
+          if (hi < OW) memory.fill(dst + (<usize>hi << 2), 0, <usize>(OW - hi) << 2);
+        }
+        r++;
+      }
+    }
+  }
+}
+
+function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
+  const cg = C / G;
+  let r = 0;
+  for (let c = 0; c < cg; c++) {
+    const xBase = dx + (<usize>((n * C + c0 + c) * H * W) << 2);
+    for (let i = 0; i < KH; i++) {
+      for (let j = 0; j < KW; j++) {
+        const rowBase = col + (<usize>(r * OH * OW) << 2);
+        const off = j * DW - PL;
+        let lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
+        if (lo > OW) lo = OW;
+        let hi = off > W - 1 ? 0 : (W - 1 - off) / SW + 1;
+        if (hi > OW) hi = OW;
+        for (let y = 0; y < OH; y++) {
+          const iy = y * SH - PT + i * DH;
+          if (iy < 0 || iy >= H) continue;
+          const src = rowBase + (<usize>(y * OW) << 2);
+          const dst = xBase + (<usize>(iy * W) << 2);
+          for (let xo = lo, ix = off + lo * SW; xo < hi; xo++, ix += SW) {
+            const p = dst + (<usize>ix << 2);
+            store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>xo << 2)));
+          }
+        }
+        r++;
+      }
+    }
+  }
+}
+
+/** Forward for images [n0, n1). */
+export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
+  const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
+  const col = scratch;
+  const gs = scratch + (<usize>(rows * cols) << 2) + 64;
+  const pointwise = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0 && OH == H && OW == W;
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      // a 1x1 convolution needs no im2col: the input already is the column matrix
+      let b = col;
+      if (pointwise) b = x + (<usize>((n * C + g * cg) * H * W) << 2);
+      else im2col(x, n, g * cg, col);
+      const o = out + (<usize>((n * O + g * og) * cols) << 2);
+      gemm(og, cols, rows, w + (<usize>(g * og * rows) << 2), rows, 1, b, cols, 1, o, cols, false, gs);
+    }
+    if (bias != 0) {
+      for (let oc = 0; oc < O; oc++) {
+        const bv = f32x4.splat(load<f32>(bias + (<usize>oc << 2)));
+        const bs = load<f32>(bias + (<usize>oc << 2));
+        const base = out + (<usize>((n * O + oc) * cols) << 2);
+        let p = 0;
+        for (; p + 4 <= cols; p += 4) { const q = base + (<usize>p << 2); v128.store(q, f32x4.add(v128.load(q), bv)); }
+        for (; p < cols; p++) { const q = base + (<usize>p << 2); store<f32>(q, load<f32>(q) + bs); }
+      }
+    }
+  }
+}
+
+/** Input gradient for images [n0, n1) (dx of those images is overwritten). */
+export function conv2dBackwardInput(dy: usize, w: usize, dx: usize, n0: i32, n1: i32, scratch: usize): void {
+  const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
+  const col = scratch;
+  const gs = scratch + (<usize>(rows * cols) << 2) + 64;
+  memory.fill(dx + (<usize>(n0 * C * H * W) << 2), 0, <usize>((n1 - n0) * C * H * W) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      const d = dy + (<usize>((n * O + g * og) * cols) << 2);
+      // dcol[rows, cols] = W[g]^T @ dy: A(i, p) = W[p * rows + i]
+      gemm(rows, cols, og, w + (<usize>(g * og * rows) << 2), 1, rows, d, cols, 1, col, cols, false, gs);
+      col2im(col, n, g * cg, dx);
+    }
+  }
+}
+
+/** Weight gradient summed over images [n0, n1) into dw (overwritten). */
+export function conv2dBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
+  const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
+  const col = scratch;
+  const gs = scratch + (<usize>(rows * cols) << 2) + 64;
+  memory.fill(dw, 0, <usize>(O * rows) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < G; g++) {
+      im2col(x, n, g * cg, col);
+      const d = dy + (<usize>((n * O + g * og) * cols) << 2);
+      // dW[g][og, rows] += dy[og, cols] @ col^T: B(p, j) = col[j * cols + p]
+      gemm(og, rows, cols, d, cols, 1, col, 1, cols, dw + (<usize>(g * og * rows) << 2), rows, true, gs);
+    }
+  }
+}

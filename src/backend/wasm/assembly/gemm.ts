@@ -1,0 +1,154 @@
+// SIMD-128 GEMM: C (+)= op(A) @ op(B), float32, row-major, with strides so
+// that transposes cost nothing extra (they only change how panels are packed).
+//
+// Layout (Goto/BLIS style): a kc x nc block of B is packed into panels of
+// NR = 8 columns ([p][8] contiguous), an mc x kc block of A into panels of
+// MR = 4 rows ([p][4]); a 4x8 micro-kernel keeps its tile of C in 8 v128
+// accumulators (x86 has 16 vector registers: 8 accumulators + 2 B vectors +
+// 1 broadcast A value fit without spills). Partial edge tiles go through a
+// small stack-like scratch tile.
+
+import { fma } from './simd';
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 64;
+const NC: i32 = 2048;
+
+/** Packs A[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels, zero-padding the last. */
+function packA(a: usize, sAi: i32, sAp: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min(MR, mc - ip);
+    for (let p = 0; p < kc; p++) {
+      const o = dst + (((ip * kc) + p * MR) << 2);
+      for (let r = 0; r < MR; r++) {
+        const v: f32 = r < rows ? load<f32>(a + (((i0 + ip + r) * sAi + (p0 + p) * sAp) << 2)) : 0;
+        store<f32>(o + (r << 2), v);
+      }
+    }
+  }
+}
+
+/** Packs B[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels, zero-padding the last. */
+function packB(b: usize, sBp: i32, sBj: i32, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    const panel = dst + ((jp * kc) << 2);
+    if (cols == NR && sBj == 1) {
+      for (let p = 0; p < kc; p++) {
+        const src = b + (((p0 + p) * sBp + j0 + jp) << 2);
+        const o = panel + ((p * NR) << 2);
+        v128.store(o, v128.load(src));
+        v128.store(o + 16, v128.load(src + 16));
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const o = panel + ((p * NR) << 2);
+        for (let c = 0; c < NR; c++) {
+          const v: f32 = c < cols ? load<f32>(b + (((p0 + p) * sBp + (j0 + jp + c) * sBj) << 2)) : 0;
+          store<f32>(o + (c << 2), v);
+        }
+      }
+    }
+  }
+}
+
+/** 4x8 tile: acc = sum_p A[:, p] * B[p, :], then C (+)= acc (rows < mr, cols < nr valid). */
+function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const ld = (ldc as usize) << 2;
+  if (mr == MR && nr == NR) {
+    if (accumulate) {
+      v128.store(c, f32x4.add(v128.load(c), c00)); v128.store(c + 16, f32x4.add(v128.load(c + 16), c01));
+      c += ld;
+      v128.store(c, f32x4.add(v128.load(c), c10)); v128.store(c + 16, f32x4.add(v128.load(c + 16), c11));
+      c += ld;
+      v128.store(c, f32x4.add(v128.load(c), c20)); v128.store(c + 16, f32x4.add(v128.load(c + 16), c21));
+      c += ld;
+      v128.store(c, f32x4.add(v128.load(c), c30)); v128.store(c + 16, f32x4.add(v128.load(c + 16), c31));
+    } else {
+      v128.store(c, c00); v128.store(c + 16, c01);
+      c += ld;
+      v128.store(c, c10); v128.store(c + 16, c11);
+      c += ld;
+      v128.store(c, c20); v128.store(c + 16, c21);
+      c += ld;
+      v128.store(c, c30); v128.store(c + 16, c31);
+    }
+    return;
+  }
+  // partial tile: spill to scratch, copy the valid part
+  v128.store(tile, c00); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      const dst = c + (((r * ldc) + j) << 2);
+      const v = load<f32>(tile + (((r * NR) + j) << 2));
+      store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
+    }
+  }
+}
+
+/** Bytes of scratch one gemm call needs (packed A block, packed B block, edge tile). */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * (NC + NR) + MR * NR) << 2;
+}
+
+/**
+ * C[m, n] = (accumulate ? C : 0) + sum_p A(i, p) * B(p, j), where
+ * A(i, p) = a[i * sAi + p * sAp] and B(p, j) = b[p * sBp + j * sBj] (in floats).
+ */
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, sAi: i32, sAp: i32,
+  b: usize, sBp: i32, sBj: i32,
+  c: usize, ldc: i32, accumulate: bool, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + ((i * ldc) << 2), 0, (n as usize) << 2);
+    return;
+  }
+  const pa = scratch;
+  const pb = pa + ((MC * KC) << 2);
+  const tile = pb + ((KC * (NC + NR)) << 2);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      const acc = accumulate || p0 > 0;
+      packB(b, sBp, sBj, p0, kc, j0, nc, pb);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        packA(a, sAi, sAp, i0, mc, p0, kc, pa);
+        for (let jp = 0; jp < nc; jp += NR) {
+          const nr = min(NR, nc - jp);
+          for (let ip = 0; ip < mc; ip += MR) {
+            const mr = min(MR, mc - ip);
+            micro(kc, pa + ((ip * kc) << 2), pb + ((jp * kc) << 2), c + ((((i0 + ip) * ldc) + j0 + jp) << 2), ldc, mr, nr, acc, tile);
+          }
+        }
+      }
+    }
+  }
+}

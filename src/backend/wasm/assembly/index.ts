@@ -1,0 +1,9 @@
+// The wasm backend's kernels. Memory is imported (shared with JS and with the
+// worker threads); all pointers are byte offsets into it. The js backend is
+// the spec of every kernel here.
+export { gemm, gemmScratchBytes } from './gemm';
+export { unary, leakyRelu, affineScalar, powScalar, unaryBackward, leakyReluBackward, binaryFlat, binaryStrided } from './elementwise';
+export { sum, maxArg, permute, softmax } from './reduce';
+export { setConv, convScratchBytes, conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
+export { setPool, pool2d, pool2dBackward, adaptiveAvg } from './pool';
+export { sgdStep, adamStep } from './optim';

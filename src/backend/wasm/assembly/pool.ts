@@ -1,0 +1,126 @@
+// Pooling kernels; spec: src/backend/js/pool.ts (floor mode, PyTorch windows).
+
+let C2 = 0, H2 = 0, W2 = 0, OH2 = 0, OW2 = 0, KH2 = 1, KW2 = 1, SH2 = 1, SW2 = 1, PH2 = 0, PW2 = 0;
+let COUNT_PAD = 1;
+let DIVISOR: f32 = 0;
+
+export function setPool(nc: i32, h: i32, w: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countPad: i32, divisor: f32): void {
+  C2 = nc; H2 = h; W2 = w; OH2 = oh; OW2 = ow; KH2 = kh; KW2 = kw; SH2 = sh; SW2 = sw; PH2 = ph; PW2 = pw;
+  COUNT_PAD = countPad; DIVISOR = divisor;
+}
+
+// @ts-ignore: decorator
+@inline
+function divisorOf(y0: i32, y1: i32, x0: i32, x1: i32): f32 {
+  if (DIVISOR > 0) return DIVISOR;
+  if (COUNT_PAD) return <f32>(KH2 * KW2);
+  return <f32>((y1 - y0) * (x1 - x0));
+}
+
+/** mode 0: max pooling, 1: average/sum pooling; planes [p0, p1) of the N*C planes. */
+export function pool2d(x: usize, out: usize, mode: i32, p0: i32, p1: i32): void {
+  for (let p = p0; p < p1; p++) {
+    const base = x + (<usize>(p * H2 * W2) << 2);
+    let o = out + (<usize>(p * OH2 * OW2) << 2);
+    for (let y = 0; y < OH2; y++) {
+      const y0 = max(0, y * SH2 - PH2), y1 = min(H2, y * SH2 - PH2 + KH2);
+      for (let xo = 0; xo < OW2; xo++) {
+        const x0 = max(0, xo * SW2 - PW2), x1 = min(W2, xo * SW2 - PW2 + KW2);
+        if (mode == 0) {
+          let best: f32 = -Infinity;
+          for (let iy = y0; iy < y1; iy++) {
+            const row = base + (<usize>(iy * W2) << 2);
+            for (let ix = x0; ix < x1; ix++) {
+              const v = load<f32>(row + (<usize>ix << 2));
+              if (v > best || isNaN(v)) best = v;
+            }
+          }
+          store<f32>(o, best);
+        } else {
+          let s: f32 = 0;
+          for (let iy = y0; iy < y1; iy++) {
+            const row = base + (<usize>(iy * W2) << 2);
+            for (let ix = x0; ix < x1; ix++) s += load<f32>(row + (<usize>ix << 2));
+          }
+          store<f32>(o, s / divisorOf(y0, y1, x0, x1));
+        }
+        o += 4;
+      }
+    }
+  }
+}
+
+/** Backward of pool2d for planes [p0, p1): dx of those planes is overwritten. */
+export function pool2dBackward(x: usize, dy: usize, dx: usize, mode: i32, p0: i32, p1: i32): void {
+  memory.fill(dx + (<usize>(p0 * H2 * W2) << 2), 0, <usize>((p1 - p0) * H2 * W2) << 2);
+  for (let p = p0; p < p1; p++) {
+    const base = <usize>(p * H2 * W2);
+    let o = dy + (<usize>(p * OH2 * OW2) << 2);
+    for (let y = 0; y < OH2; y++) {
+      const y0 = max(0, y * SH2 - PH2), y1 = min(H2, y * SH2 - PH2 + KH2);
+      for (let xo = 0; xo < OW2; xo++) {
+        const x0 = max(0, xo * SW2 - PW2), x1 = min(W2, xo * SW2 - PW2 + KW2);
+        const g = load<f32>(o);
+        if (mode == 0) {
+          let best: f32 = -Infinity;
+          let at: i32 = -1;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const idx = <i32>base + iy * W2 + ix;
+              const v = load<f32>(x + (<usize>idx << 2));
+              if (v > best || isNaN(v)) { best = v; at = idx; }
+            }
+          }
+          if (at >= 0) { const q = dx + (<usize>at << 2); store<f32>(q, load<f32>(q) + g); }
+        } else {
+          const share = g / divisorOf(y0, y1, x0, x1);
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const q = dx + ((base + <usize>(iy * W2 + ix)) << 2);
+              store<f32>(q, load<f32>(q) + share);
+            }
+          }
+        }
+        o += 4;
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function binStart(i: i32, inSize: i32, outSize: i32): i32 {
+  return (i * inSize) / outSize;
+}
+
+// @ts-ignore: decorator
+@inline
+function binEnd(i: i32, inSize: i32, outSize: i32): i32 {
+  return ((i + 1) * inSize + outSize - 1) / outSize;
+}
+
+/** Adaptive average pooling (backward when dir = 1: x is dy, out is dx). */
+export function adaptiveAvg(x: usize, out: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, dir: i32): void {
+  if (dir == 1) memory.fill(out, 0, <usize>(planes * h * w) << 2);
+  for (let p = 0; p < planes; p++) {
+    for (let y = 0; y < oh; y++) {
+      const y0 = binStart(y, h, oh), y1 = binEnd(y, h, oh);
+      for (let xo = 0; xo < ow; xo++) {
+        const x0 = binStart(xo, w, ow), x1 = binEnd(xo, w, ow);
+        const cnt = <f32>((y1 - y0) * (x1 - x0));
+        const oi = <usize>((p * oh + y) * ow + xo) << 2;
+        if (dir == 0) {
+          let s: f32 = 0;
+          for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) s += load<f32>(x + (<usize>((p * h + iy) * w + ix) << 2));
+          store<f32>(out + oi, s / cnt);
+        } else {
+          const g = load<f32>(x + oi) / cnt;
+          for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) {
+            const q = out + (<usize>((p * h + iy) * w + ix) << 2);
+            store<f32>(q, load<f32>(q) + g);
+          }
+        }
+      }
+    }
+  }
+}

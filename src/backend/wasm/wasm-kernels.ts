@@ -1,0 +1,214 @@
+/**
+ * The wasm backend's kernel table: each entry marshals its buffers (see
+ * marshal.ts) and calls the AssemblyScript kernel. Semantics are exactly the
+ * js reference's (src/backend/kernels.ts documents every kernel).
+ */
+import type { F32, KernelTable, Shape, UnaryKernel } from '../kernels.js';
+import { broadcastStrides } from '../js/elementwise.js';
+import type { Marshal } from './marshal.js';
+import type { WasmExports } from './wasm-exports.js';
+
+const UNARY: Record<UnaryKernel, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, square: 8 };
+const BINARY = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+
+function numel(s: Shape): number {
+  let n = 1;
+  for (const d of s) n *= d;
+  return n;
+}
+
+function split(shape: Shape, axis: number): [number, number, number] {
+  let outer = 1, inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d]!;
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+  return [outer, shape[axis]!, inner];
+}
+
+export function wasmKernels(w: WasmExports, m: Marshal): KernelTable {
+  const gemmBytes = w.gemmScratchBytes();
+
+  const unary = (op: UnaryKernel) => (x: F32, out: F32): void => {
+    m.begin([x, out]);
+    w.unary(UNARY[op], m.in(x), m.out(out), x.length);
+    m.end();
+  };
+  const unaryBackward = (op: number) => (dy: F32, s: F32, out: F32): void => {
+    m.begin([dy, s, out]);
+    w.unaryBackward(op, m.in(dy), m.in(s), m.out(out), dy.length);
+    m.end();
+  };
+  const binary = (op: keyof typeof BINARY) => (a: F32, aShape: Shape, b: F32, bShape: Shape, out: F32, outShape: Shape): void => {
+    const n = out.length;
+    const rank = outShape.length;
+    m.begin([a, b, out], rank * 16 + 256);
+    const pa = m.in(a), pb = m.in(b), po = m.out(out);
+    if (a.length === n && b.length === n) w.binaryFlat(BINARY[op], pa, pb, po, n, 0);
+    else if (b.length === 1 && a.length === n) w.binaryFlat(BINARY[op], pa, pb, po, n, 1);
+    else if (a.length === 1 && b.length === n) w.binaryFlat(BINARY[op], pa, pb, po, n, 2);
+    else {
+      const dims = m.ints([...outShape, ...broadcastStrides(aShape, outShape), ...broadcastStrides(bShape, outShape)]);
+      w.binaryStrided(BINARY[op], pa, pb, po, n, rank, dims, m.ints([], rank));
+    }
+    m.end();
+  };
+
+  return {
+    neg: unary('neg'), exp: unary('exp'), log: unary('log'), sqrt: unary('sqrt'), abs: unary('abs'),
+    relu: unary('relu'), tanh: unary('tanh'), sigmoid: unary('sigmoid'), square: unary('square'),
+    add: binary('add'), sub: binary('sub'), mul: binary('mul'), div: binary('div'),
+    reluBackward: unaryBackward(0), tanhBackward: unaryBackward(1), sigmoidBackward: unaryBackward(2),
+    leakyRelu(x, out, slope) {
+      m.begin([x, out]);
+      w.leakyRelu(m.in(x), m.out(out), x.length, slope);
+      m.end();
+    },
+    leakyReluBackward(dy, x, out, slope) {
+      m.begin([dy, x, out]);
+      w.leakyReluBackward(m.in(dy), m.in(x), m.out(out), dy.length, slope);
+      m.end();
+    },
+    affineScalar(x, out, scale, shift) {
+      m.begin([x, out]);
+      w.affineScalar(m.in(x), m.out(out), x.length, scale, shift);
+      m.end();
+    },
+    powScalar(x, out, e) {
+      m.begin([x, out]);
+      w.powScalar(m.in(x), m.out(out), x.length, e);
+      m.end();
+    },
+    sum(x, shape, axes, out) {
+      const rank = shape.length;
+      if (rank === 0) {
+        out[0] = x.length ? x[0]! : 0;
+        return;
+      }
+      const os = new Array<number>(rank).fill(0);
+      let s = 1;
+      for (let d = rank - 1; d >= 0; d--) if (!axes.includes(d)) { os[d] = s; s *= shape[d]!; }
+      m.begin([x, out], out.length * 8 + rank * 12 + 256);
+      const acc = m.scratch(out.length * 8);
+      w.sum(m.in(x), x.length, m.out(out), out.length, rank, m.ints([...shape, ...os]), m.ints([], rank), acc);
+      m.end();
+    },
+    max(x, shape, axis, out) {
+      m.begin([x, out]);
+      w.maxArg(m.in(x), ...split(shape, axis), m.out(out), 0);
+      m.end();
+    },
+    argmax(x, shape, axis, out) {
+      m.begin([x, out]);
+      w.maxArg(m.in(x), ...split(shape, axis), m.out(out), 1);
+      m.end();
+    },
+    permute(x, shape, perm, out) {
+      const rank = shape.length;
+      const inStrides = new Array<number>(rank).fill(1);
+      for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1]! * shape[d + 1]!;
+      m.begin([x, out], rank * 12 + 256);
+      const dims = m.ints([...perm.map((p) => shape[p]!), ...perm.map((p) => inStrides[p]!)]);
+      w.permute(m.in(x), m.out(out), out.length, rank, dims, m.ints([], rank));
+      m.end();
+    },
+    softmax(x, outer, dim, inner, out) {
+      m.begin([x, out]);
+      w.softmax(m.in(x), outer, dim, inner, m.out(out), 0);
+      m.end();
+    },
+    logSoftmax(x, outer, dim, inner, out) {
+      m.begin([x, out]);
+      w.softmax(m.in(x), outer, dim, inner, m.out(out), 1);
+      m.end();
+    },
+    matmul(a, b, out, batch, mm, n, k, transA, transB, aStride, bStride) {
+      m.begin([a, b, out], gemmBytes);
+      const pa = m.in(a), pb = m.in(b), po = m.out(out), scratch = m.scratch(gemmBytes);
+      const sAi = transA ? 1 : k, sAp = transA ? mm : 1;
+      const sBp = transB ? 1 : n, sBj = transB ? k : 1;
+      for (let i = 0; i < batch; i++) {
+        w.gemm(mm, n, k, pa + i * aStride * 4, sAi, sAp, pb + i * bStride * 4, sBp, sBj, po + i * mm * n * 4, n, 0, scratch);
+      }
+      m.end();
+    },
+    conv2d(x, xShape, wt, wShape, bias, out, outShape, a) {
+      setConv(w, xShape, wShape, outShape, a);
+      const sb = w.convScratchBytes();
+      m.begin([x, wt, bias, out], sb);
+      w.conv2d(m.in(x), m.in(wt), bias ? m.in(bias) : 0, m.out(out), 0, xShape[0]!, m.scratch(sb));
+      m.end();
+    },
+    conv2dBackwardInput(dy, dyShape, wt, wShape, dx, xShape, a) {
+      setConv(w, xShape, wShape, dyShape, a);
+      const sb = w.convScratchBytes();
+      m.begin([dy, wt, dx], sb);
+      w.conv2dBackwardInput(m.in(dy), m.in(wt), m.out(dx), 0, xShape[0]!, m.scratch(sb));
+      m.end();
+    },
+    conv2dBackwardWeight(x, xShape, dy, dyShape, dw, wShape, a) {
+      setConv(w, xShape, wShape, dyShape, a);
+      const sb = w.convScratchBytes();
+      m.begin([x, dy, dw], sb);
+      w.conv2dBackwardWeight(m.in(x), m.in(dy), m.out(dw), 0, xShape[0]!, m.scratch(sb));
+      m.end();
+    },
+    maxPool2d(x, xShape, out, outShape, a) {
+      const planes = setPool(w, xShape, outShape, a);
+      m.begin([x, out]);
+      w.pool2d(m.in(x), m.out(out), 0, 0, planes);
+      m.end();
+    },
+    maxPool2dBackward(x, xShape, dy, dyShape, dx, a) {
+      const planes = setPool(w, xShape, dyShape, a);
+      m.begin([x, dy, dx]);
+      w.pool2dBackward(m.in(x), m.in(dy), m.out(dx), 0, 0, planes);
+      m.end();
+    },
+    avgPool2d(x, xShape, out, outShape, a) {
+      const planes = setPool(w, xShape, outShape, a);
+      m.begin([x, out]);
+      w.pool2d(m.in(x), m.out(out), 1, 0, planes);
+      m.end();
+    },
+    avgPool2dBackward(dy, dyShape, dx, xShape, a) {
+      const planes = setPool(w, xShape, dyShape, a);
+      m.begin([dy, dx]);
+      w.pool2dBackward(0, m.in(dy), m.out(dx), 1, 0, planes);
+      m.end();
+    },
+    adaptiveAvgPool2d(x, xShape, out, outShape) {
+      m.begin([x, out]);
+      w.adaptiveAvg(m.in(x), m.out(out), xShape[0]! * xShape[1]!, xShape[2]!, xShape[3]!, outShape[2]!, outShape[3]!, 0);
+      m.end();
+    },
+    adaptiveAvgPool2dBackward(dy, dyShape, dx, xShape) {
+      m.begin([dy, dx]);
+      w.adaptiveAvg(m.in(dy), m.out(dx), xShape[0]! * xShape[1]!, xShape[2]!, xShape[3]!, dyShape[2]!, dyShape[3]!, 1);
+      m.end();
+    },
+    sgdStep(p, g, buf, a) {
+      m.begin([p, g, buf]);
+      w.sgdStep(m.inout(p), m.in(g), buf ? m.inout(buf) : 0, p.length, a.lr, a.momentum, a.dampening, a.weightDecay,
+        a.nesterov ? 1 : 0, a.firstStep ? 1 : 0);
+      m.end();
+    },
+    adamStep(p, g, mm, v, a) {
+      m.begin([p, g, mm, v]);
+      w.adamStep(m.inout(p), m.in(g), m.inout(mm), m.inout(v), p.length, a.lr, a.beta1, a.beta2, a.eps, a.weightDecay,
+        a.decoupled ? 1 : 0, a.step);
+      m.end();
+    },
+  };
+}
+
+function setConv(w: WasmExports, xs: Shape, ws: Shape, os: Shape, a: { stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; groups: number }): void {
+  w.setConv(xs[0]!, xs[1]!, xs[2]!, xs[3]!, ws[0]!, ws[2]!, ws[3]!, os[2]!, os[3]!,
+    a.stride[0]!, a.stride[1]!, a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, a.groups);
+}
+
+function setPool(w: WasmExports, xs: Shape, os: Shape, a: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; countIncludePad: boolean; divisor: number }): number {
+  w.setPool(xs[0]! * xs[1]!, xs[2]!, xs[3]!, os[2]!, os[3]!, a.kernel[0]!, a.kernel[1]!, a.stride[0]!, a.stride[1]!,
+    a.padding[0]!, a.padding[1]!, a.countIncludePad ? 1 : 0, a.divisor);
+  return xs[0]! * xs[1]!;
+}
+
+export { numel };
