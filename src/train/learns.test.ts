@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DataLoader } from '../data/data-loader.js';
 import { loadMnist, NORMALIZATION } from '../data/mnist-dataset.js';
 import { lenet } from '../nn/models.js';
+import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
 import { manualSeed } from '../tensor/random.js';
 import { evaluate } from './evaluate.js';
@@ -16,7 +17,7 @@ test('lenet learns MNIST from 3,000 real digits (held-out accuracy > 90%)', asyn
   const test = loadMnist({ train: false }).subset(Int32Array.from({ length: 1000 }, (_, i) => i));
   const normalize = NORMALIZATION.mnist;
   const model = lenet();
-  const optimizer = new SGD(model.parameters(), { lr: 0.02, momentum: 0.9 });
+  const optimizer = new Adam(model.parameters(), { lr: 2e-3 });
   const { history } = await fit(model, {
     epochs: 4, optimizer, numClasses: 10,
     train: new DataLoader(train, { batchSize: 32, shuffle: true, seed: 3, normalize }),

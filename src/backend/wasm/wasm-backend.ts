@@ -10,6 +10,8 @@ import { Marshal } from './marshal.js';
 import type { WasmExports } from './wasm-exports.js';
 import { wasmKernels } from './wasm-kernels.js';
 import { WasmHeap } from './wasm-heap.js';
+import { ThreadPool, nodeSpawner, type SpawnWorker } from './thread-pool.js';
+import { MAX_THREADS } from './parallel.js';
 
 /** Bytes below this hold the module's static data (math tables); the heap starts above. */
 const HEAP_BASE = 64 * 1024;
@@ -18,11 +20,27 @@ const MAX_PAGES = 65536; // 4 GiB
 export interface WasmBackendOptions {
   /** Use the relaxed-SIMD (fused multiply-add) build: 'auto' (default) when the runtime validates it. */
   relaxedSimd?: boolean | 'auto';
+  /** Threads (the calling one included). Default: FOVEA_THREADS, else every core; 1 = no workers. */
+  threads?: number;
+  /** How to start a worker (default: Node's worker_threads). */
+  spawn?: SpawnWorker;
+}
+
+/** The default thread count: FOVEA_THREADS, else the number of cores (at most 16). */
+export function defaultThreads(): number {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (m: string) => unknown } }).process;
+  const env = Number(proc?.env?.['FOVEA_THREADS']);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, MAX_THREADS);
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, Math.min(MAX_THREADS, os?.availableParallelism?.() ?? nav?.hardwareConcurrency ?? 1));
 }
 
 export interface WasmBackend extends Backend {
   readonly heap: WasmHeap;
   readonly features: { simd: true; relaxedSimd: boolean; threads: number };
+  /** Stops the worker threads (the backend keeps working on one thread). */
+  shutdown(): void;
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -84,12 +102,30 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const exports = instance.exports as unknown as WasmExports;
   const heap = new WasmHeap(memory, HEAP_BASE);
   const marshal = new Marshal(heap);
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new FoveaError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
+  }
+  const spawn = threads > 1 ? (options.spawn ?? nodeSpawner()) : null;
+  let pool: ThreadPool | null = null;
+  let stopped = false;
+  // Started on first use, and started afresh after a failure (a dead worker fails one step, not the run).
+  const getPool = (): ThreadPool | null => {
+    if (!spawn || stopped) return null;
+    if (!pool || pool.isBroken) pool = new ThreadPool(module, heap, exports, threads, spawn);
+    return pool;
+  };
   return {
     name: 'wasm',
-    kernels: wasmKernels(exports, marshal),
+    kernels: wasmKernels(exports, marshal, getPool),
     heap,
-    features: { simd: true, relaxedSimd: relaxed, threads: 1 },
+    features: { simd: true, relaxedSimd: relaxed, threads: spawn ? threads : 1 },
     alloc: (size, zero) => heap.alloc(size, zero),
     release: (buf) => heap.release(buf),
+    shutdown: () => {
+      stopped = true;
+      pool?.terminate();
+      pool = null;
+    },
   };
 }

@@ -7,6 +7,8 @@ import type { F32, KernelTable, Shape, UnaryKernel } from '../kernels.js';
 import { broadcastStrides } from '../js/elementwise.js';
 import type { Marshal } from './marshal.js';
 import type { WasmExports } from './wasm-exports.js';
+import { Job } from './parallel.js';
+import type { ThreadPool } from './thread-pool.js';
 
 const UNARY: Record<UnaryKernel, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, square: 8 };
 const BINARY = { add: 0, sub: 1, mul: 2, div: 3 } as const;
@@ -24,8 +26,22 @@ function split(shape: Shape, axis: number): [number, number, number] {
   return [outer, shape[axis]!, inner];
 }
 
-export function wasmKernels(w: WasmExports, m: Marshal): KernelTable {
+export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool | null): KernelTable {
   const gemmBytes = w.gemmScratchBytes();
+  /** Geometry of a conv call in setConv's order. */
+  const convGeometry = (xs: Shape, ws: Shape, os: Shape, a: ConvLike): number[] => [
+    xs[0]!, xs[1]!, xs[2]!, xs[3]!, ws[0]!, ws[2]!, ws[3]!, os[2]!, os[3]!,
+    a.stride[0]!, a.stride[1]!, a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, a.groups,
+  ];
+  const poolGeometry = (xs: Shape, os: Shape, a: PoolLike): number[] => [
+    xs[0]! * xs[1]!, xs[2]!, xs[3]!, os[2]!, os[3]!, a.kernel[0]!, a.kernel[1]!, a.stride[0]!, a.stride[1]!,
+    a.padding[0]!, a.padding[1]!, a.countIncludePad ? 1 : 0, a.divisor,
+  ];
+  /** The pool, when there is one and the work is worth splitting. */
+  const parallel = (items: number, work: number): ThreadPool | null => {
+    const p = pool();
+    return p && items >= 2 && work >= 1 << 15 ? p : null;
+  };
 
   const unary = (op: UnaryKernel) => (x: F32, out: F32): void => {
     m.begin([x, out]);
@@ -51,6 +67,25 @@ export function wasmKernels(w: WasmExports, m: Marshal): KernelTable {
     }
     m.end();
   };
+
+  function poolForward(px: number, po: number, mode: number, xs: Shape, os: Shape, a: PoolLike, work: number): void {
+    const geo = poolGeometry(xs, os, a);
+    const p = parallel(geo[0]!, work * 4);
+    if (p) p.run(Job.Pool, [...geo, px, po, mode], 0, 0);
+    else {
+      setPool(w, xs, os, a);
+      w.pool2d(px, po, mode, 0, geo[0]!);
+    }
+  }
+  function poolBackward(px: number, pdy: number, pdx: number, mode: number, xs: Shape, os: Shape, a: PoolLike, work: number): void {
+    const geo = poolGeometry(xs, os, a);
+    const p = parallel(geo[0]!, work * 4);
+    if (p) p.run(Job.PoolBackward, [...geo, px, pdy, pdx, mode], 0, 0);
+    else {
+      setPool(w, xs, os, a);
+      w.pool2dBackward(px, pdy, pdx, mode, 0, geo[0]!);
+    }
+  }
 
   return {
     neg: unary('neg'), exp: unary('exp'), log: unary('log'), sqrt: unary('sqrt'), abs: unary('abs'),
@@ -125,8 +160,11 @@ export function wasmKernels(w: WasmExports, m: Marshal): KernelTable {
       const pa = m.in(a), pb = m.in(b), po = m.out(out), scratch = m.scratch(gemmBytes);
       const sAi = transA ? 1 : k, sAp = transA ? mm : 1;
       const sBp = transB ? 1 : n, sBj = transB ? k : 1;
+      const p = parallel(mm / 4, mm * n * k);
       for (let i = 0; i < batch; i++) {
-        w.gemm(mm, n, k, pa + i * aStride * 4, sAi, sAp, pb + i * bStride * 4, sBp, sBj, po + i * mm * n * 4, n, 0, scratch);
+        const ai = pa + i * aStride * 4, bi = pb + i * bStride * 4, ci = po + i * mm * n * 4;
+        if (p) p.run(Job.Gemm, [mm, n, k, ai, sAi, sAp, bi, sBp, sBj, ci, n, 0], gemmBytes, scratch);
+        else w.gemm(mm, n, k, ai, sAi, sAp, bi, sBp, sBj, ci, n, 0, scratch);
       }
       m.end();
     },
@@ -134,45 +172,54 @@ export function wasmKernels(w: WasmExports, m: Marshal): KernelTable {
       setConv(w, xShape, wShape, outShape, a);
       const sb = w.convScratchBytes();
       m.begin([x, wt, bias, out], sb);
-      w.conv2d(m.in(x), m.in(wt), bias ? m.in(bias) : 0, m.out(out), 0, xShape[0]!, m.scratch(sb));
+      const px = m.in(x), pw = m.in(wt), pbias = bias ? m.in(bias) : 0, po = m.out(out), scratch = m.scratch(sb);
+      const p = parallel(xShape[0]!, out.length * wShape[1]! * wShape[2]! * wShape[3]!);
+      if (p) p.run(Job.ConvForward, [...convGeometry(xShape, wShape, outShape, a), px, pw, pbias, po], sb, scratch);
+      else w.conv2d(px, pw, pbias, po, 0, xShape[0]!, scratch);
       m.end();
     },
     conv2dBackwardInput(dy, dyShape, wt, wShape, dx, xShape, a) {
       setConv(w, xShape, wShape, dyShape, a);
       const sb = w.convScratchBytes();
       m.begin([dy, wt, dx], sb);
-      w.conv2dBackwardInput(m.in(dy), m.in(wt), m.out(dx), 0, xShape[0]!, m.scratch(sb));
+      const pdy = m.in(dy), pw = m.in(wt), pdx = m.out(dx), scratch = m.scratch(sb);
+      const p = parallel(xShape[0]!, dy.length * wShape[1]! * wShape[2]! * wShape[3]!);
+      if (p) p.run(Job.ConvBackwardInput, [...convGeometry(xShape, wShape, dyShape, a), pdy, pw, pdx], sb, scratch);
+      else w.conv2dBackwardInput(pdy, pw, pdx, 0, xShape[0]!, scratch);
       m.end();
     },
     conv2dBackwardWeight(x, xShape, dy, dyShape, dw, wShape, a) {
       setConv(w, xShape, wShape, dyShape, a);
       const sb = w.convScratchBytes();
       m.begin([x, dy, dw], sb);
-      w.conv2dBackwardWeight(m.in(x), m.in(dy), m.out(dw), 0, xShape[0]!, m.scratch(sb));
+      const px = m.in(x), pdy = m.in(dy), pdw = m.out(dw), scratch = m.scratch(sb);
+      const p = parallel(xShape[0]!, dy.length * wShape[1]! * wShape[2]! * wShape[3]!);
+      if (p) {
+        // each worker sums its images into a private partial gradient; add them up here
+        const dwBytes = Math.ceil((dw.length * 4) / 64) * 64;
+        p.run(Job.ConvBackwardWeight, [...convGeometry(xShape, wShape, dyShape, a), px, pdy, pdw, 0, dwBytes], dwBytes + sb, scratch);
+        for (let t = 1; t < p.threads; t++) w.binaryFlat(0, pdw, p.scratchOf(t), pdw, dw.length, 0);
+      } else w.conv2dBackwardWeight(px, pdy, pdw, 0, xShape[0]!, scratch);
       m.end();
     },
     maxPool2d(x, xShape, out, outShape, a) {
-      const planes = setPool(w, xShape, outShape, a);
       m.begin([x, out]);
-      w.pool2d(m.in(x), m.out(out), 0, 0, planes);
+      poolForward(m.in(x), m.out(out), 0, xShape, outShape, a, x.length);
       m.end();
     },
     maxPool2dBackward(x, xShape, dy, dyShape, dx, a) {
-      const planes = setPool(w, xShape, dyShape, a);
       m.begin([x, dy, dx]);
-      w.pool2dBackward(m.in(x), m.in(dy), m.out(dx), 0, 0, planes);
+      poolBackward(m.in(x), m.in(dy), m.out(dx), 0, xShape, dyShape, a, x.length);
       m.end();
     },
     avgPool2d(x, xShape, out, outShape, a) {
-      const planes = setPool(w, xShape, outShape, a);
       m.begin([x, out]);
-      w.pool2d(m.in(x), m.out(out), 1, 0, planes);
+      poolForward(m.in(x), m.out(out), 1, xShape, outShape, a, x.length);
       m.end();
     },
     avgPool2dBackward(dy, dyShape, dx, xShape, a) {
-      const planes = setPool(w, xShape, dyShape, a);
       m.begin([dy, dx]);
-      w.pool2dBackward(0, m.in(dy), m.out(dx), 1, 0, planes);
+      poolBackward(0, m.in(dy), m.out(dx), 1, xShape, dyShape, a, dx.length);
       m.end();
     },
     adaptiveAvgPool2d(x, xShape, out, outShape) {
@@ -200,12 +247,15 @@ export function wasmKernels(w: WasmExports, m: Marshal): KernelTable {
   };
 }
 
-function setConv(w: WasmExports, xs: Shape, ws: Shape, os: Shape, a: { stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; groups: number }): void {
+interface ConvLike { stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; groups: number }
+interface PoolLike { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; countIncludePad: boolean; divisor: number }
+
+function setConv(w: WasmExports, xs: Shape, ws: Shape, os: Shape, a: ConvLike): void {
   w.setConv(xs[0]!, xs[1]!, xs[2]!, xs[3]!, ws[0]!, ws[2]!, ws[3]!, os[2]!, os[3]!,
     a.stride[0]!, a.stride[1]!, a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, a.groups);
 }
 
-function setPool(w: WasmExports, xs: Shape, os: Shape, a: { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; countIncludePad: boolean; divisor: number }): number {
+function setPool(w: WasmExports, xs: Shape, os: Shape, a: PoolLike): number {
   w.setPool(xs[0]! * xs[1]!, xs[2]!, xs[3]!, os[2]!, os[3]!, a.kernel[0]!, a.kernel[1]!, a.stride[0]!, a.stride[1]!,
     a.padding[0]!, a.padding[1]!, a.countIncludePad ? 1 : 0, a.divisor);
   return xs[0]! * xs[1]!;
