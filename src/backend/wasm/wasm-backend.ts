@@ -74,8 +74,20 @@ export function wasmSimdSupported(): boolean {
 /** True when the relaxed-SIMD build (f32x4.relaxed_madd) validates here. */
 export function wasmRelaxedSimdSupported(): boolean {
   if (!wasmSimdSupported()) return false;
-  relaxedModule ??= compile(WASM_RELAXED_SIMD);
+  if (relaxedModule === undefined) {
+    relaxedModule = compile(WASM_RELAXED_SIMD);
+    // Node 20 ships relaxed SIMD behind a flag; V8 accepts it at run time, before the module is compiled.
+    if (!relaxedModule && enableNodeRelaxedSimdFlag()) relaxedModule = compile(WASM_RELAXED_SIMD);
+  }
   return relaxedModule !== null;
+}
+
+function enableNodeRelaxedSimdFlag(): boolean {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (f: string) => void } | undefined;
+  if (!v8?.setFlagsFromString) return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
 }
 
 /**
