@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // fovea as a peer of the side-by-side harness in ../shared/bench (see its README,
 // "Adding a peer"). The harness runs this from its own folder, e.g. in peers.txt:
-//   fovea   node $FOVEA_DIR/bench/peer.mjs
+//   fovea-t1   node $FOVEA_DIR/bench/peer.mjs --threads 1 --name fovea-t1
+//   fovea-t2   node $FOVEA_DIR/bench/peer.mjs --threads 2 --name fovea-t2
+//   fovea-js   node $FOVEA_DIR/bench/peer.mjs --backend js --name fovea-js
 // It reads the harness's workloads.json (falling back to the copy beside this
 // file), the BENCH_* budgets and BENCH_MODES / BENCH_WORKLOADS from the
 // environment, and prints the harness's JSON lines on stdout.
@@ -15,16 +17,18 @@ if (!existsSync(dist)) {
   process.exit(1);
 }
 const { runBench, DEFAULT_BUDGETS } = await import(dist.href);
+const { configureBackend } = await import(new URL('../dist/backend/configure.js', import.meta.url).href);
 
-const { values } = parseArgs({ options: { threads: { type: 'string' }, name: { type: 'string' } }, strict: false });
+const { values } = parseArgs({ options: { threads: { type: 'string' }, name: { type: 'string' }, backend: { type: 'string' } }, strict: false });
 const harnessSpec = resolve(process.cwd(), 'workloads.json');
 const specPath = existsSync(harnessSpec) ? harnessSpec : new URL('./workloads.json', import.meta.url);
 const spec = JSON.parse(readFileSync(specPath, 'utf8'));
 const env = (k, d) => (process.env[k] !== undefined && process.env[k] !== '' ? Number(process.env[k]) : d);
 const modes = (process.env.BENCH_MODES || 'train,infer,latency,sanity').split(',').filter((m) => m !== 'probe');
 const workloads = process.env.BENCH_WORKLOADS ? process.env.BENCH_WORKLOADS.split(',') : Object.keys(spec.workloads);
-const requested = Number(values.threads ?? 1);
-if (requested !== 1) console.error(`fovea: the js backend is single-threaded; --threads ${requested} runs on 1 thread`);
+// --threads N (default 1, like the other single-threaded peers); --backend js|wasm (default wasm)
+const { backend, threads } = configureBackend({ backend: values.backend ?? 'wasm', threads: Number(values.threads ?? 1) });
+console.error(`fovea peer: backend ${backend}, ${threads} thread(s)`);
 
 runBench({
   spec,
@@ -40,6 +44,6 @@ runBench({
     sanityMaxS: env('BENCH_SANITY_MAX_S', DEFAULT_BUDGETS.sanityMaxS),
   },
   peer: values.name ?? 'fovea',
-  threads: 1,
+  threads,
   emit: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
 });

@@ -75,6 +75,17 @@ test('bench prints JSON lines in the peer harness shape', () => {
   assert.equal(lines.find((l) => l.mode === 'latency').batch, 1);
 });
 
+test('verify checks every kernel and gradient on every backend', () => {
+  const r = fovea('verify', '--json');
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.ok, true);
+  assert.ok(out.backends.includes('js'));
+  assert.ok(out.kernels.length >= 30);
+  for (const row of out.kernels) for (const b of out.backends) assert.ok(['pass', 'missing'].includes(row[b]), `${row.kernel} on ${b}: ${row[b]}`);
+  assert.match(fovea('verify').stdout, /^conv2d\s+pass/m);
+});
+
 test('bad input gets a clear message and a non-zero exit code', () => {
   const missing = fovea('eval', join(dir, 'nope.fovea'));
   assert.equal(missing.code, 1);

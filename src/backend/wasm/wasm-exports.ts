@@ -12,6 +12,7 @@ export interface WasmExports {
   binaryFlat(op: number, a: number, b: number, out: number, n: number, mode: number): void;
   binaryStrided(op: number, a: number, b: number, out: number, n: number, rank: number, dims: number, idx: number): void;
   sum(x: number, n: number, out: number, nOut: number, rank: number, dims: number, idx: number, acc: number): void;
+  sumMiddle(x: number, outer: number, mid: number, inner: number, out: number): void;
   maxArg(x: number, outer: number, dim: number, inner: number, out: number, mode: number): void;
   permute(x: number, out: number, n: number, rank: number, dims: number, idx: number): void;
   softmax(x: number, outer: number, dim: number, inner: number, out: number, log: number): void;

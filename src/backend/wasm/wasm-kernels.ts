@@ -118,6 +118,15 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
         out[0] = x.length ? x[0]! : 0;
         return;
       }
+      // [outer, mid, inner] summed over outer and inner (a bias gradient): the fast kernel
+      const kept = [...Array(rank).keys()].filter((d) => !axes.includes(d));
+      if (kept.length === 1 && kept[0]! > 0 && kept[0]! < rank - 1) {
+        const [outer, mid, inner] = split(shape, kept[0]!);
+        m.begin([x, out]);
+        w.sumMiddle(m.in(x), outer, mid, inner, m.out(out));
+        m.end();
+        return;
+      }
       const os = new Array<number>(rank).fill(0);
       let s = 1;
       for (let d = rank - 1; d >= 0; d--) if (!axes.includes(d)) { os[d] = s; s *= shape[d]!; }

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_BUDGETS, runBench, type Mode, type WorkloadFile } from '../../bench/run-bench.js';
+import { configureBackend } from '../../backend/configure.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, positive, str, type Options } from '../options.js';
 
@@ -17,11 +18,15 @@ one JSON line per measurement, in the shape of the peer harness.
   --train-s X        timing budget per train measurement in seconds (default 5)
   --infer-s X        (default 3)
   --latency-s X      (default 2)
-  --max-s X          cap per measurement (default 20)`;
+  --max-s X          cap per measurement (default 20)
+  --backend NAME     wasm (default where WebAssembly SIMD is available) or js
+  --threads N        wasm threads (default: every core)
+  --peer NAME        the "peer" field of each line (default fovea)`;
 
 const options: Options = {
   workloads: { type: 'string' }, modes: { type: 'string' }, spec: { type: 'string' },
   'train-s': { type: 'string' }, 'infer-s': { type: 'string' }, 'latency-s': { type: 'string' }, 'max-s': { type: 'string' },
+  backend: { type: 'string' }, threads: { type: 'string' }, peer: { type: 'string' },
 };
 
 export async function benchCommand(argv: string[]): Promise<void> {
@@ -30,6 +35,11 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as WorkloadFile;
   const modes = str(v, 'modes', 'train,infer,latency').split(',') as Mode[];
   for (const m of modes) if (!['train', 'infer', 'latency', 'sanity'].includes(m)) throw new UsageError(`--modes: unknown mode '${m}'`);
+  const threadsArg = v['threads'] === undefined ? undefined : num(v, 'threads', 1, (x) => Number.isInteger(x) && x >= 1 && x <= 16);
+  const { threads } = configureBackend({
+    ...(typeof v['backend'] === 'string' ? { backend: v['backend'] } : {}),
+    ...(threadsArg !== undefined ? { threads: threadsArg } : {}),
+  });
   runBench({
     spec,
     workloads: str(v, 'workloads', 'lenet,convnet,cifar').split(','),
@@ -41,8 +51,8 @@ export async function benchCommand(argv: string[]): Promise<void> {
       latencyS: num(v, 'latency-s', DEFAULT_BUDGETS.latencyS, positive),
       maxS: num(v, 'max-s', DEFAULT_BUDGETS.maxS, positive),
     },
-    peer: 'fovea',
-    threads: 1,
+    peer: str(v, 'peer', 'fovea'),
+    threads,
     emit: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
   });
 }

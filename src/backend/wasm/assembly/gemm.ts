@@ -109,6 +109,48 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i
   }
 }
 
+/**
+ * Small-m GEMM with both operands contiguous along k (C = A @ B^T with
+ * B stored [n, k], the Linear layer's layout): SIMD dot products, no packing.
+ * At batch 1 this is a GEMV; packing the whole weight matrix would cost more
+ * than the multiply.
+ */
+function gemmDot(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  const k4 = k & ~3;
+  for (let i = 0; i < m; i++) {
+    const ar = a + (<usize>(i * lda) << 2);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const b0 = b + (<usize>(j * ldb) << 2), b1 = b0 + (<usize>ldb << 2);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) {
+        const av = v128.load(ar + (<usize>p << 2));
+        s0 = fma(av, v128.load(b0 + (<usize>p << 2)), s0);
+        s1 = fma(av, v128.load(b1 + (<usize>p << 2)), s1);
+      }
+      let t0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+      let t1 = f32x4.extract_lane(s1, 0) + f32x4.extract_lane(s1, 1) + f32x4.extract_lane(s1, 2) + f32x4.extract_lane(s1, 3);
+      for (let p = k4; p < k; p++) {
+        const av = load<f32>(ar + (<usize>p << 2));
+        t0 += av * load<f32>(b0 + (<usize>p << 2));
+        t1 += av * load<f32>(b1 + (<usize>p << 2));
+      }
+      const o = c + (<usize>(i * ldc + j) << 2);
+      store<f32>(o, accumulate ? load<f32>(o) + t0 : t0);
+      store<f32>(o + 4, accumulate ? load<f32>(o + 4) + t1 : t1);
+    }
+    for (; j < n; j++) {
+      const b0 = b + (<usize>(j * ldb) << 2);
+      let s0 = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) s0 = fma(v128.load(ar + (<usize>p << 2)), v128.load(b0 + (<usize>p << 2)), s0);
+      let t0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+      for (let p = k4; p < k; p++) t0 += load<f32>(ar + (<usize>p << 2)) * load<f32>(b0 + (<usize>p << 2));
+      const o = c + (<usize>(i * ldc + j) << 2);
+      store<f32>(o, accumulate ? load<f32>(o) + t0 : t0);
+    }
+  }
+}
+
 /** Bytes of scratch one gemm call needs (packed A block, packed B block, edge tile). */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * (NC + NR) + MR * NR) << 2;
@@ -127,6 +169,11 @@ export function gemm(
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + ((i * ldc) << 2), 0, (n as usize) << 2);
+    return;
+  }
+  // small m with k-contiguous operands: dot products beat packing B
+  if (m < MR * 2 && sAp == 1 && sBp == 1) {
+    gemmDot(m, n, k, a, sAi, b, sBj, c, ldc, accumulate);
     return;
   }
   const pa = scratch;

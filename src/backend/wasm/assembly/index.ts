@@ -3,7 +3,7 @@
 // the spec of every kernel here.
 export { gemm, gemmScratchBytes } from './gemm';
 export { unary, leakyRelu, affineScalar, powScalar, unaryBackward, leakyReluBackward, binaryFlat, binaryStrided } from './elementwise';
-export { sum, maxArg, permute, softmax } from './reduce';
+export { sum, sumMiddle, maxArg, permute, softmax } from './reduce';
 export { setConv, convScratchBytes, conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
 export { setPool, pool2d, pool2dBackward, adaptiveAvg } from './pool';
 export { sgdStep, adamStep } from './optim';

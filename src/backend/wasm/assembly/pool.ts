@@ -17,8 +17,71 @@ function divisorOf(y0: i32, y1: i32, x0: i32, x1: i32): f32 {
   return <f32>((y1 - y0) * (x1 - x0));
 }
 
+/** The common case: 2x2 windows, stride 2, no padding (every window inside the input). */
+// @ts-ignore: decorator
+@inline
+function is2x2(): bool {
+  return KH2 == 2 && KW2 == 2 && SH2 == 2 && SW2 == 2 && PH2 == 0 && PW2 == 0;
+}
+
+// @ts-ignore: decorator
+@inline
+function pick(best: f32, v: f32): f32 {
+  return v > best || isNaN(v) ? v : best;
+}
+
+function maxPool2x2(x: usize, out: usize, p0: i32, p1: i32): void {
+  for (let p = p0; p < p1; p++) {
+    const base = x + (<usize>(p * H2 * W2) << 2);
+    let o = out + (<usize>(p * OH2 * OW2) << 2);
+    for (let y = 0; y < OH2; y++) {
+      const r0 = base + (<usize>(2 * y * W2) << 2);
+      const r1 = r0 + (<usize>W2 << 2);
+      for (let xo = 0; xo < OW2; xo++) {
+        const q = <usize>(2 * xo) << 2;
+        let best: f32 = -Infinity;
+        best = pick(best, load<f32>(r0 + q));
+        best = pick(best, load<f32>(r0 + q + 4));
+        best = pick(best, load<f32>(r1 + q));
+        best = pick(best, load<f32>(r1 + q + 4));
+        store<f32>(o, best);
+        o += 4;
+      }
+    }
+  }
+}
+
+function maxPool2x2Backward(x: usize, dy: usize, dx: usize, p0: i32, p1: i32): void {
+  for (let p = p0; p < p1; p++) {
+    const off = <usize>(p * H2 * W2) << 2;
+    let o = dy + (<usize>(p * OH2 * OW2) << 2);
+    for (let y = 0; y < OH2; y++) {
+      const r0 = off + (<usize>(2 * y * W2) << 2);
+      const r1 = r0 + (<usize>W2 << 2);
+      for (let xo = 0; xo < OW2; xo++) {
+        const q = <usize>(2 * xo) << 2;
+        // the first maximum in scan order gets the gradient (the last NaN, as in PyTorch)
+        let at = r0 + q;
+        let best = load<f32>(x + at);
+        let v = load<f32>(x + r0 + q + 4);
+        if (v > best || isNaN(v)) { best = v; at = r0 + q + 4; }
+        v = load<f32>(x + r1 + q);
+        if (v > best || isNaN(v)) { best = v; at = r1 + q; }
+        v = load<f32>(x + r1 + q + 4);
+        if (v > best || isNaN(v)) { best = v; at = r1 + q + 4; }
+        store<f32>(dx + at, load<f32>(dx + at) + load<f32>(o));
+        o += 4;
+      }
+    }
+  }
+}
+
 /** mode 0: max pooling, 1: average/sum pooling; planes [p0, p1) of the N*C planes. */
 export function pool2d(x: usize, out: usize, mode: i32, p0: i32, p1: i32): void {
+  if (mode == 0 && is2x2()) {
+    maxPool2x2(x, out, p0, p1);
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const base = x + (<usize>(p * H2 * W2) << 2);
     let o = out + (<usize>(p * OH2 * OW2) << 2);
@@ -53,6 +116,10 @@ export function pool2d(x: usize, out: usize, mode: i32, p0: i32, p1: i32): void 
 /** Backward of pool2d for planes [p0, p1): dx of those planes is overwritten. */
 export function pool2dBackward(x: usize, dy: usize, dx: usize, mode: i32, p0: i32, p1: i32): void {
   memory.fill(dx + (<usize>(p0 * H2 * W2) << 2), 0, <usize>((p1 - p0) * H2 * W2) << 2);
+  if (mode == 0 && is2x2()) {
+    maxPool2x2Backward(x, dy, dx, p0, p1);
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const base = <usize>(p * H2 * W2);
     let o = dy + (<usize>(p * OH2 * OW2) << 2);
