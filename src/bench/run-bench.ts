@@ -32,7 +32,7 @@ export interface Budgets {
 
 export const DEFAULT_BUDGETS: Budgets = { trainS: 5, inferS: 3, latencyS: 2, maxS: 20, warmupS: 0.5, minIters: 3, sanityMaxS: 30 };
 
-export type Mode = 'train' | 'infer' | 'latency' | 'sanity';
+export type Mode = 'train' | 'infer' | 'latency' | 'sanity' | 'soak';
 
 /** Forward FLOPs per image: 2 x multiply-adds of conv and linear layers (the harness's count). */
 export function forwardFlops(w: Workload): number {
@@ -103,6 +103,8 @@ export interface BenchOptions {
   peer: string;
   threads: number;
   emit: (line: Record<string, unknown>) => void;
+  /** Training steps of the 'soak' mode (memory over a long run). */
+  soakSteps?: number;
 }
 
 /** Runs every selected workload x mode and emits the harness's JSON lines. */
@@ -151,6 +153,8 @@ export function runBench(o: BenchOptions): void {
             noGrad(() => scope(() => void model.forward(x).data[0]));
           };
           o.emit(line(mode, batch, measure(fwd, mode === 'infer' ? o.budgets.inferS : o.budgets.latencyS, o.budgets), 1));
+        } else if (mode === 'soak') {
+          o.emit({ ...base, ...soak(w, S, o.soakSteps ?? 10000), workload: name, mode: 'soak' });
         } else if (mode === 'sanity' && name === S.sanity.workload) {
           const model = fromWorkload(w.layers);
           const opt = new SGD(model.parameters(), { lr: S.lr, momentum: S.momentum });
@@ -177,4 +181,35 @@ export function runBench(o: BenchOptions): void {
       }
     }
   }
+}
+
+/**
+ * Memory over a long run: `steps` training steps of batch 64 on one batch,
+ * resident set size (and the wasm heap) at the start (after 100 warm-up
+ * steps) and at the end. Flat memory means the two agree.
+ */
+function soak(w: Workload, S: WorkloadFile['settings'], steps: number): Record<string, unknown> {
+  const model = fromWorkload(w.layers);
+  const opt = new SGD(model.parameters(), { lr: S.lr, momentum: S.momentum });
+  const size = w.input[0] * w.input[1] * w.input[2];
+  const x = new Tensor(randomInputs(S.train_batch * size, 99), [S.train_batch, ...w.input]);
+  const y = randomLabels(S.train_batch, w.classes, 98);
+  const step = (): number => scope(() => {
+    opt.zeroGrad(false);
+    const loss = crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss.item();
+  });
+  const mb = (b: number): number => round(b / 2 ** 20, 4);
+  const heap = (): number => (getBackend() as { heap?: { highWater: number } }).heap?.highWater ?? 0;
+  for (let i = 0; i < 100; i++) step();
+  const rss0 = process.memoryUsage().rss, heap0 = heap();
+  const t0 = performance.now();
+  let loss = 0;
+  for (let i = 0; i < steps; i++) loss = step();
+  return {
+    steps, seconds: round((performance.now() - t0) / 1000), final_loss: round(loss),
+    rss_start_mb: mb(rss0), rss_end_mb: mb(process.memoryUsage().rss), wasm_heap_start_mb: mb(heap0), wasm_heap_end_mb: mb(heap()),
+  };
 }

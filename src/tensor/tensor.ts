@@ -7,6 +7,7 @@ import { getBackend } from '../backend/registry.js';
 import { FoveaError, ShapeError, ValueError, fmt } from './errors.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import * as ops from './ops/index.js';
+import { modulePath as modulePathForErrors } from './context.js';
 import { Storage, keepStorage, track } from './scope.js';
 
 /** The backward rule of one recorded op: maps the output gradient to one gradient per input. */
@@ -264,7 +265,17 @@ function accumulateLeaf(t: Tensor, g: Tensor): void {
 /** Internal helpers for ops: allocate an output and record a gradient rule. */
 export function empty(shape: Shape, zero = false): Tensor {
   const size = numel(shape);
-  const s = new Storage(getBackend().alloc(size, zero));
+  let buf: Float32Array;
+  try {
+    buf = getBackend().alloc(size, zero);
+  } catch (e) {
+    // name the tensor: "out of memory" alone does not tell a user which batch or layer to shrink
+    const where = modulePathForErrors();
+    throw new FoveaError(
+      `cannot allocate a tensor of shape ${fmt(shape)} (${(size * 4 / 2 ** 20).toFixed(1)} MiB)${where ? ` in ${where}` : ''}: ${(e as Error).message}`,
+    );
+  }
+  const s = new Storage(buf);
   track(s);
   return new Tensor(s, shape);
 }

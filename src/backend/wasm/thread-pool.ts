@@ -48,6 +48,7 @@ export function nodeSpawner(): SpawnWorker | null {
 const SPIN = 20000;
 const WATCHDOG_MS = 30000;
 
+
 export class ThreadPool {
   readonly ctrl: Int32Array;
   readonly args: Float64Array;
@@ -62,6 +63,8 @@ export class ThreadPool {
     private readonly exports: WasmExports,
     readonly threads: number,
     private readonly spawn: SpawnWorker,
+    /** A job not finished by every worker within this time fails (a dead or stuck worker), default 30 s. */
+    private readonly watchdogMs = WATCHDOG_MS,
   ) {
     if (threads < 2 || threads > MAX_THREADS) throw new FoveaError(`threads must be between 2 and ${MAX_THREADS}, got ${threads}`);
     const ctrlPtr = heap.allocRaw(CTRL_INTS * 4);
@@ -126,8 +129,8 @@ export class ThreadPool {
     let done: number;
     while ((done = Atomics.load(c, 3)) < others) {
       Atomics.wait(c, 3, done, 100);
-      if (Date.now() - start > WATCHDOG_MS) {
-        this.broken = `a worker thread did not finish a job within ${WATCHDOG_MS / 1000} s`;
+      if (Date.now() - start > this.watchdogMs) {
+        this.broken = `a worker thread did not finish a job within ${this.watchdogMs / 1000} s`;
         this.terminate();
         throw new FoveaError(`${this.broken}; the wasm backend will restart its threads on the next call`);
       }

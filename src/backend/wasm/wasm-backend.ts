@@ -24,6 +24,8 @@ export interface WasmBackendOptions {
   threads?: number;
   /** How to start a worker (default: Node's worker_threads). */
   spawn?: SpawnWorker;
+  /** Fail a job that a worker has not finished after this many ms (default 30000). */
+  watchdogMs?: number;
 }
 
 /** The default thread count: FOVEA_THREADS, else the number of cores (at most 16). */
@@ -124,7 +126,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   // Started on first use, and started afresh after a failure (a dead worker fails one step, not the run).
   const getPool = (): ThreadPool | null => {
     if (!spawn || stopped) return null;
-    if (!pool || pool.isBroken) pool = new ThreadPool(module, heap, exports, threads, spawn);
+    if (!pool || pool.isBroken) pool = new ThreadPool(module, heap, exports, threads, spawn, options.watchdogMs);
     return pool;
   };
   return {

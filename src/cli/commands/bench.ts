@@ -13,7 +13,8 @@ Times the benchmark workloads (lenet, convnet, cifar of ../shared/bench) and pri
 one JSON line per measurement, in the shape of the peer harness.
 
   --workloads LIST   comma list (default lenet,convnet,cifar)
-  --modes LIST       train,infer,latency,sanity (default train,infer,latency)
+  --modes LIST       train,infer,latency,sanity,soak (default train,infer,latency)
+  --steps N          training steps of the soak mode (memory over a long run; default 10000)
   --spec FILE        a workloads.json (default: the copy in this package)
   --train-s X        timing budget per train measurement in seconds (default 5)
   --infer-s X        (default 3)
@@ -26,7 +27,7 @@ one JSON line per measurement, in the shape of the peer harness.
 const options: Options = {
   workloads: { type: 'string' }, modes: { type: 'string' }, spec: { type: 'string' },
   'train-s': { type: 'string' }, 'infer-s': { type: 'string' }, 'latency-s': { type: 'string' }, 'max-s': { type: 'string' },
-  backend: { type: 'string' }, threads: { type: 'string' }, peer: { type: 'string' },
+  backend: { type: 'string' }, threads: { type: 'string' }, peer: { type: 'string' }, steps: { type: 'string' },
 };
 
 export async function benchCommand(argv: string[]): Promise<void> {
@@ -34,7 +35,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const specPath = str(v, 'spec', new URL('../../../bench/workloads.json', import.meta.url).pathname);
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as WorkloadFile;
   const modes = str(v, 'modes', 'train,infer,latency').split(',') as Mode[];
-  for (const m of modes) if (!['train', 'infer', 'latency', 'sanity'].includes(m)) throw new UsageError(`--modes: unknown mode '${m}'`);
+  for (const m of modes) if (!['train', 'infer', 'latency', 'sanity', 'soak'].includes(m)) throw new UsageError(`--modes: unknown mode '${m}'`);
   const threadsArg = v['threads'] === undefined ? undefined : num(v, 'threads', 1, (x) => Number.isInteger(x) && x >= 1 && x <= 16);
   const { threads } = configureBackend({
     ...(typeof v['backend'] === 'string' ? { backend: v['backend'] } : {}),
@@ -51,6 +52,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
       latencyS: num(v, 'latency-s', DEFAULT_BUDGETS.latencyS, positive),
       maxS: num(v, 'max-s', DEFAULT_BUDGETS.maxS, positive),
     },
+    soakSteps: num(v, 'steps', 10000, (x) => Number.isInteger(x) && x >= 1),
     peer: str(v, 'peer', 'fovea'),
     threads,
     emit: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),

@@ -1,0 +1,78 @@
+// The wasm backend's own behaviour beyond kernel values (those are in the
+// conformance suite): threads agree with one thread, faults give clear errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { conv2d } from '../../tensor/ops/conv.js';
+import { randn } from '../../tensor/ops/creation.js';
+import { registerBackend, setBackend, getBackend } from '../registry.js';
+import { FoveaError } from '../../tensor/errors.js';
+import { createWasmBackend, wasmSimdSupported } from './wasm-backend.js';
+import { slice } from './parallel.js';
+import { empty } from '../../tensor/tensor.js';
+
+const skip = !wasmSimdSupported() && 'no WebAssembly SIMD here';
+
+test('slices cover the range exactly, in grains', () => {
+  for (const [n, t, g] of [[10, 3, 1], [64, 2, 4], [5, 4, 4], [1, 2, 1]] as const) {
+    const parts = Array.from({ length: t }, (_, i) => slice(n, i, t, g));
+    assert.equal(parts[0]![0], 0);
+    assert.equal(parts[t - 1]![1], n);
+    for (let i = 1; i < t; i++) assert.equal(parts[i]![0], parts[i - 1]![1]);
+  }
+});
+
+test('two threads give the same convolution as one', { skip }, () => {
+  const x = randn([8, 3, 12, 12]), w = randn([16, 3, 3, 3]), b = randn([16]);
+  const run = (threads: number): number[] => {
+    const backend = createWasmBackend({ threads });
+    registerBackend(backend);
+    setBackend('wasm');
+    try {
+      return conv2d(x, w, b, { padding: 1, stride: 1 }).toArray();
+    } finally {
+      backend.shutdown();
+    }
+  };
+  const prev = getBackend().name;
+  const one = run(1), two = run(2);
+  setBackend(prev);
+  assert.deepEqual(two, one);
+});
+
+test('a worker that dies fails the step with a clear error, and the next step does not hang', { skip }, () => {
+  // workers that exit at once, as if they had crashed
+  const dead = () => {
+    const w = new Worker('process.exit(0)', { eval: true });
+    w.unref();
+    return w;
+  };
+  const backend = createWasmBackend({ threads: 2, spawn: dead, watchdogMs: 300 });
+  const prev = getBackend().name;
+  registerBackend(backend);
+  setBackend('wasm');
+  try {
+    const x = randn([8, 3, 16, 16]), w = randn([8, 3, 3, 3]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      assert.throws(() => conv2d(x, w, null, { padding: 1 }), (e: Error) => e instanceof FoveaError && /worker thread did not finish/.test(e.message));
+    }
+  } finally {
+    backend.shutdown();
+    setBackend(prev);
+  }
+});
+
+test('a tensor too large for wasm memory is refused with its shape and size', { skip }, () => {
+  const backend = createWasmBackend({ threads: 1 });
+  const prev = getBackend().name;
+  registerBackend(backend);
+  setBackend('wasm');
+  try {
+    assert.throws(() => empty([40000, 40000]), /cannot allocate a tensor of shape \[40000, 40000\] \(6103\.5 MiB\).*out of memory/);
+    // and the backend still works afterwards
+    assert.equal(conv2d(randn([1, 1, 4, 4]), randn([1, 1, 3, 3])).size, 4);
+  } finally {
+    backend.shutdown();
+    setBackend(prev);
+  }
+});
