@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test as nodeTest } from 'node:test';
+import { getBackend, listBackends, setBackend } from '../backend/registry.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
 import { batchNorm2d } from '../tensor/ops/batch-norm.js';
@@ -58,6 +59,24 @@ interface ModelCase {
 }
 
 /** dist/nn/golden.test.js → <repo>/test/fixtures/golden/ */
+// Every golden case runs on every backend of this machine (js, and wasm where SIMD is available).
+getBackend();
+const BACKENDS = listBackends();
+
+function test(name: string, fn: () => void): void {
+  for (const b of BACKENDS) {
+    nodeTest(`${name} [${b}]`, () => {
+      const prev = getBackend().name;
+      setBackend(b);
+      try {
+        fn();
+      } finally {
+        setBackend(prev);
+      }
+    });
+  }
+}
+
 const GOLDEN_DIR = new URL('../../test/fixtures/golden/', import.meta.url);
 
 function load<T = GoldenCase>(file: string): T[] {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getBackend, listBackends, setBackend } from '../backend/registry.js';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -24,13 +25,25 @@ import {
 const gen = new Generator();
 
 /** A test whose inputs are drawn from a generator seeded by its own name, so tests never shift each other's inputs. */
+// every check runs on every backend of this machine (js, and wasm where SIMD is available)
+getBackend();
+const BACKENDS = listBackends();
+
 function gradTest(name: string, fn: () => void | Promise<void>): void {
-  test(name, () => {
-    let h = 2166136261;
-    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-    gen.manualSeed(h >>> 0);
-    return fn();
-  });
+  for (const b of BACKENDS) {
+    test(`${name} [${b}]`, async () => {
+      let h = 2166136261;
+      for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+      gen.manualSeed(h >>> 0);
+      const prev = getBackend().name;
+      setBackend(b);
+      try {
+        await fn();
+      } finally {
+        setBackend(prev);
+      }
+    });
+  }
 }
 
 interface InputOptions {
