@@ -71,7 +71,15 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
           if (iy < 0 || iy >= H) continue;
           const src = rowBase + (<usize>(y * OW) << 2);
           const dst = xBase + (<usize>(iy * W) << 2);
-          for (let xo = lo, ix = off + lo * SW; xo < hi; xo++, ix += SW) {
+          let xo = lo, ix = off + lo * SW;
+          if (SW == 1) {
+            // contiguous on both sides: four at a time
+            for (; xo + 4 <= hi; xo += 4, ix += 4) {
+              const p = dst + (<usize>ix << 2);
+              v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>xo << 2))));
+            }
+          }
+          for (; xo < hi; xo++, ix += SW) {
             const p = dst + (<usize>ix << 2);
             store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>xo << 2)));
           }

@@ -42,7 +42,15 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
 }
 
 export function leakyRelu(x: usize, out: usize, n: i32, slope: f32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // branch-free: a data-dependent float select becomes a mispredicted branch in V8
+  const zero = f32x4.splat(0), s = f32x4.splat(slope);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    v128.store(out + o, v128.bitselect(v, f32x4.mul(v, s), f32x4.gt(v, zero)));
+  }
+  for (; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     store<f32>(out + (<usize>i << 2), v > 0 ? v : v * slope);
   }
@@ -87,7 +95,14 @@ export function unaryBackward(op: i32, dy: usize, s: usize, out: usize, n: i32):
 }
 
 export function leakyReluBackward(dy: usize, x: usize, out: usize, n: i32, slope: f32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  const zero = f32x4.splat(0), s = f32x4.splat(slope);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(dy + o);
+    v128.store(out + o, v128.bitselect(g, f32x4.mul(g, s), f32x4.gt(v128.load(x + o), zero)));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(dy + o);
     store<f32>(out + o, load<f32>(x + o) > 0 ? g : g * slope);

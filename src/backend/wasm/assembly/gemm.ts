@@ -20,6 +20,13 @@ const NC: i32 = 2048;
 function packA(a: usize, sAi: i32, sAp: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
+    if (rows == MR && sAi == 1) {
+      // A transposed (rows contiguous): one vector load per p
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst + (((ip * kc) + p * MR) << 2), v128.load(a + (((i0 + ip) + (p0 + p) * sAp) << 2)));
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       const o = dst + (((ip * kc) + p * MR) << 2);
       for (let r = 0; r < MR; r++) {
@@ -41,6 +48,24 @@ function packB(b: usize, sBp: i32, sBj: i32, p0: i32, kc: i32, j0: i32, nc: i32,
         const o = panel + ((p * NR) << 2);
         v128.store(o, v128.load(src));
         v128.store(o + 16, v128.load(src + 16));
+      }
+    } else if (cols == NR && sBp == 1 && (kc & 3) == 0) {
+      // B transposed (columns contiguous along p): 4x4 blocks transposed in registers
+      for (let half = 0; half < 2; half++) {
+        const c0 = b + (((j0 + jp + half * 4) * sBj + p0) << 2);
+        const cs = <usize>sBj << 2;
+        for (let p = 0; p < kc; p += 4) {
+          const q = <usize>p << 2;
+          const r0 = v128.load(c0 + q), r1 = v128.load(c0 + cs + q);
+          const r2 = v128.load(c0 + 2 * cs + q), r3 = v128.load(c0 + 3 * cs + q);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const o = panel + ((p * NR + half * 4) << 2);
+          v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(o + (NR << 2), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+          v128.store(o + (2 * NR << 2), v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+          v128.store(o + (3 * NR << 2), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        }
       }
     } else {
       for (let p = 0; p < kc; p++) {

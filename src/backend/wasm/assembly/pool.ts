@@ -30,14 +30,31 @@ function pick(best: f32, v: f32): f32 {
   return v > best || isNaN(v) ? v : best;
 }
 
+// Branch-free SIMD: V8 turns a float select into a branch, and on real data
+// "which of the four is largest" is a coin flip the predictor keeps losing.
+// Four outputs at a time: the 8 inputs of a row pair are split into even and
+// odd columns by a shuffle, then reduced with f32x4.max (NaN propagates,
+// like the scalar spec's "NaN wins").
+
 function maxPool2x2(x: usize, out: usize, p0: i32, p1: i32): void {
+  const ow4 = OW2 & ~3;
   for (let p = p0; p < p1; p++) {
     const base = x + (<usize>(p * H2 * W2) << 2);
     let o = out + (<usize>(p * OH2 * OW2) << 2);
     for (let y = 0; y < OH2; y++) {
       const r0 = base + (<usize>(2 * y * W2) << 2);
       const r1 = r0 + (<usize>W2 << 2);
-      for (let xo = 0; xo < OW2; xo++) {
+      let xo = 0;
+      for (; xo < ow4; xo += 4) {
+        const q = <usize>(2 * xo) << 2;
+        const a0 = v128.load(r0 + q), a1 = v128.load(r0 + q, 16);
+        const b0 = v128.load(r1 + q), b1 = v128.load(r1 + q, 16);
+        const top = f32x4.max(v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v128.shuffle<f32>(a0, a1, 1, 3, 5, 7));
+        const bottom = f32x4.max(v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), v128.shuffle<f32>(b0, b1, 1, 3, 5, 7));
+        v128.store(o, f32x4.max(top, bottom));
+        o += 16;
+      }
+      for (; xo < OW2; xo++) {
         const q = <usize>(2 * xo) << 2;
         let best: f32 = -Infinity;
         best = pick(best, load<f32>(r0 + q));
@@ -51,25 +68,59 @@ function maxPool2x2(x: usize, out: usize, p0: i32, p1: i32): void {
   }
 }
 
+/** Scalar backward of one 2x2 window (the spec's rule: first maximum, or the last NaN). */
+// @ts-ignore: decorator
+@inline
+function window2x2Backward(x: usize, dx: usize, r0: usize, r1: usize, q: usize, g: f32): void {
+  let at = r0 + q;
+  let best = load<f32>(x + at);
+  let v = load<f32>(x + r0 + q + 4);
+  if (v > best || isNaN(v)) { best = v; at = r0 + q + 4; }
+  v = load<f32>(x + r1 + q);
+  if (v > best || isNaN(v)) { best = v; at = r1 + q; }
+  v = load<f32>(x + r1 + q + 4);
+  if (v > best || isNaN(v)) { best = v; at = r1 + q + 4; }
+  store<f32>(dx + at, load<f32>(dx + at) + g);
+}
+
 function maxPool2x2Backward(x: usize, dy: usize, dx: usize, p0: i32, p1: i32): void {
+  const ow4 = OW2 & ~3;
   for (let p = p0; p < p1; p++) {
     const off = <usize>(p * H2 * W2) << 2;
     let o = dy + (<usize>(p * OH2 * OW2) << 2);
     for (let y = 0; y < OH2; y++) {
       const r0 = off + (<usize>(2 * y * W2) << 2);
       const r1 = r0 + (<usize>W2 << 2);
-      for (let xo = 0; xo < OW2; xo++) {
+      let xo = 0;
+      for (; xo < ow4; xo += 4) {
         const q = <usize>(2 * xo) << 2;
-        // the first maximum in scan order gets the gradient (the last NaN, as in PyTorch)
-        let at = r0 + q;
-        let best = load<f32>(x + at);
-        let v = load<f32>(x + r0 + q + 4);
-        if (v > best || isNaN(v)) { best = v; at = r0 + q + 4; }
-        v = load<f32>(x + r1 + q);
-        if (v > best || isNaN(v)) { best = v; at = r1 + q; }
-        v = load<f32>(x + r1 + q + 4);
-        if (v > best || isNaN(v)) { best = v; at = r1 + q + 4; }
-        store<f32>(dx + at, load<f32>(dx + at) + load<f32>(o));
+        const a0 = v128.load(x + r0 + q), a1 = v128.load(x + r0 + q, 16);
+        const b0 = v128.load(x + r1 + q), b1 = v128.load(x + r1 + q, 16);
+        const e0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), e1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+        const e2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), e3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        const m = f32x4.max(f32x4.max(e0, e1), f32x4.max(e2, e3));
+        const g = v128.load(o);
+        if (v128.any_true(f32x4.ne(m, m))) {
+          // a NaN in these windows: the scalar rule decides where the gradient goes
+          for (let k = 0; k < 4; k++) window2x2Backward(x, dx, r0, r1, q + (<usize>(2 * k) << 2), load<f32>(o + (<usize>k << 2)));
+        } else {
+          // the first window position (in scan order) equal to the maximum gets the gradient
+          const m0 = f32x4.eq(e0, m);
+          const m1 = v128.andnot(f32x4.eq(e1, m), m0);
+          const m01 = v128.or(m0, m1);
+          const m2 = v128.andnot(f32x4.eq(e2, m), m01);
+          const m3 = v128.andnot(v128.not(m01), m2);
+          const g0 = v128.and(g, m0), g1 = v128.and(g, m1), g2 = v128.and(g, m2), g3 = v128.and(g, m3);
+          // windows do not overlap: each input gets at most one gradient, so store (dx was zeroed)
+          v128.store(dx + r0 + q, v128.shuffle<f32>(g0, g1, 0, 4, 1, 5));
+          v128.store(dx + r0 + q, v128.shuffle<f32>(g0, g1, 2, 6, 3, 7), 16);
+          v128.store(dx + r1 + q, v128.shuffle<f32>(g2, g3, 0, 4, 1, 5));
+          v128.store(dx + r1 + q, v128.shuffle<f32>(g2, g3, 2, 6, 3, 7), 16);
+        }
+        o += 16;
+      }
+      for (; xo < OW2; xo++) {
+        window2x2Backward(x, dx, r0, r1, <usize>(2 * xo) << 2, load<f32>(o));
         o += 4;
       }
     }
