@@ -13,6 +13,7 @@ import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getBackend } from '../backend/registry.js';
+import { profileKernels } from './profile.js';
 
 export interface Workload {
   input: [number, number, number];
@@ -105,6 +106,8 @@ export interface BenchOptions {
   emit: (line: Record<string, unknown>) => void;
   /** Training steps of the 'soak' mode (memory over a long run). */
   soakSteps?: number;
+  /** Also time every kernel of each measured step and emit a 'profile' line. */
+  profile?: boolean;
 }
 
 /** Runs every selected workload x mode and emits the harness's JSON lines. */
@@ -145,6 +148,7 @@ export function runBench(o: BenchOptions): void {
             });
           };
           o.emit(line('train', S.train_batch, measure(step, o.budgets.trainS, o.budgets), 3));
+          if (o.profile) o.emit({ ...base, workload: name, mode: 'profile', of: 'train', batch: S.train_batch, ...profileLine(step) });
         } else if (mode === 'infer' || mode === 'latency') {
           const batch = mode === 'infer' ? S.infer_batch : S.latency_batch;
           const model = fromWorkload(w.layers).eval();
@@ -153,6 +157,7 @@ export function runBench(o: BenchOptions): void {
             noGrad(() => scope(() => void model.forward(x).data[0]));
           };
           o.emit(line(mode, batch, measure(fwd, mode === 'infer' ? o.budgets.inferS : o.budgets.latencyS, o.budgets), 1));
+          if (o.profile) o.emit({ ...base, workload: name, mode: 'profile', of: mode, batch, ...profileLine(fwd) });
         } else if (mode === 'soak') {
           o.emit({ ...base, ...soak(w, S, o.soakSteps ?? 10000), workload: name, mode: 'soak' });
         } else if (mode === 'sanity' && name === S.sanity.workload) {
@@ -211,5 +216,13 @@ function soak(w: Workload, S: WorkloadFile['settings'], steps: number): Record<s
   return {
     steps, seconds: round((performance.now() - t0) / 1000), final_loss: round(loss),
     rss_start_mb: mb(rss0), rss_end_mb: mb(process.memoryUsage().rss), wasm_heap_start_mb: mb(heap0), wasm_heap_end_mb: mb(heap()),
+  };
+}
+
+function profileLine(fn: () => void): Record<string, unknown> {
+  const p = profileKernels(fn, 10);
+  return {
+    ms_per_call: round(p.totalMs),
+    kernels: p.kernels.slice(0, 12).map((k) => ({ kernel: k.kernel, detail: k.detail, ms: round(k.msPerCall, 3), share: round(k.share, 3) })),
   };
 }

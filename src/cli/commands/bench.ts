@@ -15,6 +15,7 @@ one JSON line per measurement, in the shape of the peer harness.
   --workloads LIST   comma list (default lenet,convnet,cifar)
   --modes LIST       train,infer,latency,sanity,soak (default train,infer,latency)
   --steps N          training steps of the soak mode (memory over a long run; default 10000)
+  --profile          also print a 'profile' line per measurement: milliseconds per kernel and shape
   --spec FILE        a workloads.json (default: the copy in this package)
   --train-s X        timing budget per train measurement in seconds (default 5)
   --infer-s X        (default 3)
@@ -27,7 +28,7 @@ one JSON line per measurement, in the shape of the peer harness.
 const options: Options = {
   workloads: { type: 'string' }, modes: { type: 'string' }, spec: { type: 'string' },
   'train-s': { type: 'string' }, 'infer-s': { type: 'string' }, 'latency-s': { type: 'string' }, 'max-s': { type: 'string' },
-  backend: { type: 'string' }, threads: { type: 'string' }, peer: { type: 'string' }, steps: { type: 'string' },
+  backend: { type: 'string' }, threads: { type: 'string' }, peer: { type: 'string' }, steps: { type: 'string' }, profile: { type: 'boolean' },
 };
 
 export async function benchCommand(argv: string[]): Promise<void> {
@@ -53,6 +54,7 @@ export async function benchCommand(argv: string[]): Promise<void> {
       maxS: num(v, 'max-s', DEFAULT_BUDGETS.maxS, positive),
     },
     soakSteps: num(v, 'steps', 10000, (x) => Number.isInteger(x) && x >= 1),
+    profile: v['profile'] === true,
     peer: str(v, 'peer', 'fovea'),
     threads,
     emit: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
