@@ -10,17 +10,17 @@
 
 import { fma } from './simd';
 
-const MR: i32 = 4;
+const MR: i32 = 4; // default panel height; 6 where it fits m better (see gemmB)
 const NR: i32 = 8;
 const KC: i32 = 256;
-const MC: i32 = 64;
+const MC: i32 = 72; // a multiple of both panel heights
 const NC: i32 = 2048;
 
-/** Packs A[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels, zero-padding the last. */
-function packA(a: usize, sAi: i32, sAp: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+/** Packs A[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels (MR = 4 or 6), zero-padding the last. */
+function packA(a: usize, sAi: i32, sAp: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize, MR: i32): void {
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
-    if (rows == MR && sAi == 1) {
+    if (rows == 4 && MR == 4 && sAi == 1) {
       // A transposed (rows contiguous): one vector load per p
       for (let p = 0; p < kc; p++) {
         v128.store(dst + (((ip * kc) + p * MR) << 2), v128.load(a + (((i0 + ip) + (p0 + p) * sAp) << 2)));
@@ -134,6 +134,61 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i
   }
 }
 
+/** 6x8 tile (for heights like 6 that four-row panels would pad to 8): acc = sum_p A[:, p] * B[p, :], then C (+)= acc (rows < mr, cols < nr valid). */
+function micro6(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
+    a = v128.load32_splat(pa, 16);
+    c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
+    a = v128.load32_splat(pa, 20);
+    c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
+    pa += 24;
+    pb += 32;
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128); v128.store(tile, c41, 144);
+  v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+  if (nr == NR) {
+    for (let r = 0; r < mr; r++) {
+      const dst = c + (<usize>(r * ldc) << 2);
+      const src = tile + (<usize>(r * NR) << 2);
+      if (accumulate) {
+        v128.store(dst, f32x4.add(v128.load(dst), v128.load(src)));
+        v128.store(dst, f32x4.add(v128.load(dst, 16), v128.load(src, 16)), 16);
+      } else {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      }
+    }
+    return;
+  }
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      const dst = c + (((r * ldc) + j) << 2);
+      const v = load<f32>(tile + (((r * NR) + j) << 2));
+      store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
+    }
+  }
+}
+
 /**
  * Small-m GEMM with both operands contiguous along k (C = A @ B^T with
  * B stored [n, k], the Linear layer's layout): SIMD dot products, no packing.
@@ -178,7 +233,7 @@ function gemmDot(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
 
 /** Bytes of scratch one gemm call needs (packed A block, packed B block, edge tile). */
 export function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * (NC + NR) + MR * NR) << 2;
+  return (MC * KC + KC * (NC + NR) + 6 * NR) << 2;
 }
 
 /**
@@ -201,6 +256,8 @@ export function gemm(
     gemmDot(m, n, k, a, sAi, b, sBj, c, ldc, accumulate);
     return;
   }
+  // panel height: 6 when it tiles m exactly and 4 does not (6, 18, 30 ... rows waste a third less)
+  const R: i32 = m % 4 != 0 && m % 6 == 0 ? 6 : MR;
   const pa = scratch;
   const pb = pa + ((MC * KC) << 2);
   const tile = pb + ((KC * (NC + NR)) << 2);
@@ -212,12 +269,14 @@ export function gemm(
       packB(b, sBp, sBj, p0, kc, j0, nc, pb);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
-        packA(a, sAi, sAp, i0, mc, p0, kc, pa);
+        packA(a, sAi, sAp, i0, mc, p0, kc, pa, R);
         for (let jp = 0; jp < nc; jp += NR) {
           const nr = min(NR, nc - jp);
-          for (let ip = 0; ip < mc; ip += MR) {
-            const mr = min(MR, mc - ip);
-            micro(kc, pa + ((ip * kc) << 2), pb + ((jp * kc) << 2), c + ((((i0 + ip) * ldc) + j0 + jp) << 2), ldc, mr, nr, acc, tile);
+          for (let ip = 0; ip < mc; ip += R) {
+            const mr = min(R, mc - ip);
+            const cp = c + ((((i0 + ip) * ldc) + j0 + jp) << 2);
+            if (R == 6) micro6(kc, pa + ((ip * kc) << 2), pb + ((jp * kc) << 2), cp, ldc, mr, nr, acc, tile);
+            else micro(kc, pa + ((ip * kc) << 2), pb + ((jp * kc) << 2), cp, ldc, mr, nr, acc, tile);
           }
         }
       }
