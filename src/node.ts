@@ -13,3 +13,8 @@ export { saveModel, loadModel } from './io/model-file-node.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
 export { ImageError } from './vision/image-error.js';
+export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from './data/image-folder.js';
+export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/cifar10.js';
+export { writePng } from './vision/write-png.js';
+export { readKernelFile } from './vision/kernel-file.js';
+export * from './explain/node.js';

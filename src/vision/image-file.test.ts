@@ -264,3 +264,14 @@ test('invalid options are refused before the file is read', async () => {
   await assert.rejects(loadImageFile(file('x.png'), { channels: 1, size: [0, 28] }), /size is \[0, 28\]/);
   await assert.rejects(loadImageFile(file('x.png'), { channels: 1, maxPixels: -1 }), /maxPixels is -1/);
 });
+
+test("order: 'bgr' gives OpenCV's channel order; grayscale is unaffected", async () => {
+  await fromRaw(2, 1, 3, [255, 0, 10, 1, 2, 3]).png().toFile(file('order.png'));
+  const bgr = await loadImageFile(file('order.png'), { channels: 3, order: 'bgr' });
+  assert.deepEqual(Array.from(bgr.data), [10, 0, 255, 3, 2, 1]);
+  const rgb = await loadImageFile(file('order.png'), { channels: 3, order: 'rgb' });
+  assert.deepEqual(Array.from(rgb.data), [255, 0, 10, 1, 2, 3]);
+  const gray = await loadImageFile(file('order.png'), { channels: 1, order: 'bgr' });
+  assert.deepEqual(gray, await loadImageFile(file('order.png'), { channels: 1 }));
+  await assert.rejects(loadImageFile(file('order.png'), { channels: 3, order: 'gbr' as 'rgb' }), /order is 'gbr'; expected 'rgb' or 'bgr'/);
+});

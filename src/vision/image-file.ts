@@ -21,6 +21,13 @@ export interface LoadImageOptions {
    * the check off.
    */
   maxPixels?: number;
+  /**
+   * Channel order of a 3-channel result: `'rgb'` (default, as PIL and
+   * torchvision load) or `'bgr'` (as OpenCV's `cv2.imread` loads, for models
+   * trained on OpenCV-loaded images). Ignored for `channels: 1`: the luma is
+   * computed from the true colours either way.
+   */
+  order?: 'rgb' | 'bgr';
 }
 
 /** The default for {@link LoadImageOptions.maxPixels}: 100 million pixels (a 10000 x 10000 photo). */
@@ -49,6 +56,8 @@ const SUPPORTED = 'PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG';
  *    `PIL.Image.convert('L')` gives (sharp's own `grayscale()` weights linear
  *    light differently).
  *
+ * 7. For `order: 'bgr'`, swaps R and B, giving what `cv2.imread` gives.
+ *
  * Images with several pages or frames (GIF, TIFF) give their first.
  *
  * Shape: the result is `[height, width, channels]` bytes (HWC), where
@@ -64,7 +73,7 @@ const SUPPORTED = 'PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG';
 export async function loadImageFile(path: string, options: LoadImageOptions): Promise<ImageData8> {
   const { channels, size } = options;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  checkOptions(channels, size, maxPixels);
+  checkOptions(channels, size, maxPixels, options.order);
   await checkFile(path);
   const meta = await readHeader(path);
   const pixels = meta.width * meta.height;
@@ -75,11 +84,13 @@ export async function loadImageFile(path: string, options: LoadImageOptions): Pr
     );
   }
   const rgb = await decodeRgb(path, meta.format, size, maxPixels);
-  return channels === 3 ? rgb : toLuma(rgb);
+  if (channels === 1) return toLuma(rgb);
+  return options.order === 'bgr' ? swapRedBlue(rgb) : rgb;
 }
 
-function checkOptions(channels: number, size: readonly number[] | undefined, maxPixels: number): void {
+function checkOptions(channels: number, size: readonly number[] | undefined, maxPixels: number, order: string | undefined): void {
   if (channels !== 1 && channels !== 3) throw new RangeError(`loadImageFile: channels is ${channels}; expected 1 or 3`);
+  if (order !== undefined && order !== 'rgb' && order !== 'bgr') throw new RangeError(`loadImageFile: order is '${order}'; expected 'rgb' or 'bgr'`);
   if (size !== undefined && (size.length !== 2 || !size.every((n) => Number.isInteger(n) && n > 0))) {
     throw new RangeError(`loadImageFile: size is [${size.join(', ')}]; expected [height, width], two positive integers`);
   }
@@ -145,6 +156,17 @@ async function decodeRgb(path: string, format: string, size: readonly number[] |
     throw new ImageError(path, `cannot convert this ${format.toUpperCase()} image to RGB: got ${info.channels} channels`);
   }
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** RGB → BGR in place (the buffer is the decoder's own copy): OpenCV's channel order. */
+function swapRedBlue(img: ImageData8): ImageData8 {
+  const d = img.data;
+  for (let j = 0; j < d.length; j += 3) {
+    const r = d[j]!;
+    d[j] = d[j + 2]!;
+    d[j + 2] = r;
+  }
+  return img;
 }
 
 /** PIL's `convert('L')`: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16, the 0.299/0.587/0.114 weights in 16-bit fixed point. */

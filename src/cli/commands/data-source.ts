@@ -1,25 +1,76 @@
 /**
- * Resolving --dataset / --data into train and test ImageDatasets.
+ * Resolving --dataset / --data into train, validation and test ImageDatasets:
+ * the IDX data sets (MNIST, Fashion-MNIST), CIFAR-10 binary batches, and
+ * image folders (one sub-folder per class).
  */
+import { CIFAR10_NORMALIZATION, loadCifar10 } from '../../data/cifar10.js';
 import type { ImageDataset } from '../../data/dataset.js';
+import { isImageFolder, loadImageFolder } from '../../data/image-folder.js';
 import { loadMnist, NORMALIZATION } from '../../data/mnist-dataset.js';
+import { stratifiedSplit } from '../../data/split.js';
 import { UsageError } from '../cli-error.js';
 
-export const DATASETS = ['mnist', 'fashion-mnist'] as const;
+export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export function datasetName(raw: string | undefined): DatasetName {
   const name = raw ?? 'mnist';
   if (!(DATASETS as readonly string[]).includes(name)) {
-    throw new UsageError(`--dataset: unknown data set '${name}'; available: ${DATASETS.join(', ')}`);
+    throw new UsageError(`--dataset: unknown data set '${name}'; available: ${DATASETS.join(', ')}, or --data DIR with an image folder`);
   }
   return name as DatasetName;
 }
 
 export function loadSplit(name: DatasetName, dir: string | undefined, train: boolean): ImageDataset {
+  if (name === 'cifar10') return loadCifar10({ train, ...(dir ? { dir } : {}) });
   return loadMnist({ dataset: name, train, ...(dir ? { dir } : {}) });
 }
 
 export function normalizationOf(name: DatasetName): { mean: number[]; std: number[] } {
+  if (name === 'cifar10') return { mean: [...CIFAR10_NORMALIZATION.mean], std: [...CIFAR10_NORMALIZATION.std] };
   return NORMALIZATION[name];
+}
+
+/** Whether --data names an image folder (class sub-folders with images) rather than IDX or CIFAR files. */
+export { isImageFolder };
+
+/**
+ * `--size`: "64" for 64x64 or "HxW" such as "48x64" (height x width).
+ * @example parseSize('48x64', '--size'); // [48, 64]
+ */
+export function parseSize(raw: string, flag: string): [number, number] {
+  const m = /^(\d+)(?:[x×](\d+))?$/i.exec(raw.trim());
+  const h = m ? Number(m[1]) : NaN;
+  const w = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!(h >= 1 && w >= 1 && h <= 4096 && w <= 4096)) throw new UsageError(`${flag}: invalid size '${raw}'; expected N (N x N) or HxW, e.g. 64 or 48x64, each 1..4096`);
+  return [h, w];
+}
+
+/** The parts of an image folder after a seeded stratified split. */
+export interface FolderSplits {
+  train: ImageDataset;
+  val: ImageDataset | null;
+  test: ImageDataset | null;
+  classNames: string[];
+  total: number;
+  skipped: { file: string; problem: string }[];
+}
+
+/**
+ * Decodes an image folder to `size` x `channels` and splits it, per class,
+ * into train / validation / test by `fractions` (2 or 3 parts) under `seed`.
+ */
+export async function loadFolderSplits(
+  dir: string,
+  o: { size: [number, number]; channels: 1 | 3; fractions: number[]; seed: number; skipUnreadable: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<FolderSplits> {
+  if (o.fractions.length < 2 || o.fractions.length > 3) throw new UsageError(`--split: expected 2 or 3 parts (train/val or train/val/test), got ${o.fractions.length}`);
+  const { dataset, skipped } = await loadImageFolder(dir, {
+    size: o.size, channels: o.channels, skipUnreadable: o.skipUnreadable, ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  const parts = stratifiedSplit(dataset.labels, o.fractions, o.seed);
+  const [trainIdx, valIdx, testIdx] = parts;
+  if (!trainIdx || trainIdx.length === 0) throw new UsageError(`--split: the training part is empty (${dataset.length} images); give it a larger share`);
+  const part = (idx: Int32Array | undefined): ImageDataset | null => (idx && idx.length ? dataset.subset(idx) : null);
+  return { train: dataset.subset(trainIdx), val: part(valIdx), test: part(testIdx), classNames: [...dataset.classNames], total: dataset.length, skipped };
 }

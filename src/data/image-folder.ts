@@ -1,0 +1,250 @@
+/**
+ * Image folders (Node): torchvision's `ImageFolder` layout, one sub-folder
+ * per class (`flowers/roses/1.jpg`, `flowers/tulips/2.jpg`), decoded with
+ * sharp into an in-memory {@link ImageDataset} of one fixed size.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { FileError } from '../tensor/errors.js';
+import { ImageError } from '../vision/image-error.js';
+import { loadImageFile } from '../vision/image-file.js';
+import { ImageDataset } from './dataset.js';
+import { DataError } from './errors.js';
+
+/**
+ * File extensions taken as images (case-insensitive): what sharp decodes.
+ * torchvision also lists .bmp, .ppm and .pgm, which sharp cannot read;
+ * such files are ignored and counted in the error for a class without images.
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif'];
+
+const UNDECODABLE = ['.bmp', '.ppm', '.pgm', '.heic', '.jxl'];
+
+/** Options of {@link loadImageFolder}. */
+export interface ImageFolderOptions {
+  /** Every image is resized to `[height, width]` (bilinear, the aspect ratio not kept, as torchvision's `Resize((h, w))`). */
+  size: readonly [height: number, width: number];
+  /** 3 for RGB (default), 1 for grayscale (luma). */
+  channels?: 1 | 3;
+  /** Skip files that cannot be decoded and list them in `skipped`, instead of failing on the first; default false. */
+  skipUnreadable?: boolean;
+  /** How many images are decoded at once; default 4. */
+  concurrency?: number;
+  /** Passed on to `loadImageFile` (default 100e6 pixels per image). */
+  maxPixels?: number;
+  /** Called after each decoded image, e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link loadImageFolder} returns. */
+export interface ImageFolderResult {
+  /** The images as bytes `[N, C, H, W]` with labels = class indices. */
+  dataset: ImageDataset;
+  /** The file of each example, in dataset order (class by class, sorted). */
+  files: string[];
+  /** Files left out with `skipUnreadable`, and why. */
+  skipped: { file: string; problem: string }[];
+}
+
+/**
+ * The class names of an image folder: its sub-folders' names, sorted by
+ * code point (torchvision's `find_classes`, so label indices agree with
+ * PyTorch's). Folders whose name starts with a dot are ignored.
+ *
+ * @throws {DataError} when `dir` is missing, not a folder, or has no class sub-folders.
+ * @example await findClasses('flowers'); // ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']
+ */
+export async function findClasses(dir: string): Promise<string[]> {
+  const s = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+  if (s instanceof Error) throw new DataError(dir, s.code === 'ENOENT' ? 'image folder not found' : `cannot read the image folder (${s.message})`, undefined, { cause: s });
+  if (!s.isDirectory()) throw new DataError(dir, 'is a file, not an image folder (a directory with one sub-folder per class)');
+  const entries = await readdir(dir, { withFileTypes: true });
+  const classes: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isDirectory() || (e.isSymbolicLink() && (await stat(join(dir, e.name)).then((t) => t.isDirectory(), () => false)))) classes.push(e.name);
+  }
+  if (classes.length === 0) {
+    const images = entries.filter((e) => isImageName(e.name)).length;
+    throw new DataError(
+      dir,
+      `no class sub-folders: an image folder holds one sub-folder per class, e.g. ${join(dir, 'cat', '1.jpg')} and ${join(dir, 'dog', '2.jpg')}`,
+      images > 0 ? `It holds ${images} image file(s) directly; move them into one folder per class.` : undefined,
+    );
+  }
+  return classes.sort(byCodePoint);
+}
+
+/**
+ * Loads an image folder into memory: finds the classes ({@link findClasses}),
+ * lists each class folder's image files recursively (sorted, by extension,
+ * see {@link IMAGE_EXTENSIONS}), and decodes them with `loadImageFile` to
+ * `size` and `channels`, a few at a time.
+ *
+ * Shape: the dataset is `[N, channels, size[0], size[1]]` bytes; labels are
+ * indices into the sorted class names.
+ *
+ * @throws {DataError} for a folder with no class sub-folders, with only one
+ *   class, or with a class folder holding no images.
+ * @throws {ImageError} naming the file for an unreadable image (missing,
+ *   empty, not an image, truncated, too many pixels), unless `skipUnreadable`.
+ * @example
+ * const { dataset, skipped } = await loadImageFolder('flowers', { size: [64, 64], skipUnreadable: true });
+ * dataset.classNames; // ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']
+ */
+export async function loadImageFolder(dir: string, options: ImageFolderOptions): Promise<ImageFolderResult> {
+  const channels = options.channels ?? 3;
+  const [height, width] = options.size;
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`loadImageFolder: concurrency is ${concurrency}; expected a positive integer`);
+  const classNames = await findClasses(dir);
+  if (classNames.length < 2) {
+    throw new DataError(dir, `only one class folder ('${classNames[0]}'); a classifier needs at least two classes, one sub-folder each`);
+  }
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < classNames.length; c++) {
+    const classDir = join(dir, classNames[c]!);
+    const { images, ignored } = await listImages(classDir);
+    if (images.length === 0) throw new DataError(classDir, `class '${classNames[c]}' has no images (${IMAGE_EXTENSIONS.join(' ')})${describeIgnored(ignored)}`);
+    for (const f of images) {
+      files.push(f);
+      labels.push(c);
+    }
+  }
+
+  const per = channels * height * width;
+  const bytes = new Uint8Array(files.length * per);
+  const ok = new Uint8Array(files.length);
+  const skipped: { file: string; problem: string }[] = [];
+  let done = 0;
+  await forEachPooled(files.length, concurrency, async (i) => {
+    const file = files[i]!;
+    try {
+      const img = await loadImageFile(file, { channels, size: [height, width], ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}) });
+      hwcToChw(img.data, bytes, i * per, height * width, channels);
+      ok[i] = 1;
+    } catch (err) {
+      if (!(err instanceof ImageError) || !options.skipUnreadable) throw err;
+      skipped.push({ file, problem: err.problem });
+    }
+    options.onProgress?.(++done, files.length);
+  });
+  if (skipped.length === 0) {
+    return { dataset: new ImageDataset(bytes, Int32Array.from(labels), [channels, height, width], classNames), files, skipped };
+  }
+  skipped.sort((a, b) => byCodePoint(a.file, b.file));
+  const keep = files.map((_, i) => i).filter((i) => ok[i] === 1);
+  for (let c = 0; c < classNames.length; c++) {
+    if (!keep.some((i) => labels[i] === c)) throw new DataError(join(dir, classNames[c]!), `every image of class '${classNames[c]}' was unreadable (${skipped.filter((s) => labels[files.indexOf(s.file)] === c).length} skipped)`);
+  }
+  const compact = new Uint8Array(keep.length * per);
+  keep.forEach((i, k) => compact.set(bytes.subarray(i * per, (i + 1) * per), k * per));
+  return {
+    dataset: new ImageDataset(compact, Int32Array.from(keep, (i) => labels[i]!), [channels, height, width], classNames),
+    files: keep.map((i) => files[i]!),
+    skipped,
+  };
+}
+
+/**
+ * Whether `dir` looks like an image folder rather than a folder of data
+ * files (such as MNIST's IDX files): a directory with at least one
+ * non-hidden sub-folder that holds an image file, and no IDX files.
+ *
+ * @example if (isImageFolder(dir)) { ... } else { loadMnist({ dir, train: true }); }
+ */
+export function isImageFolder(dir: string): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.some((e) => /-idx\d-ubyte/.test(e.name))) return false;
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const sub = join(dir, e.name);
+    try {
+      if (!statSync(sub).isDirectory()) continue;
+      if (readdirSync(sub).some(isImageName)) return true;
+    } catch {
+      // unreadable entries do not make it an image folder
+    }
+  }
+  return false;
+}
+
+function isImageName(name: string): boolean {
+  return !name.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+/** Image files under `dir`, recursively, following links, sorted like Python's sorted(os.walk()). */
+async function listImages(dir: string): Promise<{ images: string[]; ignored: Map<string, number> }> {
+  const images: string[] = [];
+  const ignored = new Map<string, number>();
+  const walk = async (d: string, depth: number): Promise<void> => {
+    const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => byCodePoint(a.name, b.name));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = join(d, e.name);
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(path).then((s) => s.isDirectory(), () => false)));
+      if (isDir) {
+        if (depth < 16) await walk(path, depth + 1);
+      } else if (isImageName(e.name)) images.push(path);
+      else {
+        const ext = extname(e.name).toLowerCase() || '(no extension)';
+        ignored.set(ext, (ignored.get(ext) ?? 0) + 1);
+      }
+    }
+  };
+  try {
+    await walk(dir, 0);
+  } catch (err) {
+    if (err instanceof FileError) throw err;
+    throw new DataError(dir, `cannot list the class folder (${err instanceof Error ? err.message : String(err)})`, undefined, { cause: err });
+  }
+  return { images, ignored };
+}
+
+function describeIgnored(ignored: Map<string, number>): string {
+  if (ignored.size === 0) return '';
+  const parts = [...ignored].map(([ext, n]) => `${n} ${ext}`).join(', ');
+  const undecodable = [...ignored.keys()].filter((e) => UNDECODABLE.includes(e));
+  return `; it holds other files (${parts})${undecodable.length ? `; ${undecodable.join(', ')} cannot be decoded here, convert them to PNG or JPEG` : ''}`;
+}
+
+/** HWC bytes → CHW bytes at `out[offset...]`. */
+function hwcToChw(src: Uint8Array, out: Uint8Array, offset: number, plane: number, channels: number): void {
+  if (channels === 1) {
+    out.set(src, offset);
+    return;
+  }
+  for (let c = 0; c < channels; c++) {
+    const base = offset + c * plane;
+    for (let i = 0; i < plane; i++) out[base + i] = src[i * channels + c]!;
+  }
+}
+
+/** Runs `fn(0..n-1)` with at most `limit` calls in flight; rejects with the first error after the running calls settle. */
+async function forEachPooled(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | null = null;
+  const worker = async (): Promise<void> => {
+    while (failure === null && next < n) {
+      const i = next++;
+      try {
+        await fn(i);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
+  if (failure !== null) throw (failure as { err: unknown }).err;
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+/**
+ * A training run as a page: loss and accuracy per epoch (train and
+ * validation) as SVG line charts, and the test set's confusion matrix as an
+ * SVG heat map with class names and counts. Platform-free; the data is what
+ * `fit()` (its history) and `evaluate()` (its confusion matrix) return.
+ */
+import { confusionMatrixSvg } from '../vision/render/confusion-matrix-svg.js';
+import { lineChartSvg } from '../vision/render/line-chart-svg.js';
+import type { Page, PageSection } from './html-page.js';
+
+/** One epoch, as in `fit()`'s history (`EpochLog`). */
+export interface ReportEpoch {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+}
+
+/** What {@link trainingReport} draws. */
+export interface TrainingReportData {
+  /** e.g. 'lenet on mnist'. */
+  title: string;
+  /** `fit(...).history`. */
+  history: readonly ReportEpoch[];
+  classNames: readonly string[];
+  /** The test set's result, from `evaluate()`: counts are `ConfusionMatrix.counts` (actual * n + predicted). */
+  test?: { accuracy: number; loss: number; count: number; confusion: { counts: ArrayLike<number> } };
+  /** Extra lines for the top of the page (settings, timing). */
+  notes?: readonly string[];
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+
+/**
+ * Lays out the report: `loss.svg`, `accuracy.svg` and (with test results)
+ * `confusion-matrix.svg`.
+ *
+ * Shape: `test.confusion.counts` has classNames.length² entries.
+ *
+ * @example
+ * const result = await fit(model, opts);
+ * const test = evaluate(model, testLoader, 10);
+ * await writePage('lenet.report', trainingReport({ title: 'lenet', history: result.history, classNames, test }), { htmlName: 'report.html' });
+ */
+export function trainingReport(d: TrainingReportData): Page {
+  const h = d.history;
+  const hasVal = h.some((e) => e.valLoss !== undefined);
+  const intro = [...(d.notes ?? [])];
+  if (d.test) intro.push(`Test set: accuracy ${pct(d.test.accuracy)}, loss ${d.test.loss.toFixed(4)}, ${d.test.count} images.`);
+  const last = h[h.length - 1];
+  if (last) {
+    intro.push(`Last epoch (${last.epoch}): train loss ${last.trainLoss.toFixed(4)}, train accuracy ${pct(last.trainAccuracy)}` +
+      (last.valAccuracy !== undefined ? `, validation loss ${last.valLoss!.toFixed(4)}, validation accuracy ${pct(last.valAccuracy)}.` : '.'));
+  }
+  const x = h.map((e) => e.epoch);
+  const curve = (key: 'Loss' | 'Accuracy'): { label: string; values: (number | undefined)[]; dashed?: boolean }[] => [
+    { label: 'train', values: h.map((e) => e[`train${key}`]) },
+    ...(hasVal ? [{ label: 'validation', values: h.map((e) => e[`val${key}`]), dashed: true }] : []),
+  ];
+  const sections: PageSection[] = [{
+    heading: 'Curves',
+    text: 'Per epoch. Training loss and accuracy are averaged over the epoch\'s batches (while the weights change); validation is measured after the epoch.',
+    figures: [
+      { file: 'loss.svg', caption: `loss per epoch (train${hasVal ? ' and validation' : ''}), cross-entropy`, content: lineChartSvg(curve('Loss'), { title: 'loss', yLabel: 'cross-entropy', x }) },
+      { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yRange: [0, 1] }) },
+    ],
+  }];
+  if (d.test) {
+    sections.push({
+      heading: 'Confusion matrix (test set)',
+      text: 'Rows: the actual class; columns: the predicted class. Each cell shows a count, shaded by its share of the row; the diagonal holds the correct answers.',
+      figures: [{
+        file: 'confusion-matrix.svg',
+        caption: `confusion matrix of the test set (${d.test.count} images, accuracy ${pct(d.test.accuracy)})`,
+        content: confusionMatrixSvg(d.test.confusion.counts, d.classNames, { title: 'test set: actual vs predicted' }),
+      }],
+    });
+  }
+  return { title: `Training report: ${d.title}`, intro, sections };
+}

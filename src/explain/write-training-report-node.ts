@@ -1,0 +1,31 @@
+/**
+ * Writing a training report beside a model file (Node): `lenet.fovea` gets
+ * `lenet.report/` holding `report.html`, `loss.svg`, `accuracy.svg` and
+ * `confusion-matrix.svg`.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import { trainingReport, type TrainingReportData } from './training-report.js';
+import { writePage } from './write-page-node.js';
+
+/**
+ * The report folder for a model file: same folder, same name with its
+ * extension replaced by `.report`.
+ *
+ * @example reportDirFor('runs/lenet.fovea')   // 'runs/lenet.report'
+ */
+export function reportDirFor(modelPath: string): string {
+  const base = basename(modelPath, extname(modelPath)) || basename(modelPath);
+  return join(dirname(modelPath), `${base}.report`);
+}
+
+/**
+ * Writes the report of a training run next to its model file and returns
+ * the path of `report.html`.
+ *
+ * @example
+ * const html = await writeTrainingReport('lenet.fovea', { title: 'lenet on mnist', history, classNames, test });
+ */
+export async function writeTrainingReport(modelPath: string, data: TrainingReportData): Promise<string> {
+  const written = await writePage(reportDirFor(modelPath), trainingReport(data), { htmlName: 'report.html' });
+  return written[written.length - 1]!;
+}

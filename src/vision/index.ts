@@ -1,0 +1,16 @@
+/**
+ * vision (platform-free part): float images, OpenCV-style filtering with its
+ * border modes, the tutorial's hand-made filters, a hand-set conv layer,
+ * image grids and display scaling. Node-only parts (decoding with sharp,
+ * PNG writing, kernel files) are exported from `fovea/node`.
+ */
+export { imageToTensorData, meanIntensity, type ImageData8 } from './image.js';
+export { imageF32, checkImageF32, imageF32FromData8, imageF32ToData8, type ImageF32 } from './image-f32.js';
+export { filter2d, type Filter2dOptions } from './filter2d.js';
+export { BORDER_MODES, borderInterpolate, parseBorderMode, type BorderMode } from './border.js';
+export { checkKernel, kernelProblem, type Kernel } from './kernel.js';
+export { sobelX, sobelY, blur, sharpen, laplacian, edge4, edge4Filters, gaussianKernel, boxKernel, sobel } from './filter-presets.js';
+export { handSetConv } from './hand-set-conv.js';
+export { makeGrid, type MakeGridOptions } from './make-grid.js';
+export { rescaleForDisplay, DISPLAY_MODES, type DisplayMode } from './rescale-for-display.js';
+export { ImageError } from './image-error.js';

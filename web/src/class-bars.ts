@@ -1,0 +1,52 @@
+/**
+ * Class probabilities as bars, best class marked. Many classes (ImageNet-
+ * sized heads) are shown as the top 10.
+ */
+import { el } from './dom.js';
+
+const MAX_BARS = 10;
+
+export class ClassBars {
+  private readonly rows: { row: HTMLElement; bar: HTMLElement; pct: HTMLElement; name: HTMLElement }[] = [];
+  private readonly prediction: HTMLElement;
+
+  constructor(container: HTMLElement, private readonly classNames: readonly string[]) {
+    this.prediction = el('p', { id: 'prediction', 'aria-live': 'polite' });
+    const list = el('ol', { class: 'bars' });
+    for (let i = 0; i < Math.min(MAX_BARS, classNames.length); i++) {
+      const name = el('span', { class: 'name' });
+      const bar = el('span', { class: 'bar' });
+      const pct = el('span', { class: 'pct' });
+      const row = el('li', {}, name, el('span', { class: 'track' }, bar), pct);
+      list.append(row);
+      this.rows.push({ row, bar, pct, name });
+    }
+    container.replaceChildren(this.prediction, list);
+  }
+
+  /** Shows probabilities (one per class); null for no input (blank pad). */
+  update(p: Float32Array | null): void {
+    const order = Array.from(this.classNames.keys());
+    if (p && this.classNames.length > MAX_BARS) order.sort((a, b) => p[b]! - p[a]!);
+    let best = -1;
+    if (p) for (let k = 0; k < p.length; k++) if (best < 0 || p[k]! > p[best]!) best = k;
+    this.rows.forEach((r, i) => {
+      const k = order[i]!;
+      const v = p ? p[k]! : 0;
+      r.name.textContent = this.classNames[k]!;
+      r.bar.style.width = `${(100 * v).toFixed(1)}%`;
+      r.pct.textContent = p ? `${(100 * v).toFixed(1)}%` : '';
+      r.row.dataset['class'] = String(k);
+      r.row.classList.toggle('top', k === best);
+    });
+    if (!p || best < 0) {
+      this.prediction.textContent = 'Draw a digit, or pick one below.';
+      delete this.prediction.dataset['class'];
+      return;
+    }
+    this.prediction.textContent = '';
+    this.prediction.append('Prediction: ', el('strong', {}, this.classNames[best]!), ` (${(100 * p[best]!).toFixed(1)}%)`);
+    this.prediction.dataset['class'] = String(best);
+    this.prediction.dataset['label'] = this.classNames[best]!;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The explainer: the drawing pad, the model's input, every layer, the class
+ * probabilities, the unit trace and the filter editor, kept in step. A
+ * change to the drawing schedules one update for the next animation frame
+ * (however many pointer events arrive before it); an update preprocesses the
+ * drawing, runs the model once with every layer recorded, and repaints.
+ */
+import { encodeModel, getBackend, receptiveField, type ReceptiveField } from 'fovea';
+import { byId, el } from './dom.js';
+import { ClassBars } from './class-bars.js';
+import { DrawPad } from './draw-pad.js';
+import { FilterEditor } from './filter-editor.js';
+import { InputView } from './input-view.js';
+import { LayerViews, type UnitRef } from './layer-views.js';
+import { ModelLoadError, ModelSession, type RunResult } from './model-session.js';
+import { centerLikeMnist } from './preprocess.js';
+import { renderTrace } from './trace-panel.js';
+
+export class Explainer {
+  session: ModelSession | null = null;
+  readonly pad: DrawPad;
+  /** Milliseconds from a pointer event to all layers drawn, for the last updates (the benchmark reads these). */
+  readonly latencies: number[] = [];
+  private views: LayerViews | null = null;
+  private input: InputView | null = null;
+  private bars: ClassBars | null = null;
+  private editor: FilterEditor | null = null;
+  private last: RunResult | null = null;
+  private sample: Uint8Array | null = null;
+  private hovered: UnitRef | null = null;
+  private pinned: UnitRef | null = null;
+  private frame = 0;
+  private pendingEvent: number | undefined;
+
+  constructor() {
+    this.pad = new DrawPad(byId<HTMLCanvasElement>('pad'), (t) => this.schedule(t));
+    byId('undo').addEventListener('click', () => this.pad.undo());
+    byId('clear').addEventListener('click', () => this.pad.clear());
+    document.body.dataset['backend'] = getBackend().name;
+    byId('backend').textContent = `${getBackend().name} backend${globalThis.crossOriginIsolated ? '' : ' (page not cross-origin isolated: no SharedArrayBuffer)'}`;
+  }
+
+  /**
+   * Opens a model from .fovea bytes. On failure the message is shown and the
+   * previous model stays. Returns whether it loaded.
+   */
+  load(bytes: Uint8Array, name: string): boolean {
+    let session: ModelSession;
+    try {
+      session = ModelSession.load(bytes, name);
+    } catch (e) {
+      this.error(e instanceof ModelLoadError ? e.message : `${name}: ${(e as Error).message}`);
+      return false;
+    }
+    this.error(null);
+    this.use(session);
+    return true;
+  }
+
+  /** Fetches and opens a model; false (message shown) when it cannot be fetched or opened. */
+  async loadUrl(url: string, name = url): Promise<boolean> {
+    let bytes: Uint8Array;
+    try {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      bytes = new Uint8Array(await r.arrayBuffer());
+    } catch (e) {
+      this.error(`could not fetch ${url}: ${(e as Error).message}`);
+      return false;
+    }
+    return this.load(bytes, name);
+  }
+
+  /** Shows (or clears, for null) a message about a model that could not be opened. */
+  error(message: string | null): void {
+    const box = byId('model-error');
+    box.textContent = message ?? '';
+    box.hidden = message === null;
+  }
+
+  /** The current model, with any filter edits, as .fovea bytes. */
+  currentBytes(): Uint8Array | null {
+    return this.session ? encodeModel(this.session.model, this.session.meta) : null;
+  }
+
+  /** Puts a 28x28 MNIST digit on the pad (fed to the model exactly as MNIST stores it). */
+  pickSample(pixels: Uint8Array): void {
+    this.sample = pixels;
+    this.pad.setBase(pixels, 28, 28);
+  }
+
+  private use(s: ModelSession): void {
+    this.session = s;
+    this.hovered = this.pinned = null;
+    this.input = new InputView(byId('input-view'), s.inputShape);
+    this.bars = new ClassBars(byId('classes'), s.classNames);
+    this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned));
+    const conv = s.firstConv;
+    const editor = byId('filter-editor');
+    this.editor = conv ? new FilterEditor(editor, conv.module, conv.path, () => this.updateNow(), () => s.resetWeights()) : null;
+    if (!conv) editor.replaceChildren(el('p', { class: 'hint' }, 'This model has no convolution layer to edit.'));
+    const [c, h, w] = s.inputShape;
+    const training = s.meta.training;
+    const acc = typeof training?.['testAccuracy'] === 'number' ? `, test accuracy ${(100 * training['testAccuracy']).toFixed(2)}%` : '';
+    byId('model-name').textContent = s.name;
+    byId('model-info').textContent = `${s.layers.length} layers, ${s.model.numParameters().toLocaleString('en')} parameters, input ${c}×${h}×${w}, ${s.classNames.length} classes${acc}`;
+    document.body.dataset['model'] = s.name;
+    document.body.dataset['layers'] = String(s.layers.length);
+    document.body.dataset['classes'] = String(s.classNames.length);
+    renderTrace(byId('trace'), null);
+    this.updateNow();
+  }
+
+  /** Schedules an update on the next animation frame; `eventTime` is the pointer event's time stamp. */
+  schedule(eventTime?: number): void {
+    if (eventTime !== undefined && this.pendingEvent === undefined) this.pendingEvent = eventTime;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.updateNow();
+    });
+  }
+
+  /** Preprocesses the drawing, runs the model and repaints everything, now. */
+  updateNow(): void {
+    const s = this.session;
+    if (!s) return;
+    const pixels = this.pixels(s.inputShape);
+    const run = s.run(pixels);
+    this.last = run;
+    this.input!.update(pixels);
+    this.views!.update(run);
+    this.bars!.update(this.pad.empty ? null : run.probabilities);
+    const u = this.hovered ?? this.pinned;
+    if (u) this.trace(u);
+    if (this.pendingEvent !== undefined) {
+      this.latencies.push(performance.now() - this.pendingEvent);
+      if (this.latencies.length > 1000) this.latencies.shift();
+      this.pendingEvent = undefined;
+    }
+    document.body.dataset['updates'] = String(Number(document.body.dataset['updates'] ?? 0) + 1);
+  }
+
+  /** The model's input for the current drawing: C*H*W values in [0, 1]. */
+  private pixels([c, h, w]: readonly [number, number, number]): Float32Array {
+    let gray: Float32Array;
+    if (this.pad.baseOnly && this.sample && h === 28 && w === 28) gray = Float32Array.from(this.sample, (v) => v / 255);
+    else if (this.pad.empty) gray = new Float32Array(h * w);
+    else gray = centerLikeMnist(this.pad.readInk(), { width: w, height: h }).data;
+    const out = new Float32Array(c * h * w);
+    for (let k = 0; k < c; k++) out.set(gray, k * h * w);
+    return out;
+  }
+
+  private unit(u: UnitRef | null, pinned: boolean): void {
+    if (pinned) this.pinned = u;
+    this.hovered = pinned ? null : u;
+    const active = this.hovered ?? this.pinned;
+    this.trace(active);
+  }
+
+  private trace(u: UnitRef | null): void {
+    this.views?.highlight(u);
+    const s = this.session;
+    const layer = u && this.last?.layers[u.layer];
+    if (!s || !u || !layer) {
+      this.input?.showField(null);
+      renderTrace(byId('trace'), null);
+      return;
+    }
+    let field: ReceptiveField | null = null;
+    let fieldError: string | undefined;
+    try {
+      field = receptiveField(s.model, s.inputShape, layer.path, layer.outShape.length === 3 ? [u.y, u.x] : [0, 0]);
+    } catch (e) {
+      fieldError = (e as Error).message;
+    }
+    this.input!.showField(field);
+    renderTrace(byId('trace'), { layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}) });
+  }
+}

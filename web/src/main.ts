@@ -1,0 +1,27 @@
+/**
+ * The explainer page: opens the model the server offers at ./model.fovea
+ * (`fovea serve MODEL`), or the digit model shipped with the app, and wires
+ * the sample digits, the model picker and training.
+ */
+import './styles.css';
+import { byId } from './dom.js';
+import { Explainer } from './explainer.js';
+import { loadDigits } from './mnist-subset.js';
+import { wireModelPicker } from './model-picker.js';
+import { renderSamplePicker } from './sample-picker.js';
+import { TrainPanel } from './train-panel.js';
+
+const app = new Explainer();
+wireModelPicker(byId<HTMLInputElement>('model-file'), document.body, (bytes, name) => app.load(bytes, name), (m) => app.error(m));
+new TrainPanel(() => app.currentBytes(), (bytes) => {
+  if (app.load(bytes, 'trained in the page')) byId('explore').scrollIntoView({ behavior: 'smooth' });
+});
+
+loadDigits('test').then(
+  (set) => renderSamplePicker(byId('samples'), set, (pixels) => app.pickSample(pixels)),
+  (e: unknown) => (byId('samples').textContent = `sample digits unavailable: ${(e as Error).message}`),
+);
+
+// `fovea serve` puts the model at ./model.fovea; `vite` dev/preview has only the shipped one.
+const opened = (await app.loadUrl('./model.fovea', 'model.fovea').catch(() => false)) || (await app.loadUrl('./models/digits.fovea', 'digits.fovea'));
+document.body.dataset['ready'] = opened ? 'true' : 'error';
