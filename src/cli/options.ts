@@ -37,3 +37,19 @@ export function printJson(obj: unknown): void {
 }
 
 export const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+
+/** --backend and --threads, shared by the commands that compute. */
+export const backendOptions: Options = { backend: { type: 'string' }, threads: { type: 'string' } };
+
+export const backendHelp = `  --backend NAME        wasm (default where WebAssembly SIMD is available) or js
+  --threads N           wasm threads (default: every core)`;
+
+/** Applies --backend/--threads (before any tensor is made); returns what is in use. */
+export async function applyBackend(values: Record<string, unknown>): Promise<{ backend: string; threads: number }> {
+  const { configureBackend } = await import('../backend/configure.js');
+  const threads = values['threads'] === undefined ? undefined : num(values, 'threads', 1, (x) => Number.isInteger(x) && x >= 1 && x <= 16);
+  return configureBackend({
+    ...(typeof values['backend'] === 'string' ? { backend: values['backend'] } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+  });
+}

@@ -7,7 +7,7 @@ import { loadModel } from '../../io/model-file-node.js';
 import { evaluate } from '../../train/evaluate.js';
 import { FoveaError, fmt } from '../../tensor/errors.js';
 import { UsageError } from '../cli-error.js';
-import { num, parse, pct, printJson, type Options } from '../options.js';
+import { num, parse, pct, printJson, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
 import { datasetName, loadSplit } from './data-source.js';
 
 export const evalHelp = `fovea eval MODEL [options]
@@ -18,9 +18,11 @@ Evaluates a model file on a data set's test split.
   --data DIR       directory with the IDX files
   --top K          also report top-K accuracy (default 1)
   --batch-size N   default 256
-  --json           machine-readable output`;
+  --json           machine-readable output
+${backendHelp}`;
 
 const options: Options = {
+  ...backendOptions,
   dataset: { type: 'string' }, data: { type: 'string' }, top: { type: 'string' },
   'batch-size': { type: 'string' }, json: { type: 'boolean' },
 };
@@ -29,6 +31,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'eval');
   const file = positionals[0];
   if (!file) throw new UsageError('eval: missing MODEL (a .fovea file)');
+  await applyBackend(v);
   const { model, meta } = loadModel(file);
   const dataset = datasetName(v['dataset'] as string | undefined);
   const test = loadSplit(dataset, v['data'] as string | undefined, false);

