@@ -40,7 +40,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
   /** The pool, when there is one and the work is worth splitting. */
   const parallel = (items: number, work: number): ThreadPool | null => {
     const p = pool();
-    return p && items >= 2 && work >= 1 << 15 ? p : null;
+    return p && items >= 2 && work >= 1 << 18 ? p : null;
   };
 
   const unary = (op: UnaryKernel) => (x: F32, out: F32): void => {
