@@ -45,6 +45,29 @@ export function nodeSpawner(): SpawnWorker | null {
   };
 }
 
+/**
+ * Web Workers in a browser (the page must be cross-origin isolated for shared
+ * memory): the worker module is loaded beside this file and receives its
+ * init object as the first message.
+ */
+export function browserSpawner(): SpawnWorker | null {
+  const W = (globalThis as { Worker?: new (url: URL, o: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void } }).Worker;
+  if (!W) return null;
+  return (init) => {
+    const w = new W(new URL('./worker.js', import.meta.url), { type: 'module' });
+    w.postMessage(init);
+    return { terminate: () => w.terminate() };
+  };
+}
+
+/** Node's worker_threads where available, else Web Workers, else none (one thread). */
+export function defaultSpawner(): SpawnWorker | null {
+  return nodeSpawner() ?? browserSpawner();
+}
+
+/** A browser page's main thread may not block in Atomics.wait; workers and Node may. */
+const canBlock = typeof (globalThis as { document?: unknown }).document === 'undefined';
+
 const SPIN = 20000;
 const WATCHDOG_MS = 30000;
 
@@ -128,7 +151,7 @@ export class ThreadPool {
     const start = Date.now();
     let done: number;
     while ((done = Atomics.load(c, 3)) < others) {
-      Atomics.wait(c, 3, done, 100);
+      if (canBlock) Atomics.wait(c, 3, done, 100);
       if (Date.now() - start > this.watchdogMs) {
         this.broken = `a worker thread did not finish a job within ${this.watchdogMs / 1000} s`;
         this.terminate();

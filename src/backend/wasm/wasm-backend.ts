@@ -10,7 +10,7 @@ import { Marshal } from './marshal.js';
 import type { WasmExports } from './wasm-exports.js';
 import { wasmKernels } from './wasm-kernels.js';
 import { WasmHeap } from './wasm-heap.js';
-import { ThreadPool, nodeSpawner, type SpawnWorker } from './thread-pool.js';
+import { ThreadPool, defaultSpawner, type SpawnWorker } from './thread-pool.js';
 import { MAX_THREADS } from './parallel.js';
 
 /** Bytes below this hold the module's static data (math tables); the heap starts above. */
@@ -22,7 +22,7 @@ export interface WasmBackendOptions {
   relaxedSimd?: boolean | 'auto';
   /** Threads (the calling one included). Default: FOVEA_THREADS, else every core; 1 = no workers. */
   threads?: number;
-  /** How to start a worker (default: Node's worker_threads). */
+  /** How to start a worker (default: Node's worker_threads, or Web Workers in a browser). */
   spawn?: SpawnWorker;
   /** Fail a job that a worker has not finished after this many ms (default 30000). */
   watchdogMs?: number;
@@ -120,7 +120,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new FoveaError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
   }
-  const spawn = threads > 1 ? (options.spawn ?? nodeSpawner()) : null;
+  const spawn = threads > 1 ? (options.spawn ?? defaultSpawner()) : null;
   let pool: ThreadPool | null = null;
   let stopped = false;
   // Started on first use, and started afresh after a failure (a dead worker fails one step, not the run).
