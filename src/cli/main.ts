@@ -10,6 +10,8 @@ import { verifyCommand, verifyHelp } from './commands/verify.js';
 import { filterCommand, filterHelp } from './commands/filter.js';
 import { evalCommand, evalHelp } from './commands/eval.js';
 import { explainCommand, explainHelp } from './commands/explain.js';
+import { exportCommand, exportHelp } from './commands/export.js';
+import { importCommand, importHelp } from './commands/import.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
 import { summaryCommand, summaryHelp } from './commands/summary.js';
@@ -25,6 +27,8 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   filter: { run: filterCommand, help: filterHelp, what: 'a photo in grayscale through one filter (sobel, blur, sharpen, edge4, your JSON kernel), as a PNG' },
   augment: { run: augmentCommand, help: augmentHelp, what: 'a grid of randomly augmented copies of an image (seeded), as a PNG' },
   serve: { run: serveCommand, help: serveHelp, what: 'the explainer web app on this machine: draw a digit, watch every layer, load your model, train in the page' },
+  export: { run: exportCommand, help: exportHelp, what: 'write a model file as ONNX (dynamic batch, for ONNX Runtime and other runtimes)' },
+  import: { run: importCommand, help: importHelp, what: 'convert an ONNX CNN (e.g. from PyTorch) to a fovea model file' },
   summary: { run: summaryCommand, help: summaryHelp, what: 'layers, output shapes and parameter counts' },
   bench: { run: benchCommand, help: benchHelp, what: 'benchmark the standard workloads (JSON lines)' },
   verify: { run: verifyCommand, help: verifyHelp, what: 'check every kernel and gradient on every backend of this machine' },

@@ -1,8 +1,8 @@
 /**
  * Activation layers: element-wise non-linearities (shape unchanged) and Softmax.
  */
-import { leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
-import { softmax } from '../tensor/ops/softmax.js';
+import { affine, leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
+import { logSoftmax, softmax } from '../tensor/ops/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleSpec } from './module.js';
 
@@ -65,5 +65,46 @@ export class Softmax extends Elementwise {
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
+  }
+}
+
+/** log(softmax(x)) along `dim` (default 1). Shape: unchanged. @example new LogSoftmax(1) */
+export class LogSoftmax extends Elementwise {
+  constructor(readonly dim = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return logSoftmax(x, this.dim);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'LogSoftmax', args: { dim: this.dim } };
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/**
+ * Clamps to [minVal, maxVal], PyTorch's nn.Hardtanh (ReLU6 is Hardtanh(0, 6);
+ * ONNX's Clip). A null bound is no bound. Written as
+ * min + relu(x - min), then max - relu(max - y), so the gradient comes from ReLU's.
+ * Shape: unchanged.
+ * @example new Hardtanh(0, 6)   // ReLU6, as in MobileNetV2
+ */
+export class Hardtanh extends Elementwise {
+  constructor(readonly minVal: number | null = -1, readonly maxVal: number | null = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    let y = x;
+    if (this.minVal !== null) y = this.minVal === 0 ? relu(y) : affine(relu(affine(y, 1, -this.minVal)), 1, this.minVal);
+    if (this.maxVal !== null) y = affine(relu(affine(y, -1, this.maxVal)), -1, this.maxVal);
+    return y;
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Hardtanh', args: { minVal: this.minVal, maxVal: this.maxVal } };
+  }
+  override extraRepr(): string {
+    return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
   }
 }

@@ -3,7 +3,9 @@ export { Module, parameter, type ModuleSpec, type ForwardHook, type RemovableHan
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { Linear } from './linear.js';
 export { MaxPool2d, AvgPool2d, SumPool2d, AdaptiveAvgPool2d } from './pooling.js';
-export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax } from './activation.js';
+export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Hardtanh } from './activation.js';
+export { ConstantPad2d } from './pad2d.js';
+export { GraphModule, GRAPH_OPS, type GraphDef, type GraphNode, type GraphOp } from './graph-module.js';
 export { Flatten } from './flatten.js';
 export { Dropout } from './dropout.js';
 export { BatchNorm2d } from './batch-norm2d.js';

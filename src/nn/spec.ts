@@ -4,12 +4,14 @@
  * module classes with `registerModuleType` so their models can be saved too.
  */
 import { FoveaError } from '../tensor/errors.js';
-import { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
+import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { BatchNorm2d } from './batch-norm2d.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
+import { graphModuleFromSpec } from './graph-module.js';
 import { Linear } from './linear.js';
+import { ConstantPad2d } from './pad2d.js';
 import type { Module, ModuleSpec } from './module.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from './pooling.js';
 import { Residual } from './residual.js';
@@ -33,6 +35,10 @@ const factories = new Map<string, Factory>([
   ['Tanh', () => new Tanh()],
   ['Sigmoid', () => new Sigmoid()],
   ['Softmax', (g) => new Softmax(a(g, 'dim') ?? 1)],
+  ['LogSoftmax', (g) => new LogSoftmax(a(g, 'dim') ?? 1)],
+  ['Hardtanh', (g) => new Hardtanh(a(g, 'minVal') ?? null, a(g, 'maxVal') ?? null)],
+  ['ConstantPad2d', (g) => new ConstantPad2d(a(g, 'pads'), Number(a(g, 'value') ?? 0))],
+  ['GraphModule', graphModuleFromSpec],
   ['Dropout', (g) => new Dropout(a(g, 'p') ?? 0.5)],
   ['BatchNorm2d', (g) => new BatchNorm2d(a(g, 'numFeatures'), a(g, 'options') ?? {})],
   ['Sequential', (_g, ch) => new Sequential(Object.fromEntries(ch))],

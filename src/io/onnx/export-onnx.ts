@@ -1,0 +1,236 @@
+/**
+ * ONNX export: a fovea model → the bytes of an .onnx file that ONNX Runtime
+ * (or any opset-13+ runtime) runs with the same logits. Platform-free.
+ *
+ * The graph has one input `input` [N, C, H, W] with a dynamic batch `N` and
+ * one output `logits`; weights are initializers under their PyTorch-style
+ * names (`features.0.weight`). Dropout is left out (export is for inference)
+ * and batch norm uses its running statistics.
+ */
+import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
+import { BatchNorm2d } from '../../nn/batch-norm2d.js';
+import { Conv2d } from '../../nn/conv2d.js';
+import { Dropout } from '../../nn/dropout.js';
+import { Flatten } from '../../nn/flatten.js';
+import { GraphModule } from '../../nn/graph-module.js';
+import { Linear } from '../../nn/linear.js';
+import type { Module } from '../../nn/module.js';
+import { ConstantPad2d } from '../../nn/pad2d.js';
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../../nn/pooling.js';
+import { Residual } from '../../nn/residual.js';
+import { Sequential } from '../../nn/sequential.js';
+import { conv2dAttrs } from '../../tensor/ops/conv.js';
+import { pool2dAttrs } from '../../tensor/ops/pool.js';
+import { OnnxError } from './onnx-error.js';
+import { AT, DT, encodeOnnxModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+
+export interface ExportOnnxOptions {
+  /** The input [C, H, W] (the batch dim is dynamic). */
+  inputShape: readonly [number, number, number];
+  /** ONNX opset, 13 (default) to 21. */
+  opset?: number;
+}
+
+/** Module types `exportOnnx` understands. */
+export const EXPORTABLE_MODULES = [
+  'Sequential', 'Residual', 'GraphModule', 'Conv2d', 'Linear', 'MaxPool2d', 'AvgPool2d', 'SumPool2d', 'AdaptiveAvgPool2d',
+  'BatchNorm2d', 'ReLU', 'LeakyReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Flatten', 'Dropout', 'ConstantPad2d',
+];
+
+const SOURCE = '<onnx export>';
+type Shape = readonly number[];
+
+const attrI = (name: string, i: number): OnnxAttribute => ({ name, type: AT.INT, i });
+const attrF = (name: string, f: number): OnnxAttribute => ({ name, type: AT.FLOAT, f });
+const attrInts = (name: string, ints: readonly number[]): OnnxAttribute => ({ name, type: AT.INTS, ints: [...ints] });
+
+class Builder {
+  nodes: OnnxNode[] = [];
+  initializers: OnnxTensor[] = [];
+  private used = new Set<string>();
+
+  unique(base: string): string {
+    let name = base;
+    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  node(path: string, opType: string, inputs: string[], attributes: OnnxAttribute[] = []): string {
+    const name = this.unique(`/${path ? `${path}/` : ''}${opType}`);
+    const out = `${name}_output_0`;
+    this.nodes.push({ name, opType, domain: '', inputs, outputs: [out], attributes });
+    return out;
+  }
+
+  floats(name: string, dims: Shape, data: Float32Array): string {
+    const n = this.unique(name);
+    this.initializers.push({ name: n, dims: [...dims], dataType: DT.FLOAT, data: new Float32Array(data) });
+    return n;
+  }
+
+  int64s(name: string, values: readonly number[]): string {
+    const n = this.unique(name);
+    this.initializers.push({ name: n, dims: [values.length], dataType: DT.INT64, data: [...values] });
+    return n;
+  }
+
+  scalar(name: string, v: number): string {
+    const n = this.unique(name);
+    this.initializers.push({ name: n, dims: [], dataType: DT.FLOAT, data: new Float32Array([v]) });
+    return n;
+  }
+}
+
+const join = (path: string, name: string): string => (path ? `${path}.${name}` : name);
+
+/** Emits the ONNX nodes of `m` applied to the value `x` of shape `s` (batch 1); returns the output value. */
+function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string {
+  const param = (t: { shape: Shape; data: Float32Array }, name: string): string => b.floats(join(path, name), t.shape, t.data);
+  if (m instanceof Sequential) {
+    let y = x;
+    let shape = s;
+    for (const [name, child] of m.namedChildren()) {
+      y = emit(b, child, join(path, name), y, shape);
+      shape = child.outputShape(shape);
+    }
+    return y;
+  }
+  if (m instanceof Residual) {
+    const y = emit(b, m.body, join(path, 'body'), x, s);
+    const sc = m.shortcut ? emit(b, m.shortcut, join(path, 'shortcut'), x, s) : x;
+    const sum = b.node(path, 'Add', [y, sc]);
+    return m.reluAfter ? b.node(path, 'Relu', [sum]) : sum;
+  }
+  if (m instanceof GraphModule) return emitGraph(b, m, path, x, s);
+  if (m instanceof Conv2d) {
+    const a = conv2dAttrs('Conv2d', m.kernelSize, m.options);
+    const inputs = [x, param(m.weight, 'weight')];
+    if (m.bias) inputs.push(param(m.bias, 'bias'));
+    return b.node(path, 'Conv', inputs, [
+      attrInts('dilations', a.dilation), attrI('group', a.groups), attrInts('kernel_shape', m.kernelSize),
+      attrInts('pads', a.padding), attrInts('strides', a.stride),
+    ]);
+  }
+  if (m instanceof Linear) {
+    m.outputShape(s); // a clear error when the input is not [N, features]
+    const inputs = [x, param(m.weight, 'weight')];
+    if (m.bias) inputs.push(param(m.bias, 'bias'));
+    return b.node(path, 'Gemm', inputs, [attrF('alpha', 1), attrF('beta', 1), attrI('transB', 1)]);
+  }
+  if (m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof SumPool2d) {
+    const a = pool2dAttrs(m.constructor.name, m.kernelSize, m.options);
+    const attrs = [attrInts('kernel_shape', a.kernel), attrInts('pads', [...a.padding, ...a.padding]), attrInts('strides', a.stride)];
+    if (m instanceof MaxPool2d) return b.node(path, 'MaxPool', [x], attrs);
+    const avg = b.node(path, 'AveragePool', [x], [...attrs, attrI('count_include_pad', m instanceof SumPool2d || a.countIncludePad ? 1 : 0)]);
+    // sum = mean over the whole (padded) window times its size
+    return m instanceof SumPool2d ? b.node(path, 'Mul', [avg, b.scalar(join(path, 'window'), a.kernel[0] * a.kernel[1])]) : avg;
+  }
+  if (m instanceof AdaptiveAvgPool2d) {
+    const [, , oh, ow] = m.outputShape(s) as [number, number, number, number];
+    const h = s[2]!, w = s[3]!;
+    if (oh === 1 && ow === 1) return b.node(path, 'GlobalAveragePool', [x]);
+    if (h % oh !== 0 || w % ow !== 0) throw unsupported(m, path, `output ${oh}x${ow} does not divide the input ${h}x${w}, so no fixed pooling window matches`);
+    const k = [h / oh, w / ow];
+    return b.node(path, 'AveragePool', [x], [attrInts('kernel_shape', k), attrInts('strides', k)]);
+  }
+  if (m instanceof BatchNorm2d) {
+    const inputs = [x, param(m.weight, 'weight'), param(m.bias, 'bias'), param(m.runningMean, 'running_mean'), param(m.runningVar, 'running_var')];
+    return b.node(path, 'BatchNormalization', inputs, [attrF('epsilon', m.options.eps ?? 1e-5), attrF('momentum', 1 - (m.options.momentum ?? 0.1))]);
+  }
+  if (m instanceof ReLU) return b.node(path, 'Relu', [x]);
+  if (m instanceof LeakyReLU) return b.node(path, 'LeakyRelu', [x], [attrF('alpha', m.negativeSlope)]);
+  if (m instanceof Tanh) return b.node(path, 'Tanh', [x]);
+  if (m instanceof Sigmoid) return b.node(path, 'Sigmoid', [x]);
+  if (m instanceof Softmax) return b.node(path, 'Softmax', [x], [attrI('axis', m.dim)]);
+  if (m instanceof LogSoftmax) return b.node(path, 'LogSoftmax', [x], [attrI('axis', m.dim)]);
+  if (m instanceof Hardtanh) {
+    const lo = m.minVal === null ? '' : b.scalar(join(path, 'min'), m.minVal);
+    const hi = m.maxVal === null ? '' : b.scalar(join(path, 'max'), m.maxVal);
+    return b.node(path, 'Clip', hi ? [x, lo, hi] : [x, lo]);
+  }
+  if (m instanceof Flatten) {
+    const start = m.startDim < 0 ? m.startDim + s.length : m.startDim;
+    const end = m.endDim < 0 ? m.endDim + s.length : m.endDim;
+    if (start === 1 && end === s.length - 1) return b.node(path, 'Flatten', [x], [attrI('axis', 1)]);
+    // dims before startDim keep their place (0 = copy), the merged dim is inferred
+    const target = [...s.slice(0, start).map(() => 0), -1, ...s.slice(end + 1)];
+    return b.node(path, 'Reshape', [x, b.int64s(join(path, 'shape'), target)]);
+  }
+  if (m instanceof Dropout) return x;
+  if (m instanceof ConstantPad2d) {
+    const [t, l, bt, r] = m.pads;
+    return b.node(path, 'Pad', [x, b.int64s(join(path, 'pads'), [0, 0, t, l, 0, 0, bt, r]), b.scalar(join(path, 'value'), m.value)]);
+  }
+  throw unsupported(m, path, `supported modules: ${EXPORTABLE_MODULES.join(', ')}`);
+}
+
+const GRAPH_ONNX_OPS: Record<string, string> = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', matmul: 'MatMul', concat: 'Concat', reshape: 'Reshape', permute: 'Transpose', squeeze: 'Squeeze', unsqueeze: 'Unsqueeze' };
+
+function emitGraph(b: Builder, g: GraphModule, path: string, x: string, s: Shape): string {
+  const values = new Map<string, string>([[g.graph.input, x]]);
+  const shapes = g.valueShapes(s);
+  for (const [name, t] of g.namedConstants()) values.set(name, b.floats(join(path, name), t.shape, t.data));
+  for (const node of g.graph.nodes) {
+    const ins = node.inputs.map((i) => values.get(i)!);
+    const npath = join(path, node.name);
+    let out: string;
+    if (node.op === 'module') out = emit(b, g.module(node.name), npath, ins[0]!, shapes.get(node.inputs[0]!)!);
+    else if (node.op === 'concat') out = b.node(npath, 'Concat', ins, [attrI('axis', node.attrs?.dim ?? 0)]);
+    else if (node.op === 'reshape') out = b.node(npath, 'Reshape', [...ins, b.int64s(join(npath, 'shape'), node.attrs?.shape ?? [])]);
+    else if (node.op === 'permute') out = b.node(npath, 'Transpose', ins, [attrInts('perm', node.attrs?.dims ?? [])]);
+    else if (node.op === 'squeeze' || node.op === 'unsqueeze') {
+      const dims = node.attrs?.dims ?? [];
+      out = b.node(npath, GRAPH_ONNX_OPS[node.op]!, dims.length ? [...ins, b.int64s(join(npath, 'axes'), dims)] : ins);
+    } else out = b.node(npath, GRAPH_ONNX_OPS[node.op]!, ins);
+    values.set(node.name, out);
+  }
+  return values.get(g.graph.output)!;
+}
+
+function unsupported(m: Module, path: string, why: string): OnnxError {
+  return new OnnxError(SOURCE, `cannot export module '${path || '<root>'}' (${m.constructor.name}): ${why}`);
+}
+
+function irVersionFor(opset: number): number {
+  return opset <= 13 ? 7 : opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
+}
+
+/**
+ * Exports a model to ONNX bytes.
+ *
+ * Shape: input `input` [N, C, H, W] (N dynamic) → output `logits` [N, ...].
+ * @example
+ * const bytes = exportOnnx(lenet(), { inputShape: [1, 28, 28] });
+ * await writeFileAtomic('lenet.onnx', bytes);
+ */
+export function exportOnnx(model: Module, options: ExportOnnxOptions): Uint8Array {
+  const opset = options.opset ?? 13;
+  if (!Number.isInteger(opset) || opset < 13 || opset > 21) throw new OnnxError(SOURCE, `opset ${opset} is not supported; use 13 to 21`);
+  const [c, h, w] = options.inputShape;
+  if (![c, h, w].every((d) => Number.isInteger(d) && d > 0)) throw new OnnxError(SOURCE, `inputShape must be [C, H, W] of positive integers, got [${options.inputShape.join(', ')}]`);
+  const outShape = model.outputShape([1, c, h, w]);
+  const b = new Builder();
+  const y = emit(b, model, '', 'input', [1, c, h, w]);
+  // the graph output is called 'logits': rename the value that holds it (an Identity when that is the input itself)
+  let producer = b.nodes.find((n) => n.outputs[0] === y);
+  if (!producer) {
+    b.node('', 'Identity', [y]);
+    producer = b.nodes[b.nodes.length - 1]!;
+  }
+  const old = producer.outputs[0]!;
+  producer.outputs[0] = 'logits';
+  for (const n of b.nodes) n.inputs = n.inputs.map((i) => (i === old ? 'logits' : i));
+  return encodeOnnxModel({
+    irVersion: irVersionFor(opset),
+    producerName: 'fovea',
+    opsetImport: [{ domain: '', version: opset }],
+    graph: {
+      name: 'fovea',
+      nodes: b.nodes,
+      initializers: b.initializers,
+      inputs: [{ name: 'input', elemType: DT.FLOAT, dims: ['N', c, h, w] }],
+      outputs: [{ name: 'logits', elemType: DT.FLOAT, dims: ['N', ...outShape.slice(1)] }],
+    },
+  });
+}

@@ -1,0 +1,266 @@
+/**
+ * ONNX import: the bytes of an .onnx file → an ordinary fovea model (a
+ * GraphModule of fovea layers) that runs, explains, fine-tunes and saves like
+ * any other. Platform-free; see onnx-file-node.ts for files with external data.
+ *
+ * The graph is checked before anything is built: one image input, nodes
+ * sorted topologically (cycles and missing inputs are errors naming the
+ * nodes), tensor sizes against their dims, external data paths confined to
+ * the model's folder.
+ */
+import { GraphModule, graphNodeShape, type GraphNode, type GraphOp } from '../../nn/graph-module.js';
+import type { Module } from '../../nn/module.js';
+import { withModule } from '../../tensor/context.js';
+import { FoveaError } from '../../tensor/errors.js';
+import { tensor } from '../../tensor/ops/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { OnnxError } from './onnx-error.js';
+import { BATCH, CONVERTERS, type ConstValue, type OpContext, type TensorValue, type Value } from './onnx-ops.js';
+import { decodeOnnxModel, tensorFromRaw, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+
+export interface LoadOnnxOptions {
+  /** The input [C, H, W], needed when the model's input dims are symbolic; otherwise checked against them. */
+  inputShape?: readonly [number, number, number];
+  /**
+   * Returns the bytes of an external data file, given its location relative to
+   * the model (Node: `loadOnnxFile` passes one confined to the model's folder).
+   */
+  readExternal?: (location: string) => Uint8Array;
+}
+
+export interface LoadedOnnx {
+  model: GraphModule;
+  /** The input [C, H, W] the model takes. */
+  inputShape: [number, number, number];
+  inputName: string;
+  outputName: string;
+  opset: number;
+}
+
+/** The ONNX operators `loadOnnx` converts. */
+export const SUPPORTED_ONNX_OPS: readonly string[] = [...CONVERTERS.keys()];
+
+/** Checks an external-data location: relative, inside the model's folder. */
+export function checkExternalLocation(location: string, source: string, tensorName: string): void {
+  const parts = location.split(/[\\/]+/);
+  if (!location || location.startsWith('/') || location.startsWith('\\') || /^[a-zA-Z]:/.test(location) || parts.includes('..')) {
+    throw new OnnxError(source, `tensor '${tensorName}': external data location '${location}' points outside the model's folder`);
+  }
+}
+
+function resolveExternal(t: OnnxTensor, source: string, options: LoadOnnxOptions): void {
+  const ext = t.external!;
+  checkExternalLocation(ext.location, source, t.name);
+  if (!options.readExternal) {
+    throw new OnnxError(source, `tensor '${t.name}' keeps its data in the external file '${ext.location}'; load the model by path (loadOnnxFile) so that file can be read`);
+  }
+  const file = options.readExternal(ext.location);
+  const end = ext.length === null ? file.length : ext.offset + ext.length;
+  if (ext.offset > file.length || end > file.length) {
+    throw new OnnxError(source, `tensor '${t.name}': external data [${ext.offset}, ${end}) runs past the end of '${ext.location}' (${file.length} bytes)`);
+  }
+  t.data = tensorFromRaw(t, file.subarray(ext.offset, end), source);
+}
+
+/** Nodes in an order where every input is produced first (Kahn's algorithm); cycles and missing inputs are errors. */
+function topoSort(g: OnnxGraph, known: Set<string>, source: string): OnnxNode[] {
+  const producer = new Map<string, number>();
+  g.nodes.forEach((n, i) => {
+    for (const o of n.outputs) {
+      if (!o) continue;
+      if (producer.has(o) || known.has(o)) throw new OnnxError(source, `value '${o}' is produced twice (node '${n.name || n.opType}')`);
+      producer.set(o, i);
+    }
+  });
+  const waiting = g.nodes.map((n) => n.inputs.filter((i) => i && !known.has(i)).length);
+  const users = new Map<number, number[]>();
+  g.nodes.forEach((n, i) => {
+    for (const inp of n.inputs) {
+      if (!inp || known.has(inp)) continue;
+      const p = producer.get(inp);
+      if (p === undefined) throw new OnnxError(source, `node '${n.name || n.opType}' (${n.opType}) uses '${inp}', which no node, initializer or graph input provides`);
+      users.set(p, [...(users.get(p) ?? []), i]);
+    }
+  });
+  const ready = waiting.flatMap((w, i) => (w === 0 ? [i] : []));
+  const order: OnnxNode[] = [];
+  while (ready.length) {
+    const i = ready.shift()!;
+    order.push(g.nodes[i]!);
+    for (const u of users.get(i) ?? []) if (--waiting[u]! === 0) ready.push(u);
+  }
+  if (order.length !== g.nodes.length) {
+    const stuck = g.nodes.filter((_, i) => waiting[i]! > 0).map((n) => `'${n.name || n.opType}'`).slice(0, 5);
+    throw new OnnxError(source, `the graph has a cycle through nodes ${stuck.join(', ')}`);
+  }
+  return order;
+}
+
+function opsetOf(m: OnnxModel, source: string): number {
+  const op = m.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  if (!op) throw new OnnxError(source, 'the model imports no default-domain opset');
+  if (op.version < 7 || op.version > 22) throw new OnnxError(source, `opset ${op.version} is not supported (7 to 22)`);
+  return op.version;
+}
+
+/** Sanitised, unique GraphModule value names (module and buffer names may not contain '.'). */
+class Names {
+  private used = new Set<string>();
+  make(raw: string): string {
+    let base = raw.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
+    if (/^\d/.test(base)) base = `n${base}`;
+    let name = base;
+    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+}
+
+function inputShapeOf(g: OnnxGraph, inits: Set<string>, source: string, options: LoadOnnxOptions): { name: string; chw: [number, number, number]; batch: number | null } {
+  const inputs = g.inputs.filter((v) => !inits.has(v.name));
+  if (inputs.length !== 1) throw new OnnxError(source, `fovea models take one image input; this graph has ${inputs.length} (${inputs.map((v) => v.name).join(', ')})`);
+  const v = inputs[0]!;
+  if (v.elemType !== 0 && v.elemType !== 1) throw new OnnxError(source, `input '${v.name}' has element type ${v.elemType}; only float32 is supported`);
+  if (v.dims && v.dims.length !== 4) throw new OnnxError(source, `input '${v.name}' has ${v.dims.length} dims; fovea expects an image batch [N, C, H, W]`);
+  const dims = v.dims ?? ['N', '?', '?', '?'];
+  const declared = dims.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : null));
+  const given = options.inputShape;
+  if (given) {
+    declared.forEach((d, i) => {
+      if (d !== null && d !== given[i]) throw new OnnxError(source, `inputShape [${given.join(', ')}] does not match the model's input [${dims.join(', ')}]`);
+    });
+    if (!given.every((d) => Number.isInteger(d) && d > 0 && d <= 65536)) throw new OnnxError(source, `invalid inputShape [${given.join(', ')}]`);
+    return { name: v.name, chw: [...given], batch: typeof dims[0] === 'number' ? dims[0] : null };
+  }
+  if (declared.some((d) => d === null)) {
+    throw new OnnxError(source, `input '${v.name}' has dynamic dims [${dims.join(', ')}]; give inputShape [C, H, W] (fovea import --input-shape C,H,W)`);
+  }
+  if (declared.some((d) => d! > 65536)) throw new OnnxError(source, `input '${v.name}' has absurd dims [${dims.join(', ')}]`);
+  return { name: v.name, chw: declared as [number, number, number], batch: typeof dims[0] === 'number' ? dims[0] : null };
+}
+
+/**
+ * Loads an ONNX model as a fovea GraphModule (in eval mode).
+ *
+ * Shape: input [N, C, H, W] (N free) → the model's first output.
+ * @example
+ * const { model, inputShape } = loadOnnx(readFileSync('resnet18.onnx'), 'resnet18.onnx');
+ * const logits = noGrad(() => model.forward(x));
+ */
+export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOptions = {}): LoadedOnnx {
+  const m = decodeOnnxModel(bytes, source);
+  const opset = opsetOf(m, source);
+  const g = m.graph;
+  const consts = new Map<string, ConstValue>();
+  for (const t of g.initializers) {
+    if (t.external) resolveExternal(t, source, options);
+    if (t.data) consts.set(t.name, { dims: t.dims, data: t.data });
+  }
+  const inits = new Set(g.initializers.map((t) => t.name));
+  const input = inputShapeOf(g, inits, source, options);
+  if (g.outputs.length < 1) throw new OnnxError(source, 'the graph has no output');
+  const order = topoSort(g, new Set([...inits, input.name]), source);
+
+  const names = new Names();
+  const inputRef = names.make(input.name);
+  const values = new Map<string, Value>([[input.name, { kind: 'tensor', t: { ref: inputRef, shape: [BATCH, ...input.chw] } }]]);
+  for (const [n, c] of consts) values.set(n, { kind: 'const', c });
+  const nodes: GraphNode[] = [];
+  const modules: Record<string, Module> = {};
+  const constants: Record<string, Tensor> = {};
+  const constRefs = new Map<ConstValue, TensorValue>();
+
+  for (const node of order) {
+    const label = `node '${node.name || node.outputs[0] || '?'}' (${node.opType})`;
+    const fail = (problem: string): never => {
+      throw new OnnxError(source, `${label}: ${problem}`);
+    };
+    if (node.domain && node.domain !== 'ai.onnx') fail(`operator domain '${node.domain}' is not supported`);
+    const convert = CONVERTERS.get(node.opType);
+    if (!convert) fail(`unsupported operator '${node.opType}'; supported: ${SUPPORTED_ONNX_OPS.join(', ')}`);
+    const base = node.name || `${node.opType}_${nodes.length}`;
+    const get = (i: number): Value => {
+      const name = node.inputs[i];
+      const v = name ? values.get(name) : undefined;
+      return v ?? fail(`input ${i} is missing`);
+    };
+    const attr = (name: string) => node.attributes.find((a) => a.name === name);
+    const ctx: OpContext = {
+      node, opset, declaredBatch: input.batch,
+      has: (i) => !!node.inputs[i],
+      isConst: (i) => get(i).kind === 'const',
+      constant: (i) => {
+        const v = get(i);
+        return v.kind === 'const' ? v.c : fail(`input ${i} ('${node.inputs[i]}') must be a constant (an initializer or a value computable at import time)`);
+      },
+      tensor: (i) => {
+        const v = get(i);
+        if (v.kind === 'tensor') return v.t;
+        let ref = constRefs.get(v.c);
+        if (!ref) {
+          ref = { ref: names.make(`const_${node.inputs[i]}`), shape: [...v.c.dims] };
+          constants[ref.ref] = tensor(Float32Array.from(v.c.data), v.c.dims).keep();
+          constRefs.set(v.c, ref);
+        }
+        return ref;
+      },
+      attrI: (n, d) => attr(n)?.i ?? d,
+      attrF: (n, d) => attr(n)?.f ?? d,
+      attrInts: (n) => attr(n)?.ints,
+      attrS: (n, d) => attr(n)?.s ?? d,
+      module: (mod, x, suffix) => {
+        const name = names.make(suffix ? `${base}_${suffix}` : base);
+        let shape: number[];
+        try {
+          shape = withModule(mod, () => mod.outputShape(x.shape));
+        } catch (e) {
+          return fail((e as Error).message.replaceAll(String(BATCH), 'N'));
+        }
+        modules[name] = mod;
+        nodes.push({ name, op: 'module', inputs: [x.ref] });
+        return { ref: name, shape };
+      },
+      fn: (op: GraphOp, ins, attrs) => {
+        const gn: GraphNode = { name: names.make(base), op, inputs: ins.map((t) => t.ref), ...(attrs ? { attrs } : {}) };
+        let shape: number[];
+        try {
+          shape = graphNodeShape(gn, ins.map((t) => t.shape));
+        } catch (e) {
+          return fail((e as Error).message.replaceAll(String(BATCH), 'N'));
+        }
+        nodes.push(gn);
+        return { ref: gn.name, shape };
+      },
+      fail,
+    };
+    let out: Value;
+    try {
+      out = convert!(ctx);
+    } catch (e) {
+      if (e instanceof OnnxError || !(e instanceof FoveaError)) throw e;
+      return fail(e.message);
+    }
+    if (node.outputs[0]) values.set(node.outputs[0], out);
+  }
+
+  const outName = g.outputs[0]!.name;
+  const out = values.get(outName);
+  if (!out) throw new OnnxError(source, `graph output '${outName}' is not computed by any node`);
+  if (out.kind !== 'tensor') throw new OnnxError(source, `graph output '${outName}' is a constant; it does not depend on the input`);
+  const kept = pruned(nodes, out.t.ref);
+  const used = new Set(kept.flatMap((n) => n.inputs));
+  const keptConstants = Object.fromEntries(Object.entries(constants).filter(([n]) => used.has(n)));
+  const model = new GraphModule({ input: inputRef, output: out.t.ref, nodes: kept }, modules, keptConstants);
+  model.eval();
+  return { model, inputShape: input.chw, inputName: input.name, outputName: outName, opset };
+}
+
+/** Drops nodes whose values never reach the output (dead branches of the ONNX graph). */
+function pruned(nodes: GraphNode[], output: string): GraphNode[] {
+  const needed = new Set([output]);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    if (needed.has(n.name)) for (const x of n.inputs) needed.add(x);
+  }
+  return nodes.filter((n) => needed.has(n.name));
+}

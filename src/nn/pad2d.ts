@@ -1,0 +1,32 @@
+import { pad2d, pad2dOutputShape, type Pad4 } from '../tensor/ops/pad.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Module, type ModuleSpec } from './module.js';
+
+/**
+ * Pads H and W with a constant, possibly unequally on each side (PyTorch's
+ * nn.ConstantPad2d, with the pads given as [top, left, bottom, right]).
+ * ONNX import puts one in front of a convolution with asymmetric 'SAME'
+ * padding, or (with -Infinity) in front of a ceil-mode max pooling.
+ *
+ * Shape: [N, C, H, W] → [N, C, H + top + bottom, W + left + right].
+ * @example new ConstantPad2d([0, 0, 1, 1])   // one row below, one column right
+ */
+export class ConstantPad2d extends Module {
+  constructor(readonly pads: Pad4, readonly value = 0) {
+    super();
+    pad2dOutputShape([1, 1, 1, 1], pads); // validate early
+  }
+  forward(x: Tensor): Tensor {
+    return pad2d(x, this.pads, this.value);
+  }
+  outputShape(s: readonly number[]): number[] {
+    return pad2dOutputShape(s, this.pads);
+  }
+  spec(): ModuleSpec {
+    // JSON has no -Infinity: store it as a string
+    return { type: 'ConstantPad2d', args: { pads: [...this.pads], value: Number.isFinite(this.value) ? this.value : String(this.value) } };
+  }
+  override extraRepr(): string {
+    return `pads=${JSON.stringify(this.pads)}${this.value !== 0 ? `, value=${this.value}` : ''}`;
+  }
+}
