@@ -10,6 +10,7 @@ export { loadMnist, NORMALIZATION } from './data/mnist-dataset.js';
 export { loadMnistSplit, MNIST_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, type MnistDataset, type MnistSplit } from './data/mnist.js';
 export { readIdx, parseIdx, type IdxArray } from './data/idx.js';
 export { saveModel, loadModel } from './io/model-file-node.js';
+export { saveCheckpoint, loadCheckpoint } from './train/checkpoint-node.js';
 export { loadOnnxFile, saveOnnx } from './io/onnx/onnx-file-node.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';

@@ -3,7 +3,7 @@
  * The fovea command line: parses arguments and calls the library, nothing more.
  */
 import { FoveaError } from '../tensor/errors.js';
-import { UsageError } from './cli-error.js';
+import { CommandExit, UsageError } from './cli-error.js';
 import { augmentCommand, augmentHelp } from './commands/augment.js';
 import { benchCommand, benchHelp } from './commands/bench.js';
 import { verifyCommand, verifyHelp } from './commands/verify.js';
@@ -69,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const err = e as Error;
+    if (err instanceof CommandExit) return err.code;
     if (err instanceof UsageError) {
       process.stderr.write(`fovea ${name}: ${err.message}\nRun 'fovea ${name} --help' for usage.\n`);
       return 2;

@@ -70,3 +70,15 @@ test('a transform that changes channels or gives mixed shapes is refused with th
   const mixed: Transform = (img) => (k++ % 2 ? resize([4, 4])(img, undefined as never) : img);
   assert.throws(() => [...new DataLoader(ds, { transform: mixed })], /sample 1 of the batch the shape \[2, 4, 4\] but sample 0 \[2, 3, 4\]/);
 });
+
+test('batches(k) starts an epoch at batch k: the same batches as the full epoch from there, the same generator state after', () => {
+  for (const transform of [undefined, randomHorizontalFlip()]) {
+    const make = (): DataLoader => new DataLoader(dataset(), { batchSize: 3, shuffle: true, seed: 4, normalize, ...(transform ? { transform } : {}) });
+    const full = make(), part = make();
+    const fullEpoch = [...full.batches()].map((b) => [Array.from(b.x.data), Array.from(b.indices)]);
+    const tail = [...part.batches(2)].map((b) => [Array.from(b.x.data), Array.from(b.indices)]);
+    assert.deepEqual(tail, fullEpoch.slice(2));
+    assert.deepEqual(part.generator.getState(), full.generator.getState());
+    assert.deepEqual(epoch(part), epoch(full), 'the next epoch is the same too');
+  }
+});

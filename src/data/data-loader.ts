@@ -76,12 +76,24 @@ export class DataLoader implements Iterable<Batch> {
     return this.gen;
   }
 
-  *[Symbol.iterator](): Iterator<Batch> {
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.batches();
+  }
+
+  /**
+   * One epoch's batches, starting at batch `start`: the epoch's permutation
+   * (and augmentation seed) are drawn exactly as for a full epoch, but the
+   * first `start` batches are skipped without being built. A checkpoint that
+   * saved the generator's state at the start of the epoch resumes mid-epoch
+   * with this.
+   * @example loader.generator.setState(epochStart); for (const b of loader.batches(17)) ...
+   */
+  *batches(start = 0): IterableIterator<Batch> {
     const n = this.dataset.length;
     const order = this.options.shuffle ? this.gen.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
     // Drawn only with a transform, so loaders without one shuffle exactly as before.
     const epochSeed = this.options.transform ? this.gen.nextUint32() : 0;
-    for (let b = 0; b < this.length; b++) {
+    for (let b = Math.max(0, start); b < this.length; b++) {
       const idx = order.subarray(b * this.batchSize, Math.min(n, (b + 1) * this.batchSize));
       yield this.options.transform ? this.collateTransformed(idx, epochSeed, b * this.batchSize) : this.collate(idx);
     }

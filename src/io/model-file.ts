@@ -8,7 +8,7 @@
  */
 import type { Module, ModuleSpec } from '../nn/module.js';
 import { moduleFromSpec } from '../nn/spec.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type SafetensorsInput } from './safetensors.js';
 import { ModelFileError } from './io-error.js';
 
 export const MODEL_FORMAT = 'fovea-model';
@@ -32,15 +32,39 @@ interface Header extends ModelMeta {
 
 /** Serialises a model and its metadata to the bytes of a .fovea file. */
 export function encodeModel(model: Module, meta: ModelMeta): Uint8Array {
-  const tensors: Record<string, { shape: readonly number[]; data: Float32Array }> = {};
+  const { tensors, metadata } = modelParts(model, meta);
+  return encodeSafetensors(tensors, metadata);
+}
+
+/**
+ * The safetensors tensors and `__metadata__` of a model file, for formats
+ * that add to them (training checkpoints).
+ * @example const { tensors, metadata } = modelParts(model, meta); encodeSafetensors({ ...tensors, ...extra }, { ...metadata, mine: '{}' });
+ */
+export function modelParts(model: Module, meta: ModelMeta): { tensors: Record<string, SafetensorsInput>; metadata: Record<string, string> } {
+  const tensors: Record<string, SafetensorsInput> = {};
   for (const [name, t] of model.stateDict()) tensors[name] = { shape: t.shape, data: t.data };
   const header: Header = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, architecture: model.spec(), ...meta };
-  return encodeSafetensors(tensors, { fovea: JSON.stringify(header) });
+  return { tensors, metadata: { fovea: JSON.stringify(header) } };
 }
 
 /** Rebuilds a model from .fovea bytes; `source` names the file in errors. */
 export function decodeModel(bytes: Uint8Array, source: string): { model: Module; meta: ModelMeta } {
   const { metadata, tensors } = decodeSafetensors(bytes, source);
+  if (metadata['fovea-checkpoint'] !== undefined) {
+    throw new ModelFileError(source, `is a training checkpoint, not a model file; finish the run with 'fovea train --resume ${source}' to get the model`);
+  }
+  return modelFromParts(metadata, tensors, source);
+}
+
+/**
+ * Rebuilds a model from the decoded parts of a model file (see
+ * {@link modelParts}); the model is in eval mode. Tensors other than the
+ * model's must already be taken out of `tensors`.
+ * @throws {ModelFileError} naming `source` when the metadata or weights are invalid.
+ * @example const { metadata, tensors } = decodeSafetensors(bytes, file); const { model } = modelFromParts(metadata, tensors, file);
+ */
+export function modelFromParts(metadata: Record<string, string>, tensors: ReadonlyMap<string, DecodedTensor>, source: string): { model: Module; meta: ModelMeta } {
   const raw = metadata['fovea'];
   if (raw === undefined) {
     throw new ModelFileError(source, 'is a safetensors file but not a fovea model (no "fovea" entry in its __metadata__); to use bare weights, build the model in code and call loadStateDict');

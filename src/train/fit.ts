@@ -1,7 +1,9 @@
 /**
  * The training loop: epochs of mini-batch SGD with validation after each
  * epoch, callbacks, early stopping and best-weights keeping. Each step runs
- * in a scope(), so memory stays flat however long the run.
+ * in a scope(), so memory stays flat however long the run. A run can be
+ * stopped between two steps and continued bit for bit: `onCheckpoint` hands
+ * out a {@link FitState}, and `resume` takes it back.
  */
 import type { DataLoader } from '../data/data-loader.js';
 import type { Module } from '../nn/module.js';
@@ -9,9 +11,11 @@ import type { LRScheduler } from '../optim/lr-scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { ValueError } from '../tensor/errors.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
+import { defaultGenerator } from '../tensor/random.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluate, type EvalResult } from './evaluate.js';
+import { TrainingInterrupted } from './training-interrupted.js';
 
 export interface EpochLog {
   epoch: number;
@@ -48,6 +52,50 @@ export interface FitOptions {
   keepBest?: boolean;
   onBatchEnd?: (log: BatchLog) => void;
   onEpochEnd?: (log: EpochLog, val: EvalResult | undefined) => void | Promise<void>;
+  /**
+   * Continues a run from a state that `onCheckpoint` handed out. The
+   * optimiser's and scheduler's state are the caller's to restore
+   * (`optimizer.loadStateDict`, `scheduler.lastEpoch`).
+   */
+  resume?: FitState;
+  /**
+   * Receives the state to save: at each epoch end (`'epoch'`), after every
+   * `checkpointEvery` optimiser steps (`'batch'`) and when `signal` stops the
+   * run (`'interrupt'`). Awaited before training goes on.
+   */
+  onCheckpoint?: (state: FitState, reason: 'batch' | 'epoch' | 'interrupt') => void | Promise<void>;
+  /** Optimiser steps between two `'batch'` checkpoints (default: none). */
+  checkpointEvery?: number;
+  /**
+   * Stops the run after the current step once aborted (e.g. from a SIGINT
+   * handler): `onCheckpoint(state, 'interrupt')`, then {@link TrainingInterrupted}
+   * is thrown. With a signal, fit yields to the event loop after every step
+   * so that the handler gets to run.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where a run stands between two steps: with the optimiser and scheduler
+ * state, everything needed to continue it exactly. Plain data (arrays,
+ * numbers), so a checkpoint file can hold it.
+ */
+export interface FitState {
+  /** The epoch in progress (1-based); `epochs + 1` when the run is over. */
+  epoch: number;
+  /** Batches of `epoch` already done (0 at an epoch boundary). */
+  batch: number;
+  /** The training loader's generator at the start of `epoch`, before the epoch's permutation was drawn. */
+  loaderState: number[];
+  /** The default generator (dropout, initialisation) now. */
+  rngState: number[];
+  /** Sums over the batches of `epoch` done so far, so its log comes out as in an uninterrupted run. */
+  running: { lossSum: number; correct: number; seen: number };
+  history: EpochLog[];
+  /** The best validation epoch so far and the epochs since it (early stopping). */
+  best: { epoch: number; valAccuracy: number; sinceBest: number } | null;
+  /** That epoch's weights and buffers by name (only when keepBest). */
+  bestWeights: Map<string, Float32Array> | null;
 }
 
 export interface FitResult {
@@ -84,26 +132,53 @@ export function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Int
  * Trains `model`.
  * @example
  * const { history } = await fit(model, { epochs: 10, optimizer, train, val, numClasses: 10 });
+ * @example
+ * // Continue a run saved by onCheckpoint (after optimizer.loadStateDict(...)):
+ * await fit(model, { epochs: 10, optimizer, train, numClasses: 10, resume: state });
  */
 export async function fit(model: Module, o: FitOptions): Promise<FitResult> {
-  const history: EpochLog[] = [];
-  let best: { epoch: number; acc: number; state: Map<string, Float32Array> } | null = null;
-  let sinceBest = 0;
+  const r = o.resume;
+  if (r) checkResume(r, o.train.length);
+  const history: EpochLog[] = r ? [...r.history] : [];
+  let best: { epoch: number; acc: number; state: Map<string, Float32Array> } | null =
+    r?.best ? { epoch: r.best.epoch, acc: r.best.valAccuracy, state: r.bestWeights ?? new Map() } : null;
+  let sinceBest = r?.best?.sinceBest ?? 0;
   const keepBest = o.keepBest ?? o.val !== undefined;
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  if (r) {
+    o.train.generator.setState(r.loaderState);
+    defaultGenerator.setState(r.rngState);
+  }
+  for (let epoch = r?.epoch ?? 1; epoch <= o.epochs; epoch++) {
     model.train();
     const t0 = performance.now();
-    let lossSum = 0, correct = 0, seen = 0, b = 0;
-    for (const { x, y } of o.train) {
+    const startBatch = r && epoch === r.epoch ? r.batch : 0;
+    const loaderState = o.train.generator.getState();
+    let { lossSum, correct, seen } = startBatch > 0 ? r!.running : { lossSum: 0, correct: 0, seen: 0 };
+    let b = startBatch, seenHere = 0;
+    const state = (): FitState => ({
+      epoch, batch: b, loaderState, rngState: defaultGenerator.getState(), running: { lossSum, correct, seen },
+      history: [...history], best: best ? { epoch: best.epoch, valAccuracy: best.acc, sinceBest } : null,
+      bestWeights: best && keepBest ? best.state : null,
+    });
+    for (const { x, y } of o.train.batches(startBatch)) {
       const [l, c] = trainStep(model, o.optimizer, x, y, o.labelSmoothing ?? 0);
       lossSum += l * y.length;
       correct += c;
       seen += y.length;
+      seenHere += y.length;
       b++;
       o.onBatchEnd?.({
         epoch, batch: b, batches: o.train.length, loss: lossSum / seen, accuracy: correct / seen,
-        imagesPerSecond: seen / ((performance.now() - t0) / 1000),
+        imagesPerSecond: seenHere / ((performance.now() - t0) / 1000),
       });
+      if (o.signal) await yieldToEventLoop();
+      if (o.signal?.aborted) {
+        const s = state();
+        await o.onCheckpoint?.(s, 'interrupt');
+        throw new TrainingInterrupted(s);
+      }
+      const every = o.checkpointEvery;
+      if (every && b < o.train.length && o.optimizer.stepCount % every === 0) await o.onCheckpoint?.(state(), 'batch');
     }
     const seconds = (performance.now() - t0) / 1000;
     const lr = o.optimizer.lr;
@@ -111,22 +186,42 @@ export async function fit(model: Module, o: FitOptions): Promise<FitResult> {
     const val = o.val ? evaluate(model, o.val, o.numClasses) : undefined;
     const log: EpochLog = {
       epoch, trainLoss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), lr, seconds,
-      imagesPerSecond: seen / seconds,
+      imagesPerSecond: seenHere / seconds,
       ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}),
     };
     history.push(log);
     await o.onEpochEnd?.(log, val);
+    let stop = false;
     if (val) {
       if (!best || val.accuracy > best.acc) {
         best = { epoch, acc: val.accuracy, state: keepBest ? snapshot(model) : new Map() };
         sinceBest = 0;
       } else if (o.earlyStoppingPatience !== undefined && ++sinceBest >= o.earlyStoppingPatience) {
-        break;
+        stop = true;
       }
     }
+    if (o.onCheckpoint) {
+      // The next epoch starts here: its loader state is the generator's now.
+      const next = { ...state(), epoch: stop ? o.epochs + 1 : epoch + 1, batch: 0, loaderState: o.train.generator.getState(), running: { lossSum: 0, correct: 0, seen: 0 } };
+      await o.onCheckpoint(next, 'epoch');
+    }
+    if (stop) break;
   }
   if (best && keepBest && best.epoch !== history.length) restore(model, best.state);
   return { history, bestEpoch: best?.epoch ?? history.length, bestValAccuracy: best?.acc };
+}
+
+function checkResume(r: FitState, batches: number): void {
+  const ok = Number.isInteger(r.epoch) && r.epoch >= 1 && Number.isInteger(r.batch) && r.batch >= 0 && r.batch <= batches &&
+    r.history.length <= r.epoch - 1;
+  if (!ok) {
+    throw new ValueError(`fit: cannot resume at epoch ${r.epoch}, batch ${r.batch} with ${r.history.length} epochs of history and ${batches} batches per epoch; was the checkpoint made with another data set or batch size?`);
+  }
+}
+
+/** Lets pending events (a SIGINT handler) run between two synchronous steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function snapshot(model: Module): Map<string, Float32Array> {

