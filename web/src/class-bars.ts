@@ -1,6 +1,7 @@
 /**
  * Class probabilities as bars, best class marked. Many classes (ImageNet-
- * sized heads) are shown as the top 10.
+ * sized heads) are shown as the top 10. A bar is a button: pressing it asks
+ * for that class's saliency map (pressing it again clears it).
  */
 import { el } from './dom.js';
 
@@ -10,14 +11,28 @@ export class ClassBars {
   private readonly rows: { row: HTMLElement; bar: HTMLElement; pct: HTMLElement; name: HTMLElement }[] = [];
   private readonly prediction: HTMLElement;
 
-  constructor(container: HTMLElement, private readonly classNames: readonly string[]) {
+  private selected: number | null = null;
+
+  constructor(container: HTMLElement, private readonly classNames: readonly string[], onSelect: (k: number | null) => void) {
     this.prediction = el('p', { id: 'prediction', 'aria-live': 'polite' });
     const list = el('ol', { class: 'bars' });
     for (let i = 0; i < Math.min(MAX_BARS, classNames.length); i++) {
       const name = el('span', { class: 'name' });
       const bar = el('span', { class: 'bar' });
       const pct = el('span', { class: 'pct' });
-      const row = el('li', {}, name, el('span', { class: 'track' }, bar), pct);
+      const row = el('li', { role: 'button', tabindex: 0, title: 'show which pixels move this class\'s score (saliency)' }, name, el('span', { class: 'track' }, bar), pct);
+      const pick = (): void => {
+        const k = Number(row.dataset['class']);
+        this.selected = this.selected === k ? null : k;
+        for (const r of this.rows) r.row.classList.toggle('selected', Number(r.row.dataset['class']) === this.selected);
+        onSelect(this.selected);
+      };
+      row.addEventListener('click', pick);
+      row.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        pick();
+      });
       list.append(row);
       this.rows.push({ row, bar, pct, name });
     }
@@ -38,6 +53,7 @@ export class ClassBars {
       r.pct.textContent = p ? `${(100 * v).toFixed(1)}%` : '';
       r.row.dataset['class'] = String(k);
       r.row.classList.toggle('top', k === best);
+      r.row.classList.toggle('selected', k === this.selected);
     });
     if (!p || best < 0) {
       this.prediction.textContent = 'Draw a digit, or pick one below.';

@@ -107,7 +107,11 @@ export class DrawPad {
   private down(e: PointerEvent): void {
     if (e.button !== 0 && e.pointerType === 'mouse') return;
     e.preventDefault();
-    this.canvas.setPointerCapture(e.pointerId);
+    try {
+      this.canvas.setPointerCapture(e.pointerId); // keep the stroke when the pointer leaves the pad
+    } catch {
+      // synthetic events (the benchmark) have no active pointer to capture
+    }
     const p = this.point(e);
     this.current = [p];
     this.segment(p, p);

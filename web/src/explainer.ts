@@ -29,6 +29,8 @@ export class Explainer {
   private sample: Uint8Array | null = null;
   private hovered: UnitRef | null = null;
   private pinned: UnitRef | null = null;
+  /** The class whose saliency map is shown, if any. */
+  private saliencyClass: number | null = null;
   private frame = 0;
   private pendingEvent: number | undefined;
 
@@ -78,9 +80,14 @@ export class Explainer {
     box.hidden = message === null;
   }
 
-  /** The current model, with any filter edits, as .fovea bytes. */
+  /** The current model, with any filter edits, as .fovea bytes (null when there is none, or it cannot be saved as one). */
   currentBytes(): Uint8Array | null {
-    return this.session ? encodeModel(this.session.model, this.session.meta) : null;
+    if (!this.session) return null;
+    try {
+      return encodeModel(this.session.model, this.session.meta);
+    } catch {
+      return null;
+    }
   }
 
   /** Puts a 28x28 MNIST digit on the pad (fed to the model exactly as MNIST stores it). */
@@ -92,8 +99,12 @@ export class Explainer {
   private use(s: ModelSession): void {
     this.session = s;
     this.hovered = this.pinned = null;
+    this.saliencyClass = null;
     this.input = new InputView(byId('input-view'), s.inputShape);
-    this.bars = new ClassBars(byId('classes'), s.classNames);
+    this.bars = new ClassBars(byId('classes'), s.classNames, (k) => {
+      this.saliencyClass = k;
+      this.updateNow();
+    });
     this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned));
     const conv = s.firstConv;
     const editor = byId('filter-editor');
@@ -101,7 +112,8 @@ export class Explainer {
     if (!conv) editor.replaceChildren(el('p', { class: 'hint' }, 'This model has no convolution layer to edit.'));
     const [c, h, w] = s.inputShape;
     const training = s.meta.training;
-    const acc = typeof training?.['testAccuracy'] === 'number' ? `, test accuracy ${(100 * training['testAccuracy']).toFixed(2)}%` : '';
+    const acc = typeof training?.['testAccuracy'] === 'number' ? `, test accuracy ${(100 * training['testAccuracy']).toFixed(2)}%`
+      : training?.['source'] === 'ONNX' ? ' (ONNX: no preprocessing stored, pixels go in as 0–1)' : '';
     byId('model-name').textContent = s.name;
     byId('model-info').textContent = `${s.layers.length} layers, ${s.model.numParameters().toLocaleString('en')} parameters, input ${c}×${h}×${w}, ${s.classNames.length} classes${acc}`;
     document.body.dataset['model'] = s.name;
@@ -131,6 +143,8 @@ export class Explainer {
     this.input!.update(pixels);
     this.views!.update(run);
     this.bars!.update(this.pad.empty ? null : run.probabilities);
+    const k = this.saliencyClass;
+    this.input!.showSaliency(k === null ? null : s.saliency(pixels, k), k === null ? '' : s.classNames[k]);
     const u = this.hovered ?? this.pinned;
     if (u) this.trace(u);
     if (this.pendingEvent !== undefined) {

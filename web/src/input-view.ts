@@ -1,9 +1,10 @@
 /**
  * What the model sees: its input image after preprocessing (before the
  * normalisation), upscaled, with the receptive field of the unit under the
- * pointer drawn on it as a box of input pixels.
+ * pointer drawn on it as a box of input pixels, and optionally a class's
+ * saliency map over it.
  */
-import type { ReceptiveField } from 'fovea';
+import { autoRange, colorIndex, normalizeValue, viridis, type ReceptiveField } from 'fovea';
 import { el } from './dom.js';
 
 export class InputView {
@@ -12,14 +13,40 @@ export class InputView {
   private readonly image: ImageData;
   /** The receptive-field box; its data-y0/y1/x0/x1 give the pixel box (inclusive). */
   readonly box: HTMLElement;
+  private readonly heat: HTMLCanvasElement;
+  private readonly heatImage: ImageData;
 
   constructor(container: HTMLElement, private readonly shape: readonly [number, number, number]) {
     const [, h, w] = shape;
     this.canvas = el('canvas', { id: 'model-input', width: w, height: h, 'aria-label': `the model's input, ${shape.join(' x ')}` });
     this.box = el('div', { id: 'rf-box', hidden: true, 'aria-hidden': 'true' });
-    container.replaceChildren(el('div', { class: 'canvas-wrap input-wrap' }, this.canvas, this.box));
+    this.heat = el('canvas', { id: 'saliency', width: w, height: h, hidden: true, 'aria-label': 'saliency map' });
+    container.replaceChildren(el('div', { class: 'canvas-wrap input-wrap' }, this.canvas, this.heat, this.box));
     this.ctx = this.canvas.getContext('2d')!;
     this.image = this.ctx.createImageData(w, h);
+    this.heatImage = this.heat.getContext('2d')!.createImageData(w, h);
+  }
+
+  /**
+   * Overlays a saliency map (H*W values ≥ 0; brighter and more opaque = the
+   * pixel moves the class score more), or removes it (null).
+   */
+  showSaliency(map: Float32Array | null, label = ''): void {
+    this.heat.hidden = map === null;
+    if (!map) {
+      delete this.heat.dataset['label'];
+      return;
+    }
+    const [lo, hi] = autoRange(map, viridis);
+    const d = this.heatImage.data;
+    for (let i = 0; i < map.length; i++) {
+      const t = normalizeValue(map[i]!, Math.min(0, lo), hi, false);
+      const k = 3 * colorIndex(t);
+      d.set([viridis.table[k]!, viridis.table[k + 1]!, viridis.table[k + 2]!, Math.round(40 + 200 * t)], 4 * i);
+    }
+    this.heat.getContext('2d')!.putImageData(this.heatImage, 0, 0);
+    this.heat.dataset['label'] = label;
+    this.heat.dataset['max'] = String(hi);
   }
 
   /** Draws C*H*W values in [0, 1]: gray for one channel, RGB for three, the first channel otherwise. */

@@ -111,9 +111,4 @@ export class LayerViews {
       v.marker.hidden = false;
     }
   }
-
-  /** The section element of layer i (for scrolling to it). */
-  section(i: number): HTMLElement | undefined {
-    return this.container.children[i] as HTMLElement | undefined;
-  }
 }

@@ -8,15 +8,21 @@
  * session or throws a `ModelLoadError` with a message for the page, and the
  * caller keeps its previous session.
  */
-import { Conv2d, decodeModel, type Module, type ModelMeta } from 'fovea';
+import { Conv2d, decodeModel, loadOnnx, scope, tensor, type Module, type ModelMeta } from 'fovea';
 import { recordForward, type ForwardRecord, type RecordedLayer } from './record-forward.js';
 
 /** Largest model file the page reads (checked before reading it). */
 export const MAX_MODEL_BYTES = 200 * 1024 * 1024;
-/** Most parameters the page runs live. */
-export const MAX_PARAMETERS = 25_000_000;
-/** Most activation values one forward pass may produce (all layers together) to be drawn live. */
-export const MAX_ACTIVATIONS = 8_000_000;
+
+/** What the page agrees to run live. */
+export interface ModelLimits {
+  bytes: number;
+  parameters: number;
+  /** Activation values of one forward pass, all layers together. */
+  activations: number;
+}
+
+export const DEFAULT_LIMITS: ModelLimits = { bytes: MAX_MODEL_BYTES, parameters: 25_000_000, activations: 8_000_000 };
 
 /** A model the page refuses, with the reason in words. */
 export class ModelLoadError extends Error {
@@ -60,18 +66,18 @@ export class ModelSession {
    * Decodes and checks a model. `name` labels the file in messages.
    * @throws {ModelLoadError} with a message fit for the page.
    */
-  static load(bytes: Uint8Array, name: string): ModelSession {
-    if (bytes.length > MAX_MODEL_BYTES) throw new ModelLoadError(`${name} is ${mb(bytes.length)}; the page opens models up to ${mb(MAX_MODEL_BYTES)}`);
+  static load(bytes: Uint8Array, name: string, limits: ModelLimits = DEFAULT_LIMITS): ModelSession {
+    if (bytes.length > limits.bytes) throw new ModelLoadError(`${name} is ${mb(bytes.length)}; the page opens models up to ${mb(limits.bytes)}`);
     let decoded: { model: Module; meta: ModelMeta };
     try {
-      decoded = decodeModel(bytes, name);
+      decoded = /\.onnx$/i.test(name) ? fromOnnx(bytes, name) : decodeModel(bytes, name);
     } catch (e) {
       throw new ModelLoadError((e as Error).message);
     }
     const { model, meta } = decoded;
     const params = model.numParameters();
-    if (params > MAX_PARAMETERS) {
-      throw new ModelLoadError(`${name} has ${params.toLocaleString('en')} parameters; the page runs models up to ${MAX_PARAMETERS.toLocaleString('en')} live`);
+    if (params > limits.parameters) {
+      throw new ModelLoadError(`${name} has ${params.toLocaleString('en')} parameters; the page runs models up to ${limits.parameters.toLocaleString('en')} live`);
     }
     const [c, h, w] = meta.inputShape;
     let out: number[];
@@ -90,8 +96,8 @@ export class ModelSession {
       throw new ModelLoadError(`${name}: the model failed on a blank [${c}, ${h}, ${w}] input: ${(e as Error).message}`);
     }
     const total = trial.layers.reduce((n, l) => n + l.output.length, 0);
-    if (total > MAX_ACTIVATIONS) {
-      throw new ModelLoadError(`${name}: one forward pass makes ${total.toLocaleString('en')} activation values; the page draws up to ${MAX_ACTIVATIONS.toLocaleString('en')} live`);
+    if (total > limits.activations) {
+      throw new ModelLoadError(`${name}: one forward pass makes ${total.toLocaleString('en')} activation values; the page draws up to ${limits.activations.toLocaleString('en')} live`);
     }
     const names = meta.classNames.length === classes ? [...meta.classNames] : Array.from({ length: classes }, (_, i) => String(i));
     return new ModelSession(model, meta, name, layout(trial.layers), names);
@@ -112,6 +118,41 @@ export class ModelSession {
    * normalisation is applied here) and returns every layer and the class probabilities.
    */
   run(pixels: Float32Array): RunResult {
+    const rec = recordForward(this.model, this.normalise(pixels), this.inputShape);
+    return { ...rec, probabilities: softmax(rec.output) };
+  }
+
+  /**
+   * Saliency of class `k` for an image (pixels in [0, 1], as for `run`): how
+   * much each input pixel moves the class's score, |d score / d pixel| (the
+   * largest over the colour channels), from one backward pass (Simonyan et
+   * al., 2014). Shape: H*W values, not normalised.
+   */
+  saliency(pixels: Float32Array, k: number): Float32Array {
+    const [c, h, w] = this.inputShape;
+    const x = this.normalise(pixels);
+    try {
+      return scope(() => {
+        const input = tensor(x, [1, c, h, w], { requiresGrad: true });
+        const out = this.model.forward(input);
+        const pick = new Float32Array(out.size);
+        pick[k] = 1;
+        out.mul(tensor(pick, out.shape)).sum().backward();
+        const g = input.grad!.data;
+        const map = new Float32Array(h * w);
+        // d score / d pixel = d score / d normalised input ÷ std
+        for (let ch = 0; ch < c; ch++) {
+          const std = this.meta.normalize.std[ch]!;
+          for (let i = 0; i < h * w; i++) map[i] = Math.max(map[i]!, Math.abs(g[ch * h * w + i]! / std));
+        }
+        return map;
+      });
+    } finally {
+      this.model.zeroGrad(); // the parameters' gradients from this pass are of no use
+    }
+  }
+
+  private normalise(pixels: Float32Array): Float32Array {
     const [c, h, w] = this.inputShape;
     const { mean, std } = this.meta.normalize;
     const x = new Float32Array(c * h * w);
@@ -119,8 +160,7 @@ export class ModelSession {
       const m = mean[k]!, s = std[k]!;
       for (let i = k * h * w; i < (k + 1) * h * w; i++) x[i] = (pixels[i]! - m) / s;
     }
-    const rec = recordForward(this.model, x, this.inputShape);
-    return { ...rec, probabilities: softmax(rec.output) };
+    return x;
   }
 
   /** Puts back every parameter as loaded (undoes filter edits). */
@@ -130,6 +170,17 @@ export class ModelSession {
       if (saved) p.data.set(saved);
     }
   }
+}
+
+/**
+ * An ONNX model (e.g. exported from PyTorch): ONNX files carry no
+ * preprocessing or class names, so pixels go in as [0, 1] and classes are
+ * numbered.
+ */
+function fromOnnx(bytes: Uint8Array, name: string): { model: Module; meta: ModelMeta } {
+  const { model, inputShape } = loadOnnx(bytes, name);
+  const c = inputShape[0];
+  return { model, meta: { inputShape, normalize: { mean: new Array<number>(c).fill(0), std: new Array<number>(c).fill(1) }, classNames: [], training: { source: 'ONNX' } } };
 }
 
 /** The page layout of the recorded layers: maps for [C, H, W] outputs, vectors for the rest. */

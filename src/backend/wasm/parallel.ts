@@ -16,7 +16,7 @@ export const enum Job {
   PoolBackward = 6,
 }
 
-/** Control block (Int32Array): [0] sequence number, [1] job, [2] threads, [3] done count, [4] error flag. */
+/** Control block (Int32Array): [0] sequence number, [1] job, [2] threads, [3] done count, [4] error flag, [5] workers started. */
 export const CTRL_INTS = 8;
 /** Argument block (Float64Array): job parameters from 0, per-thread scratch pointers from ARG_SCRATCH. */
 export const ARG_FLOATS = 64;

@@ -51,10 +51,10 @@ export function nodeSpawner(): SpawnWorker | null {
  * init object as the first message.
  */
 export function browserSpawner(): SpawnWorker | null {
-  const W = (globalThis as { Worker?: new (url: URL, o: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void } }).Worker;
-  if (!W) return null;
+  if (typeof Worker === 'undefined') return null;
   return (init) => {
-    const w = new W(new URL('./worker.js', import.meta.url), { type: 'module' });
+    // written literally so that bundlers (Vite, webpack) recognise and bundle the worker
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     w.postMessage(init);
     return { terminate: () => w.terminate() };
   };
@@ -123,6 +123,15 @@ export class ThreadPool {
    */
   run(job: Job, params: readonly number[], scratchBytes: number, ownScratch: number): void {
     if (this.broken) throw new FoveaError(`wasm thread pool is unusable: ${this.broken}`);
+    if (!this.ready) {
+      // Workers start asynchronously (a browser starts them only once this thread returns to its
+      // event loop): until all of them have checked in, this thread does the whole job itself.
+      const a = this.args;
+      a[0] = job;
+      for (let i = 0; i < params.length; i++) a[i + 1] = params[i]!;
+      runJob(this.exports, a, 0, 1, ownScratch);
+      return;
+    }
     this.ensureScratch(scratchBytes);
     const a = this.args;
     a[0] = job;
@@ -161,6 +170,11 @@ export class ThreadPool {
     if (Atomics.load(c, 4) !== 0) {
       throw new FoveaError('a wasm worker thread failed while running a kernel (see its error above)');
     }
+  }
+
+  /** True once every worker has started and checked in. */
+  get ready(): boolean {
+    return Atomics.load(this.ctrl, 5) >= this.threads - 1;
   }
 
   get isBroken(): boolean {

@@ -9,6 +9,7 @@ import { registerBackend, setBackend, getBackend } from '../registry.js';
 import { FoveaError } from '../../tensor/errors.js';
 import { createWasmBackend, wasmSimdSupported } from './wasm-backend.js';
 import { slice } from './parallel.js';
+import type { WorkerInit } from './thread-pool.js';
 import { empty } from '../../tensor/tensor.js';
 
 const skip = !wasmSimdSupported() && 'no WebAssembly SIMD here';
@@ -40,10 +41,15 @@ test('two threads give the same convolution as one', { skip }, () => {
   assert.deepEqual(two, one);
 });
 
-test('a worker that dies fails the step with a clear error, and the next step does not hang', { skip }, () => {
-  // workers that exit at once, as if they had crashed
-  const dead = () => {
-    const w = new Worker('process.exit(0)', { eval: true });
+test('a worker that dies fails the step with a clear error, and the next step does not hang', { skip }, async () => {
+  // workers that check in with the pool and then exit, as if they had crashed mid-run
+  const dead = (init: WorkerInit) => {
+    const w = new Worker(
+      `const { workerData: d } = require('node:worker_threads');
+       Atomics.add(new Int32Array(d.memory.buffer, d.ctrlPtr, 8), 5, 1);
+       process.exit(0);`,
+      { eval: true, workerData: init },
+    );
     w.unref();
     return w;
   };
@@ -53,11 +59,37 @@ test('a worker that dies fails the step with a clear error, and the next step do
   setBackend('wasm');
   try {
     const x = randn([8, 3, 16, 16]), w = randn([8, 3, 3, 3]);
+    conv2d(x, w, null, { padding: 1 }); // starts the pool (computed alone until the workers check in)
+    await new Promise((r) => setTimeout(r, 500));
     for (let attempt = 0; attempt < 2; attempt++) {
+      if (attempt > 0) {
+        conv2d(x, w, null, { padding: 1 }); // the restarted pool's workers check in, then die
+        await new Promise((r) => setTimeout(r, 500));
+      }
       assert.throws(() => conv2d(x, w, null, { padding: 1 }), (e: Error) => e instanceof FoveaError && /worker thread did not finish/.test(e.message));
     }
   } finally {
     backend.shutdown();
+    setBackend(prev);
+  }
+});
+
+test('workers that never start leave the caller computing alone, with the right result', { skip }, () => {
+  const never = () => ({ terminate: () => {} });
+  const x = randn([8, 3, 16, 16]), w = randn([8, 3, 3, 3]);
+  const prev = getBackend().name;
+  const single = createWasmBackend({ threads: 1 });
+  registerBackend(single);
+  setBackend('wasm');
+  const want = conv2d(x, w, null, { padding: 1 }).toArray();
+  const backend = createWasmBackend({ threads: 2, spawn: never, watchdogMs: 300 });
+  registerBackend(backend);
+  setBackend('wasm');
+  try {
+    assert.deepEqual(conv2d(x, w, null, { padding: 1 }).toArray(), want);
+  } finally {
+    backend.shutdown();
+    single.shutdown();
     setBackend(prev);
   }
 });

@@ -16,6 +16,8 @@ function serve(init: WorkerInit): void {
   const args = new Float64Array(memory.buffer, argsPtr, ARG_FLOATS);
   // jobs posted before this thread started count too: start from the pool's initial sequence number
   let seen = init.seq0;
+  // tell the pool this thread is up; until every worker is, the caller computes alone
+  Atomics.add(ctrl, 5, 1);
   for (;;) {
     // spin briefly (jobs come in quick succession during a step), then sleep
     let i = 0;

@@ -1,13 +1,15 @@
 /**
  * `fovea serve [MODEL]`: serves the explainer web app (built into dist/web by
  * `npm run build`) on this machine, with MODEL (default: the digit model
- * shipped with fovea) at the fixed URL /model.fovea that the page opens.
+ * shipped with fovea) at the fixed URL /model.fovea (/model.onnx for an ONNX
+ * file) that the page opens.
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FoveaError } from '../../tensor/errors.js';
 import { loadModel } from '../../io/model-file-node.js';
+import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
 import { startStaticServer } from '../../serve/static-server.js';
 import { UsageError } from '../cli-error.js';
 import { int, num, parse, printJson, str, type Options } from '../options.js';
@@ -18,8 +20,8 @@ Serves the explainer web app: draw a digit and watch every layer of the model,
 hover a unit for its receptive field and arithmetic, load your own model,
 train in the page. Prints the address to open; Ctrl-C stops it.
 
-  MODEL          a .fovea model file the page opens with (default: the digit
-                 model that ships with fovea, LeNet trained on MNIST)
+  MODEL          a .fovea (or .onnx) model file the page opens with (default:
+                 the digit model that ships with fovea, LeNet trained on MNIST)
   --port N       default 8080; 0 picks a free port
   --host H       interface to listen on; default 127.0.0.1 (this machine only).
                  --host 0.0.0.0 makes the page reachable from your network
@@ -27,8 +29,8 @@ train in the page. Prints the address to open; Ctrl-C stops it.
 
 const options: Options = { port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } };
 
-/** The URL path the page loads its model from. */
-export const MODEL_URL_PATH = '/model.fovea';
+/** The URL paths the page loads its model from, by format. */
+export const MODEL_URL_PATHS = { fovea: '/model.fovea', onnx: '/model.onnx' } as const;
 
 /** The built app: dist/web beside dist/cli. */
 function webRoot(): string {
@@ -45,15 +47,17 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new FoveaError(`the web app is not built (${root}index.html is missing); run 'npm run build' in the fovea package`);
   }
   const model = positionals[0] ? resolve(positionals[0]) : `${root}models/digits.fovea`;
+  const format = /\.onnx$/i.test(model) ? 'onnx' : 'fovea';
   // Fail here, with the loader's message, rather than in the page.
-  loadModel(model);
+  if (format === 'onnx') loadOnnxFile(model);
+  else loadModel(model);
   let server;
   try {
     server = await startStaticServer({
       root,
       host,
       port,
-      files: { [MODEL_URL_PATH]: model },
+      files: { [MODEL_URL_PATHS[format]]: model },
       log: (line) => process.stderr.write(`fovea serve: ${line}\n`),
     });
   } catch (e) {
