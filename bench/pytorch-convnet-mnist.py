@@ -7,7 +7,7 @@ weight decay 5e-4, cosine schedule over the epochs), batch 64, data
 Prints one JSON line per epoch with the training seconds so far and the
 validation accuracy, then the seconds to the first epoch at >= 99%.
 
-  /usr/bin/python3 bench/pytorch-convnet-mnist.py [--data DIR] [--threads 2] [--epochs 10]
+  /usr/bin/python3 bench/pytorch-convnet-mnist.py [--data DIR] [--threads 2] [--epochs 10] [--stop-at 0.99]
 
 DIR holds the four MNIST IDX files (.gz or not); default: ../shared/data/mnist.
 Needs Debian's python3-torch (no torchvision).
@@ -42,6 +42,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--epochs', type=int, default=10)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--stop-at', type=float, default=None, help='stop after the first epoch whose validation accuracy reaches this')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -72,6 +73,8 @@ def main():
         print(json.dumps({'epoch': epoch, 'train_seconds': round(seconds, 2), 'val_accuracy': acc}), flush=True)
         if to99 is None and acc >= 0.99:
             to99 = seconds
+        if a.stop_at is not None and acc >= a.stop_at:
+            break
     print(json.dumps({'peer': 'pytorch', 'threads': a.threads, 'seconds_to_99': to99, 'epochs': a.epochs}))
 
 
