@@ -121,7 +121,8 @@ export class ThreadPool {
    * Runs a job on all threads: `params` (from index 1 of the argument block),
    * each worker getting `scratchBytes` of private scratch, the caller using `ownScratch`.
    */
-  run(job: Job, params: readonly number[], scratchBytes: number, ownScratch: number): void {
+  /** Returns how many threads took part (1 while the workers are still starting). */
+  run(job: Job, params: readonly number[], scratchBytes: number, ownScratch: number): number {
     if (this.broken) throw new FoveaError(`wasm thread pool is unusable: ${this.broken}`);
     if (!this.ready) {
       // Workers start asynchronously (a browser starts them only once this thread returns to its
@@ -130,7 +131,7 @@ export class ThreadPool {
       a[0] = job;
       for (let i = 0; i < params.length; i++) a[i + 1] = params[i]!;
       runJob(this.exports, a, 0, 1, ownScratch);
-      return;
+      return 1;
     }
     this.ensureScratch(scratchBytes);
     const a = this.args;
@@ -151,6 +152,7 @@ export class ThreadPool {
     }
     this.waitForWorkers();
     if (error) throw error;
+    return this.threads;
   }
 
   private waitForWorkers(): void {

@@ -81,12 +81,19 @@ test('workers that never start leave the caller computing alone, with the right 
   const single = createWasmBackend({ threads: 1 });
   registerBackend(single);
   setBackend('wasm');
-  const want = conv2d(x, w, null, { padding: 1 }).toArray();
+  const run = (): number[][] => {
+    const xi = x.detach().requiresGrad_(), wi = w.detach().requiresGrad_();
+    const y = conv2d(xi, wi, null, { padding: 1 });
+    y.sum().backward();
+    return [y.toArray(), xi.grad!.toArray(), wi.grad!.toArray()];
+  };
+  const want = run();
   const backend = createWasmBackend({ threads: 2, spawn: never, watchdogMs: 300 });
   registerBackend(backend);
   setBackend('wasm');
   try {
-    assert.deepEqual(conv2d(x, w, null, { padding: 1 }).toArray(), want);
+    // forward, input gradient and weight gradient (whose per-thread partial sums must not be read)
+    for (let i = 0; i < 3; i++) assert.deepEqual(run(), want);
   } finally {
     backend.shutdown();
     single.shutdown();

@@ -206,8 +206,8 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       if (p) {
         // each worker sums its images into a private partial gradient; add them up here
         const dwBytes = Math.ceil((dw.length * 4) / 64) * 64;
-        p.run(Job.ConvBackwardWeight, [...convGeometry(xShape, wShape, dyShape, a), px, pdy, pdw, 0, dwBytes], dwBytes + sb, scratch);
-        for (let t = 1; t < p.threads; t++) w.binaryFlat(0, pdw, p.scratchOf(t), pdw, dw.length, 0);
+        const used = p.run(Job.ConvBackwardWeight, [...convGeometry(xShape, wShape, dyShape, a), px, pdy, pdw, 0, dwBytes], dwBytes + sb, scratch);
+        for (let t = 1; t < used; t++) w.binaryFlat(0, pdw, p.scratchOf(t), pdw, dw.length, 0);
       } else w.conv2dBackwardWeight(px, pdy, pdw, 0, xShape[0]!, scratch);
       m.end();
     },
