@@ -121,19 +121,21 @@ export class ThreadPool {
    * Runs a job on all threads: `params` (from index 1 of the argument block),
    * each worker getting `scratchBytes` of private scratch, the caller using `ownScratch`.
    */
-  /** Returns how many threads took part (1 while the workers are still starting). */
+  /** Returns the number of slices computed (partial results live in the workers' scratch). */
   run(job: Job, params: readonly number[], scratchBytes: number, ownScratch: number): number {
     if (this.broken) throw new FoveaError(`wasm thread pool is unusable: ${this.broken}`);
+    this.ensureScratch(scratchBytes);
     if (!this.ready) {
       // Workers start asynchronously (a browser starts them only once this thread returns to its
-      // event loop): until all of them have checked in, this thread does the whole job itself.
+      // event loop): until all of them have checked in, this thread runs every slice itself, in
+      // the workers' scratch, so that results (e.g. the order weight-gradient partials are
+      // summed in) are bit-identical to a threaded run.
       const a = this.args;
       a[0] = job;
       for (let i = 0; i < params.length; i++) a[i + 1] = params[i]!;
-      runJob(this.exports, a, 0, 1, ownScratch);
-      return 1;
+      for (let t = 0; t < this.threads; t++) runJob(this.exports, a, t, this.threads, t === 0 ? ownScratch : this.scratch[t]!);
+      return this.threads;
     }
-    this.ensureScratch(scratchBytes);
     const a = this.args;
     a[0] = job;
     for (let i = 0; i < params.length; i++) a[i + 1] = params[i]!;
