@@ -283,6 +283,9 @@ test('training in the worker draws loss and accuracy curves and updates the filt
   await page.waitForFunction(() => Number(document.getElementById('loss-chart')!.dataset['points']) >= 3, null, { timeout: 60_000 });
   await page.waitForFunction(() => Number(document.getElementById('train-filters')!.dataset['step']) >= 10, null, { timeout: 60_000 });
   assert.equal(await page.locator('#train-filters canvas').count(), 6);
+  // the worker trains on the wasm backend's thread pool (every core), not on one thread
+  const threads = Number(await page.locator('#train').getAttribute('data-threads'));
+  assert.ok(threads >= Math.min(2, await page.evaluate(() => navigator.hardwareConcurrency)), `training worker used ${threads} thread(s)`);
   assert.ok(await page.locator('#loss-chart svg polyline').count() >= 1);
   // The page stays responsive while the worker trains: a picked digit is still classified.
   await page.click('.sample[data-label="1"]');

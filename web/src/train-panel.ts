@@ -96,7 +96,8 @@ export class TrainPanel {
   private receive(m: FromWorker): void {
     switch (m.type) {
       case 'started':
-        this.say(`training ${m.parameters.toLocaleString('en')} parameters on the ${m.backend} backend in a Web Worker, ${m.stepsPerEpoch} steps per epoch`);
+        this.say(`training ${m.parameters.toLocaleString('en')} parameters on the ${m.backend} backend (${m.threads} thread${m.threads === 1 ? '' : 's'}) in a Web Worker, ${m.stepsPerEpoch} steps per epoch`);
+        byId('train').dataset['threads'] = String(m.threads);
         break;
       case 'progress':
         this.points.push({ step: m.step, loss: m.loss, accuracy: m.accuracy });

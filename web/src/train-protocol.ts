@@ -24,7 +24,7 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'started'; backend: string; parameters: number; stepsPerEpoch: number; architecture: ModuleSpec }
+  | { type: 'started'; backend: string; threads: number; parameters: number; stepsPerEpoch: number; architecture: ModuleSpec }
   /** Every few steps: mean loss and accuracy over the steps since the last report. */
   | { type: 'progress'; step: number; epoch: number; loss: number; accuracy: number; imagesPerSecond: number }
   /** After each epoch: accuracy on the test subset. */

@@ -15,7 +15,7 @@ const FILTERS_EVERY = 10;
 const YIELD_MS = 25;
 const MNIST_META: ModelMeta = { inputShape: [1, 28, 28], normalize: { mean: [0.1307], std: [0.3081] }, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
 
-setUpBackend();
+setUpBackend({});
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
 type State = 'idle' | 'running' | 'paused' | 'stopping';
 let state: State = 'idle';
@@ -60,7 +60,7 @@ async function train(cfg: TrainConfig): Promise<void> {
   const testLoader = new DataLoader(testSet, { batchSize: 250, normalize: meta.normalize });
   const optimizer = cfg.optimizer === 'adam' ? new Adam(model.parameters(), { lr: cfg.lr }) : new SGD(model.parameters(), { lr: cfg.lr, momentum: 0.9 });
   const conv = [...model.namedModules()].map(([, m]) => m).find((m): m is Conv2d => m instanceof Conv2d) ?? null;
-  scope.postMessage({ type: 'started', backend: getBackend().name, parameters: model.numParameters(), stepsPerEpoch: Math.floor(trainSet.length / cfg.batchSize), architecture: model.spec() });
+  scope.postMessage({ type: 'started', backend: getBackend().name, threads: (getBackend() as { features?: { threads: number } }).features?.threads ?? 1, parameters: model.numParameters(), stepsPerEpoch: Math.floor(trainSet.length / cfg.batchSize), architecture: model.spec() });
   const sendFilters = (step: number): void => {
     if (conv) scope.postMessage({ type: 'filters', step, weights: conv.weight.data.slice(), shape: [...conv.weight.shape] });
   };
