@@ -14,6 +14,15 @@ import { empty } from '../../tensor/tensor.js';
 
 const skip = !wasmSimdSupported() && 'no WebAssembly SIMD here';
 
+/** Polls `cond` (worker start-up takes longer on a loaded machine), failing after 20 s. */
+async function until(cond: () => boolean): Promise<void> {
+  const end = Date.now() + 20000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the worker threads to start');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('slices cover the range exactly, in grains', () => {
   for (const [n, t, g] of [[10, 3, 1], [64, 2, 4], [5, 4, 4], [1, 2, 1]] as const) {
     const parts = Array.from({ length: t }, (_, i) => slice(n, i, t, g));
@@ -59,13 +68,10 @@ test('a worker that dies fails the step with a clear error, and the next step do
   setBackend('wasm');
   try {
     const x = randn([8, 3, 16, 16]), w = randn([8, 3, 3, 3]);
-    conv2d(x, w, null, { padding: 1 }); // starts the pool (computed alone until the workers check in)
-    await new Promise((r) => setTimeout(r, 500));
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (attempt > 0) {
-        conv2d(x, w, null, { padding: 1 }); // the restarted pool's workers check in, then die
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      // (re)starts the pool, computed alone until its workers check in; they check in, then die
+      conv2d(x, w, null, { padding: 1 });
+      await until(() => backend.threadsReady());
       assert.throws(() => conv2d(x, w, null, { padding: 1 }), (e: Error) => e instanceof FoveaError && /worker thread did not finish/.test(e.message));
     }
   } finally {
@@ -88,7 +94,7 @@ test('while workers start, the caller computes every slice itself: the same bits
   registerBackend(threaded);
   setBackend('wasm');
   run(); // starts the workers
-  await new Promise((r) => setTimeout(r, 500));
+  await until(() => threaded.threadsReady());
   const want = run();
   const starting = createWasmBackend({ threads: 2, spawn: never, watchdogMs: 300 });
   registerBackend(starting);

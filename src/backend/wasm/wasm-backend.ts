@@ -43,6 +43,8 @@ export interface WasmBackend extends Backend {
   readonly features: { simd: true; relaxedSimd: boolean; threads: number };
   /** Stops the worker threads (the backend keeps working on one thread). */
   shutdown(): void;
+  /** True once the thread pool exists and every worker has started (false with one thread). */
+  threadsReady(): boolean;
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -136,6 +138,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     features: { simd: true, relaxedSimd: relaxed, threads: spawn ? threads : 1 },
     alloc: (size, zero) => heap.alloc(size, zero),
     release: (buf) => heap.release(buf),
+    threadsReady: () => pool !== null && !pool.isBroken && pool.ready,
     shutdown: () => {
       stopped = true;
       pool?.terminate();
