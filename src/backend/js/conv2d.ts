@@ -29,6 +29,12 @@ function geometry(xShape: Shape, wShape: Shape, outH: number, outW: number, grou
   return { n, c, h, w, o, kh, kw, oh: outH, ow: outW, cg, og: o / groups, rows: cg * kh * kw, cols: outH * outW };
 }
 
+/** [lo, hi): the output columns xo whose input column xo * sw + off lies inside [0, w). */
+function validColumns(off: number, sw: number, w: number, ow: number): [number, number] {
+  const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
+  return [lo, Math.max(lo, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1))];
+}
+
 /** Copies the receptive fields of image `n`, channels [c0, c0 + cg), into col. */
 function im2col(x: F32, g: Geometry, n: number, c0: number, a: Conv2dAttrs, col: F32): void {
   const [sh, sw] = a.stride;
@@ -42,6 +48,8 @@ function im2col(x: F32, g: Geometry, n: number, c0: number, a: Conv2dAttrs, col:
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++, r++) {
         const rowBase = r * oh * ow;
+        const off = j * dw - pl;
+        const [lo, hi] = validColumns(off, sw, w, ow);
         for (let y = 0; y < oh; y++) {
           const iy = y * sh - pt + i * dh;
           const dst = rowBase + y * ow;
@@ -50,10 +58,6 @@ function im2col(x: F32, g: Geometry, n: number, c0: number, a: Conv2dAttrs, col:
             continue;
           }
           const src = xBase + iy * w;
-          // output columns whose input column ix = xo * sw + off lies inside [0, w)
-          const off = j * dw - pl;
-          const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
-          const hi = Math.max(lo, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
           if (lo > 0) col.fill(0, dst, dst + lo);
           if (sw === 1) for (let xo = lo, ix = off + lo; xo < hi; xo++, ix++) col[dst + xo] = x[src + ix]!;
           else for (let xo = lo, ix = off + lo * sw; xo < hi; xo++, ix += sw) col[dst + xo] = x[src + ix]!;
@@ -77,14 +81,13 @@ function col2im(col: F32, g: Geometry, n: number, c0: number, a: Conv2dAttrs, dx
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++, r++) {
         const rowBase = r * oh * ow;
+        const off = j * dw - pl;
+        const [lo, hi] = validColumns(off, sw, w, ow);
         for (let y = 0; y < oh; y++) {
           const iy = y * sh - pt + i * dh;
           if (iy < 0 || iy >= h) continue;
           const src = rowBase + y * ow;
           const dst = xBase + iy * w;
-          const off = j * dw - pl;
-          const lo = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
-          const hi = Math.max(lo, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
           for (let xo = lo, ix = off + lo * sw; xo < hi; xo++, ix += sw) dx[dst + ix] = dx[dst + ix]! + col[src + xo]!;
         }
       }

@@ -25,6 +25,19 @@ function zero(p: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), 0);
 }
 
+// Output columns xo whose input column xo * SW + off lies inside [0, W) form the range [firstCol, endCol).
+// @ts-ignore: decorator
+@inline
+function firstCol(off: i32): i32 {
+  return min(OW, off >= 0 ? 0 : (-off + SW - 1) / SW);
+}
+
+// @ts-ignore: decorator
+@inline
+function endCol(off: i32, lo: i32): i32 {
+  return max(lo, min(OW, off > W - 1 ? 0 : (W - 1 - off) / SW + 1));
+}
+
 function im2col(x: usize, n: i32, c0: i32, col: usize): void {
   const cg = C / G;
   let r = 0;
@@ -34,12 +47,7 @@ function im2col(x: usize, n: i32, c0: i32, col: usize): void {
       for (let j = 0; j < KW; j++) {
         const rowBase = col + (<usize>(r * OH * OW) << 2);
         const off = j * DW - PL;
-        // output columns whose input column lies inside [0, W)
-        let lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-        if (lo > OW) lo = OW;
-        let hi = off > W - 1 ? 0 : (W - 1 - off) / SW + 1;
-        if (hi > OW) hi = OW;
-        if (hi < lo) hi = lo;
+        const lo = firstCol(off), hi = endCol(off, lo);
         for (let y = 0; y < OH; y++) {
           const iy = y * SH - PT + i * DH;
           const dst = rowBase + (<usize>(y * OW) << 2);
@@ -73,10 +81,7 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
       for (let j = 0; j < KW; j++) {
         const rowBase = col + (<usize>(r * OH * OW) << 2);
         const off = j * DW - PL;
-        let lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-        if (lo > OW) lo = OW;
-        let hi = off > W - 1 ? 0 : (W - 1 - off) / SW + 1;
-        if (hi > OW) hi = OW;
+        const lo = firstCol(off), hi = endCol(off, lo);
         for (let y = 0; y < OH; y++) {
           const iy = y * SH - PT + i * DH;
           if (iy < 0 || iy >= H) continue;

@@ -125,6 +125,11 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i
   v128.store(tile, c10, 32); v128.store(tile, c11, 48);
   v128.store(tile, c20, 64); v128.store(tile, c21, 80);
   v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  storePartial(tile, c, ldc, mr, nr, accumulate);
+}
+
+/** C (+)= the valid mr x nr corner of a tile spilled to scratch (rows NR floats apart). */
+function storePartial(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool): void {
   for (let r = 0; r < mr; r++) {
     for (let j = 0; j < nr; j++) {
       const dst = c + (((r * ldc) + j) << 2);
@@ -180,13 +185,7 @@ function micro6(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: 
     }
     return;
   }
-  for (let r = 0; r < mr; r++) {
-    for (let j = 0; j < nr; j++) {
-      const dst = c + (((r * ldc) + j) << 2);
-      const v = load<f32>(tile + (((r * NR) + j) << 2));
-      store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
-    }
-  }
+  storePartial(tile, c, ldc, mr, nr, accumulate);
 }
 
 /**
