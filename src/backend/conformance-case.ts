@@ -96,7 +96,7 @@ export function makeCase(kernel: KernelName, name: string, body: (k: KernelTable
     kernel,
     name,
     run(k: Partial<KernelTable>): F32[] {
-      if (typeof k[kernel] !== 'function') throw new Error(`kernel '${kernel}' is not implemented by this table`);
+      if (typeof k[kernel] !== 'function') throw new Error(`kernel '${kernel}' is missing from this kernel table (the registry serves it from the js reference)`);
       const inputs = new Inputs(new Generator(seedOf(`${kernel}: ${name}`)));
       const outs = body(k as KernelTable, inputs);
       inputs.verify(kernel);
