@@ -5,7 +5,8 @@ Run with Debian's Python (that is where python3-torch is installed):
 
     /usr/bin/python3 scripts/gen-golden.py
 
-Writes one JSON file per op group into test/fixtures/golden/. Every file is
+Writes one JSON file per op group into test/fixtures/golden/ (name files as
+arguments to write only those, e.g. `scripts/gen-golden.py conv_transpose2d.json`). Every file is
     {"generator": "scripts/gen-golden.py", "torch": "<version>", "cases": [...]}
 and every tensor is {"shape": [...], "data": [flat row-major numbers]}.
 Float data is float32 printed with 9 significant digits, which round-trips
@@ -18,6 +19,7 @@ cases never changes the numbers of the others.
 import json
 import math
 import os
+import sys
 import warnings
 import zlib
 from collections import OrderedDict
@@ -146,6 +148,47 @@ def conv_cases():
         conv_case("conv2d 1x1 no bias batch3", 3, 4, (5, 5), 2, 1, bias=False),
     ]
 
+
+
+# ---------------------------------------------------------------- conv_transpose2d
+
+def conv_transpose_case(name, n, c_in, hw, c_out, kernel, stride=1, padding=0, output_padding=0, groups=1, dilation=1, bias=True):
+    seed_for(name)
+    kh, kw = pair(kernel)
+    h, w = hw
+    inputs = OrderedDict()
+    inputs["x"] = torch.randn(n, c_in, h, w)
+    # PyTorch's layout: [in, out/groups, kH, kW]
+    inputs["weight"] = kaiming((c_in, c_out // groups, kh, kw), (c_in // groups) * kh * kw)
+    if bias:
+        inputs["bias"] = torch.randn(c_out) * 0.1
+    attrs = OrderedDict(
+        stride=pair(stride),
+        padding=pair(padding),
+        output_padding=pair(output_padding),
+        groups=groups,
+        dilation=pair(dilation),
+    )
+
+    def fn(x, weight, bias=None):
+        return F.conv_transpose2d(x, weight, bias, stride=pair(stride), padding=pair(padding), output_padding=pair(output_padding),
+                                  groups=groups, dilation=pair(dilation))
+
+    return run_case(name, "conv_transpose2d", attrs, inputs, fn)
+
+
+def conv_transpose_cases():
+    return [
+        conv_transpose_case("conv_transpose2d 3x3 stride1 bias batch2", 2, 2, (4, 5), 3, 3),
+        conv_transpose_case("conv_transpose2d 3x3 stride2 pad1 output_padding1", 1, 2, (5, 5), 3, 3, stride=2, padding=1, output_padding=1),
+        conv_transpose_case("conv_transpose2d 4x4 stride2 pad1 dcgan", 2, 3, (4, 3), 2, 4, stride=2, padding=1),
+        conv_transpose_case("conv_transpose2d stride3 pad2 output_padding2 no bias", 1, 2, (3, 4), 2, 4, stride=3, padding=2, output_padding=2, bias=False),
+        conv_transpose_case("conv_transpose2d dilation2 output_padding1 stride1", 1, 2, (4, 4), 2, 3, padding=1, output_padding=1, dilation=2),
+        conv_transpose_case("conv_transpose2d groups2 stride2 pad1", 1, 4, (3, 3), 6, 3, stride=2, padding=1, groups=2),
+        conv_transpose_case("conv_transpose2d depthwise non-square batch3", 3, 3, (3, 4), 3, (3, 2), stride=(2, 1), padding=(1, 0),
+                            output_padding=(1, 0), groups=3),
+        conv_transpose_case("conv_transpose2d 1x1 stride2 no bias", 1, 3, (3, 3), 2, 1, stride=2, bias=False),
+    ]
 
 # ---------------------------------------------------------------- pooling
 
@@ -385,14 +428,22 @@ def model_cases():
 def main():
     groups = [
         ("conv2d.json", conv_cases),
+        ("conv_transpose2d.json", conv_transpose_cases),
         ("pool.json", pool_cases),
         ("linear.json", linear_cases),
         ("batchnorm.json", batchnorm_cases),
         ("losses.json", loss_cases),
         ("model.json", model_cases),
     ]
+    # `gen-golden.py conv_transpose2d.json ...` regenerates only the named files
+    only = set(sys.argv[1:])
+    unknown = only - {f for f, _ in groups}
+    if unknown:
+        raise SystemExit(f"unknown fixture file(s): {', '.join(sorted(unknown))}; known: {', '.join(f for f, _ in groups)}")
     total = 0
     for filename, make in groups:
+        if only and filename not in only:
+            continue
         cases = make()
         path = write(filename, cases)
         size = os.path.getsize(path)

@@ -3,6 +3,7 @@
  * `F.conv2d(x, w, b, { padding: 1 })`, `F.crossEntropy(logits, labels)`.
  */
 export { conv2d } from '../tensor/ops/conv.js';
+export { convTranspose2d } from '../tensor/ops/conv-transpose.js';
 export { linear } from '../tensor/ops/matmul.js';
 export { maxPool2d, avgPool2d, sumPool2d, adaptiveAvgPool2d } from '../tensor/ops/pool.js';
 export { relu, leakyRelu, tanh, sigmoid } from '../tensor/ops/elementwise.js';

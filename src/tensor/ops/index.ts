@@ -5,6 +5,7 @@ export * from './reduce.js';
 export * from './shape.js';
 export * from './matmul.js';
 export * from './conv.js';
+export * from './conv-transpose.js';
 export * from './pool.js';
 export * from './softmax.js';
 export * from './dropout.js';
