@@ -27,6 +27,14 @@ export class BatchNorm2d extends Module {
     this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
   }
 
+  /** Back to a fresh layer: weight 1, bias 0, running mean 0, running variance 1. */
+  resetParameters(): void {
+    this.weight.data.fill(1);
+    this.bias.data.fill(0);
+    this.runningMean.data.fill(0);
+    this.runningVar.data.fill(1);
+  }
+
   forward(x: Tensor): Tensor {
     return batchNorm2d(x, this.runningMean, this.runningVar, this.weight, this.bias, {
       training: this.training,

@@ -46,14 +46,17 @@ export class Conv2d extends Module {
       throw new ShapeError('Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups=${groups}`);
     }
     conv2dAttrs('Conv2d', this.kernelSize, options); // validate early
-    const w = zeros([outChannels, inChannels / groups, ...this.kernelSize]);
-    kaimingUniform_(w, Math.sqrt(5));
-    this.weight = this.registerParameter('weight', w)!;
-    if (options.bias ?? true) {
-      const bound = 1 / Math.sqrt((inChannels / groups) * this.kernelSize[0] * this.kernelSize[1]);
-      this.bias = this.registerParameter('bias', uniform_(zeros([outChannels]), -bound, bound));
-    } else {
-      this.bias = this.registerParameter('bias', null);
+    this.weight = this.registerParameter('weight', zeros([outChannels, inChannels / groups, ...this.kernelSize]))!;
+    this.bias = this.registerParameter('bias', options.bias ?? true ? zeros([outChannels]) : null);
+    this.resetParameters();
+  }
+
+  /** Re-draws the weights as PyTorch initialises them (Kaiming-uniform with a = sqrt(5), bias U(-1/sqrt(fanIn), 1/sqrt(fanIn))). */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, Math.sqrt(5));
+    if (this.bias) {
+      const bound = 1 / Math.sqrt(this.weight.shape[1]! * this.kernelSize[0] * this.kernelSize[1]);
+      uniform_(this.bias, -bound, bound);
     }
   }
 

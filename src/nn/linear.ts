@@ -21,9 +21,15 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } = {}) {
     super();
-    this.weight = this.registerParameter('weight', kaimingUniform_(zeros([outFeatures, inFeatures]), Math.sqrt(5)))!;
-    const bound = 1 / Math.sqrt(inFeatures);
-    this.bias = this.registerParameter('bias', options.bias === false ? null : uniform_(zeros([outFeatures]), -bound, bound));
+    this.weight = this.registerParameter('weight', zeros([outFeatures, inFeatures]))!;
+    this.bias = this.registerParameter('bias', options.bias === false ? null : zeros([outFeatures]));
+    this.resetParameters();
+  }
+
+  /** Re-draws the weights as PyTorch initialises them (Kaiming-uniform with a = sqrt(5), bias U(-1/sqrt(in), 1/sqrt(in))). */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, Math.sqrt(5));
+    if (this.bias) uniform_(this.bias, -1 / Math.sqrt(this.inFeatures), 1 / Math.sqrt(this.inFeatures));
   }
 
   forward(x: Tensor): Tensor {

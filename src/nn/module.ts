@@ -152,9 +152,20 @@ export abstract class Module implements PathNode {
     }
   }
 
-  /** Number of trainable scalars. */
-  numParameters(): number {
-    return this.parameters().reduce((a, p) => a + p.size, 0);
+  /** Number of parameter scalars (frozen ones included; `numParameters(true)` counts only those with requiresGrad). */
+  numParameters(trainableOnly = false): number {
+    return this.parameters().reduce((a, p) => a + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+  }
+
+  /**
+   * Freezes (`false`) or unfreezes (`true`) every parameter of this module
+   * and its descendants, PyTorch's `module.requires_grad_()`. Frozen
+   * parameters get no gradient, so an optimiser leaves them as they are.
+   * @example backbone.requiresGrad_(false); // feature extraction: train only the new head
+   */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad = flag;
+    return this;
   }
 
   /** Parameters and buffers by dotted name (shared tensors, not copies). */

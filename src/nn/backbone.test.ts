@@ -1,0 +1,78 @@
+// Cutting classifiers before their head: built-in Sequentials and imported graphs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { loadOnnxFile } from '../io/onnx/onnx-file-node.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { randn } from '../tensor/ops/creation.js';
+import { manualSeed } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { cutBackbone, reinitialize } from './backbone.js';
+import { Conv2d } from './conv2d.js';
+import { FoveaError } from '../tensor/errors.js';
+import { Linear } from './linear.js';
+import { lenet } from './models.js';
+import { ReLU } from './activation.js';
+import { Sequential } from './sequential.js';
+
+const fixtures = fileURLToPath(new URL('../../test/fixtures/onnx/', import.meta.url));
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6): boolean => a.length === b.length && Array.from(a).every((v, i) => Math.abs(v - b[i]!) <= tol);
+
+test('a Sequential is cut before its chain of Linear layers; the backbone shares the weights', () => {
+  manualSeed(3);
+  const net = lenet().eval();
+  const cut = cutBackbone(net, [1, 28, 28]);
+  assert.equal(cut.features, 400);
+  assert.deepEqual(cut.removed, ['classifier.1', 'classifier.2', 'classifier.3', 'classifier.4', 'classifier.5']);
+  assert.equal(cut.cutAt, 'classifier.0');
+  assert.equal(cut.pooled, false);
+  const x = randn([2, 1, 28, 28]);
+  let seen: Tensor | null = null;
+  const flatten = [...net.namedModules()].find(([n]) => n === 'classifier.0')![1];
+  const h = flatten.registerForwardHook((_m, _x, y) => void (seen = y));
+  noGrad(() => net.forward(x));
+  h.remove();
+  const f = noGrad(() => cut.model.forward(x));
+  assert.deepEqual(f.shape, [2, 400]);
+  assert.ok(close(f.toArray(), seen!.toArray()));
+  assert.equal(cut.model.parameters()[0], net.parameters()[0], 'shared, not copied');
+});
+
+test('a cut that leaves a feature map gets global average pooling and a flatten', () => {
+  const net = new Sequential(new Conv2d(3, 8, 3), new ReLU(), new Linear(8, 2));
+  const cut = cutBackbone(net, [3, 10, 10]);
+  assert.equal(cut.pooled, true);
+  assert.equal(cut.features, 8);
+  assert.deepEqual(cut.model.outputShape([4, 3, 10, 10]), [4, 8]);
+});
+
+test('a model without a classifier head is refused with a clear error', () => {
+  assert.throws(() => cutBackbone(new Sequential(new Conv2d(1, 2, 3), new ReLU()), [1, 8, 8]), (e: unknown) => e instanceof FoveaError && /classifier head/.test(e.message));
+  assert.throws(() => cutBackbone(new Sequential(new Linear(4, 2)), [4]), (e: unknown) => e instanceof FoveaError && /leaves no layers/.test(e.message));
+});
+
+for (const name of ['mobilenetv2-small', 'resnet-small', 'lenet']) {
+  test(`an imported ONNX graph (${name}) is cut at the input of its classifier`, () => {
+    const { model, inputShape } = loadOnnxFile(`${fixtures}${name}.onnx`);
+    const cut = cutBackbone(model, inputShape);
+    assert.ok(cut.removed.length >= 1);
+    assert.ok(cut.features > 0);
+    const x = randn([2, ...inputShape]);
+    const f = noGrad(() => cut.model.forward(x));
+    assert.deepEqual(f.shape, [2, cut.features]);
+    // The original model = backbone followed by the removed head layers.
+    const g = model as unknown as { module(n: string): { forward(t: Tensor): Tensor } };
+    let y = f;
+    for (const n of cut.removed) y = noGrad(() => g.module(n).forward(y));
+    assert.ok(close(y.toArray(), noGrad(() => model.eval().forward(x)).toArray(), 1e-5));
+  });
+}
+
+test('reinitialize re-draws conv and linear weights and resets batch norm', () => {
+  manualSeed(1);
+  const net = lenet();
+  const before = net.parameters().map((p) => Float32Array.from(p.data));
+  assert.equal(reinitialize(net), 5);
+  const after = net.parameters().map((p) => p.data);
+  assert.ok(before.every((b, i) => b.length === after[i]!.length && !close(b, after[i]!, 0)));
+});
