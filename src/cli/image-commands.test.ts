@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../io/model-file-node.js';
 import { loadImageFile } from '../vision/image-file.js';
+import { sharedDataDir } from '../testing/shared-data.js';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../test/fixtures/images/', import.meta.url));
@@ -20,12 +21,6 @@ function fovea(...args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The shared real-data folder (as in mnist.test.ts): $FOVEA_SHARED_DATA or ../shared/data beside the repo. */
-function sharedDataDir(): string {
-  const fromEnv = process.env['FOVEA_SHARED_DATA'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return fileURLToPath(new URL('../../../shared/data/', import.meta.url));
-}
 const flowers = join(sharedDataDir(), 'flowers');
 const haveFlowers = existsSync(flowers);
 const flowerPhoto = haveFlowers ? join(flowers, 'roses', readdirSync(join(flowers, 'roses')).filter((f) => f.endsWith('.jpg')).sort()[0]!) : '';

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { DataError } from './errors.js';
 import { loadMnistSplit, FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from './mnist.js';
+import { sharedDataDir } from '../testing/shared-data.js';
 
 /** An IDX file of unsigned bytes: magic 0x00000800|ndim, big-endian dims, data. */
 function idxBytes(dims: number[], data: ArrayLike<number>): Uint8Array {
@@ -19,12 +20,6 @@ function idxBytes(dims: number[], data: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** The shared real-data folder: $FOVEA_SHARED_DATA, else ../shared/data beside the repo (this file is dist/data/*.js). */
-function sharedDataDir(): string {
-  const fromEnv = process.env['FOVEA_SHARED_DATA'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return fileURLToPath(new URL('../../../shared/data/', import.meta.url));
-}
 
 /** Runs `fn` with environment variables set (a string) or unset (undefined), then restores them. */
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
