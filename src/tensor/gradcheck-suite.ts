@@ -1,15 +1,16 @@
 /**
  * A compact set of finite-difference gradient checks covering every
- * differentiable kernel path (conv with stride/padding/dilation/groups,
+ * differentiable kernel path (conv and transposed conv with
+ * stride/padding/outputPadding/dilation/groups,
  * pooling, linear, activations, softmax, losses, batch norm, broadcasting),
  * run by `fovea verify` on each backend. The exhaustive per-op checks live in
- * gradcheck.test.ts.
+ * gradcheck.test.ts (transposed convolution's in ops/conv-transpose.test.ts).
  */
 import { gradcheck, type GradcheckResult } from './gradcheck.js';
 import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
 import {
-  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, crossEntropy, leakyRelu, linear, logSoftmax, maxPool2d,
+  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, leakyRelu, linear, logSoftmax, maxPool2d,
   mean, mul, sigmoid, softmax, sum, sumPool2d, tanh,
 } from './ops/index.js';
 
@@ -65,5 +66,9 @@ export function gradcheckCases(seed = 7): GradcheckCase[] {
       (x, w, b) => batchNorm2d(x, null, null, w, b, { training: true }), [input(g, [3, 2, 3, 3]), input(g, [2]), input(g, [2])]]),
     c('broadcast mul and sum', 'mul, sum over dims', () => [(a, b) => sum(mul(a, b), [0, 2]), [input(g, [2, 3, 4]), input(g, [3, 1])]]),
     c('mean over all', 'sum, affineScalar', () => [(x) => mean(x), [input(g, [4, 3])]]),
+    c('convTranspose2d stride 2, padding 1, outputPadding 1, bias', 'conv2dBackwardInput (forward), conv2d (dx), conv2dBackwardWeight (dW, roles swapped), add, sum',
+      () => [(x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), [input(g, [3, 3, 3, 4]), input(g, [3, 2, 3, 3]), input(g, [2])]]),
+    c('convTranspose2d stride 3, dilation 2, depthwise', 'transposed conv with groups, dilation and outputPadding below the dilation',
+      () => [(x, w) => convTranspose2d(x, w, null, { stride: [3, 1], dilation: 2, groups: 2, outputPadding: [2, 1] }), [input(g, [1, 2, 3, 3]), input(g, [2, 1, 2, 3])]]),
   ];
 }
