@@ -1,6 +1,7 @@
 /** nn: layers, containers, init, built-in models. */
 export { Module, parameter, type ModuleSpec, type ForwardHook, type RemovableHandle } from './module.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
+export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose2d.js';
 export { Linear } from './linear.js';
 export { MaxPool2d, AvgPool2d, SumPool2d, AdaptiveAvgPool2d } from './pooling.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Hardtanh } from './activation.js';

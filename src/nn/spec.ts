@@ -7,6 +7,7 @@ import { FoveaError } from '../tensor/errors.js';
 import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { BatchNorm2d } from './batch-norm2d.js';
 import { Conv2d } from './conv2d.js';
+import { ConvTranspose2d } from './conv-transpose2d.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { graphModuleFromSpec } from './graph-module.js';
@@ -24,6 +25,7 @@ const a = (args: Record<string, unknown>, k: string): any => args[k];
 
 const factories = new Map<string, Factory>([
   ['Conv2d', (g) => new Conv2d(a(g, 'inChannels'), a(g, 'outChannels'), a(g, 'kernelSize'), a(g, 'options') ?? {})],
+  ['ConvTranspose2d', (g) => new ConvTranspose2d(a(g, 'inChannels'), a(g, 'outChannels'), a(g, 'kernelSize'), a(g, 'options') ?? {})],
   ['Linear', (g) => new Linear(a(g, 'inFeatures'), a(g, 'outFeatures'), { bias: a(g, 'bias') ?? true })],
   ['MaxPool2d', (g) => new MaxPool2d(a(g, 'kernelSize'), a(g, 'options') ?? {})],
   ['AvgPool2d', (g) => new AvgPool2d(a(g, 'kernelSize'), a(g, 'options') ?? {})],
