@@ -4,9 +4,11 @@ import { Module, type ModuleSpec } from './module.js';
 
 /**
  * Pads H and W with a constant, possibly unequally on each side (PyTorch's
- * nn.ConstantPad2d, with the pads given as [top, left, bottom, right]).
- * ONNX import puts one in front of a convolution with asymmetric 'SAME'
- * padding, or (with -Infinity) in front of a ceil-mode max pooling.
+ * nn.ConstantPad2d, with the pads given as [top, left, bottom, right]); a
+ * negative pad crops that side, as in PyTorch. ONNX import puts one in front
+ * of a convolution with asymmetric 'SAME' padding, (with -Infinity) in front
+ * of a ceil-mode max pooling, or (cropping) after a transposed convolution
+ * with uneven pads.
  *
  * Shape: [N, C, H, W] → [N, C, H + top + bottom, W + left + right].
  * @example new ConstantPad2d([0, 0, 1, 1])   // one row below, one column right
@@ -14,7 +16,8 @@ import { Module, type ModuleSpec } from './module.js';
 export class ConstantPad2d extends Module {
   constructor(readonly pads: Pad4, readonly value = 0) {
     super();
-    pad2dOutputShape([1, 1, 1, 1], pads); // validate early
+    // validate early, on an input just big enough for any crop
+    pad2dOutputShape([1, 1, 1 + Math.max(0, -pads[0] - pads[2]), 1 + Math.max(0, -pads[1] - pads[3])], pads);
   }
   forward(x: Tensor): Tensor {
     return pad2d(x, this.pads, this.value);
