@@ -17,13 +17,18 @@ torchvision's own BasicBlock with shrunk widths, torchvision's MobileNetV2
 with a shrunk width and inverted-residual setting, and an 'ops' model that
 touches the rest of the importer's operators (Concat, Pad, ceil-mode pooling,
 x.view(x.size(0), -1), constants in arithmetic, LeakyReLU, Sigmoid, Tanh,
-LogSoftmax), once with a dynamic batch and once exported with a fixed one.
+LogSoftmax), once with a dynamic batch and once exported with a fixed one,
+and a 'decoder' of transposed convolutions (ConvTranspose: stride,
+padding, output_padding, groups, dilation, a depthwise non-square kernel).
+Name models as arguments to write only those, e.g.
+`scripts/gen-onnx-fixtures.py decoder` (each model seeds itself).
 Weights are random (seeded); batch-norm statistics are randomised too, so
 they matter, and the ResNet and MobileNetV2 keep their BatchNormalization
 nodes (PyTorch would otherwise fold them into the convolutions).
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -123,6 +128,24 @@ class Ops(nn.Module):
         return F.log_softmax(self.fc(y), dim=1)
 
 
+class Decoder(nn.Module):
+    """An upsampling net of ConvTranspose2d layers: [N, 4, 3, 3] -> [N, 3, 27, 14]."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(4, 8, 3, stride=2, padding=1, output_padding=1)  # 3 -> 6
+        self.up2 = nn.ConvTranspose2d(8, 6, 4, stride=2, padding=1, groups=2)  # 6 -> 12
+        # output_padding 1 at stride 1 is allowed because it is below the dilation
+        self.up3 = nn.ConvTranspose2d(6, 3, 3, padding=2, dilation=2, output_padding=1, bias=False)  # 12 -> 13
+        self.dw = nn.ConvTranspose2d(3, 3, (3, 2), stride=(2, 1), groups=3)  # 13 -> 27 x 14
+
+    def forward(self, x):
+        x = F.relu(self.up1(x))
+        x = F.leaky_relu(self.up2(x), 0.1)
+        x = torch.tanh(self.up3(x))
+        return torch.sigmoid(self.dw(x))
+
+
 def randomize_bn(model, g):
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
@@ -157,17 +180,26 @@ def export(name, model, shape, dynamic=True, keep_bn=False):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    torch.manual_seed(0)
-    w = load_workloads()
-    export('lenet', workload(w['lenet']['layers']), w['lenet']['input'])
-    export('convnet', workload(w['convnet']['layers']), w['convnet']['input'])
-    export('cifar-small', workload(shrink_cifar(w['cifar']['layers'])), w['cifar']['input'])
-    export('resnet-small', SmallResNet(), [3, 32, 32], keep_bn=True)
-    mobilenet = MobileNetV2(num_classes=10, width_mult=0.5, inverted_residual_setting=[[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 2, 2], [6, 64, 1, 2]])
-    export('mobilenetv2-small', mobilenet, [3, 32, 32], keep_bn=True)
-    ops = Ops()
-    export('ops', ops, [3, 16, 16])
-    export('ops-static', ops, [3, 16, 16], dynamic=False)
+    only = set(sys.argv[1:])
+    known = {'lenet', 'convnet', 'cifar-small', 'resnet-small', 'mobilenetv2-small', 'ops', 'ops-static', 'decoder'}
+    if only - known:
+        raise SystemExit(f"unknown model(s): {', '.join(sorted(only - known))}; known: {', '.join(sorted(known))}")
+    if not only or only & (known - {'decoder'}):
+        # these share one random stream, so they are always made together
+        torch.manual_seed(0)
+        w = load_workloads()
+        export('lenet', workload(w['lenet']['layers']), w['lenet']['input'])
+        export('convnet', workload(w['convnet']['layers']), w['convnet']['input'])
+        export('cifar-small', workload(shrink_cifar(w['cifar']['layers'])), w['cifar']['input'])
+        export('resnet-small', SmallResNet(), [3, 32, 32], keep_bn=True)
+        mobilenet = MobileNetV2(num_classes=10, width_mult=0.5, inverted_residual_setting=[[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 2, 2], [6, 64, 1, 2]])
+        export('mobilenetv2-small', mobilenet, [3, 32, 32], keep_bn=True)
+        ops = Ops()
+        export('ops', ops, [3, 16, 16])
+        export('ops-static', ops, [3, 16, 16], dynamic=False)
+    if not only or 'decoder' in only:
+        torch.manual_seed(1)
+        export('decoder', Decoder(), [4, 3, 3])
 
 
 if __name__ == '__main__':

@@ -61,7 +61,7 @@ test('cycles, missing inputs and unsupported operators name the nodes', () => {
   rejects(model([relu('a', 'b_out', 'a_out'), relu('b', 'a_out', 'b_out'), relu('c', 'x', 'y')]), /cycle through nodes 'a', 'b'/);
   rejects(model([relu('a', 'nowhere', 'y')]), /node 'a' \(Relu\) uses 'nowhere', which no node/);
   const lrn: OnnxNode = { name: 'norm1', opType: 'LRN', domain: '', inputs: ['x'], outputs: ['y'], attributes: [] };
-  rejects(model([lrn]), /node 'norm1' \(LRN\): unsupported operator 'LRN'; supported: Conv, Gemm, MatMul,.*Reshape/);
+  rejects(model([lrn]), /node 'norm1' \(LRN\): unsupported operator 'LRN'; supported: Conv, ConvTranspose, Gemm, MatMul,.*Reshape/);
   rejects(model([relu('a', 'x', 'y')], [], 'z'), /graph output 'z' is not computed/);
   const conv: OnnxNode = { name: 'c1', opType: 'Conv', domain: '', inputs: ['x', 'x'], outputs: ['y'], attributes: [] };
   rejects(model([conv]), /node 'c1' \(Conv\): input 1 \('x'\) must be a constant/);

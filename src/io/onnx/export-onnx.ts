@@ -10,6 +10,7 @@
 import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
+import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Flatten } from '../../nn/flatten.js';
 import { GraphModule } from '../../nn/graph-module.js';
@@ -33,7 +34,7 @@ export interface ExportOnnxOptions {
 
 /** Module types `exportOnnx` understands. */
 export const EXPORTABLE_MODULES = [
-  'Sequential', 'Residual', 'GraphModule', 'Conv2d', 'Linear', 'MaxPool2d', 'AvgPool2d', 'SumPool2d', 'AdaptiveAvgPool2d',
+  'Sequential', 'Residual', 'GraphModule', 'Conv2d', 'ConvTranspose2d', 'Linear', 'MaxPool2d', 'AvgPool2d', 'SumPool2d', 'AdaptiveAvgPool2d',
   'BatchNorm2d', 'ReLU', 'LeakyReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Flatten', 'Dropout', 'ConstantPad2d',
 ];
 
@@ -112,6 +113,7 @@ function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string 
       attrInts('pads', a.padding), attrInts('strides', a.stride),
     ]);
   }
+  if (m instanceof ConvTranspose2d) return emitConvTranspose(b, m, path, x);
   if (m instanceof Linear) {
     m.outputShape(s); // a clear error when the input is not [N, features]
     const inputs = [x, param(m.weight, 'weight')];
@@ -163,6 +165,31 @@ function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string 
     return b.node(path, 'Pad', [x, b.int64s(join(path, 'pads'), [0, 0, t, l, 0, 0, bt, r]), b.scalar(join(path, 'value'), m.value)]);
   }
   throw unsupported(m, path, `supported modules: ${EXPORTABLE_MODULES.join(', ')}`);
+}
+
+/**
+ * ConvTranspose2d as ConvTranspose. ONNX Runtime refuses an output_padding of
+ * the stride or more, which PyTorch allows below the dilation; those rows
+ * become a smaller end pad instead, and rows past the kernel's reach (bias
+ * alone) a zero Pad followed by the bias as an Add.
+ */
+function emitConvTranspose(b: Builder, m: ConvTranspose2d, path: string, x: string): string {
+  const a = m.attrs();
+  const outputPadding = [0, 1].map((i) => Math.min(a.outputPadding[i]!, a.stride[i]! - 1));
+  const endPads = [0, 1].map((i) => a.padding[i]! - (a.outputPadding[i]! - outputPadding[i]!));
+  const beyond = endPads.map((p) => Math.max(0, -p));
+  const inputs = [x, b.floats(join(path, 'weight'), m.weight.shape, m.weight.data)];
+  const bias = m.bias ? b.floats(join(path, 'bias'), m.bias.shape, m.bias.data) : '';
+  if (bias && !beyond.some((r) => r > 0)) inputs.push(bias);
+  let y = b.node(path, 'ConvTranspose', inputs, [
+    attrInts('dilations', a.dilation), attrI('group', a.groups), attrInts('kernel_shape', m.kernelSize),
+    attrInts('output_padding', outputPadding), attrInts('pads', [...a.padding, ...endPads.map((p) => Math.max(0, p))]), attrInts('strides', a.stride),
+  ]);
+  if (!beyond.some((r) => r > 0)) return y;
+  y = b.node(path, 'Pad', [y, b.int64s(join(path, 'pads'), [0, 0, 0, 0, 0, 0, beyond[0]!, beyond[1]!]), b.scalar(join(path, 'value'), 0)]);
+  if (!bias) return y;
+  const b4 = b.node(path, 'Reshape', [bias, b.int64s(join(path, 'bias_shape'), [1, -1, 1, 1])]);
+  return b.node(path, 'Add', [y, b4]);
 }
 
 const GRAPH_ONNX_OPS: Record<string, string> = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', matmul: 'MatMul', concat: 'Concat', reshape: 'Reshape', permute: 'Transpose', squeeze: 'Squeeze', unsqueeze: 'Unsqueeze' };

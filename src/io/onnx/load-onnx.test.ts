@@ -34,3 +34,4 @@ check('resnet-small', ['BatchNorm2d', 'AdaptiveAvgPool2d']);
 check('mobilenetv2-small', ['Hardtanh', 'BatchNorm2d']);
 check('ops', ['LeakyReLU', 'Sigmoid', 'Tanh', 'ConstantPad2d', 'AvgPool2d', 'LogSoftmax']);
 check('ops-static', ['LeakyReLU']);
+check('decoder', ['ConvTranspose2d', 'ReLU', 'LeakyReLU', 'Tanh', 'Sigmoid']);

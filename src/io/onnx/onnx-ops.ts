@@ -14,6 +14,7 @@ import type { Module } from '../../nn/module.js';
 import { ConstantPad2d } from '../../nn/pad2d.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from '../../nn/pooling.js';
 import type { GraphOp } from '../../nn/graph-module.js';
+import { convTranspose } from './onnx-conv-transpose.js';
 import { constantOfShape, sliceConst, transposeConst } from './onnx-fold.js';
 import type { OnnxNode } from './onnx-proto.js';
 
@@ -328,7 +329,6 @@ function pad(c: OpContext): Value {
   if (!pads || pads.length !== 8) c.fail(`expects 8 pads for a 4-D input, got [${(pads ?? []).join(', ')}]`);
   const [n0, c0, t, l, n1, c1, b, r] = pads as [number, number, number, number, number, number, number, number];
   if (n0 || c0 || n1 || c1) c.fail(`pads [${pads.join(', ')}] touch the batch or channel dims; only H and W padding is supported`);
-  if (pads.some((p) => p < 0)) c.fail(`negative pads [${pads.join(', ')}] (cropping) are not supported`);
   const value = c.opset >= 11 ? (c.has(2) ? c.constant(2).data[0] ?? 0 : 0) : c.attrF('value', 0);
   return T(c.module(new ConstantPad2d([t, l, b, r], value), input4d(c)));
 }
@@ -400,7 +400,7 @@ function cast(c: OpContext): Value {
 
 /** The converters by ONNX operator name. */
 export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Converter>([
-  ['Conv', conv], ['Gemm', gemm], ['MatMul', matMul],
+  ['Conv', conv], ['ConvTranspose', convTranspose], ['Gemm', gemm], ['MatMul', matMul],
   ['Add', binary('add')], ['Sub', binary('sub')], ['Mul', binary('mul')], ['Div', binary('div')],
   ['Relu', (c) => T(c.module(new ReLU(), c.tensor(0)))],
   ['LeakyRelu', (c) => T(c.module(new LeakyReLU(c.attrF('alpha', 0.01)), c.tensor(0)))],
