@@ -16,6 +16,8 @@ export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
 export { ImageError } from './vision/image-error.js';
 export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from './data/image-folder.js';
+export { listImageFolder, readImageChw } from './data/image-folder.js';
+export { ImageFileDataset, openImageFolder } from './data/image-file-dataset.js';
 export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/cifar10.js';
 export { writePng } from './vision/write-png.js';
 export { readKernelFile } from './vision/kernel-file.js';

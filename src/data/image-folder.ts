@@ -98,32 +98,16 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   const [height, width] = options.size;
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`loadImageFolder: concurrency is ${concurrency}; expected a positive integer`);
-  const classNames = await findClasses(dir);
-  if (classNames.length < 2) {
-    throw new DataError(dir, `only one class folder ('${classNames[0]}'); a classifier needs at least two classes, one sub-folder each`);
-  }
-  const files: string[] = [];
-  const labels: number[] = [];
-  for (let c = 0; c < classNames.length; c++) {
-    const classDir = join(dir, classNames[c]!);
-    const { images, ignored } = await listImages(classDir);
-    if (images.length === 0) throw new DataError(classDir, `class '${classNames[c]}' has no images (${IMAGE_EXTENSIONS.join(' ')})${describeIgnored(ignored)}`);
-    for (const f of images) {
-      files.push(f);
-      labels.push(c);
-    }
-  }
-
+  const { classNames, files, labels } = await listImageFolder(dir);
   const per = channels * height * width;
-  const bytes = new Uint8Array(files.length * per);
+  const bytes = sharedBytes(files.length * per);
   const ok = new Uint8Array(files.length);
   const skipped: { file: string; problem: string }[] = [];
   let done = 0;
   await forEachPooled(files.length, concurrency, async (i) => {
     const file = files[i]!;
     try {
-      const img = await loadImageFile(file, { channels, size: [height, width], ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}) });
-      hwcToChw(img.data, bytes, i * per, height * width, channels);
+      bytes.set(await readImageChw(file, [channels, height, width], options.maxPixels), i * per);
       ok[i] = 1;
     } catch (err) {
       if (!(err instanceof ImageError) || !options.skipUnreadable) throw err;
@@ -139,13 +123,60 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   for (let c = 0; c < classNames.length; c++) {
     if (!keep.some((i) => labels[i] === c)) throw new DataError(join(dir, classNames[c]!), `every image of class '${classNames[c]}' was unreadable (${skipped.filter((s) => labels[files.indexOf(s.file)] === c).length} skipped)`);
   }
-  const compact = new Uint8Array(keep.length * per);
+  const compact = sharedBytes(keep.length * per);
   keep.forEach((i, k) => compact.set(bytes.subarray(i * per, (i + 1) * per), k * per));
   return {
     dataset: new ImageDataset(compact, Int32Array.from(keep, (i) => labels[i]!), [channels, height, width], classNames),
     files: keep.map((i) => files[i]!),
     skipped,
   };
+}
+
+/**
+ * The image files of an image folder and their labels, without decoding
+ * any: the classes ({@link findClasses}), then each class folder's image
+ * files, recursively, sorted (see {@link IMAGE_EXTENSIONS}).
+ *
+ * @throws {DataError} for a folder with no class sub-folders, with only one
+ *   class, or with a class folder holding no images.
+ * @example const { classNames, files, labels } = await listImageFolder('flowers'); // files[i] has label labels[i]
+ */
+export async function listImageFolder(dir: string): Promise<{ classNames: string[]; files: string[]; labels: number[] }> {
+  const classNames = await findClasses(dir);
+  if (classNames.length < 2) {
+    throw new DataError(dir, `only one class folder ('${classNames[0]}'); a classifier needs at least two classes, one sub-folder each`);
+  }
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < classNames.length; c++) {
+    const classDir = join(dir, classNames[c]!);
+    const { images, ignored } = await listImages(classDir);
+    if (images.length === 0) throw new DataError(classDir, `class '${classNames[c]}' has no images (${IMAGE_EXTENSIONS.join(' ')})${describeIgnored(ignored)}`);
+    for (const f of images) {
+      files.push(f);
+      labels.push(c);
+    }
+  }
+  return { classNames, files, labels };
+}
+
+/**
+ * Decodes an image file to `shape` = [C, H, W] bytes, channels first, as an
+ * {@link ImageDataset} holds them: `loadImageFile` (sharp) with `channels`
+ * C and `size` [H, W], then HWC → CHW.
+ *
+ * Shape: `[C, H, W]` bytes.
+ *
+ * @throws {ImageError} naming the file (missing, not an image, truncated, too many pixels).
+ * @example const bytes = await readImageChw('flowers/roses/1.jpg', [3, 64, 64]);
+ */
+export async function readImageChw(file: string, shape: readonly [number, number, number], maxPixels?: number): Promise<Uint8Array> {
+  const [channels, height, width] = shape;
+  if (channels !== 1 && channels !== 3) throw new RangeError(`readImageChw: ${channels} channels; expected 1 or 3`);
+  const img = await loadImageFile(file, { channels, size: [height, width], ...(maxPixels !== undefined ? { maxPixels } : {}) });
+  const out = new Uint8Array(channels * height * width);
+  hwcToChw(img.data, out, 0, height * width, channels);
+  return out;
 }
 
 /**
@@ -243,6 +274,11 @@ async function forEachPooled(n: number, limit: number, fn: (i: number) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
   if (failure !== null) throw (failure as { err: unknown }).err;
+}
+
+/** Bytes in a SharedArrayBuffer: a DataLoader's worker threads then read the images without a copy. */
+function sharedBytes(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(n));
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -2,8 +2,9 @@
  * Evaluation of a classifier over a loader: loss, accuracy, top-k,
  * per-class accuracy and the confusion matrix, in eval mode without grad.
  */
-import type { DataLoader } from '../data/data-loader.js';
+import type { Batch, BatchSource } from '../data/batch-source.js';
 import type { Module } from '../nn/module.js';
+import { ValueError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';
@@ -19,32 +20,85 @@ export interface EvalResult {
   count: number;
 }
 
-/** @example const r = evaluate(model, testLoader, 10); console.log(r.accuracy); */
-export function evaluate(model: Module, loader: DataLoader, numClasses: number, options: { topK?: number } = {}): EvalResult {
-  const wasTraining = model.training;
-  model.eval();
-  const cm = new ConfusionMatrix(numClasses, options.topK ?? 1);
-  let lossSum = 0;
-  try {
-    noGrad(() => {
-      for (const batch of loader) {
-        scope(() => {
-          const logits = model.forward(batch.x);
-          lossSum += crossEntropy(logits, batch.y, { reduction: 'sum' }).item();
-          cm.addBatch(logits.data, batch.y, batch.indices);
-        });
-      }
-    });
-  } finally {
-    model.train(wasTraining);
+/**
+ * Evaluates `model` on every batch of `loader` (one epoch of a
+ * {@link BatchSource}, or any iterable of batches), synchronously. A loader
+ * whose batches come asynchronously (a `DataLoader` with `numWorkers > 0`)
+ * needs {@link evaluateAsync}.
+ *
+ * @example const r = evaluate(model, testLoader, 10); console.log(r.accuracy);
+ */
+export function evaluate(model: Module, loader: BatchSource | Iterable<Batch>, numClasses: number, options: { topK?: number } = {}): EvalResult {
+  const batches = epochOf(loader);
+  if (!(Symbol.iterator in batches)) {
+    throw new ValueError('evaluate: this loader delivers its batches asynchronously; use `await evaluateAsync(model, loader, numClasses)`');
   }
-  return {
-    loss: cm.total ? lossSum / cm.total : 0,
-    accuracy: cm.accuracy,
-    topKAccuracy: cm.topKAccuracy,
-    topK: options.topK ?? 1,
-    perClassAccuracy: cm.perClassAccuracy(),
-    confusion: cm,
-    count: cm.total,
-  };
+  const run = new Evaluation(model, numClasses, options.topK ?? 1);
+  try {
+    for (const batch of batches) run.add(batch);
+  } finally {
+    run.end();
+  }
+  return run.result();
+}
+
+/**
+ * {@link evaluate} for any loader, batches synchronous or asynchronous
+ * (a `DataLoader` with worker threads): the same result.
+ *
+ * @example const r = await evaluateAsync(model, new DataLoader(test, { batchSize: 256, numWorkers: 2 }), 10);
+ */
+export async function evaluateAsync(
+  model: Module, loader: BatchSource | Iterable<Batch> | AsyncIterable<Batch>, numClasses: number, options: { topK?: number } = {},
+): Promise<EvalResult> {
+  const run = new Evaluation(model, numClasses, options.topK ?? 1);
+  try {
+    for await (const batch of epochOf(loader)) run.add(batch);
+  } finally {
+    run.end();
+  }
+  return run.result();
+}
+
+function epochOf<T extends Iterable<Batch> | AsyncIterable<Batch>>(loader: BatchSource | T): Iterable<Batch> | AsyncIterable<Batch> {
+  return 'batches' in loader && typeof loader.batches === 'function' ? loader.batches() : (loader as T);
+}
+
+/** The sums of one evaluation; the model is in eval mode from construction to end(). */
+class Evaluation {
+  private readonly cm: ConfusionMatrix;
+  private readonly wasTraining: boolean;
+  private lossSum = 0;
+
+  constructor(private readonly model: Module, numClasses: number, private readonly topK: number) {
+    this.cm = new ConfusionMatrix(numClasses, topK);
+    this.wasTraining = model.training;
+    model.eval();
+  }
+
+  add(batch: Batch): void {
+    // grad mode per batch, not around the loop: an async loop would leave it off for other code between batches
+    noGrad(() => scope(() => {
+      const logits = this.model.forward(batch.x);
+      this.lossSum += crossEntropy(logits, batch.y, { reduction: 'sum' }).item();
+      this.cm.addBatch(logits.data, batch.y, batch.indices);
+    }));
+  }
+
+  end(): void {
+    this.model.train(this.wasTraining);
+  }
+
+  result(): EvalResult {
+    const cm = this.cm;
+    return {
+      loss: cm.total ? this.lossSum / cm.total : 0,
+      accuracy: cm.accuracy,
+      topKAccuracy: cm.topKAccuracy,
+      topK: this.topK,
+      perClassAccuracy: cm.perClassAccuracy(),
+      confusion: cm,
+      count: cm.total,
+    };
+  }
 }

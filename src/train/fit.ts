@@ -5,7 +5,7 @@
  * stopped between two steps and continued bit for bit: `onCheckpoint` hands
  * out a {@link FitState}, and `resume` takes it back.
  */
-import type { DataLoader } from '../data/data-loader.js';
+import type { BatchSource } from '../data/batch-source.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -14,7 +14,7 @@ import { crossEntropy } from '../tensor/ops/loss.js';
 import { defaultGenerator } from '../tensor/random.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { evaluate, type EvalResult } from './evaluate.js';
+import { evaluateAsync, type EvalResult } from './evaluate.js';
 import { TrainingInterrupted } from './training-interrupted.js';
 
 export interface EpochLog {
@@ -40,8 +40,13 @@ export interface BatchLog {
 export interface FitOptions {
   epochs: number;
   optimizer: Optimizer;
-  train: DataLoader;
-  val?: DataLoader;
+  /**
+   * The training batches: a `DataLoader` (with or without worker threads),
+   * or any {@link BatchSource}. Its generator's state is what checkpoints save.
+   */
+  train: BatchSource;
+  /** Evaluated after every epoch. */
+  val?: BatchSource;
   numClasses: number;
   /** Stepped once per epoch. */
   scheduler?: LRScheduler;
@@ -160,7 +165,8 @@ export async function fit(model: Module, o: FitOptions): Promise<FitResult> {
       history: [...history], best: best ? { epoch: best.epoch, valAccuracy: best.acc, sinceBest } : null,
       bestWeights: best && keepBest ? best.state : null,
     });
-    for (const { x, y } of o.train.batches(startBatch)) {
+    // for await: a DataLoader with worker threads hands out batches as they are ready
+    for await (const { x, y } of o.train.batches(startBatch)) {
       const [l, c] = trainStep(model, o.optimizer, x, y, o.labelSmoothing ?? 0);
       lossSum += l * y.length;
       correct += c;
@@ -183,7 +189,7 @@ export async function fit(model: Module, o: FitOptions): Promise<FitResult> {
     const seconds = (performance.now() - t0) / 1000;
     const lr = o.optimizer.lr;
     o.scheduler?.step();
-    const val = o.val ? evaluate(model, o.val, o.numClasses) : undefined;
+    const val = o.val ? await evaluateAsync(model, o.val, o.numClasses) : undefined;
     const log: EpochLog = {
       epoch, trainLoss: lossSum / Math.max(1, seen), trainAccuracy: correct / Math.max(1, seen), lr, seconds,
       imagesPerSecond: seenHere / seconds,

@@ -1,6 +1,6 @@
 /** train: the fit loop, evaluation, metrics. */
 export { fit, trainStep, type FitOptions, type FitResult, type EpochLog, type BatchLog, type FitState } from './fit.js';
 export { TrainingInterrupted } from './training-interrupted.js';
-export { evaluate, type EvalResult } from './evaluate.js';
+export { evaluate, evaluateAsync, type EvalResult } from './evaluate.js';
 export { ConfusionMatrix } from './metrics.js';
 export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type OptimizerState } from './checkpoint.js';

@@ -1,6 +1,6 @@
 import { checkImageF32 } from '../../vision/image-f32.js';
 import { cropImage, padImage } from './geometry.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { roundHalfEven, sizePair } from './util.js';
 
 /**
@@ -15,7 +15,7 @@ import { roundHalfEven, sizePair } from './util.js';
  */
 export function centerCrop(size: number | readonly [number, number]): Transform {
   const [th, tw] = sizePair(size, 'centerCrop');
-  return (img) => {
+  return withSpec((img) => {
     checkImageF32(img, 'centerCrop');
     let x = img;
     if (th > x.height || tw > x.width) {
@@ -25,5 +25,5 @@ export function centerCrop(size: number | readonly [number, number]): Transform 
       if (x.height === th && x.width === tw) return x;
     }
     return cropImage(x, roundHalfEven((x.height - th) / 2), roundHalfEven((x.width - tw) / 2), th, tw);
-  };
+  }, 'centerCrop', [size]);
 }

@@ -1,6 +1,6 @@
 import { ValueError } from '../../tensor/errors.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { orderedPair, uniform } from './util.js';
 
 /** Options of {@link colorJitter}: each a strength v (range [max(0, 1 - v), 1 + v]; hue [-v, v]) or a [min, max] range. */
@@ -29,7 +29,7 @@ export function colorJitter(options: ColorJitterOptions = {}): Transform {
   const c = factorRange(options.contrast, 'contrast');
   const s = factorRange(options.saturation, 'saturation');
   const h = hueRange(options.hue);
-  return (img, rng) => {
+  return withSpec((img, rng) => {
     const order = rng.permutation(4);
     const bf = b ? uniform(rng, b[0], b[1]) : null;
     const cf = c ? uniform(rng, c[0], c[1]) : null;
@@ -43,7 +43,7 @@ export function colorJitter(options: ColorJitterOptions = {}): Transform {
       else if (fn === 3 && hf !== null) x = adjustHue(x, hf);
     }
     return x === img ? { ...img, data: img.data.slice() } : x;
-  };
+  }, 'colorJitter', [options]);
 }
 
 /** torchvision's `_check_input(value, name)` for brightness, contrast and saturation; null = off. */

@@ -1,6 +1,6 @@
 import { ValueError } from '../../tensor/errors.js';
 import { rgbToGrayscale } from './color.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 
 /**
  * torchvision's `Grayscale(num_output_channels)` with the luma weights of
@@ -13,5 +13,5 @@ import type { Transform } from './transform.js';
  */
 export function grayscale(numOutputChannels: 1 | 3 = 1): Transform {
   if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new ValueError(`grayscale: numOutputChannels is ${String(numOutputChannels)}; expected 1 or 3`);
-  return (img) => rgbToGrayscale(img, numOutputChannels);
+  return withSpec((img) => rgbToGrayscale(img, numOutputChannels), 'grayscale', [numOutputChannels]);
 }

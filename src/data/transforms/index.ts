@@ -3,7 +3,8 @@
  * functions `(img, rng) => img` on float CHW images ({@link ImageF32}).
  * Platform-free.
  */
-export type { Transform } from './transform.js';
+export type { Transform, TransformSpec } from './transform.js';
+export { rebuildTransform } from './rebuild-transform.js';
 export { compose } from './compose.js';
 export { toTensor } from './to-tensor.js';
 export { normalize } from './normalize.js';

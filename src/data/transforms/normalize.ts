@@ -1,6 +1,6 @@
 import { ValueError } from '../../tensor/errors.js';
 import { checkImageF32 } from '../../vision/image-f32.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 
 /**
  * torchvision's `Normalize(mean, std)`: `(x - mean[c]) / std[c]` per
@@ -19,7 +19,7 @@ export function normalize(mean: readonly number[], std: readonly number[]): Tran
   std.forEach((s, i) => {
     if (!Number.isFinite(s) || s === 0) throw new ValueError(`normalize: std[${i}] is ${s}; expected a finite non-zero number`);
   });
-  return (img) => {
+  return withSpec((img) => {
     checkImageF32(img, 'normalize');
     const { channels, height, width, data } = img;
     for (const [name, v] of [['mean', mean], ['std', std]] as const) {
@@ -33,5 +33,5 @@ export function normalize(mean: readonly number[], std: readonly number[]): Tran
       for (let i = c * plane; i < (c + 1) * plane; i++) out[i] = (data[i]! - m) / s;
     }
     return { channels, height, width, data: out };
-  };
+  }, 'normalize', [mean, std]);
 }

@@ -14,7 +14,7 @@ import { randomResizedCrop } from './random-resized-crop.js';
 import { randomRotation } from './random-rotation.js';
 import { randomVerticalFlip } from './random-vertical-flip.js';
 import type { PaddingMode } from './geometry.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 
 /** The syntax, for `--help` texts. */
 export const TRANSFORM_SYNTAX = `A comma-separated list of steps, applied in order; each step is NAME,
@@ -63,7 +63,8 @@ export function parseTransforms(spec: string, size: { height: number; width: num
       throw e;
     }
   });
-  return { transform: compose(transforms), steps };
+  // The spec is the list itself: shorter than the composed factories' specs, and what a user wrote.
+  return { transform: withSpec(compose(transforms), 'parseTransforms', [spec, { height: size.height, width: size.width }]), steps };
 }
 
 /** The steps of an augmentation list, without building them (syntax check only). */

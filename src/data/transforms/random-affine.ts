@@ -2,7 +2,7 @@ import { ValueError } from '../../tensor/errors.js';
 import type { Generator } from '../../tensor/random.js';
 import { affineImage } from './affine.js';
 import type { Interpolation } from './resize.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { fillPerChannel, orderedPair, roundHalfEven, symmetricRange, uniform } from './util.js';
 
 /** Options of {@link randomAffine}, torchvision's `RandomAffine` arguments. */
@@ -50,13 +50,13 @@ export interface AffineDraw {
 export function randomAffine(options: RandomAffineOptions = {}): Transform {
   const sample = affineSampler(options);
   const fill = options.fill ?? 0;
-  return (img, rng) => {
+  return withSpec((img, rng) => {
     const p = sample(img.height, img.width, rng);
     return affineImage(img, {
       ...p, interpolation: options.interpolation ?? 'bilinear', fill: fillPerChannel(fill, img.channels, 'randomAffine'),
       ...(options.center ? { center: options.center } : {}),
     });
-  };
+  }, 'randomAffine', [options]);
 }
 
 /**

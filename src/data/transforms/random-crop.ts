@@ -1,7 +1,7 @@
 import { ValueError } from '../../tensor/errors.js';
 import { checkImageF32 } from '../../vision/image-f32.js';
 import { cropImage, padImage, paddingLtrb, type Padding, type PaddingMode } from './geometry.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { fillPerChannel, sizePair } from './util.js';
 
 /** Options of {@link randomCrop}, torchvision's `RandomCrop` arguments. */
@@ -33,7 +33,7 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
   const padding = options.padding === undefined ? null : paddingLtrb(options.padding, 'randomCrop');
   const fill = options.fill ?? 0;
   const mode = options.paddingMode ?? 'constant';
-  return (img, rng) => {
+  return withSpec((img, rng) => {
     checkImageF32(img, 'randomCrop');
     fillPerChannel(fill, img.channels, 'randomCrop');
     let x = padding ? padImage(img, padding, fill, mode) : img;
@@ -46,5 +46,5 @@ export function randomCrop(size: number | readonly [number, number], options: Ra
     const top = rng.randint(x.height - th + 1);
     const left = rng.randint(x.width - tw + 1);
     return cropImage(x, top, left, th, tw);
-  };
+  }, 'randomCrop', [size, options]);
 }

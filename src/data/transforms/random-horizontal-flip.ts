@@ -1,5 +1,5 @@
 import { hflipImage } from './geometry.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { probability } from './util.js';
 
 /**
@@ -12,5 +12,5 @@ import { probability } from './util.js';
  */
 export function randomHorizontalFlip(p = 0.5): Transform {
   probability(p, 'randomHorizontalFlip');
-  return (img, rng) => (rng.random() < p ? hflipImage(img) : { ...img, data: img.data.slice() });
+  return withSpec((img, rng) => (rng.random() < p ? hflipImage(img) : { ...img, data: img.data.slice() }), 'randomHorizontalFlip', [p]);
 }

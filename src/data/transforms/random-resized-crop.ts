@@ -1,7 +1,7 @@
 import { checkImageF32 } from '../../vision/image-f32.js';
 import { cropImage } from './geometry.js';
 import { resizeImage, type Interpolation } from './resize.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { orderedPair, roundHalfEven, sizePair, uniform } from './util.js';
 import { ValueError } from '../../tensor/errors.js';
 
@@ -32,7 +32,7 @@ export function randomResizedCrop(size: number | readonly [number, number], opti
   const [rmin, rmax] = orderedPair(options.ratio ?? [3 / 4, 4 / 3], 'randomResizedCrop', 'ratio');
   if (!(smin > 0) || !(rmin > 0)) throw new ValueError(`randomResizedCrop: scale [${smin}, ${smax}] and ratio [${rmin}, ${rmax}] must be positive`);
   const logRatio = [Math.log(rmin), Math.log(rmax)] as const;
-  return (img, rng) => {
+  return withSpec((img, rng) => {
     checkImageF32(img, 'randomResizedCrop');
     const { height, width } = img;
     const area = height * width;
@@ -54,5 +54,5 @@ export function randomResizedCrop(size: number | readonly [number, number], opti
     if (inRatio < rmin) h = roundHalfEven(w / rmin);
     else if (inRatio > rmax) w = roundHalfEven(h * rmax);
     return resizeImage(cropImage(img, (height - h) >> 1, (width - w) >> 1, h, w), out, options.interpolation ?? 'bilinear');
-  };
+  }, 'randomResizedCrop', [size, options]);
 }

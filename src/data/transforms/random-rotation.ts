@@ -1,6 +1,6 @@
 import { rotateImage } from './affine.js';
 import type { Interpolation } from './resize.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { fillPerChannel, symmetricRange, uniform } from './util.js';
 
 /** Options of {@link randomRotation}. */
@@ -28,12 +28,12 @@ export interface RandomRotationOptions {
 export function randomRotation(degrees: number | readonly [number, number], options: RandomRotationOptions = {}): Transform {
   const [lo, hi] = symmetricRange(degrees, 'randomRotation', 'degrees');
   const fill = options.fill ?? 0;
-  return (img, rng) => {
+  return withSpec((img, rng) => {
     const angle = uniform(rng, lo, hi);
     return rotateImage(img, angle, {
       interpolation: options.interpolation ?? 'bilinear',
       fill: fillPerChannel(fill, img.channels, 'randomRotation'),
       ...(options.center ? { center: options.center } : {}),
     });
-  };
+  }, 'randomRotation', [degrees, options]);
 }

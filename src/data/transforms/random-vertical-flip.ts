@@ -1,5 +1,5 @@
 import { vflipImage } from './geometry.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 import { probability } from './util.js';
 
 /**
@@ -12,5 +12,5 @@ import { probability } from './util.js';
  */
 export function randomVerticalFlip(p = 0.5): Transform {
   probability(p, 'randomVerticalFlip');
-  return (img, rng) => (rng.random() < p ? vflipImage(img) : { ...img, data: img.data.slice() });
+  return withSpec((img, rng) => (rng.random() < p ? vflipImage(img) : { ...img, data: img.data.slice() }), 'randomVerticalFlip', [p]);
 }

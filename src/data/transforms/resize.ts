@@ -4,7 +4,7 @@
  */
 import { ValueError } from '../../tensor/errors.js';
 import { checkImageF32, type ImageF32 } from '../../vision/image-f32.js';
-import type { Transform } from './transform.js';
+import { withSpec, type Transform } from './transform.js';
 
 /** `'bilinear'` (default) or `'nearest'`, as torchvision's `InterpolationMode`. */
 export type Interpolation = 'bilinear' | 'nearest';
@@ -101,5 +101,5 @@ export function resize(size: number | readonly [number, number], options: { inte
   if (typeof size === 'number') resizedSize(1, 1, size);
   else if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0)) throw new ValueError(`resize: size is [${size.join(', ')}]; expected two positive integers [height, width]`);
   const interpolation = options.interpolation ?? 'bilinear';
-  return (img) => resizeImage(img, resizedSize(img.height, img.width, size), interpolation);
+  return withSpec((img) => resizeImage(img, resizedSize(img.height, img.width, size), interpolation), 'resize', [size, options]);
 }
