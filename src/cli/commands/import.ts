@@ -1,28 +1,46 @@
 /**
- * `fovea import MODEL.onnx -o MODEL.fovea`: an ONNX CNN (e.g. exported from
- * PyTorch) as a fovea model file, with the class names and normalisation
- * that `predict`, `explain` and `eval` need.
+ * `fovea import MODEL -o MODEL.fovea`: an ONNX CNN (e.g. exported from
+ * PyTorch), a TensorFlow.js layers model (model.json + weight shards, as
+ * Teachable Machine exports) or a model shipped in the nsfwjs npm package, as
+ * a fovea model file with the class names and normalisation that `predict`,
+ * `explain` and `eval` need.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { saveModel } from '../../io/model-file-node.js';
 import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
+import { loadNsfwjsModel, loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
+import { normalizationOf } from '../../io/tfjs/tfjs-metadata.js';
+import type { Module } from '../../nn/module.js';
 import { UsageError } from '../cli-error.js';
 import { parse, printJson, type Options } from '../options.js';
 
-export const importHelp = `fovea import MODEL.onnx -o MODEL.fovea [options]
+export const importHelp = `fovea import MODEL -o MODEL.fovea [options]
 
-Converts an ONNX image classifier to a fovea model file (the CNN operator
-subset: Conv, Gemm, MatMul, pooling, BatchNormalization, activations, Add,
-Concat, Pad, Reshape, ...). Weights stay trainable: fine-tune the result.
+Converts an image classifier to a fovea model file. Weights stay trainable:
+fine-tune the result. MODEL is one of
+
+  MODEL.onnx            an ONNX model (the CNN operator subset: Conv, Gemm,
+                        MatMul, pooling, BatchNormalization, activations, Add,
+                        Concat, Pad, Reshape, ...)
+  model.json | FOLDER   a TensorFlow.js layers model (tf.layers / Keras, e.g. a
+                        Teachable Machine export) with its weight shards; class
+                        names and normalisation come from a Teachable Machine
+                        metadata.json beside it
+  nsfwjs:NAME           a model of the nsfwjs npm package (mobilenet_v2,
+                        inception_v3), with its class names and normalisation
+
+A final softmax of a TF.js model is dropped (fovea models output logits;
+predict applies the softmax), so probabilities stay the same.
 
   -o, --out FILE        the .fovea file to write (default: MODEL.fovea)
   --input-shape C,H,W   the input size, when the model's dims are dynamic
   --classes FILE|N      class names: a file with one name per line (or a JSON
-                        array), or a count N for names 0..N-1 (default: one
-                        per model output)
+                        array), or a count N for names 0..N-1 (default: from
+                        the model's metadata, else one per model output)
   --mean M1,M2,..       per-channel mean applied after scaling pixels to [0, 1]
-                        (default 0; 'imagenet' for 0.485,0.456,0.406)
-  --std S1,S2,..        per-channel std (default 1; 'imagenet' for 0.229,0.224,0.225)
+                        (default 0, or the model's; 'imagenet' for 0.485,0.456,0.406)
+  --std S1,S2,..        per-channel std (default 1, or the model's; 'imagenet' for 0.229,0.224,0.225)
   --json                machine-readable output`;
 
 const options: Options = {
@@ -61,29 +79,80 @@ function classNames(raw: unknown, outputs: number): string[] {
   return names;
 }
 
+/** What an importer hands the command: the model, and what its source knows about classes and pixels. */
+interface Imported {
+  model: Module;
+  inputShape: [number, number, number];
+  format: 'onnx' | 'tfjs-layers' | 'nsfwjs';
+  classNames: string[] | null;
+  normalize: { mean: number[]; std: number[] } | null;
+  training: Record<string, unknown>;
+  removedSoftmax: boolean;
+}
+
+const isTfjs = (file: string): boolean => /\.json$/i.test(file) || (existsSync(file) && statSync(file).isDirectory());
+
+function importFrom(file: string, inputShape: [number, number, number] | undefined): Imported {
+  const shape = inputShape ? { inputShape } : {};
+  if (file.startsWith('nsfwjs:')) {
+    const m = loadNsfwjsModel(file.slice('nsfwjs:'.length));
+    return {
+      model: m.model, inputShape: m.inputShape, format: 'nsfwjs', classNames: m.classNames, normalize: m.normalize, removedSoftmax: m.removedSoftmax,
+      training: { importedFrom: file, format: 'tfjs-layers', package: `nsfwjs@${m.version}`, removedSoftmax: m.removedSoftmax },
+    };
+  }
+  if (isTfjs(file)) {
+    const m = loadTfjsFile(file, shape);
+    return {
+      model: m.model, inputShape: m.inputShape, format: 'tfjs-layers', classNames: m.metadata?.labels ?? null,
+      normalize: normalizationOf(m.metadata, m.inputShape[0]), removedSoftmax: m.removedSoftmax,
+      training: { importedFrom: file, format: 'tfjs-layers', kerasVersion: m.kerasVersion, removedSoftmax: m.removedSoftmax },
+    };
+  }
+  const m = loadOnnxFile(file, shape);
+  return { model: m.model, inputShape: m.inputShape, format: 'onnx', classNames: null, normalize: null, removedSoftmax: false, training: { importedFrom: file, opset: m.opset } };
+}
+
+function defaultOut(file: string): string {
+  if (file.startsWith('nsfwjs:')) return `${file.slice('nsfwjs:'.length)}.fovea`;
+  if (/\.json$/i.test(file)) return join(dirname(file), `${basename(file, '.json')}.fovea`);
+  if (isTfjs(file)) return `${file.replace(/[\\/]+$/, '')}.fovea`;
+  return `${file.replace(/\.onnx$/i, '')}.fovea`;
+}
+
 export async function importCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'import');
   const file = positionals[0];
-  if (!file) throw new UsageError('import: missing MODEL.onnx');
-  const out = typeof v['out'] === 'string' ? v['out'] : `${file.replace(/\.onnx$/i, '')}.fovea`;
+  if (!file) throw new UsageError('import: missing MODEL (an .onnx file, a TF.js model.json or folder, or nsfwjs:NAME)');
+  const out = typeof v['out'] === 'string' ? v['out'] : defaultOut(file);
   let inputShape: [number, number, number] | undefined;
   if (typeof v['input-shape'] === 'string') {
     const s = numbers(v['input-shape'], 'input-shape');
     if (s.length !== 3 || s.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input-shape: expected C,H,W, got '${v['input-shape']}'`);
     inputShape = s as [number, number, number];
   }
-  const loaded = loadOnnxFile(file, inputShape ? { inputShape } : {});
+  const loaded = importFrom(file, inputShape);
   const c = loaded.inputShape[0];
   const outShape = loaded.model.outputShape([1, ...loaded.inputShape]);
   if (outShape.length !== 2) throw new UsageError(`import: the model outputs shape [N, ${outShape.slice(1).join(', ')}]; a classifier outputs [N, classes]`);
+  const given = loaded.classNames && v['classes'] === undefined ? loaded.classNames : null;
+  if (given && given.length !== outShape[1]) throw new UsageError(`import: the model's metadata names ${given.length} classes for ${outShape[1]} outputs; give --classes`);
   const meta = {
     inputShape: loaded.inputShape,
-    normalize: { mean: perChannel(v['mean'], 'mean', c, 0), std: perChannel(v['std'], 'std', c, 1) },
-    classNames: classNames(v['classes'], outShape[1]!),
-    training: { importedFrom: file, opset: loaded.opset },
+    normalize: {
+      mean: v['mean'] === undefined && loaded.normalize ? loaded.normalize.mean : perChannel(v['mean'], 'mean', c, 0),
+      std: v['std'] === undefined && loaded.normalize ? loaded.normalize.std : perChannel(v['std'], 'std', c, 1),
+    },
+    classNames: given ?? classNames(v['classes'], outShape[1]!),
+    training: loaded.training,
   };
   await saveModel(out, loaded.model, meta);
   const layers = [...loaded.model.children()].length;
-  if (v['json']) printJson({ command: 'import', onnx: file, out, inputShape: meta.inputShape, classes: meta.classNames.length, layers, parameters: loaded.model.numParameters(), opset: loaded.opset });
-  else process.stdout.write(`wrote ${out}: ${layers} layers, ${loaded.model.numParameters()} parameters, input [${meta.inputShape.join(', ')}], ${meta.classNames.length} classes, normalize mean [${meta.normalize.mean.join(', ')}] std [${meta.normalize.std.join(', ')}]\n`);
+  const params = loaded.model.numParameters();
+  if (v['json']) {
+    printJson({ command: 'import', from: file, format: loaded.format, out, inputShape: meta.inputShape, classes: meta.classNames.length, layers, parameters: params, removedSoftmax: loaded.removedSoftmax, normalize: meta.normalize, ...(loaded.format === 'onnx' ? { onnx: file, opset: loaded.training['opset'] } : {}) });
+    return;
+  }
+  const softmaxNote = loaded.removedSoftmax ? '; the final softmax was dropped (predict applies it)' : '';
+  process.stdout.write(`wrote ${out}: ${layers} layers, ${params} parameters, input [${meta.inputShape.join(', ')}], ${meta.classNames.length} classes, normalize mean [${meta.normalize.mean.join(', ')}] std [${meta.normalize.std.join(', ')}]${softmaxNote}\n`);
 }
