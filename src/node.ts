@@ -12,6 +12,7 @@ export { readIdx, parseIdx, type IdxArray } from './data/idx.js';
 export { saveModel, loadModel } from './io/model-file-node.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint-node.js';
 export { loadOnnxFile, saveOnnx } from './io/onnx/onnx-file-node.js';
+export { loadTfjsFile, loadNsfwjsModel, NSFWJS_CLASS_NAMES, NSFWJS_MODELS, type LoadedTfjsFile, type LoadedNsfwjs } from './io/tfjs/load-tfjs-node.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
 export { ImageError } from './vision/image-error.js';

@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { saveModel } from '../../io/model-file-node.js';
 import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
 import { loadNsfwjsModel, loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
-import { normalizationOf } from '../../io/tfjs/tfjs-metadata.js';
+import { normalizationFromMetadata } from '../../io/tfjs/tfjs-metadata.js';
 import type { Module } from '../../nn/module.js';
 import { UsageError } from '../cli-error.js';
 import { parse, printJson, type Options } from '../options.js';
@@ -105,7 +105,7 @@ function importFrom(file: string, inputShape: [number, number, number] | undefin
     const m = loadTfjsFile(file, shape);
     return {
       model: m.model, inputShape: m.inputShape, format: 'tfjs-layers', classNames: m.metadata?.labels ?? null,
-      normalize: normalizationOf(m.metadata, m.inputShape[0]), removedSoftmax: m.removedSoftmax,
+      normalize: normalizationFromMetadata(m.metadata, m.inputShape[0]), removedSoftmax: m.removedSoftmax,
       training: { importedFrom: file, format: 'tfjs-layers', kerasVersion: m.kerasVersion, removedSoftmax: m.removedSoftmax },
     };
   }

@@ -34,7 +34,7 @@ export function parseTfjsMetadata(json: unknown): TfjsMetadata {
  * when the metadata says: Teachable Machine image models take `x / 127 - 1`.
  * Otherwise null.
  */
-export function normalizationOf(meta: TfjsMetadata | null, channels: number): { mean: number[]; std: number[] } | null {
+export function normalizationFromMetadata(meta: TfjsMetadata | null, channels: number): { mean: number[]; std: number[] } | null {
   if (meta?.packageName !== '@teachablemachine/image') return null;
   const v = 127 / 255;
   return { mean: new Array<number>(channels).fill(v), std: new Array<number>(channels).fill(v) };
