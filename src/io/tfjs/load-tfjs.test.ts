@@ -118,7 +118,8 @@ test('a Sequential of convolutions, uneven same padding, pooling and Flatten →
   assert.deepEqual(loaded.unusedWeights, []);
 });
 
-test('a functional model with branches: Add, Average, Multiply, Concatenate, LeakyReLU, GlobalMaxPooling2D, a Softmax layer', async () => {
+/** Branches joined by every merge layer, cropping and padding, a global max pool and a Softmax layer. */
+function branchNet(): tf.LayersModel {
   const L = tf.layers;
   const x = tf.input({ shape: [8, 8, 4], name: 'image' });
   const a = L.conv2d({ name: 'a', filters: 6, kernelSize: 1 }).apply(x) as tf.SymbolicTensor;
@@ -126,18 +127,55 @@ test('a functional model with branches: Add, Average, Multiply, Concatenate, Lea
   const sum = L.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
   const avg = L.average({ name: 'avg' }).apply([sum, a, b]) as tf.SymbolicTensor;
   const prod = L.multiply({ name: 'prod' }).apply([avg, b]) as tf.SymbolicTensor;
-  const cat = L.concatenate({ name: 'cat' }).apply([prod, a]) as tf.SymbolicTensor;
+  const cropped = L.cropping2D({ name: 'crop', cropping: [[1, 0], [2, 1]] }).apply(prod) as tf.SymbolicTensor;
+  const padded = L.zeroPadding2d({ name: 'repad', padding: [[1, 0], [2, 1]] }).apply(cropped) as tf.SymbolicTensor;
+  const cat = L.concatenate({ name: 'cat' }).apply([padded, a]) as tf.SymbolicTensor;
   const act = L.leakyReLU({ name: 'leaky', alpha: 0.2 }).apply(cat) as tf.SymbolicTensor;
   const gmp = L.globalMaxPooling2d({ name: 'gmp' }).apply(act) as tf.SymbolicTensor;
   const fc = L.dense({ name: 'fc', units: 3 }).apply(gmp) as tf.SymbolicTensor;
   const out = L.softmax({ name: 'probs' }).apply(fc) as tf.SymbolicTensor;
-  const { loaded, diff } = await roundTrip(tf.model({ inputs: x, outputs: out }));
+  return tf.model({ inputs: x, outputs: out });
+}
+
+test('a functional model with branches: Add, Average, Multiply, Cropping2D, Concatenate, LeakyReLU, GlobalMaxPooling2D, a Softmax layer', async () => {
+  const { loaded, diff } = await roundTrip(branchNet());
   assert.ok(diff < 1e-4, `max abs difference ${diff}`);
   assert.equal(loaded.inputName, 'image');
   assert.equal(loaded.removedSoftmax, true);
   // the dropped softmax passes on its input's value
   assert.equal(loaded.nodeNames['probs'], 'fc');
   assert.deepEqual(loaded.model.valueShapes([1, 4, 8, 8]).get('cat'), [1, 12, 8, 8]);
+});
+
+/** The same functional topology written as Keras 3 writes it: 'Functional', batch_shape, inbound nodes as call args holding keras tensors. */
+function asKeras3(topology: unknown): unknown {
+  const t = structuredClone(topology) as { class_name: string; config: { layers: Record<string, any>[]; output_layers: unknown } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  t.class_name = 'Functional';
+  const tensorRef = (r: unknown[]) => ({ class_name: '__keras_tensor__', config: { shape: [null], dtype: 'float32', keras_history: r.slice(0, 3) } });
+  for (const l of t.config.layers) {
+    if (l['class_name'] === 'InputLayer') {
+      l['config'].batch_shape = l['config'].batch_input_shape;
+      delete l['config'].batch_input_shape;
+    }
+    l['inbound_nodes'] = (l['inbound_nodes'] as unknown[][][]).map((node) => ({ args: [node.length === 1 ? tensorRef(node[0]!) : node.map(tensorRef)], kwargs: {} }));
+  }
+  t.config.output_layers = (t.config.output_layers as unknown[][])[0];
+  return t;
+}
+
+test('Keras 3 configs (Functional, batch_shape, keras_history args) and old Sequential configs (a bare layer list) load the same', async () => {
+  const m = branchNet();
+  randomize(m, 4);
+  const a = await save(m);
+  const k3 = loadTfjs({ modelTopology: { model_config: asKeras3(a.modelTopology), keras_version: '3.3.3' }, weightsManifest: [{ paths: ['w'], weights: a.weightSpecs }] }, a.weightData);
+  assert.ok(await maxDiff(m, k3) < 1e-4);
+  assert.equal(k3.kerasVersion, '3.3.3');
+  const seq = convNet();
+  randomize(seq, 6);
+  const b = await save(seq);
+  const bare = structuredClone(b.modelTopology) as { config: { layers: unknown[] } };
+  const old = loadTfjs({ modelTopology: { ...bare, config: bare.config.layers }, weightsManifest: [{ paths: ['w'], weights: b.weightSpecs }] }, b.weightData);
+  assert.ok(await maxDiff(seq, old) < 1e-4);
 });
 
 test('GlobalAveragePooling2D, Reshape to a vector and back to an image, Activation, Rescaling', async () => {

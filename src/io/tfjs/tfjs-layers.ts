@@ -137,24 +137,31 @@ function concatenateLayer(c: LayerContext): Val {
   return c.fn('concat', xs, { dim: rank === 4 ? nchwDim(a) : a });
 }
 
-function zeroPaddingLayer(c: LayerContext): Val {
-  c.cfg.channelsLast();
-  const x = c.input4d();
-  const raw = c.cfg.value('padding') ?? 1;
+/** Keras's [[top, bottom], [left, right]] from an integer, [h, w] or the nested pairs, as fovea's [top, left, bottom, right]. */
+function sides(c: LayerContext, key: string): Pad4 {
+  const raw = c.cfg.value(key) ?? (key === 'padding' ? 1 : 0);
   const ok = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65536;
   const pairOf = (v: unknown): [number, number] | null => (ok(v) ? [v, v] : Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1]) ? [v[0], v[1]] : null);
-  let pads: Pad4 | null = null;
-  if (ok(raw)) pads = [raw, raw, raw, raw];
-  else if (Array.isArray(raw) && raw.length === 2) {
+  if (ok(raw)) return [raw, raw, raw, raw];
+  if (Array.isArray(raw) && raw.length === 2) {
     // [symH, symW] or [[top, bottom], [left, right]]
-    if (ok(raw[0]) && ok(raw[1])) pads = [raw[0], raw[1], raw[0], raw[1]];
-    else {
-      const [hp, wp] = [pairOf(raw[0]), pairOf(raw[1])];
-      if (hp && wp) pads = [hp[0], wp[0], hp[1], wp[1]];
-    }
+    if (ok(raw[0]) && ok(raw[1])) return [raw[0], raw[1], raw[0], raw[1]];
+    const [hp, wp] = [pairOf(raw[0]), pairOf(raw[1])];
+    if (hp && wp) return [hp[0], wp[0], hp[1], wp[1]];
   }
-  if (!pads) return c.fail(`padding ${show(raw)} must be an integer, [h, w] or [[top, bottom], [left, right]]`);
-  return c.module(new ConstantPad2d(pads), x);
+  return c.fail(`${key} ${show(raw)} must be an integer, [h, w] or [[top, bottom], [left, right]]`);
+}
+
+function zeroPaddingLayer(c: LayerContext): Val {
+  c.cfg.channelsLast();
+  return c.module(new ConstantPad2d(sides(c, 'padding')), c.input4d());
+}
+
+/** Keras Cropping2D: a ConstantPad2d with negative pads. */
+function croppingLayer(c: LayerContext): Val {
+  c.cfg.channelsLast();
+  const [t, l, b, r] = sides(c, 'cropping');
+  return c.module(new ConstantPad2d([-t, -l, -b, -r]), c.input4d());
 }
 
 function flattenLayer(c: LayerContext): Val {
@@ -202,6 +209,6 @@ export const LAYER_CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, 
   ['MaxPooling2D', maxPoolLayer], ['AveragePooling2D', avgPoolLayer],
   ['GlobalAveragePooling2D', globalPoolLayer(false)], ['GlobalMaxPooling2D', globalPoolLayer(true)],
   ['Add', mergeLayer('add')], ['Subtract', mergeLayer('sub')], ['Multiply', mergeLayer('mul')], ['Average', mergeLayer('avg')],
-  ['Concatenate', concatenateLayer], ['ZeroPadding2D', zeroPaddingLayer],
+  ['Concatenate', concatenateLayer], ['ZeroPadding2D', zeroPaddingLayer], ['Cropping2D', croppingLayer],
   ['Flatten', flattenLayer], ['Dropout', dropoutLayer], ['Reshape', reshapeLayer], ['Rescaling', rescalingLayer],
 ]);
