@@ -219,6 +219,8 @@ function matmulCases(): ConformanceCase[] {
   const shapes: [number, number, number, number, string][] = [
     [1, 1, 1, 1, ''], [1, 5, 7, 3, ''], [1, 7, 5, 13, ''], [1, 2, 9, 1, ''], [3, 4, 6, 5, ''],
     [2, 3, 1, 9, ''], [4, 5, 3, 6, 'a'], [4, 5, 3, 6, 'b'], [1, 16, 17, 33, ''], [2, 10, 12, 8, 'b'],
+    // small m, long k (with A @ B^T, the wasm backend's dot-product path): eight-row groups and tails
+    [1, 1, 19, 37, ''], [1, 3, 16, 64, ''],
   ];
   for (const [batch, m, n, kk, bc] of shapes) {
     for (const transA of [false, true]) {

@@ -191,35 +191,52 @@ function micro6(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: 
 /**
  * Small-m GEMM with both operands contiguous along k (C = A @ B^T with
  * B stored [n, k], the Linear layer's layout): SIMD dot products, no packing.
- * At batch 1 this is a GEMV; packing the whole weight matrix would cost more
- * than the multiply.
+ * At batch 1 this is a GEMV that streams the whole weight matrix once, so it
+ * runs at memory speed only with enough independent work in flight: eight
+ * rows of B at a time (eight load streams and eight dependency chains), and
+ * every row of A against those eight rows while they are in cache.
  */
 function gemmDot(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
   const k4 = k & ~3;
-  for (let i = 0; i < m; i++) {
-    const ar = a + (<usize>(i * lda) << 2);
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const b0 = b + (<usize>(j * ldb) << 2), b1 = b0 + (<usize>ldb << 2);
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-      for (let p = 0; p < k4; p += 4) {
-        const av = v128.load(ar + (<usize>p << 2));
-        s0 = fma(av, v128.load(b0 + (<usize>p << 2)), s0);
-        s1 = fma(av, v128.load(b1 + (<usize>p << 2)), s1);
+  const rb = <usize>ldb << 2;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const b0 = b + (<usize>(j * ldb) << 2), b1 = b0 + rb, b2 = b1 + rb, b3 = b2 + rb;
+    const b4 = b3 + rb, b5 = b4 + rb, b6 = b5 + rb, b7 = b6 + rb;
+    for (let i = 0; i < m; i++) {
+      const ar = a + (<usize>(i * lda) << 2);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let u0 = f32x4.splat(0), u1 = f32x4.splat(0), u2 = f32x4.splat(0), u3 = f32x4.splat(0);
+      let q: usize = 0;
+      const e4 = <usize>k4 << 2;
+      for (; q < e4; q += 16) {
+        const x0 = v128.load(ar + q);
+        s0 = fma(x0, v128.load(b0 + q), s0); u0 = fma(x0, v128.load(b4 + q), u0);
+        s1 = fma(x0, v128.load(b1 + q), s1); u1 = fma(x0, v128.load(b5 + q), u1);
+        s2 = fma(x0, v128.load(b2 + q), s2); u2 = fma(x0, v128.load(b6 + q), u2);
+        s3 = fma(x0, v128.load(b3 + q), s3); u3 = fma(x0, v128.load(b7 + q), u3);
       }
-      let t0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
-      let t1 = f32x4.extract_lane(s1, 0) + f32x4.extract_lane(s1, 1) + f32x4.extract_lane(s1, 2) + f32x4.extract_lane(s1, 3);
+      const t0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
+      const t1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 4, 1, 5), v128.shuffle<f32>(s2, s3, 2, 6, 3, 7));
+      let r = f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+      const w0 = f32x4.add(v128.shuffle<f32>(u0, u1, 0, 4, 1, 5), v128.shuffle<f32>(u0, u1, 2, 6, 3, 7));
+      const w1 = f32x4.add(v128.shuffle<f32>(u2, u3, 0, 4, 1, 5), v128.shuffle<f32>(u2, u3, 2, 6, 3, 7));
+      let r2 = f32x4.add(v128.shuffle<f32>(w0, w1, 0, 1, 4, 5), v128.shuffle<f32>(w0, w1, 2, 3, 6, 7));
       for (let p = k4; p < k; p++) {
-        const av = load<f32>(ar + (<usize>p << 2));
-        t0 += av * load<f32>(b0 + (<usize>p << 2));
-        t1 += av * load<f32>(b1 + (<usize>p << 2));
+        const q2 = <usize>p << 2;
+        const av = f32x4.splat(load<f32>(ar + q2));
+        r = fma(av, f32x4(load<f32>(b0 + q2), load<f32>(b1 + q2), load<f32>(b2 + q2), load<f32>(b3 + q2)), r);
+        r2 = fma(av, f32x4(load<f32>(b4 + q2), load<f32>(b5 + q2), load<f32>(b6 + q2), load<f32>(b7 + q2)), r2);
       }
       const o = c + (<usize>(i * ldc + j) << 2);
-      store<f32>(o, accumulate ? load<f32>(o) + t0 : t0);
-      store<f32>(o + 4, accumulate ? load<f32>(o + 4) + t1 : t1);
+      v128.store(o, accumulate ? f32x4.add(v128.load(o), r) : r);
+      v128.store(o, accumulate ? f32x4.add(v128.load(o, 16), r2) : r2, 16);
     }
-    for (; j < n; j++) {
-      const b0 = b + (<usize>(j * ldb) << 2);
+  }
+  for (; j < n; j++) {
+    const b0 = b + (<usize>(j * ldb) << 2);
+    for (let i = 0; i < m; i++) {
+      const ar = a + (<usize>(i * lda) << 2);
       let s0 = f32x4.splat(0);
       for (let p = 0; p < k4; p += 4) s0 = fma(v128.load(ar + (<usize>p << 2)), v128.load(b0 + (<usize>p << 2)), s0);
       let t0 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
