@@ -38,6 +38,14 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'padding wider than half the kernel', x: [1, 1, 4, 4], o: 1, k: [3, 3], padding: [2, 2, 2, 2] },
   { name: 'groups 2, dilation 2, stride 2, padding [1, 2, 2, 1]', x: [1, 4, 11, 10], o: 4, k: [3, 3], groups: 2, dilation: [2, 2], stride: [2, 2], padding: [1, 2, 2, 1] },
   { name: '8 -> 16 channels 3x3 pad 1 (long sums)', x: [2, 8, 10, 10], o: 16, k: [3, 3], padding: [1, 1, 1, 1] },
+  // 3x3 stride 1, ungrouped, at least 4 input channels: the wasm backend's Winograd path
+  { name: 'Winograd-eligible: 16 -> 12, 3x3 pad 1, odd 9x11, batch 2', x: [2, 16, 9, 11], o: 12, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd-eligible: 8 -> 8, 3x3 no padding, 10x9 (odd output width)', x: [1, 8, 10, 9], o: 8, k: [3, 3] },
+  { name: 'Winograd-eligible: 7x7 output (partial tiles, a partial group of four tiles)', x: [1, 8, 7, 7], o: 10, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd-eligible: 4 input channels, 3x3 output, 6 outputs', x: [2, 4, 3, 3], o: 6, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd-eligible: asymmetric padding [2, 0, 0, 1], 12 -> 9', x: [1, 12, 12, 14], o: 9, k: [3, 3], padding: [2, 0, 0, 1] },
+  { name: 'Winograd-eligible: 32 -> 20, 16x16, batch 3', x: [3, 32, 16, 16], o: 20, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd-eligible: tall 66x32 image (two bands of tile rows)', x: [1, 16, 66, 32], o: 16, k: [3, 3], padding: [1, 1, 1, 1] },
 ];
 
 function convAttrs(c: ConvConfig): Conv2dAttrs {

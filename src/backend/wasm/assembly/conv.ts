@@ -3,6 +3,7 @@
 // col [C/g * kH * kW, Ho * Wo] with row r = (c * kH + i) * kW + j.
 
 import { gemm, gemmScratchBytes } from './gemm';
+import { setWinograd, winogradApplies, winogradConv, winogradScratchBytes } from './winograd';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
 let N = 0, C = 0, H = 0, W = 0, O = 0, KH = 0, KW = 0, OH = 0, OW = 0;
@@ -12,11 +13,19 @@ export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32
   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, g: i32): void {
   N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw; OH = oh; OW = ow;
   SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; G = g;
+  setWinograd(c, h, w, o, oh, ow, pt, pl);
+}
+
+// @ts-ignore: decorator
+@inline
+function useWinograd(): bool {
+  return winogradApplies(KH, KW, SH, SW, DH, DW, G, C);
 }
 
 /** Scratch bytes the conv kernels need: one column matrix plus the GEMM's packing space. */
 export function convScratchBytes(): i32 {
-  return ((C / G) * KH * KW * OH * OW << 2) + gemmScratchBytes() + 64;
+  const im2col = ((C / G) * KH * KW * OH * OW << 2) + gemmScratchBytes() + 64;
+  return useWinograd() ? max(im2col, winogradScratchBytes()) : im2col;
 }
 
 // @ts-ignore: decorator
@@ -108,6 +117,10 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
 
 /** Forward for images [n0, n1). */
 export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
+  if (useWinograd()) {
+    winogradConv(x, w, bias, out, n0, n1, scratch);
+    return;
+  }
   const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
   const col = scratch;
   const gs = scratch + (<usize>(rows * cols) << 2) + 64;

@@ -80,7 +80,7 @@ function packB(b: usize, sBp: i32, sBj: i32, p0: i32, kc: i32, j0: i32, nc: i32,
 }
 
 /** 4x8 tile: acc = sum_p A[:, p] * B[p, :], then C (+)= acc (rows < mr, cols < nr valid). */
-function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, tile: usize): void {
+export function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);

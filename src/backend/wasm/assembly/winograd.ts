@@ -1,0 +1,277 @@
+// Winograd F(2x2, 3x3) convolution forward (Lavin & Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2016) for 3x3 stride-1 undilated ungrouped
+// convolutions: each 2x2 output tile costs 16 multiplies per (in, out) channel
+// pair instead of 36, as 16 independent GEMMs in the transform domain:
+//
+//   U[xi] = (G g G^T)[xi]      filters   [16][O/4][C][4]   (GEMM A panels)
+//   V[xi] = (B^T d B)[xi]      input     [16][T/8][C][8]   (GEMM B panels; T = tiles of one image)
+//   M[xi] = U[xi] @ V[xi]                 [16][O][T]
+//   y     = A^T M A + bias                2x2 per tile
+//
+// The transforms write U and V directly in the GEMM micro-kernel's panel
+// layouts, so the 16 GEMMs (short: k = C) run without any packing. Tiles are
+// numbered row by row with each row padded to a multiple of four tiles (the
+// extra tiles are computed from zero padding and never stored).
+//
+// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1],
+// A^T = [1 1 1 0; 0 1 -1 -1]. The input transform runs on four horizontally
+// adjacent tiles at once (one per lane) from a zero-padded copy of the image,
+// so no tile needs bounds checks. The spec is the direct convolution
+// (src/backend/js/conv2d.ts); the result differs from it by rounding only.
+
+import { micro } from './gemm';
+
+let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
+// tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width
+let TH = 0, TW = 0, BR = 0, WP = 0;
+
+/** Floats of V and M together for one band: about 1 MiB, so that a band's GEMMs run from L2. */
+const BAND_FLOATS = 1 << 18;
+
+/** Geometry of the next calls (a subset of setConv's). */
+export function setWinograd(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, pt: i32, pl: i32): void {
+  C = c; H = h; W = w; O = o; OH = oh; OW = ow; PT = pt; PL = pl;
+  TH = (oh + 1) >> 1; TW = (((ow + 1) >> 1) + 3) & ~3;
+  BR = max(1, min(TH, BAND_FLOATS / (16 * (c + o) * TW)));
+  WP = 2 * TW + 4;
+}
+
+/**
+ * True when this kernel computes the convolution: 3x3, stride 1, undilated,
+ * ungrouped, and at least four input channels (with fewer, the GEMMs are too
+ * short to pay for the transforms: im2col is faster for 1-3 channels).
+ */
+export function winogradApplies(kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, g: i32, c: i32): bool {
+  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && g == 1 && c >= 4;
+}
+
+// Rows of the padded band (its tiles overlap by two rows).
+// @ts-ignore: decorator
+@inline
+function bandRows(): i32 { return 2 * BR + 2; }
+
+// Floats from one transform-domain plane to the next: a plane size plus 16, so
+// that the 16 planes a transform touches together do not share cache sets
+// (plane sizes are often multiples of 4 KiB).
+// @ts-ignore: decorator
+@inline
+function stride(floats: i32): i32 { return ((floats + 15) & ~15) + 16; }
+
+// Filter panels (four output channels each) and tile panels of a band (eight tiles each).
+// @ts-ignore: decorator
+@inline
+function oPanels(): i32 { return (O + 3) >> 2; }
+// @ts-ignore: decorator
+@inline
+function tPanels(): i32 { return (BR * TW + 7) >> 3; }
+
+/** Scratch bytes of winogradConv: U, padded band, V, M and a spill tile. */
+export function winogradScratchBytes(): i32 {
+  const floats = 16 * stride(oPanels() * 4 * C) + C * bandRows() * WP + 16 * stride(tPanels() * 8 * C) + 16 * stride(O * tPanels() * 8) + 64;
+  return (floats << 2) + 6 * 64;
+}
+
+// @ts-ignore: decorator
+@inline
+function align64(p: usize): usize { return (p + 63) & ~(<usize>63); }
+
+/** U[xi][o / 4][c][o % 4] = (G g G^T)[xi] for every filter g = w[o][c] (3x3); rows past O are zero. */
+function transformFilters(w: usize, u: usize): void {
+  const plane = <usize>stride(oPanels() * 4 * C) << 2;
+  if (O & 3) for (let xi = 0; xi < 16; xi++) memory.fill(u + <usize>xi * plane + (<usize>((O >> 2) * 4 * C) << 2), 0, <usize>(4 * C) << 2);
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < C; c++) {
+      const g = w + (<usize>((o * C + c) * 9) << 2);
+      // rows: Gg (4x3)
+      const g00 = load<f32>(g), g01 = load<f32>(g, 4), g02 = load<f32>(g, 8);
+      const g10 = load<f32>(g, 12), g11 = load<f32>(g, 16), g12 = load<f32>(g, 20);
+      const g20 = load<f32>(g, 24), g21 = load<f32>(g, 28), g22 = load<f32>(g, 32);
+      const r00 = g00, r01 = g01, r02 = g02;
+      const h: f32 = 0.5;
+      const r10 = h * (g00 + g10 + g20), r11 = h * (g01 + g11 + g21), r12 = h * (g02 + g12 + g22);
+      const r20 = h * (g00 - g10 + g20), r21 = h * (g01 - g11 + g21), r22 = h * (g02 - g12 + g22);
+      const r30 = g20, r31 = g21, r32 = g22;
+      const dst = u + (<usize>(((o >> 2) * C + c) * 4 + (o & 3)) << 2);
+      storeRow(dst, 0, plane, r00, r01, r02);
+      storeRow(dst, 4, plane, r10, r11, r12);
+      storeRow(dst, 8, plane, r20, r21, r22);
+      storeRow(dst, 12, plane, r30, r31, r32);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function storeRow(dst: usize, xi0: i32, plane: usize, a: f32, b: f32, c: f32): void {
+  // (row of Gg) G^T
+  store<f32>(dst + <usize>xi0 * plane, a);
+  store<f32>(dst + <usize>(xi0 + 1) * plane, <f32>0.5 * (a + b + c));
+  store<f32>(dst + <usize>(xi0 + 2) * plane, <f32>0.5 * (a - b + c));
+  store<f32>(dst + <usize>(xi0 + 3) * plane, c);
+}
+
+/** P[c][2 * rows + 2][WP] = rows 2 * ty0 - PT .. of image n, shifted by the left padding, zeros around. */
+function padBand(x: usize, n: i32, ty0: i32, rows: i32, p: usize): void {
+  const rowBytes = <usize>WP << 2;
+  const cols = min(W, WP - PL);
+  const z = f32x4.splat(0);
+  const hb = 2 * rows + 2;
+  for (let c = 0; c < C; c++) {
+    const src = x + (<usize>((n * C + c) * H * W) << 2);
+    const dst = p + (<usize>(c * hb * WP) << 2);
+    for (let r = 0; r < hb; r++) {
+      const d = dst + <usize>r * rowBytes;
+      const y = 2 * ty0 + r - PT;
+      if (y < 0 || y >= H) {
+        for (let q: usize = 0; q < rowBytes; q += 16) v128.store(d + q, z);
+        continue;
+      }
+      // (short rows: inline loops beat memory.copy's call)
+      for (let q = 0; q < PL; q++) store<f32>(d + (<usize>q << 2), 0);
+      const s = src + (<usize>(y * W) << 2), e = d + (<usize>(PL + cols) << 2);
+      let q = d + (<usize>PL << 2), r2 = s;
+      for (; q + 16 <= e; q += 16, r2 += 16) v128.store(q, v128.load(r2));
+      for (; q < e; q += 4, r2 += 4) store<f32>(q, load<f32>(r2));
+      for (; q < d + rowBytes; q += 4) store<f32>(q, 0);
+    }
+  }
+}
+
+/** V[xi][t / 8][c][t % 8] = (B^T d B)[xi] for every 4x4 input tile d of the padded band of `rows` tile rows. */
+function transformInput(p: usize, v: usize, rows: i32): void {
+  const plane = <usize>stride(tPanels() * 8 * C) << 2;
+  const rowBytes = <usize>WP << 2;
+  for (let c = 0; c < C; c++) {
+    const pc = p + (<usize>(c * (2 * rows + 2) * WP) << 2);
+    const vc = v + (<usize>(c * 8) << 2);
+    for (let ty = 0; ty < rows; ty++) {
+      const r0 = pc + <usize>(2 * ty) * rowBytes;
+      for (let tx = 0; tx < TW; tx += 4) {
+        const b = r0 + (<usize>(2 * tx) << 2);
+        // t_rj: row r of the tile, column transform applied (lanes = four tiles)
+        let q = b;
+        let a0: v128, a1: v128, a2: v128, a3: v128;
+        let b0: v128, b1: v128, b2: v128, b3: v128;
+        let c0: v128, c1: v128, c2: v128, c3: v128;
+        let e0: v128, e1: v128, e2: v128, e3: v128;
+        { const x0 = v128.load(q), x1 = v128.load(q, 16), x2 = v128.load(q, 32);
+          const d0 = v128.shuffle<f32>(x0, x1, 0, 2, 4, 6), d1 = v128.shuffle<f32>(x0, x1, 1, 3, 5, 7);
+          const d2 = v128.shuffle<f32>(d0, x2, 1, 2, 3, 4), d3 = v128.shuffle<f32>(d1, x2, 1, 2, 3, 5);
+          a0 = f32x4.sub(d0, d2); a1 = f32x4.add(d1, d2); a2 = f32x4.sub(d2, d1); a3 = f32x4.sub(d1, d3); }
+        q += rowBytes;
+        { const x0 = v128.load(q), x1 = v128.load(q, 16), x2 = v128.load(q, 32);
+          const d0 = v128.shuffle<f32>(x0, x1, 0, 2, 4, 6), d1 = v128.shuffle<f32>(x0, x1, 1, 3, 5, 7);
+          const d2 = v128.shuffle<f32>(d0, x2, 1, 2, 3, 4), d3 = v128.shuffle<f32>(d1, x2, 1, 2, 3, 5);
+          b0 = f32x4.sub(d0, d2); b1 = f32x4.add(d1, d2); b2 = f32x4.sub(d2, d1); b3 = f32x4.sub(d1, d3); }
+        q += rowBytes;
+        { const x0 = v128.load(q), x1 = v128.load(q, 16), x2 = v128.load(q, 32);
+          const d0 = v128.shuffle<f32>(x0, x1, 0, 2, 4, 6), d1 = v128.shuffle<f32>(x0, x1, 1, 3, 5, 7);
+          const d2 = v128.shuffle<f32>(d0, x2, 1, 2, 3, 4), d3 = v128.shuffle<f32>(d1, x2, 1, 2, 3, 5);
+          c0 = f32x4.sub(d0, d2); c1 = f32x4.add(d1, d2); c2 = f32x4.sub(d2, d1); c3 = f32x4.sub(d1, d3); }
+        q += rowBytes;
+        { const x0 = v128.load(q), x1 = v128.load(q, 16), x2 = v128.load(q, 32);
+          const d0 = v128.shuffle<f32>(x0, x1, 0, 2, 4, 6), d1 = v128.shuffle<f32>(x0, x1, 1, 3, 5, 7);
+          const d2 = v128.shuffle<f32>(d0, x2, 1, 2, 3, 4), d3 = v128.shuffle<f32>(d1, x2, 1, 2, 3, 5);
+          e0 = f32x4.sub(d0, d2); e1 = f32x4.add(d1, d2); e2 = f32x4.sub(d2, d1); e3 = f32x4.sub(d1, d3); }
+        // row transform, then V[i*4 + j] at tile t
+        const t = ty * TW + tx;
+        const o = vc + (<usize>((t >> 3) * 8 * C + (t & 7)) << 2);
+        v128.store(o, f32x4.sub(a0, c0)); v128.store(o + plane, f32x4.sub(a1, c1));
+        v128.store(o + 2 * plane, f32x4.sub(a2, c2)); v128.store(o + 3 * plane, f32x4.sub(a3, c3));
+        v128.store(o + 4 * plane, f32x4.add(b0, c0)); v128.store(o + 5 * plane, f32x4.add(b1, c1));
+        v128.store(o + 6 * plane, f32x4.add(b2, c2)); v128.store(o + 7 * plane, f32x4.add(b3, c3));
+        v128.store(o + 8 * plane, f32x4.sub(c0, b0)); v128.store(o + 9 * plane, f32x4.sub(c1, b1));
+        v128.store(o + 10 * plane, f32x4.sub(c2, b2)); v128.store(o + 11 * plane, f32x4.sub(c3, b3));
+        v128.store(o + 12 * plane, f32x4.sub(b0, e0)); v128.store(o + 13 * plane, f32x4.sub(b1, e1));
+        v128.store(o + 14 * plane, f32x4.sub(b2, e2)); v128.store(o + 15 * plane, f32x4.sub(b3, e3));
+      }
+    }
+  }
+}
+
+/** Stores the first n (< 8) of the eight values lo, hi at dst. */
+function storeCols(dst: usize, lo: v128, hi: v128, n: i32): void {
+  let v = lo;
+  for (let i = 0; i < n; i++) {
+    if (i == 4) v = hi;
+    const l = i & 3;
+    const f = l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+    store<f32>(dst + (<usize>i << 2), f);
+  }
+}
+
+/** Output rows of tile rows ty0 .. ty0 + rows of image n = A^T M A (+ bias); a partial last tile row/column is clipped. */
+function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, rows: i32): void {
+  const T = tPanels() * 8;
+  const plane = <usize>stride(O * T) << 2;
+  for (let o = 0; o < O; o++) {
+    const bs: f32 = bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0;
+    const bv = f32x4.splat(bs);
+    const mo = m + (<usize>(o * T) << 2);
+    const yo = out + (<usize>((n * O + o) * OH * OW) << 2);
+    for (let ty = 0; ty < rows; ty++) {
+      const y0 = yo + (<usize>(2 * (ty0 + ty) * OW) << 2);
+      const two = 2 * (ty0 + ty) + 1 < OH;
+      for (let tx = 0; tx < TW; tx += 4) {
+        const x = 2 * tx;
+        if (x >= OW) break;
+        const s = mo + (<usize>(ty * TW + tx) << 2);
+        // column sums over rows 0..3 of M (A^T on the left)
+        const m0 = v128.load(s), m1 = v128.load(s + plane), m2 = v128.load(s + 2 * plane), m3 = v128.load(s + 3 * plane);
+        const m4 = v128.load(s + 4 * plane), m5 = v128.load(s + 5 * plane), m6 = v128.load(s + 6 * plane), m7 = v128.load(s + 7 * plane);
+        const m8 = v128.load(s + 8 * plane), m9 = v128.load(s + 9 * plane), m10 = v128.load(s + 10 * plane), m11 = v128.load(s + 11 * plane);
+        const m12 = v128.load(s + 12 * plane), m13 = v128.load(s + 13 * plane), m14 = v128.load(s + 14 * plane), m15 = v128.load(s + 15 * plane);
+        const s00 = f32x4.add(f32x4.add(m0, m4), m8), s01 = f32x4.add(f32x4.add(m1, m5), m9);
+        const s02 = f32x4.add(f32x4.add(m2, m6), m10), s03 = f32x4.add(f32x4.add(m3, m7), m11);
+        const s10 = f32x4.sub(f32x4.sub(m4, m8), m12), s11 = f32x4.sub(f32x4.sub(m5, m9), m13);
+        const s12 = f32x4.sub(f32x4.sub(m6, m10), m14), s13 = f32x4.sub(f32x4.sub(m7, m11), m15);
+        const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), bv);
+        const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), bv);
+        const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), bv);
+        const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), bv);
+        // interleave the tiles' two columns: output columns x .. x + 7
+        const lo0 = v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), hi0 = v128.shuffle<f32>(y00, y01, 2, 6, 3, 7);
+        const lo1 = v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), hi1 = v128.shuffle<f32>(y10, y11, 2, 6, 3, 7);
+        const d0 = y0 + (<usize>x << 2), d1 = d0 + (<usize>OW << 2);
+        if (x + 8 <= OW) {
+          v128.store(d0, lo0); v128.store(d0, hi0, 16);
+          if (two) { v128.store(d1, lo1); v128.store(d1, hi1, 16); }
+        } else {
+          storeCols(d0, lo0, hi0, OW - x);
+          if (two) storeCols(d1, lo1, hi1, OW - x);
+        }
+      }
+    }
+  }
+}
+
+/** Forward for images [n0, n1) (geometry from setWinograd). */
+export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
+  const OP = oPanels(), T8 = tPanels() * 8;
+  const su = stride(OP * 4 * C), sv = stride(T8 * C), sm = stride(O * T8);
+  const u = align64(scratch);
+  const p = align64(u + (<usize>(16 * su) << 2));
+  const v = align64(p + (<usize>(C * bandRows() * WP) << 2));
+  const m = align64(v + (<usize>(16 * sv) << 2));
+  const tile = align64(m + (<usize>(16 * sm) << 2));
+  transformFilters(w, u);
+  for (let n = n0; n < n1; n++) {
+    for (let ty0 = 0; ty0 < TH; ty0 += BR) {
+      const rows = min(BR, TH - ty0);
+      padBand(x, n, ty0, rows, p);
+      transformInput(p, v, rows);
+      // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel)
+      const TP = (rows * TW + 7) >> 3;
+      for (let xi = 0; xi < 16; xi++) {
+        const ux = u + (<usize>(xi * su) << 2), vx = v + (<usize>(xi * sv) << 2), mx = m + (<usize>(xi * sm) << 2);
+        for (let tp = 0; tp < TP; tp++) {
+          const pb = vx + (<usize>(tp * 8 * C) << 2);
+          for (let op = 0; op < OP; op++) {
+            micro(C, ux + (<usize>(op * 4 * C) << 2), pb, mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, min(4, O - op * 4), 8, false, tile);
+          }
+        }
+      }
+      transformOutput(m, bias, out, n, ty0, rows);
+    }
+  }
+}
