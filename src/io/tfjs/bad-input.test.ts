@@ -105,6 +105,9 @@ test('weights that do not match their shapes, or sizes that do not add up, are r
   rejects(edited((j) => (j.weightsManifest[0].weights[0].shape = [1 << 20, 1 << 20])).json, bytes, /weight 'conv\/kernel': shape .* exceeds the limit of 268435456 elements/);
   rejects(edited((j) => (j.weightsManifest[0].weights[0].shape = [2, -1])).json, bytes, /invalid dimension -1/);
   rejects(edited((j) => (j.weightsManifest[0].weights[0].name = 'other/kernel')).json, bytes, /layer 'conv': the weights manifest has no 'conv\/kernel'/);
+  // a huge layer config meets the (checked) weight sizes before any layer is allocated
+  const huge = edited((j) => Object.assign(j.modelTopology.config.layers[1].config, { filters: 1 << 20, kernel_size: [65536, 65536] })).json;
+  rejects(huge, bytes, /weight 'conv\/kernel' has shape \[1, 1, 2, 3\], the layer expects \[65536, 65536, 2, 1048576\]/);
   rejects(edited((j) => (j.weightsManifest[0].weights[1].name = 'conv/kernel')).json, bytes, /weight 'conv\/kernel' appears twice/);
   rejects(edited((j) => (j.weightsManifest[0].weights[0].dtype = 'string')).json, bytes, /dtype "string" is not supported .*string weights have no fixed size/);
   rejects(edited((j) => (j.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', min: 0 })).json, bytes, /uint8 quantization needs finite min and scale/);

@@ -12,7 +12,12 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** A short rendering of a JSON value for error messages. */
 export function show(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = Array.isArray(v) ? '[...]' : typeof v === 'object' ? '{...}' : String(v); // too deep or circular to print
+  }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

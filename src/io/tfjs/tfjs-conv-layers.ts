@@ -114,20 +114,25 @@ export function conv2dLayer(c: LayerContext): Val {
   const groups = c.cfg.int('groups', 1, 1);
   if (cin % groups !== 0 || filters % groups !== 0) c.fail(`groups=${groups} must divide the ${cin} input channels and the ${filters} filters`);
   const bias = c.cfg.bool('use_bias', true);
+  // weights first: their sizes are checked against the bytes, so the layer allocated next is no bigger
+  const kernel = c.weight('kernel', [k[0], k[1], cin / groups, filters]);
+  const b = bias ? c.weight('bias', [filters]) : null;
   const { x, padding } = padded(c, x0, tfPads(c, x0, k, stride, dilation));
   const layer = new Conv2d(cin, filters, k, convOptions(stride, dilation, padding, groups, bias));
-  layer.weight.data.set(convKernel(c.weight('kernel', [k[0], k[1], cin / groups, filters]), k[0], k[1], cin / groups, filters));
-  if (bias) layer.bias!.data.set(c.weight('bias', [filters]));
+  layer.weight.data.set(convKernel(kernel, k[0], k[1], cin / groups, filters));
+  if (b) layer.bias!.data.set(b);
   return withActivation(c, 4, (part) => c.module(layer, x, part));
 }
 
 function depthwise(c: LayerContext, x0: Val, k: [number, number], stride: [number, number], dilation: [number, number], bias: boolean, part?: string): Val {
   const cin = x0.shape[1]!;
   const mult = c.cfg.int('depth_multiplier', 1, 1);
+  const kernel = c.weight('depthwise_kernel', [k[0], k[1], cin, mult]);
+  const b = bias ? c.weight('bias', [cin * mult]) : null;
   const { x, padding } = padded(c, x0, tfPads(c, x0, k, stride, dilation));
   const layer = new Conv2d(cin, cin * mult, k, convOptions(stride, dilation, padding, cin, bias));
-  layer.weight.data.set(depthwiseKernel(c.weight('depthwise_kernel', [k[0], k[1], cin, mult]), k[0], k[1], cin, mult));
-  if (bias) layer.bias!.data.set(c.weight('bias', [cin * mult]));
+  layer.weight.data.set(depthwiseKernel(kernel, k[0], k[1], cin, mult));
+  if (b) layer.bias!.data.set(b);
   return c.module(layer, x, part);
 }
 
@@ -145,12 +150,14 @@ export function separableConv2dLayer(c: LayerContext): Val {
   const x = c.input4d();
   const filters = c.cfg.int('filters', undefined, 1);
   const bias = c.cfg.bool('use_bias', true);
+  const mid = x.shape[1]! * c.cfg.int('depth_multiplier', 1, 1);
+  const pointwise = c.weight('pointwise_kernel', [1, 1, mid, filters]);
+  const b = bias ? c.weight('bias', [filters]) : null;
   const dw = depthwise(c, x, k, stride, dilation, false, 'depthwise');
-  const mid = dw.shape[1]!;
   const layer = new Conv2d(mid, filters, 1, bias ? {} : { bias: false });
-  layer.weight.data.set(convKernel(c.weight('pointwise_kernel', [1, 1, mid, filters]), 1, 1, mid, filters));
-  if (bias) layer.bias!.data.set(c.weight('bias', [filters]));
-  return withActivation(c, 4, (part) => c.module(layer, dw, part ?? undefined));
+  layer.weight.data.set(convKernel(pointwise, 1, 1, mid, filters));
+  if (b) layer.bias!.data.set(b);
+  return withActivation(c, 4, (part) => c.module(layer, dw, part));
 }
 
 /** Keras Dense → Linear [+ activation]; after a channels_last Flatten the kernel rows are put in fovea's C, H, W order. */
@@ -161,12 +168,13 @@ export function denseLayer(c: LayerContext): Val {
   const units = c.cfg.int('units', undefined, 1);
   const bias = c.cfg.bool('use_bias', true);
   const kernel = c.weight('kernel', [inF, units]);
+  const b = bias ? c.weight('bias', [units]) : null;
   const rows = x.hwc ? hwcIndex(x.hwc) : null;
   const layer = new Linear(inF, units, { bias });
   const w = layer.weight.data;
   // Keras kernel [in, out]; Linear weight [out, in]
   for (let o = 0; o < units; o++) for (let i = 0; i < inF; i++) w[o * inF + i] = kernel[(rows ? rows[i]! : i) * units + o]!;
-  if (bias) layer.bias!.data.set(c.weight('bias', [units]));
+  if (b) layer.bias!.data.set(b);
   return withActivation(c, 2, (part) => c.module(layer, x, part));
 }
 
@@ -179,18 +187,14 @@ export function batchNormLayer(c: LayerContext): Val {
   if (axis !== -1 && axis !== rank - 1) c.fail(`axis ${JSON.stringify(rawAxis)} on a rank-${rank} input is not supported (only the channel axis, -1)`);
   if (rank !== 4 && rank !== 2) c.fail(`a rank-${rank} input is not supported (4-D images or 2-D features)`);
   const n = x.shape[1]!;
+  const stats = [c.cfg.bool('scale', true) ? c.weight('gamma', [n]) : null, c.cfg.bool('center', true) ? c.weight('beta', [n]) : null, c.weight('moving_mean', [n]), c.weight('moving_variance', [n])];
   // Keras: momentum weights the old statistic (0.99); PyTorch's weights the new one (0.01)
   const layer = new BatchNorm2d(n, { eps: c.cfg.number('epsilon', 1e-3), momentum: 1 - c.cfg.number('momentum', 0.99) });
   const order = x.hwc ? hwcIndex(x.hwc) : null;
-  const set = (target: Float32Array, weight: string, enabled: boolean): void => {
-    if (!enabled) return;
-    const v = c.weight(weight, [n]);
-    for (let i = 0; i < n; i++) target[i] = v[order ? order[i]! : i]!;
-  };
-  set(layer.weight.data, 'gamma', c.cfg.bool('scale', true));
-  set(layer.bias.data, 'beta', c.cfg.bool('center', true));
-  set(layer.runningMean.data, 'moving_mean', true);
-  set(layer.runningVar.data, 'moving_variance', true);
+  [layer.weight, layer.bias, layer.runningMean, layer.runningVar].forEach((t, k) => {
+    const v = stats[k];
+    if (v) for (let i = 0; i < n; i++) t.data[i] = v[order ? order[i]! : i]!;
+  });
   if (rank === 4) return c.module(layer, x);
   const as4d = c.fn('reshape', [x], { shape: [0, n, 1, 1] }, 'nchw');
   const y = c.fn('reshape', [c.module(layer, as4d, 'bn')], { shape: [0, n] });

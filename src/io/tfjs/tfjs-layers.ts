@@ -92,6 +92,7 @@ function avgPoolLayer(c: LayerContext): Val {
   const [h, w] = [x.shape[2]!, x.shape[3]!];
   const pooled = c.module(new AvgPool2d(opt(k), { stride: opt(stride) }), c.module(new ConstantPad2d(pads), x, 'pad'), 'sum');
   const [oh, ow] = [pooled.shape[2]!, pooled.shape[3]!];
+  if (oh * ow > 2 ** 26) c.fail(`output ${oh}x${ow} is too large`);
   const scale = new Float32Array(oh * ow);
   const inside = (start: number, size: number, kk: number): number => Math.min(start + kk, size) - Math.max(start, 0);
   for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {

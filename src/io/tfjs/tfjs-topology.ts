@@ -182,8 +182,9 @@ function inboundOf(l: KerasLayer & { raw: Record<string, unknown> }, fail: Fail)
     if (typeof node[0] === 'string') refs.push(node);
     else for (const r of node) refs.push(Array.isArray(r) ? r : fail(`layer '${l.name}': an inbound reference must be a list, got ${show(r)}`));
   } else if (isRecord(node)) {
-    const walk = (v: unknown): void => {
-      if (Array.isArray(v)) v.forEach(walk);
+    const walk = (v: unknown, depth = 0): void => {
+      if (depth > 8) fail(`layer '${l.name}': call arguments nested too deep`);
+      if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
       else if (isRecord(v) && v['class_name'] === '__keras_tensor__') {
         const h = isRecord(v['config']) ? v['config']['keras_history'] : undefined;
         refs.push(Array.isArray(h) ? h : fail(`layer '${l.name}': a keras tensor without keras_history`));
