@@ -4,9 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { SGD } from '../../optim/sgd.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { tensor } from '../../tensor/ops/creation.js';
+import { crossEntropy } from '../../tensor/ops/loss.js';
 import { softmax } from '../../tensor/ops/softmax.js';
+import { manualSeed } from '../../tensor/random.js';
+import { decodeModel, encodeModel } from '../model-file.js';
 import { loadTfjs, type LoadedTfjs } from './load-tfjs.js';
 
 await tf.setBackend('cpu');
@@ -299,4 +303,30 @@ test('keepSoftmax keeps the final softmax; an inputShape option fills free input
   const kept = loadTfjs(modelJson(a), a.weightData, { inputShape: [3, 9, 9], keepSoftmax: true });
   assert.equal(kept.removedSoftmax, false);
   assert.ok(await maxDiff(m, kept) < 1e-5);
+});
+
+test('an imported model is an ordinary fovea model: it saves as .fovea, reloads, and fine-tunes', async () => {
+  const model = convNet();
+  randomize(model, 13);
+  const a = await save(model);
+  const { model: m, inputShape } = loadTfjs(modelJson(a), a.weightData);
+  const meta = { inputShape, normalize: { mean: [0, 0, 0], std: [1, 1, 1] }, classNames: ['a', 'b', 'c', 'd'] };
+  const back = decodeModel(encodeModel(m, meta), 'mem.fovea').model;
+  const x = tensor(noise(2 * 3 * 10 * 12, 3), [2, 3, 10, 12]);
+  const [y0, y1] = noGrad(() => [m.forward(x).toArray(), back.eval().forward(x).toArray()]);
+  assert.deepEqual(y1, y0);
+  m.train();
+  manualSeed(1); // dropout masks
+  const opt = new SGD(m.parameters(), { lr: 0.05 });
+  const target = [1, 3];
+  const losses: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    opt.zeroGrad();
+    const loss = crossEntropy(m.forward(x), target);
+    loss.backward();
+    assert.ok(m.parameters().every((p) => p.grad !== null), 'every parameter gets a gradient');
+    opt.step();
+    losses.push(loss.item());
+  }
+  assert.ok(losses[4]! < losses[0]!, `loss ${losses.join(' → ')}`);
 });
