@@ -7,31 +7,11 @@ import { open, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { ImageError } from './image-error.js';
 import type { ImageData8 } from './image.js';
+import { describeImageStart } from './image-header.js';
+import { checkLoadImageOptions, DEFAULT_MAX_PIXELS, formatPixelCount, type LoadImageOptions } from './load-image-options.js';
+import { rgbToLuma8, swapRedBlue8 } from './rgb8-conversions.js';
 
-/** Options for {@link loadImageFile}. */
-export interface LoadImageOptions {
-  /** 1 for grayscale (luma), 3 for RGB. */
-  channels: 1 | 3;
-  /** Resize to exactly `[height, width]`, ignoring the aspect ratio, like torchvision's `Resize((h, w))`. */
-  size?: readonly [height: number, width: number];
-  /**
-   * Refuse images with more pixels than this, before decoding any pixel data;
-   * default 100e6. A decompression bomb (a few KB of PNG that claims
-   * 50000 x 50000) would otherwise take gigabytes of memory. `Infinity` turns
-   * the check off.
-   */
-  maxPixels?: number;
-  /**
-   * Channel order of a 3-channel result: `'rgb'` (default, as PIL and
-   * torchvision load) or `'bgr'` (as OpenCV's `cv2.imread` loads, for models
-   * trained on OpenCV-loaded images). Ignored for `channels: 1`: the luma is
-   * computed from the true colours either way.
-   */
-  order?: 'rgb' | 'bgr';
-}
-
-/** The default for {@link LoadImageOptions.maxPixels}: 100 million pixels (a 10000 x 10000 photo). */
-export const DEFAULT_MAX_PIXELS = 100e6;
+export { DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-image-options.js';
 
 const SUPPORTED = 'PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG';
 
@@ -73,30 +53,19 @@ const SUPPORTED = 'PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG';
 export async function loadImageFile(path: string, options: LoadImageOptions): Promise<ImageData8> {
   const { channels, size } = options;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  checkOptions(channels, size, maxPixels, options.order);
+  checkLoadImageOptions('loadImageFile', options);
   await checkFile(path);
   const meta = await readHeader(path);
   const pixels = meta.width * meta.height;
   if (pixels > maxPixels) {
     throw new ImageError(
       path,
-      `${meta.width} x ${meta.height} = ${formatCount(pixels)} pixels exceeds the limit of ${formatCount(maxPixels)}; raise maxPixels to allow it`,
+      `${meta.width} x ${meta.height} = ${formatPixelCount(pixels)} pixels exceeds the limit of ${formatPixelCount(maxPixels)}; raise maxPixels to allow it`,
     );
   }
   const rgb = await decodeRgb(path, meta.format, size, maxPixels);
-  if (channels === 1) return toLuma(rgb);
-  return options.order === 'bgr' ? swapRedBlue(rgb) : rgb;
-}
-
-function checkOptions(channels: number, size: readonly number[] | undefined, maxPixels: number, order: string | undefined): void {
-  if (channels !== 1 && channels !== 3) throw new RangeError(`loadImageFile: channels is ${channels}; expected 1 or 3`);
-  if (order !== undefined && order !== 'rgb' && order !== 'bgr') throw new RangeError(`loadImageFile: order is '${order}'; expected 'rgb' or 'bgr'`);
-  if (size !== undefined && (size.length !== 2 || !size.every((n) => Number.isInteger(n) && n > 0))) {
-    throw new RangeError(`loadImageFile: size is [${size.join(', ')}]; expected [height, width], two positive integers`);
-  }
-  if (!(maxPixels === Infinity || (Number.isInteger(maxPixels) && maxPixels > 0))) {
-    throw new RangeError(`loadImageFile: maxPixels is ${maxPixels}; expected a positive integer or Infinity`);
-  }
+  if (channels === 1) return rgbToLuma8(rgb);
+  return options.order === 'bgr' ? swapRedBlue8(rgb) : rgb;
 }
 
 /** Distinguishes "missing", "a folder" and "empty" before sharp lumps them into "unsupported format". */
@@ -158,38 +127,13 @@ async function decodeRgb(path: string, format: string, size: readonly number[] |
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
-/** RGB → BGR in place (the buffer is the decoder's own copy): OpenCV's channel order. */
-function swapRedBlue(img: ImageData8): ImageData8 {
-  const d = img.data;
-  for (let j = 0; j < d.length; j += 3) {
-    const r = d[j]!;
-    d[j] = d[j + 2]!;
-    d[j + 2] = r;
-  }
-  return img;
-}
-
-/** PIL's `convert('L')`: L = (19595 R + 38470 G + 7471 B + 2^15) >> 16, the 0.299/0.587/0.114 weights in 16-bit fixed point. */
-function toLuma(rgb: ImageData8): ImageData8 {
-  const n = rgb.width * rgb.height;
-  const src = rgb.data;
-  const out = new Uint8Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    out[i] = (19595 * src[j]! + 38470 * src[j + 1]! + 7471 * src[j + 2]! + 0x8000) >> 16;
-  }
-  return { width: rgb.width, height: rgb.height, channels: 1, data: out };
-}
-
 /** The first bytes, as text when printable (an HTML page, a Git LFS pointer), else as hex. */
 async function describeStart(path: string): Promise<string> {
   try {
     const handle = await open(path, 'r');
     try {
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(24), 0, 24, 0);
-      const head = buffer.subarray(0, bytesRead);
-      const printable = head.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
-      if (printable) return JSON.stringify(head.toString('latin1'));
-      return `bytes ${Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+      return describeImageStart(buffer.subarray(0, bytesRead));
     } finally {
       await handle.close();
     }
@@ -202,9 +146,4 @@ async function describeStart(path: string): Promise<string> {
 function sharpReason(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.replace(/\s+/g, ' ').trim().replace(/:$/, '');
-}
-
-/** 400 → "400", 2.5e9 → "2.5e9", 1e8 → "1e8": exact, short for big numbers. */
-function formatCount(n: number): string {
-  return n < 1e6 ? String(n) : n.toExponential().replace('e+', 'e');
 }

@@ -1,8 +1,9 @@
 /**
  * vision (platform-free part): float images, OpenCV-style filtering with its
  * border modes, the tutorial's hand-made filters, a hand-set conv layer,
- * image grids and display scaling. Node-only parts (decoding with sharp,
- * PNG writing, kernel files) are exported from `fovea/node`.
+ * image grids and display scaling, and image decoding in the browser
+ * (`decodeImage`). Node-only parts (decoding with sharp, PNG writing, kernel
+ * files) are exported from `fovea/node`.
  */
 export { imageToTensorData, meanIntensity, type ImageData8 } from './image.js';
 export { imageF32, checkImageF32, imageF32FromData8, imageF32ToData8, type ImageF32 } from './image-f32.js';
@@ -14,3 +15,8 @@ export { handSetConv } from './hand-set-conv.js';
 export { makeGrid, type MakeGridOptions } from './make-grid.js';
 export { rescaleForDisplay, DISPLAY_MODES, type DisplayMode } from './rescale-for-display.js';
 export { ImageError } from './image-error.js';
+export { decodeImage, type DecodeImageOptions } from './decode-image.js';
+export { DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-image-options.js';
+export { readImageHeader, describeImageStart, type ImageHeader } from './image-header.js';
+export { resizeImage8 } from './resize-image8.js';
+export { rgbToLuma8, swapRedBlue8 } from './rgb8-conversions.js';
