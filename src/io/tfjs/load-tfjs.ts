@@ -41,9 +41,12 @@ export interface LoadedTfjs {
   /** True when a softmax at the output was dropped: `softmax(model.forward(x))` gives TF.js's probabilities. */
   removedSoftmax: boolean;
   /**
-   * The graph value of every Keras layer name (its own name unless it had to
-   * be sanitised or made unique; InputLayers, nested models and dropped
-   * layers map to the value they pass on).
+   * The graph value of every Keras layer: keys are Keras names (a name
+   * repeated in another nested model gets '#1', '#2'), values the GraphModule
+   * value names, which equal the Keras names unless they had to be sanitised
+   * ('.' and '/' become '_') or made unique. InputLayers, nested models and
+   * dropped layers (a final softmax, a Flatten of a vector) map to the value
+   * they pass on.
    */
   nodeNames: Record<string, string>;
   /** Manifest weights no layer used (optimizer state, pruned layers). */
