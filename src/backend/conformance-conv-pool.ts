@@ -46,6 +46,12 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'Winograd-eligible: asymmetric padding [2, 0, 0, 1], 12 -> 9', x: [1, 12, 12, 14], o: 9, k: [3, 3], padding: [2, 0, 0, 1] },
   { name: 'Winograd-eligible: 32 -> 20, 16x16, batch 3', x: [3, 32, 16, 16], o: 20, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'Winograd-eligible: tall 66x32 image (two bands of tile rows)', x: [1, 16, 66, 32], o: 16, k: [3, 3], padding: [1, 1, 1, 1] },
+  // groups == channels: the wasm backend's direct depthwise path
+  { name: 'depthwise 3x3 stride 2, odd 13x11, batch 2', x: [2, 5, 13, 11], o: 5, k: [3, 3], groups: 5, stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: "depthwise 3x3 stride 2 'same' (padding [0, 0, 1, 1])", x: [1, 4, 10, 10], o: 4, k: [3, 3], groups: 4, stride: [2, 2], padding: [0, 0, 1, 1] },
+  { name: 'depthwise 3x3 stride 1, 17 wide (vector tail)', x: [1, 6, 9, 17], o: 6, k: [3, 3], groups: 6, padding: [1, 1, 1, 1] },
+  { name: 'depthwise 5x5 pad 2', x: [1, 3, 9, 8], o: 3, k: [5, 5], groups: 3, padding: [2, 2, 2, 2] },
+  { name: 'depthwise 3x3 dilation 2 pad 2', x: [2, 4, 9, 9], o: 4, k: [3, 3], groups: 4, dilation: [2, 2], padding: [2, 2, 2, 2] },
 ];
 
 function convAttrs(c: ConvConfig): Conv2dAttrs {

@@ -4,6 +4,7 @@
 
 import { gemm, gemmScratchBytes } from './gemm';
 import { setWinograd, winogradApplies, winogradConv, winogradScratchBytes } from './winograd';
+import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
 let N = 0, C = 0, H = 0, W = 0, O = 0, KH = 0, KW = 0, OH = 0, OW = 0;
@@ -14,6 +15,13 @@ export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32
   N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw; OH = oh; OW = ow;
   SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; G = g;
   setWinograd(c, h, w, o, oh, ow, pt, pl);
+  setDepthwise(n, c, h, w, o, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+}
+
+// @ts-ignore: decorator
+@inline
+function depthwise(): bool {
+  return G == C && G > 1;
 }
 
 // @ts-ignore: decorator
@@ -25,6 +33,7 @@ function useWinograd(): bool {
 /** Scratch bytes the conv kernels need: one column matrix plus the GEMM's packing space. */
 export function convScratchBytes(): i32 {
   const im2col = ((C / G) * KH * KW * OH * OW << 2) + gemmScratchBytes() + 64;
+  if (depthwise()) return max(im2col, depthwiseScratchBytes());
   return useWinograd() ? max(im2col, winogradScratchBytes()) : im2col;
 }
 
@@ -119,6 +128,10 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
 export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
   if (useWinograd()) {
     winogradConv(x, w, bias, out, n0, n1, scratch);
+    return;
+  }
+  if (depthwise()) {
+    depthwiseConv(x, w, bias, out, n0, n1, scratch);
     return;
   }
   const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
