@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import sharp from 'sharp';
 import { ConfusionMatrix } from '../train/metrics.js';
 import { pageFiles } from './html-page.js';
 import { trainingReport, type ReportEpoch } from './training-report.js';
@@ -25,7 +26,7 @@ function confusion(): ConfusionMatrix {
 test('the training report has loss and accuracy curves and the confusion matrix', () => {
   const cm = confusion();
   const page = trainingReport({ title: 'lenet on mnist', history, classNames: ['cat', 'dog', 'bird'], test: { accuracy: cm.accuracy, loss: 0.5, count: cm.total, confusion: cm } });
-  assert.deepEqual(pageFiles(page), ['loss.svg', 'accuracy.svg', 'confusion-matrix.svg']);
+  assert.deepEqual(pageFiles(page), ['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png', 'confusion-matrix.svg', 'confusion-matrix.png']);
   assert.match(page.intro!.join('\n'), /Test set: accuracy 75\.00%, loss 0\.5000, 4 images/);
   const [loss, acc] = page.sections[0]!.figures.map((f) => f.content as string);
   assert.equal(loss!.match(/<polyline /g)!.length, 2, 'train and validation');
@@ -34,9 +35,22 @@ test('the training report has loss and accuracy curves and the confusion matrix'
   for (const n of ['cat', 'dog', 'bird']) assert.ok(matrix.includes(`>${n}</text>`));
   // Without validation or test results: train curves only, no matrix.
   const bare = trainingReport({ title: 't', history: [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5 }], classNames: [] });
-  assert.deepEqual(pageFiles(bare), ['loss.svg', 'accuracy.svg']);
+  assert.deepEqual(pageFiles(bare), ['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png']);
   assert.ok(!(bare.sections[0]!.figures[0]!.content as string).includes('validation'));
 });
+
+/** Width, height and how much of a PNG is not white, and how many pixels are strongly coloured (a blue or red curve, a shaded cell). */
+async function pngStats(file: string): Promise<{ width: number; height: number; inked: number; coloured: number }> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let inked = 0, coloured = 0;
+  for (let i = 0; i < data.length; i += 3) {
+    const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+    if (r < 235 || g < 235 || b < 235) inked++;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 80) coloured++;
+  }
+  const n = info.width * info.height;
+  return { width: info.width, height: info.height, inked: inked / n, coloured: coloured / n };
+}
 
 test('writeTrainingReport writes <name>.report/report.html and its charts beside the model file', async () => {
   assert.equal(reportDirFor(join('runs', 'lenet.fovea')), join('runs', 'lenet.report'));
@@ -44,7 +58,22 @@ test('writeTrainingReport writes <name>.report/report.html and its charts beside
   const cm = confusion();
   const html = await writeTrainingReport(join(tmp, 'small.fovea'), { title: 'x', history, classNames: ['a', 'b', 'c'], test: { accuracy: 0.75, loss: 0.5, count: 4, confusion: cm } });
   assert.equal(html, join(tmp, 'small.report', 'report.html'));
-  assert.deepEqual(readdirSync(join(tmp, 'small.report')).sort(), ['accuracy.svg', 'confusion-matrix.svg', 'loss.svg', 'report.html']);
+  assert.deepEqual(readdirSync(join(tmp, 'small.report')).sort(),
+    ['accuracy.png', 'accuracy.svg', 'confusion-matrix.png', 'confusion-matrix.svg', 'loss.png', 'loss.svg', 'report.html']);
   const text = readFileSync(html, 'utf8');
-  for (const f of ['loss.svg', 'accuracy.svg', 'confusion-matrix.svg']) assert.ok(text.includes(`src="${f}"`), f);
+  for (const f of ['loss', 'accuracy', 'confusion-matrix']) {
+    assert.ok(text.includes(`src="${f}.svg"`), `${f}.svg shown`);
+    assert.ok(text.includes(`href="${f}.png"`), `${f}.png linked`);
+  }
+  // The PNGs: the SVG's size at twice the pixels, and real drawing on them (not a blank or failed render).
+  for (const [f, width, height] of [['loss', 960, 600], ['accuracy', 960, 600]] as const) {
+    const st = await pngStats(join(tmp, 'small.report', `${f}.png`));
+    assert.deepEqual([st.width, st.height], [width, height], f);
+    assert.ok(st.inked > 0.02 && st.inked < 0.5, `${f}: ${(st.inked * 100).toFixed(1)}% drawn`);
+    assert.ok(st.coloured > 0.001, `${f}: the coloured curves are there (${(st.coloured * 100).toFixed(2)}%)`);
+  }
+  const svgSize = (svg: string): number[] => [...svg.matchAll(/^<svg [^>]*width="(\d+)" height="(\d+)"/g)].flatMap((m) => [Number(m[1]) * 2, Number(m[2]) * 2]);
+  const m = await pngStats(join(tmp, 'small.report', 'confusion-matrix.png'));
+  assert.deepEqual([m.width, m.height], svgSize(readFileSync(join(tmp, 'small.report', 'confusion-matrix.svg'), 'utf8')));
+  assert.ok(m.inked > 0.05 && m.coloured > 0.02, `matrix: ${(m.inked * 100).toFixed(1)}% drawn, ${(m.coloured * 100).toFixed(1)}% shaded cells`);
 });

@@ -1,8 +1,10 @@
 /**
  * A training run as a page: loss and accuracy per epoch (train and
- * validation) as SVG line charts, and the test set's confusion matrix as an
- * SVG heat map with class names and counts. Platform-free; the data is what
- * `fit()` (its history) and `evaluate()` (its confusion matrix) return.
+ * validation) as line charts, and the test set's confusion matrix as a heat
+ * map with class names and counts; each chart as SVG (shown in the page) and
+ * as PNG beside it (linked under the chart, for slides, issues and viewers
+ * without SVG). Platform-free; the data is what `fit()` (its history) and
+ * `evaluate()` (its confusion matrix) return.
  */
 import { confusionMatrixSvg } from '../vision/render/confusion-matrix-svg.js';
 import { lineChartSvg } from '../vision/render/line-chart-svg.js';
@@ -34,7 +36,8 @@ const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
 
 /**
  * Lays out the report: `loss.svg`, `accuracy.svg` and (with test results)
- * `confusion-matrix.svg`.
+ * `confusion-matrix.svg`, each with a PNG twin (`loss.png`, ...) that
+ * `writePage` renders from it.
  *
  * Shape: `test.confusion.counts` has classNames.length² entries.
  *
@@ -62,8 +65,8 @@ export function trainingReport(d: TrainingReportData): Page {
     heading: 'Curves',
     text: 'Per epoch. Training loss and accuracy are averaged over the epoch\'s batches (while the weights change); validation is measured after the epoch.',
     figures: [
-      { file: 'loss.svg', caption: `loss per epoch (train${hasVal ? ' and validation' : ''}), cross-entropy`, content: lineChartSvg(curve('Loss'), { title: 'loss', yLabel: 'cross-entropy', x }) },
-      { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yRange: [0, 1] }) },
+      { file: 'loss.svg', caption: `loss per epoch (train${hasVal ? ' and validation' : ''}), cross-entropy`, content: lineChartSvg(curve('Loss'), { title: 'loss', yLabel: 'cross-entropy', x }), png: true },
+      { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yRange: [0, 1] }), png: true },
     ],
   }];
   if (d.test) {
@@ -74,6 +77,7 @@ export function trainingReport(d: TrainingReportData): Page {
         file: 'confusion-matrix.svg',
         caption: `confusion matrix of the test set (${d.test.count} images, accuracy ${pct(d.test.accuracy)})`,
         content: confusionMatrixSvg(d.test.confusion.counts, d.classNames, { title: 'test set: actual vs predicted' }),
+        png: true,
       }],
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Writing a training report beside a model file (Node): `lenet.fovea` gets
  * `lenet.report/` holding `report.html`, `loss.svg`, `accuracy.svg` and
- * `confusion-matrix.svg`.
+ * `confusion-matrix.svg`, and the same charts as `loss.png`, `accuracy.png`
+ * and `confusion-matrix.png` (rendered from the SVGs at twice their size).
  */
 import { basename, dirname, extname, join } from 'node:path';
 import { trainingReport, type TrainingReportData } from './training-report.js';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 
 const main = fileURLToPath(new URL('../main.js', import.meta.url));
 const digit = fileURLToPath(new URL('../../../test/fixtures/images/digit7.png', import.meta.url));
@@ -41,15 +42,21 @@ const data = join(tmp, 'data');
 const model = join(tmp, 'small.fovea');
 before(() => writeSmallDataset(data, 300, 60));
 
-test('train writes <name>.report/ beside the model: curves, confusion matrix, report.html; --no-report skips it', () => {
+test('train writes <name>.report/ beside the model: curves, confusion matrix (SVG and PNG), report.html; --no-report skips it', async () => {
   const r = fovea('train', '--dataset', 'fashion-mnist', '--data', data, '--epochs', '2', '--batch-size', '32', '--out', model, '--json');
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const reportDir = join(tmp, 'small.report');
   assert.equal(out.report, join(reportDir, 'report.html'));
-  assert.deepEqual(readdirSync(reportDir).sort(), ['accuracy.svg', 'confusion-matrix.svg', 'loss.svg', 'report.html']);
+  assert.deepEqual(readdirSync(reportDir).sort(), ['accuracy.png', 'accuracy.svg', 'confusion-matrix.png', 'confusion-matrix.svg', 'loss.png', 'loss.svg', 'report.html']);
   const html = readFileSync(join(reportDir, 'report.html'), 'utf8');
-  assert.deepEqual(links(html), ['loss.svg', 'accuracy.svg', 'confusion-matrix.svg']);
+  assert.deepEqual(links(html), ['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png', 'confusion-matrix.svg', 'confusion-matrix.png']);
+  for (const f of ['loss.png', 'accuracy.png', 'confusion-matrix.png']) {
+    const { data, info } = await sharp(join(reportDir, f)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    assert.ok(info.width >= 400 && info.height >= 300, `${f} is ${info.width}x${info.height}`);
+    const drawn = data.filter((v) => v < 200).length / data.length;
+    assert.ok(drawn > 0.01 && drawn < 0.6, `${f}: ${(drawn * 100).toFixed(1)}% of the values are ink`);
+  }
   const matrix = readFileSync(join(reportDir, 'confusion-matrix.svg'), 'utf8');
   for (const name of ['T-shirt/top', 'Ankle boot']) assert.ok(matrix.includes(`>${name}</text>`), name);
   const cells = [...matrix.matchAll(/font-size="\d+" fill="#[0-9a-f]+">(\d+)<\/text>/g)].map((m) => Number(m[1]));

@@ -29,7 +29,8 @@ export function confusionMatrixSvg(counts: ArrayLike<number>, classNames: readon
   const longest = Math.max(1, ...classNames.map((c) => c.length));
   const left = 28 + Math.min(160, longest * 7 + 10);
   const top = (o.title ? 30 : 8) + 22 + Math.min(120, longest * 5 + 10);
-  const width = left + n * cell + 16;
+  // wide enough for the title (bold 14 px, under 8 px a character) and the last column's slanted label
+  const width = Math.ceil(Math.max(left + n * cell + 16, left + n * cell - cell / 2 + 8 + 4.6 * longest, o.title ? 16 + 8 * o.title.length : 0));
   const height = top + n * cell + 16;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Verdana, sans-serif" font-size="11">`,
