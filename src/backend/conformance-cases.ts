@@ -221,6 +221,8 @@ function matmulCases(): ConformanceCase[] {
     [2, 3, 1, 9, ''], [4, 5, 3, 6, 'a'], [4, 5, 3, 6, 'b'], [1, 16, 17, 33, ''], [2, 10, 12, 8, 'b'],
     // small m, long k (with A @ B^T, the wasm backend's dot-product path): eight-row groups and tails
     [1, 1, 19, 37, ''], [1, 3, 16, 64, ''],
+    // ... and a B of over 2^18 floats (with A @ B^T, the wasm backend streams a JS-memory B in blocks)
+    [1, 1, 300, 1000, ''], [1, 3, 70, 4001, ''],
   ];
   for (const [batch, m, n, kk, bc] of shapes) {
     for (const transA of [false, true]) {

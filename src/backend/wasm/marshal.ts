@@ -45,6 +45,16 @@ export class Marshal {
     return p;
   }
 
+  /** True when `arr` already lives in wasm memory (passes as a pointer, no copy). */
+  owns(arr: Float32Array): boolean {
+    return this.heap.owns(arr);
+  }
+
+  /** Copies `arr` to the pointer `p` in wasm memory. */
+  copyTo(p: number, arr: Float32Array): void {
+    this.heap.view(p, arr.length).set(arr);
+  }
+
   /** Pointer to read `arr` from. */
   in(arr: Float32Array): number {
     if (this.heap.owns(arr)) return arr.byteOffset;

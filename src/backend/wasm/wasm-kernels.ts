@@ -10,6 +10,11 @@ import type { WasmExports } from './wasm-exports.js';
 import { Job } from './parallel.js';
 import type { ThreadPool } from './thread-pool.js';
 
+/** A foreign GEMV weight at least this large (1 MiB) is streamed in blocks (see streamedGemv). */
+const STREAM_MIN_FLOATS = 1 << 18;
+/** Floats per streamed block: 128 KiB, well inside L2. */
+const STREAM_BLOCK_FLOATS = 1 << 15;
+
 const UNARY: Record<UnaryKernel, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, square: 8 };
 const BINARY = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
@@ -85,6 +90,25 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       setPool(w, xs, os, a);
       w.pool2dBackward(px, pdy, pdx, mode, 0, geo[0]!);
     }
+  }
+
+  /**
+   * out = a @ b^T for a few rows of `a` and a large b in JS memory (a Linear
+   * layer's weight [n, k] at batch 1): b goes through wasm memory a block of
+   * rows at a time, each block multiplied while it is still in cache, instead
+   * of one whole copy that the GEMV then reads back from main memory.
+   */
+  function streamedGemv(a: F32, b: F32, out: F32, mm: number, n: number, k: number): void {
+    const rows = Math.max(8, Math.floor(STREAM_BLOCK_FLOATS / k) & ~7);
+    m.begin([a, out], rows * k * 4);
+    const pa = m.in(a), po = m.out(out), buf = m.scratch(rows * k * 4);
+    for (let j0 = 0; j0 < n; j0 += rows) {
+      const r = Math.min(rows, n - j0);
+      m.copyTo(buf, b.subarray(j0 * k, (j0 + r) * k));
+      // (the small-m dot-product path: no packing, so no GEMM scratch)
+      w.gemm(mm, r, k, pa, k, 1, buf, 1, k, po + j0 * 4, n, 0, 0);
+    }
+    m.end();
   }
 
   return {
@@ -165,6 +189,10 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       m.end();
     },
     matmul(a, b, out, batch, mm, n, k, transA, transB, aStride, bStride) {
+      if (batch === 1 && mm < 8 && transB && !transA && b.length >= STREAM_MIN_FLOATS && !m.owns(b)) {
+        streamedGemv(a, b, out, mm, n, k);
+        return;
+      }
       m.begin([a, b, out], gemmBytes);
       const pa = m.in(a), pb = m.in(b), po = m.out(out), scratch = m.scratch(gemmBytes);
       const sAi = transA ? 1 : k, sAp = transA ? mm : 1;
