@@ -14,6 +14,8 @@ import { add, broadcastShapes, div, mul, sub } from '../tensor/ops/elementwise.j
 import { matmul } from '../tensor/ops/matmul.js';
 import { permute, reshape } from '../tensor/ops/shape.js';
 import { currentPath, normDim } from '../tensor/ops/util.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
+import { releaseStorage } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleSpec } from './module.js';
 
@@ -55,6 +57,7 @@ export interface GraphDef {
 export class GraphModule extends Module {
   readonly graph: GraphDef;
   private readonly constants = new Map<string, Tensor>();
+  private dyingCache: string[][] | null = null;
 
   constructor(graph: GraphDef, modules: Record<string, Module>, constants: Record<string, Tensor> = {}) {
     super();
@@ -97,11 +100,31 @@ export class GraphModule extends Module {
   forward(x: Tensor): Tensor {
     const values = new Map<string, Tensor>(this.constants);
     values.set(this.graph.input, x);
-    for (const node of this.graph.nodes) {
-      const ins = node.inputs.map((i) => values.get(i)!);
+    // In inference (no grad, no hook that might keep an activation) each value is freed after its last
+    // use, so a deep network needs memory for a few activations at a time, not for all of them.
+    const dying = !isGradEnabled() && !this.hasForwardHooks() ? this.lastUses() : null;
+    this.graph.nodes.forEach((node, i) => {
+      const ins = node.inputs.map((n) => values.get(n)!);
       values.set(node.name, node.op === 'module' ? this.module(node.name).forward(ins[0]!) : apply(node, ins));
-    }
+      for (const name of dying?.[i] ?? []) {
+        const t = values.get(name)!;
+        values.delete(name);
+        // Views (reshape, flatten, identity layers) share storage with a value that may still be alive.
+        if (![...values.values()].some((v) => v.storageRef === t.storageRef) && t.storageRef !== x.storageRef) releaseStorage(t.storageRef);
+      }
+    });
     return values.get(this.graph.output)!;
+  }
+
+  /** For each node, the node values whose last use it is (never the input, the output or a constant). */
+  private lastUses(): string[][] {
+    if (this.dyingCache) return this.dyingCache;
+    const last = new Map<string, number>();
+    this.graph.nodes.forEach((node, i) => node.inputs.forEach((n) => last.set(n, i)));
+    const out: string[][] = this.graph.nodes.map(() => []);
+    const nodeNames = new Set(this.graph.nodes.map((n) => n.name));
+    for (const [name, i] of last) if (nodeNames.has(name) && name !== this.graph.output) out[i]!.push(name);
+    return (this.dyingCache = out);
   }
 
   outputShape(inputShape: readonly number[]): number[] {

@@ -208,6 +208,12 @@ export abstract class Module implements PathNode {
    * const h = model.registerForwardHook((m, x, y) => maps.push(y));
    * model.forward(x); h.remove();
    */
+  /** Whether this module or a descendant has a forward hook (which may keep any activation it sees). */
+  hasForwardHooks(): boolean {
+    for (const m of this.modulesIter()) if (m.hooks.size) return true;
+    return false;
+  }
+
   registerForwardHook(hook: ForwardHook): RemovableHandle {
     this.hooks.add(hook);
     return { remove: () => void this.hooks.delete(hook) };

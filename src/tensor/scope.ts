@@ -89,6 +89,17 @@ export function scope<T>(fn: () => T): T {
   return result;
 }
 
+/**
+ * Releases one storage now, before its scope ends: for an owner that knows
+ * the memory has no other user (a graph freeing an activation after its last
+ * use in inference). Kept storages are left alone; a second release is a no-op.
+ */
+export function releaseStorage(s: Storage): void {
+  if (s.kept || !s.buf) return;
+  getBackend().release(s.buf);
+  s.buf = null;
+}
+
 function release(storages: Storage[], escaping: Set<Storage>): void {
   const backend = getBackend();
   for (const s of storages) {

@@ -52,7 +52,14 @@ export class WasmHeap {
 
   /** Returns a buffer for reuse by a later alloc of the same size. */
   release(view: Float32Array): void {
-    if (!this.owns(view) || this.pooledFloats + view.length > this.maxPoolFloats) return;
+    if (!this.owns(view)) return;
+    if (this.pooledFloats + view.length > this.maxPoolFloats) {
+      // The pool is full: hand the range back now rather than when the view is collected, which may be
+      // never on a quiet JS heap (a big model's activations would then grow the memory on every run).
+      this.registry.unregister(view);
+      this.freeRange(view.byteOffset, align(Math.max(4, view.length * 4)));
+      return;
+    }
     let list = this.pools.get(view.length);
     if (!list) this.pools.set(view.length, (list = []));
     list.push(view);
@@ -99,8 +106,14 @@ export class WasmHeap {
     return new Float32Array(this.memory.buffer, ptr, n);
   }
 
-  /** Drops every pooled buffer (their memory returns to the free ranges when collected). */
+  /** Drops every pooled buffer; their memory returns to the free ranges. */
   clearPools(): void {
+    for (const list of this.pools.values()) {
+      for (const view of list) {
+        this.registry.unregister(view);
+        this.freeRange(view.byteOffset, align(Math.max(4, view.length * 4)));
+      }
+    }
     this.pools.clear();
     this.pooledFloats = 0;
   }
