@@ -39,3 +39,41 @@ test('repeated rounds of many sizes, more than the pool holds, keep the heap fla
   for (let i = 0; i < 50; i++) round();
   assert.equal(heap.highWater, top);
 });
+
+test('freed neighbours merge, so a bigger tensor fits where two smaller ones were (another batch size)', () => {
+  const heap = new WasmHeap(memory(), 1024, 0); // no pool: every release goes to the free list
+  const a = heap.alloc(1000, false);
+  const b = heap.alloc(1000, false);
+  const guard = heap.alloc(16, false); // keeps a and b below the top
+  const top = heap.highWater;
+  heap.release(a);
+  heap.release(b);
+  const c = heap.alloc(2000, false);
+  assert.equal(c.byteOffset, a.byteOffset);
+  assert.equal(heap.highWater, top);
+  // A smaller request splits a block rather than taking new memory.
+  heap.release(c);
+  const d = heap.alloc(500, false);
+  assert.equal(d.byteOffset, a.byteOffset);
+  assert.ok(heap.freeBytes >= 1500 * 4 - 64);
+  void guard;
+});
+
+test('pooled buffers of other sizes are given up before the memory grows', () => {
+  const mem = memory();
+  const heap = new WasmHeap(mem, 1024, 1 << 30);
+  const big = heap.alloc(12_000, false); // ~47 KiB of the first 64 KiB page
+  heap.release(big); // pooled
+  const pages = mem.buffer.byteLength;
+  const other = heap.alloc(11_000, false); // another size: taken from the pooled block, not from new pages
+  assert.equal(other.byteOffset, big.byteOffset);
+  assert.equal(mem.buffer.byteLength, pages);
+});
+
+test('freeing the same range twice is caught, not silently corrupting memory', () => {
+  const heap = new WasmHeap(memory(), 1024, 0);
+  const a = heap.alloc(100, false);
+  heap.alloc(16, false);
+  heap.freeRange(a.byteOffset, 400);
+  assert.throws(() => heap.freeRange(a.byteOffset, 400), /overlaps a free block/);
+});

@@ -1,10 +1,15 @@
 /**
  * Tensor memory for the wasm backend: float32 buffers that are views into the
  * (shared) WebAssembly.Memory, so kernels read and write tensors in place,
- * without copies. Released buffers (scope ends) go back to a pool by size;
- * buffers that are simply dropped are reclaimed through a
+ * without copies. Released buffers (scope ends) go back to a pool by size
+ * (the same view is handed out again: no allocation at all in a training
+ * loop); buffers that are simply dropped are reclaimed through a
  * FinalizationRegistry, the safety net that keeps memory flat without any
- * dispose() calls.
+ * dispose() calls. Memory that leaves the pool goes to a free list that
+ * merges neighbours and splits blocks (best fit), so a model whose tensors
+ * change size (another batch size, another network) reuses what the last
+ * one freed instead of growing the memory; the pools are emptied into it
+ * before the memory grows.
  */
 import { FoveaError } from '../../tensor/errors.js';
 
@@ -14,19 +19,22 @@ const PAGE = 65536;
 export class WasmHeap {
   private top: number;
   private readonly pools = new Map<number, Float32Array[]>();
-  private readonly freeRanges = new Map<number, number[]>();
+  /** Free blocks, sorted by address, never adjacent (merged on free); none ends at `top` (that lowers `top`). */
+  private readonly free: { ptr: number; bytes: number }[] = [];
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly registry = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => this.freeRange(ptr, bytes));
   private pooledFloats = 0;
+  private peak = 0;
 
   constructor(readonly memory: WebAssembly.Memory, base: number, private readonly maxPoolFloats = 256 * 1024 * 1024) {
     this.top = align(base);
+    this.peak = this.top;
     this.buffers.add(memory.buffer);
   }
 
-  /** Bytes of wasm memory in use by the heap (high-water mark). */
+  /** The highest address ever allocated: what the memory must hold (flat over a long run when nothing leaks). */
   get highWater(): number {
-    return this.top;
+    return this.peak;
   }
 
   /** True when `arr` is a view on this heap's memory (any view, subarrays included). */
@@ -69,8 +77,34 @@ export class WasmHeap {
   /** A raw byte range (scratch, parameters of kernels); give it back with freeRange. */
   allocRaw(bytes: number): number {
     bytes = align(bytes);
-    const reused = this.freeRanges.get(bytes)?.pop();
-    if (reused !== undefined) return reused;
+    let ptr = this.takeFree(bytes);
+    if (ptr === undefined && this.pooledFloats > 0 && this.top + bytes > this.memory.buffer.byteLength) {
+      this.clearPools(); // pooled buffers of other sizes are worth more as free memory than as new pages
+      ptr = this.takeFree(bytes);
+    }
+    return ptr ?? this.bump(bytes);
+  }
+
+  /** Best fit from the free list (the smallest block that holds `bytes`), splitting off the rest. */
+  private takeFree(bytes: number): number | undefined {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i]!;
+      if (b.bytes >= bytes && (best < 0 || b.bytes < this.free[best]!.bytes)) best = i;
+    }
+    if (best < 0) return undefined;
+    const b = this.free[best]!;
+    const ptr = b.ptr;
+    if (b.bytes === bytes) this.free.splice(best, 1);
+    else {
+      b.ptr += bytes;
+      b.bytes -= bytes;
+    }
+    return ptr;
+  }
+
+  /** New memory above everything allocated, growing the WebAssembly.Memory if needed. */
+  private bump(bytes: number): number {
     const ptr = this.top;
     const end = ptr + bytes;
     const have = this.memory.buffer.byteLength;
@@ -84,7 +118,7 @@ export class WasmHeap {
         } catch {
           throw new FoveaError(
             `wasm backend: out of memory allocating ${(bytes / 2 ** 20).toFixed(1)} MiB ` +
-              `(heap holds ${(have / 2 ** 20).toFixed(0)} MiB of at most ${(maxBytes(this.memory) / 2 ** 20).toFixed(0)} MiB); ` +
+              `(heap holds ${(have / 2 ** 20).toFixed(0)} MiB of at most ${(maxBytes(this.memory) / 2 ** 20).toFixed(0)} MiB, ${(this.freeBytes / 2 ** 20).toFixed(0)} MiB of it free in pieces too small); ` +
               'use a smaller batch or model',
           );
         }
@@ -92,13 +126,50 @@ export class WasmHeap {
       this.buffers.add(this.memory.buffer);
     }
     this.top = end;
+    this.peak = Math.max(this.peak, end);
     return ptr;
   }
 
+  /** Returns `bytes` at `ptr` (from allocRaw, or a released view's range) to the free list, merging neighbours. */
   freeRange(ptr: number, bytes: number): void {
-    let list = this.freeRanges.get(bytes);
-    if (!list) this.freeRanges.set(bytes, (list = []));
-    list.push(ptr);
+    bytes = align(bytes);
+    // Binary search for the first block above ptr.
+    let lo = 0, hi = this.free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.free[mid]!.ptr < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    const prev = this.free[lo - 1];
+    const next = this.free[lo];
+    if ((prev && prev.ptr + prev.bytes > ptr) || (next && ptr + bytes > next.ptr)) {
+      throw new FoveaError(`internal: wasm heap: freeing [${ptr}, ${ptr + bytes}) overlaps a free block (double release?)`);
+    }
+    let block: { ptr: number; bytes: number };
+    if (prev && prev.ptr + prev.bytes === ptr) {
+      prev.bytes += bytes;
+      block = prev;
+      if (next && block.ptr + block.bytes === next.ptr) {
+        block.bytes += next.bytes;
+        this.free.splice(lo, 1);
+      }
+    } else if (next && ptr + bytes === next.ptr) {
+      next.ptr = ptr;
+      next.bytes += bytes;
+      block = next;
+    } else {
+      block = { ptr, bytes };
+      this.free.splice(lo, 0, block);
+    }
+    if (block.ptr + block.bytes === this.top) {
+      this.top = block.ptr;
+      this.free.splice(this.free.indexOf(block), 1);
+    }
+  }
+
+  /** Bytes in the free list (not counting pooled buffers). */
+  get freeBytes(): number {
+    return this.free.reduce((a, b) => a + b.bytes, 0);
   }
 
   /** A fresh view on the current memory (after growth the old ArrayBuffer object is stale but still valid). */
