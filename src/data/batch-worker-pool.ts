@@ -13,6 +13,7 @@
 import { FoveaError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Batch } from './batch-source.js';
+import { DataLoaderWorkerError } from './data-loader-worker-error.js';
 import type { SampleNormalization } from './sample-pipeline.js';
 import type { TransformSpec } from './transforms/transform.js';
 
@@ -42,6 +43,11 @@ export interface BatchJob {
   epochSeed: number;
 }
 
+/** "Finish the job in hand, skip the rest, and exit." */
+export interface BatchStop {
+  stop: true;
+}
+
 /** A worker's answer to a job. */
 export type BatchReply =
   | { job: number; ok: true }
@@ -55,7 +61,8 @@ export interface BatchWorkerEvents {
 }
 
 export interface BatchWorkerHandle {
-  postMessage(job: BatchJob): void;
+  postMessage(message: BatchJob | BatchStop): void;
+  /** Stops the thread at once (only when it did not exit within a while of a stop message). */
   terminate(): unknown;
   /** Keep the process alive while the worker has work (Node); no-ops elsewhere. */
   ref(): void;
@@ -85,19 +92,6 @@ export function nodeBatchWorkerSpawner(): SpawnBatchWorker | null {
   };
 }
 
-/** A worker failed on one sample: names the sample's dataset index and its position in the epoch. */
-export class DataLoaderWorkerError extends FoveaError {
-  override name = 'DataLoaderWorkerError';
-  constructor(
-    message: string,
-    /** Dataset index of the sample that failed (-1 when the worker itself died). */
-    readonly index: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 interface Deferred {
   promise: Promise<void>;
   resolve(): void;
@@ -109,7 +103,11 @@ interface Deferred {
 interface WorkerState {
   handle: BatchWorkerHandle;
   pending: number;
+  exited: Promise<void>;
 }
+
+/** How long close() waits for a worker to finish its job in hand before terminating it. */
+const STOP_WAIT_MS = 10_000;
 
 /**
  * Worker threads plus the ring they write into. One epoch at a time:
@@ -142,12 +140,17 @@ export class BatchWorkerPool {
     this.slotFloats = batchSize * c * h * w;
     this.ring = new SharedArrayBuffer(this.slots * this.slotFloats * 4);
     for (let k = 0; k < numWorkers; k++) {
+      let exited!: () => void;
       const state: WorkerState = {
         pending: 0,
+        exited: new Promise<void>((resolve) => (exited = resolve)),
         handle: spawn({ ...init, ring: this.ring, slotFloats: this.slotFloats }, {
           message: (reply) => this.onReply(state, reply),
           error: (err) => this.fail(k, err),
-          exit: (code) => this.fail(k, new FoveaError(`exited with code ${code}`)),
+          exit: (code) => {
+            exited();
+            this.fail(k, new FoveaError(`exited with code ${code}`));
+          },
         }),
       };
       state.handle.unref();
@@ -198,7 +201,12 @@ export class BatchWorkerPool {
   }
 
   private post(job: BatchJob, batch: number): Deferred {
-    if (this.dead !== null) throw this.dead;
+    if (this.dead !== null || this.closing) {
+      // the caller meets the error of the earliest batch first (already in flight, with its own message)
+      const failed = deferred(-1, batch);
+      failed.reject(this.dead ?? new FoveaError('DataLoader: the worker threads were closed'));
+      return failed;
+    }
     // the worker with the fewest jobs queued (all build bit-identical batches)
     let k = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.workers[i]!.pending < this.workers[k]!.pending) k = i;
@@ -243,7 +251,11 @@ export class BatchWorkerPool {
     return this.dead === null && !this.closing;
   }
 
-  /** Stops every worker. */
+  /**
+   * Stops every worker: each finishes the job in hand (a thread is never
+   * killed in the middle of a native decode), skips the rest and exits;
+   * one still running after 10 s is terminated.
+   */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
@@ -251,7 +263,19 @@ export class BatchWorkerPool {
       this.jobs.delete(id);
       d.reject(new FoveaError('DataLoader: the worker threads were closed'));
     }
-    await Promise.all(this.workers.map((wk) => wk.handle.terminate()));
+    for (const wk of this.workers) {
+      wk.handle.ref(); // awaited below: an unreferenced worker would let the event loop end under us
+      wk.handle.postMessage({ stop: true });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), STOP_WAIT_MS);
+      (timer as { unref?: () => void }).unref?.();
+    });
+    await Promise.all(this.workers.map(async (wk) => {
+      if ((await Promise.race([wk.exited, late])) === 'late') await wk.handle.terminate();
+    }));
+    clearTimeout(timer);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Generator } from '../tensor/random.js';
-import type { BatchJob, BatchReply, BatchWorkerInit, WorkerDatasetSource } from './batch-worker-pool.js';
+import type { BatchJob, BatchReply, BatchStop, BatchWorkerInit, WorkerDatasetSource } from './batch-worker-pool.js';
 import { augmentSample, checkSampleShape, writeByteSample, writeFloatSample } from './sample-pipeline.js';
 import { rebuildTransform } from './transforms/rebuild-transform.js';
 
@@ -20,10 +20,18 @@ const rng = new Generator(0);
 const shape = init.source.shape;
 const readImage = await openSource(init.source);
 
-// one job at a time, in the order they came
+// one job at a time, in the order they came; after a stop, the rest are skipped and the thread exits
 let queue = Promise.resolve();
-port.on('message', (job: BatchJob) => {
-  queue = queue.then(async () => port.postMessage(await build(job)));
+let stopping = false;
+port.on('message', (message: BatchJob | BatchStop) => {
+  if ('stop' in message) {
+    stopping = true;
+    queue = queue.then(() => port.close());
+    return;
+  }
+  queue = queue.then(async () => {
+    if (!stopping) port.postMessage(await build(message));
+  });
 });
 
 /** Builds one batch into its ring slot; a failing sample ends the job with its index and error. */

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { ValueError } from '../tensor/errors.js';
 import type { Batch } from './batch-source.js';
-import { DataLoaderWorkerError, nodeBatchWorkerSpawner, type SpawnBatchWorker } from './batch-worker-pool.js';
+import { nodeBatchWorkerSpawner, type SpawnBatchWorker } from './batch-worker-pool.js';
+import { DataLoaderWorkerError } from './data-loader-worker-error.js';
 import { DataLoader, type DataLoaderOptions } from './data-loader.js';
 import { ImageDataset } from './dataset.js';
 import { openImageFolder } from './image-file-dataset.js';
@@ -33,13 +34,12 @@ async function collect(batches: AsyncIterable<Batch>): Promise<{ x: number[]; sh
   return out;
 }
 
-/** Node's spawner, counting the workers started and stopped. */
+/** Node's spawner, counting the workers started and exited. */
 function countingSpawner(): { spawn: SpawnBatchWorker; started: number; stopped: number } {
   const base = nodeBatchWorkerSpawner()!;
   const counts: { spawn: SpawnBatchWorker; started: number; stopped: number } = { started: 0, stopped: 0, spawn: (init, events) => {
     counts.started++;
-    const h = base(init, events);
-    return { postMessage: (j) => h.postMessage(j), ref: () => h.ref(), unref: () => h.unref(), terminate: () => (counts.stopped++, h.terminate()) };
+    return base(init, { ...events, exit: (code) => (counts.stopped++, events.exit(code)) });
   } };
   return counts;
 }
@@ -175,4 +175,40 @@ test('the worker script exists beside the loader (a build that forgot it fails h
   const file = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
   const r = spawnSync(process.execPath, ['--check', file]);
   assert.equal(r.status, 0);
+});
+
+test('a worker that dies fails the batches it had with a clear error (an injected spawner drives the pool)', async () => {
+  let spawned = 0;
+  const spawn: SpawnBatchWorker = (init, events) => {
+    spawned++;
+    assert.ok(init.ring instanceof SharedArrayBuffer && init.source.kind === 'bytes' && init.source.images.buffer instanceof SharedArrayBuffer);
+    return {
+      // answers job 0, then "crashes" on job 1
+      postMessage: (m) => setTimeout(() => ('job' in m && m.job === 0 ? events.message({ job: 0, ok: true }) : events.exit(3)), 5),
+      terminate: () => {}, ref: () => {}, unref: () => {},
+    };
+  };
+  const loader = new DataLoader(dataset(), { batchSize: 10, numWorkers: 1, prefetchFactor: 1, spawn });
+  const got: number[] = [];
+  const err = await (async () => {
+    for await (const b of loader.batches()) got.push(b.y.length);
+  })().then(() => null, (e: unknown) => e);
+  assert.deepEqual(got, [10]);
+  assert.ok(err instanceof DataLoaderWorkerError, String(err));
+  assert.equal(err.index, -1);
+  assert.match(err.message, /^DataLoader worker 0 stopped while building batch 1: exited with code 3/);
+  assert.equal(spawned, 1);
+});
+
+test('close() while an epoch is being iterated ends it with an error instead of a hang', async () => {
+  const loader = new DataLoader(dataset(), { batchSize: 2, transform: augment, numWorkers: 1, prefetchFactor: 1 });
+  let n = 0;
+  await assert.rejects(async () => {
+    for await (const b of loader.batches()) {
+      if (++n === 2) await loader.close();
+      assert.equal(b.y.length, 2);
+    }
+  }, /worker threads were closed/);
+  assert.equal(n, 2);
+  assert.equal((await collect(loader.batches())).length, 12, 'the next epoch starts new workers');
 });
