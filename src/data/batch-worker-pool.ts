@@ -75,7 +75,16 @@ export type SpawnBatchWorker = (init: BatchWorkerInit, events: BatchWorkerEvents
 // Not a literal in `new URL(...)`: bundlers would copy the Node-only worker into browser builds.
 const WORKER_FILE = './batch-worker.js';
 
-/** Node's worker_threads, or null on a platform without them. */
+/**
+ * The default spawner: Node's worker_threads running batch-worker.js beside
+ * this file, or null on a platform without them.
+ *
+ * @example
+ * // count the workers a loader starts
+ * const base = nodeBatchWorkerSpawner()!;
+ * let started = 0;
+ * const loader = new DataLoader(ds, { numWorkers: 2, spawn: (init, events) => (started++, base(init, events)) });
+ */
 export function nodeBatchWorkerSpawner(): SpawnBatchWorker | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; execArgv?: string[] } }).process;
   type NodeWorker = BatchWorkerHandle & { on(e: string, f: (x: never) => void): void };
