@@ -15,7 +15,7 @@ import { matmul } from '../tensor/ops/matmul.js';
 import { permute, reshape } from '../tensor/ops/shape.js';
 import { currentPath, normDim } from '../tensor/ops/util.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
-import { releaseStorage } from '../tensor/scope.js';
+import { releaseStorage, scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleSpec } from './module.js';
 
@@ -105,7 +105,9 @@ export class GraphModule extends Module {
     const dying = !isGradEnabled() && !this.hasForwardHooks() ? this.lastUses() : null;
     this.graph.nodes.forEach((node, i) => {
       const ins = node.inputs.map((n) => values.get(n)!);
-      values.set(node.name, node.op === 'module' ? this.module(node.name).forward(ins[0]!) : apply(node, ins));
+      const run = (): Tensor => (node.op === 'module' ? this.module(node.name).forward(ins[0]!) : apply(node, ins));
+      // In inference each node runs in its own scope, so a layer's temporaries (batch norm's, say) go at once.
+      values.set(node.name, dying ? scope(run) : run());
       for (const name of dying?.[i] ?? []) {
         const t = values.get(name)!;
         values.delete(name);

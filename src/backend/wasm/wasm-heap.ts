@@ -9,7 +9,7 @@
  * merges neighbours and splits blocks (best fit), so a model whose tensors
  * change size (another batch size, another network) reuses what the last
  * one freed instead of growing the memory; the pools are emptied into it
- * before the memory grows.
+ * whenever they cannot serve a request.
  */
 import { FoveaError } from '../../tensor/errors.js';
 
@@ -78,8 +78,11 @@ export class WasmHeap {
   allocRaw(bytes: number): number {
     bytes = align(bytes);
     let ptr = this.takeFree(bytes);
-    if (ptr === undefined && this.pooledFloats > 0 && this.top + bytes > this.memory.buffer.byteLength) {
-      this.clearPools(); // pooled buffers of other sizes are worth more as free memory than as new pages
+    if (ptr === undefined && this.pooledFloats > 0) {
+      // A size the pools cannot serve: buffers pooled for other sizes are worth more as free memory than
+      // new memory is. (A training loop reaches a state where every size is pooled and never gets here;
+      // inference that frees activations as it goes reuses them across sizes this way.)
+      this.clearPools();
       ptr = this.takeFree(bytes);
     }
     return ptr ?? this.bump(bytes);
