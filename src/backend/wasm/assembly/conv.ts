@@ -27,7 +27,7 @@ function depthwise(): bool {
 // @ts-ignore: decorator
 @inline
 function useWinograd(): bool {
-  return winogradApplies(KH, KW, SH, SW, DH, DW, G, C);
+  return winogradApplies(KH, KW, SH, SW, DH, DW, G, C, N, O, OH, OW);
 }
 
 /** Scratch bytes the conv kernels need: one column matrix plus the GEMM's packing space. */

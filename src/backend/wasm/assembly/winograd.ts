@@ -38,11 +38,18 @@ export function setWinograd(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, pt
 
 /**
  * True when this kernel computes the convolution: 3x3, stride 1, undilated,
- * ungrouped, and at least four input channels (with fewer, the GEMMs are too
- * short to pay for the transforms: im2col is faster for 1-3 channels).
+ * ungrouped, at least four input channels (with fewer, the GEMMs are too
+ * short to pay for the transforms: im2col is faster for 1-3 channels), and
+ * enough output pixels to pay for the filter transform, whose cost grows
+ * with O * C and not with the image: with many filters, a batch-1 image of a
+ * few pixels (e.g. 256 -> 256 channels at 4x4) is faster through im2col,
+ * and the more so when the 16 transformed filter planes outgrow L2.
  */
-export function winogradApplies(kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, g: i32, c: i32): bool {
-  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && g == 1 && c >= 4;
+export function winogradApplies(kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, g: i32, c: i32,
+  n: i32, o: i32, oh: i32, ow: i32): bool {
+  if (kh != 3 || kw != 3 || sh != 1 || sw != 1 || dh != 1 || dw != 1 || g != 1 || c < 4) return false;
+  const filters = o * c, pixels = n * oh * ow;
+  return filters <= 96 * 96 || pixels >= (filters > 256 * 256 ? 64 : 32);
 }
 
 // Rows of the padded band (its tiles overlap by two rows).
@@ -260,14 +267,25 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
       const rows = min(BR, TH - ty0);
       padBand(x, n, ty0, rows, p);
       transformInput(p, v, rows);
-      // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel)
+      // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel); the
+      // larger of U[xi] and V[xi] is walked once, the smaller stays in cache
       const TP = (rows * TW + 7) >> 3;
+      const filtersOuter = OP * 4 > TP * 8;
       for (let xi = 0; xi < 16; xi++) {
         const ux = u + (<usize>(xi * su) << 2), vx = v + (<usize>(xi * sv) << 2), mx = m + (<usize>(xi * sm) << 2);
-        for (let tp = 0; tp < TP; tp++) {
-          const pb = vx + (<usize>(tp * 8 * C) << 2);
+        if (filtersOuter) {
           for (let op = 0; op < OP; op++) {
-            micro(C, ux + (<usize>(op * 4 * C) << 2), pb, mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, min(4, O - op * 4), 8, false, tile);
+            const pa = ux + (<usize>(op * 4 * C) << 2), mr = min(4, O - op * 4);
+            for (let tp = 0; tp < TP; tp++) {
+              micro(C, pa, vx + (<usize>(tp * 8 * C) << 2), mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, mr, 8, false, tile);
+            }
+          }
+        } else {
+          for (let tp = 0; tp < TP; tp++) {
+            const pb = vx + (<usize>(tp * 8 * C) << 2);
+            for (let op = 0; op < OP; op++) {
+              micro(C, ux + (<usize>(op * 4 * C) << 2), pb, mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, min(4, O - op * 4), 8, false, tile);
+            }
           }
         }
       }
