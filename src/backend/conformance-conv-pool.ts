@@ -46,7 +46,7 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'Winograd-eligible: asymmetric padding [2, 0, 0, 1], 12 -> 9', x: [1, 12, 12, 14], o: 9, k: [3, 3], padding: [2, 0, 0, 1] },
   { name: 'Winograd-eligible: 32 -> 20, 16x16, batch 3', x: [3, 32, 16, 16], o: 20, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'Winograd-eligible: tall 66x32 image (two bands of tile rows)', x: [1, 16, 66, 32], o: 16, k: [3, 3], padding: [1, 1, 1, 1] },
-  { name: '3x3 stride 1, 100 -> 100 channels on 3x3 pixels (too few pixels for Winograd)', x: [1, 100, 3, 3], o: 100, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: '3x3 stride 1, 257 -> 257 channels on one pixel (too few pixels for Winograd)', x: [1, 257, 1, 1], o: 257, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'Winograd-eligible: 100 -> 98 channels on 6x6 pixels (filter panels outer, a partial one)', x: [1, 100, 6, 6], o: 98, k: [3, 3], padding: [1, 1, 1, 1] },
   // groups == channels: the wasm backend's direct depthwise path
   { name: 'depthwise 3x3 stride 2, odd 13x11, batch 2', x: [2, 5, 13, 11], o: 5, k: [3, 3], groups: 5, stride: [2, 2], padding: [1, 1, 1, 1] },

@@ -41,15 +41,15 @@ export function setWinograd(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, pt
  * ungrouped, at least four input channels (with fewer, the GEMMs are too
  * short to pay for the transforms: im2col is faster for 1-3 channels), and
  * enough output pixels to pay for the filter transform, whose cost grows
- * with O * C and not with the image: with many filters, a batch-1 image of a
- * few pixels (e.g. 256 -> 256 channels at 4x4) is faster through im2col,
- * and the more so when the 16 transformed filter planes outgrow L2.
+ * with O * C and not with the image: once the 16 transformed filter planes
+ * outgrow L2 (more than 256 x 256 filters), a batch-1 image of a few pixels
+ * (e.g. 512 -> 512 channels at 4x4) is faster through im2col.
  */
 export function winogradApplies(kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, g: i32, c: i32,
   n: i32, o: i32, oh: i32, ow: i32): bool {
   if (kh != 3 || kw != 3 || sh != 1 || sw != 1 || dh != 1 || dw != 1 || g != 1 || c < 4) return false;
   const filters = o * c, pixels = n * oh * ow;
-  return filters <= 96 * 96 || pixels >= (filters > 256 * 256 ? 64 : 32);
+  return filters <= 256 * 256 || pixels >= 32;
 }
 
 // Rows of the padded band (its tiles overlap by two rows).
@@ -86,25 +86,62 @@ function align64(p: usize): usize { return (p + 63) & ~(<usize>63); }
 function transformFilters(w: usize, u: usize): void {
   const plane = <usize>stride(oPanels() * 4 * C) << 2;
   if (O & 3) for (let xi = 0; xi < 16; xi++) memory.fill(u + <usize>xi * plane + (<usize>((O >> 2) * 4 * C) << 2), 0, <usize>(4 * C) << 2);
-  for (let o = 0; o < O; o++) {
+  const full = O & ~3;
+  for (let o = 0; o < full; o += 4) {
+    for (let c = 0; c < C; c++) filterPanel(w + (<usize>((o * C + c) * 9) << 2), <usize>(C * 36), u + (<usize>(((o >> 2) * C + c) * 4) << 2), plane);
+  }
+  for (let o = full; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const g = w + (<usize>((o * C + c) * 9) << 2);
       // rows: Gg (4x3)
       const g00 = load<f32>(g), g01 = load<f32>(g, 4), g02 = load<f32>(g, 8);
       const g10 = load<f32>(g, 12), g11 = load<f32>(g, 16), g12 = load<f32>(g, 20);
       const g20 = load<f32>(g, 24), g21 = load<f32>(g, 28), g22 = load<f32>(g, 32);
-      const r00 = g00, r01 = g01, r02 = g02;
       const h: f32 = 0.5;
-      const r10 = h * (g00 + g10 + g20), r11 = h * (g01 + g11 + g21), r12 = h * (g02 + g12 + g22);
-      const r20 = h * (g00 - g10 + g20), r21 = h * (g01 - g11 + g21), r22 = h * (g02 - g12 + g22);
-      const r30 = g20, r31 = g21, r32 = g22;
       const dst = u + (<usize>(((o >> 2) * C + c) * 4 + (o & 3)) << 2);
-      storeRow(dst, 0, plane, r00, r01, r02);
-      storeRow(dst, 4, plane, r10, r11, r12);
-      storeRow(dst, 8, plane, r20, r21, r22);
-      storeRow(dst, 12, plane, r30, r31, r32);
+      storeRow(dst, 0, plane, g00, g01, g02);
+      storeRow(dst, 4, plane, h * (g00 + g10 + g20), h * (g01 + g11 + g21), h * (g02 + g12 + g22));
+      storeRow(dst, 8, plane, h * (g00 - g10 + g20), h * (g01 - g11 + g21), h * (g02 - g12 + g22));
+      storeRow(dst, 12, plane, g20, g21, g22);
     }
   }
+}
+
+/**
+ * The transform of four filters at once (lanes = four output channels, the
+ * filters `fs` bytes apart from g): their first eight weights are two 4x4
+ * blocks transposed in registers, the ninth is gathered.
+ */
+function filterPanel(g: usize, fs: usize, dst: usize, plane: usize): void {
+  const a0 = v128.load(g), a1 = v128.load(g + fs), a2 = v128.load(g + 2 * fs), a3 = v128.load(g + 3 * fs);
+  const b0 = v128.load(g, 16), b1 = v128.load(g + fs, 16), b2 = v128.load(g + 2 * fs, 16), b3 = v128.load(g + 3 * fs, 16);
+  let t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+  let t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+  const g00 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), g01 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const g02 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), g10 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  t0 = v128.shuffle<f32>(b0, b1, 0, 4, 1, 5); t1 = v128.shuffle<f32>(b2, b3, 0, 4, 1, 5);
+  t2 = v128.shuffle<f32>(b0, b1, 2, 6, 3, 7); t3 = v128.shuffle<f32>(b2, b3, 2, 6, 3, 7);
+  const g11 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), g12 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const g20 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), g21 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  const g22 = f32x4(load<f32>(g, 32), load<f32>(g + fs, 32), load<f32>(g + 2 * fs, 32), load<f32>(g + 3 * fs, 32));
+  const h = f32x4.splat(0.5);
+  storeRows(dst, 0, plane, g00, g01, g02);
+  storeRows(dst, 4, plane, f32x4.mul(h, f32x4.add(f32x4.add(g00, g10), g20)), f32x4.mul(h, f32x4.add(f32x4.add(g01, g11), g21)),
+    f32x4.mul(h, f32x4.add(f32x4.add(g02, g12), g22)));
+  storeRows(dst, 8, plane, f32x4.mul(h, f32x4.add(f32x4.sub(g00, g10), g20)), f32x4.mul(h, f32x4.add(f32x4.sub(g01, g11), g21)),
+    f32x4.mul(h, f32x4.add(f32x4.sub(g02, g12), g22)));
+  storeRows(dst, 12, plane, g20, g21, g22);
+}
+
+// @ts-ignore: decorator
+@inline
+function storeRows(dst: usize, xi0: i32, plane: usize, a: v128, b: v128, c: v128): void {
+  // (row of Gg) G^T, four filters per vector
+  const h = f32x4.splat(0.5);
+  v128.store(dst + <usize>xi0 * plane, a);
+  v128.store(dst + <usize>(xi0 + 1) * plane, f32x4.mul(h, f32x4.add(f32x4.add(a, b), c)));
+  v128.store(dst + <usize>(xi0 + 2) * plane, f32x4.mul(h, f32x4.add(f32x4.sub(a, b), c)));
+  v128.store(dst + <usize>(xi0 + 3) * plane, c);
 }
 
 // @ts-ignore: decorator
