@@ -7,7 +7,8 @@ import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
 import { manualSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { cutBackbone, reinitialize } from './backbone.js';
+import { cutBackbone, reinitialize, splitAt } from './backbone.js';
+import type { GraphModule } from './graph-module.js';
 import { Conv2d } from './conv2d.js';
 import { FoveaError } from '../tensor/errors.js';
 import { Linear } from './linear.js';
@@ -75,4 +76,43 @@ test('reinitialize re-draws conv and linear weights and resets batch norm', () =
   assert.equal(reinitialize(net), 5);
   const after = net.parameters().map((p) => p.data);
   assert.ok(before.every((b, i) => b.length === after[i]!.length && !close(b, after[i]!, 0)));
+});
+
+test('cutting at a named graph value keeps everything it depends on (residual branches included)', () => {
+  const { model, inputShape } = loadOnnxFile(`${fixtures}resnet-small.onnx`);
+  const g = model as GraphModule;
+  const adds = g.graph.nodes.filter((n) => n.op === 'add').map((n) => n.name);
+  const at = adds[0]!;
+  const cut = cutBackbone(model, inputShape, { at });
+  assert.equal(cut.cutAt, at);
+  assert.equal(cut.pooled, true);
+  const shapes = g.valueShapes([1, ...inputShape]);
+  assert.equal(cut.features, shapes.get(at)![1]);
+  assert.throws(() => cutBackbone(model, inputShape, { at: 'no-such-layer' }), /has no value 'no-such-layer'/);
+});
+
+test('cutting a Sequential at a child path', () => {
+  const net = lenet();
+  const cut = cutBackbone(net, [1, 28, 28], { at: 'features.2' });
+  assert.equal(cut.features, 6);
+  assert.ok(cut.removed.includes('features.3') && cut.removed.includes('classifier'));
+  assert.throws(() => cutBackbone(net, [1, 28, 28], { at: 'features.9' }), /no layer 'features.9'/);
+});
+
+test('splitAt: suffix(prefix(x)) is the whole model, and a cut crossed by a skip connection is refused', () => {
+  const { model, inputShape } = loadOnnxFile(`${fixtures}resnet-small.onnx`);
+  const g = model.eval() as GraphModule;
+  const adds = g.graph.nodes.filter((n) => n.op === 'add').map((n) => n.name);
+  const { prefix, suffix } = splitAt(g, adds[0]!);
+  const x = randn([2, ...inputShape]);
+  assert.ok(close(noGrad(() => suffix.forward(prefix.forward(x))).toArray(), noGrad(() => g.forward(x)).toArray(), 1e-5));
+  // Inside a residual block the input of the block skips over the cut.
+  const inside = g.graph.nodes[g.graph.nodes.findIndex((n) => n.name === adds[0]) - 1]!.name;
+  assert.throws(() => splitAt(g, inside), /skips over the cut/);
+  // A pooled backbone (Sequential around a graph) splits inside the graph.
+  const bb = cutBackbone(g, inputShape, { at: adds[1]! });
+  for (const at of [adds[0]!, adds[1]!]) {
+    const s2 = splitAt(bb.model, at);
+    assert.ok(close(noGrad(() => s2.suffix.forward(s2.prefix.forward(x))).toArray(), noGrad(() => bb.model.forward(x)).toArray(), 1e-6));
+  }
 });

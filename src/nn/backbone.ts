@@ -7,7 +7,7 @@
 import { FoveaError } from '../tensor/errors.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
-import { GraphModule, type GraphDef, type GraphNode } from './graph-module.js';
+import { GraphModule, type GraphNode } from './graph-module.js';
 import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
@@ -44,6 +44,10 @@ function isHeadLayer(m: Module): boolean {
  *
  * Works on `GraphModule`s (imported ONNX and TF.js models) and on
  * `Sequential`s (built-in models; nested `classifier` blocks are cut inside).
+ * `at` cuts somewhere else, as torchvision's `create_feature_extractor` does:
+ * after a graph value (a layer name of an imported model, e.g. `mixed5`) or
+ * after a Sequential child (`features.3`). Earlier layers are more generic,
+ * later ones more specific to the task the network was trained on.
  *
  * Shape: backbone `[N, C, H, W]` → `[N, features]`.
  *
@@ -51,8 +55,9 @@ function isHeadLayer(m: Module): boolean {
  * const { model: backbone, features } = cutBackbone(mobilenet, [3, 224, 224]);
  * const net = new Sequential({ backbone, head: new Linear(features, 5) });
  */
-export function cutBackbone(model: Module, inputShape: readonly number[]): Backbone {
-  const cut = model instanceof GraphModule ? cutGraph(model) : model instanceof Sequential ? cutSequential(model, '') : null;
+export function cutBackbone(model: Module, inputShape: readonly number[], options: { at?: string } = {}): Backbone {
+  const cut = options.at !== undefined ? cutAt(model, options.at)
+    : model instanceof GraphModule ? cutGraph(model) : model instanceof Sequential ? cutSequential(model, '') : null;
   if (!cut) throw new FoveaError(`cutBackbone: cannot find the classifier head of a ${model.constructor.name}; give a Sequential or a GraphModule (imported ONNX/TF.js) model`);
   let backbone = cut.model;
   const shape = backbone.outputShape([1, ...inputShape]);
@@ -65,6 +70,56 @@ export function cutBackbone(model: Module, inputShape: readonly number[]): Backb
   }
   const out = backbone.outputShape([1, ...inputShape]);
   return { model: backbone, features: out[1]!, cutAt: cut.cutAt, removed: cut.removed, pooled };
+}
+
+/** The model up to and including the value / child `at`. */
+function cutAt(model: Module, at: string): Cut {
+  if (model instanceof GraphModule) {
+    const names = new Set(model.graph.nodes.map((n) => n.name));
+    if (!names.has(at)) {
+      const near = [...names].filter((n) => n.includes(at) || at.includes(n)).slice(0, 8);
+      throw new FoveaError(`cutBackbone: the graph has no value '${at}'${near.length ? `; similar: ${near.join(', ')}` : ''} (fovea summary lists the names)`);
+    }
+    const cut = graphUpTo(model, at);
+    const kept = new Set(cut.graph.nodes.map((n) => n.name));
+    return { model: cut, cutAt: at, removed: model.graph.nodes.filter((n) => !kept.has(n.name)).map((n) => n.name) };
+  }
+  if (model instanceof Sequential) {
+    const path = at.split('.');
+    const build = (s: Sequential, depth: number, prefix: string): { seq: Sequential; removed: string[] } => {
+      const entries: [string, Module][] = [];
+      const removed: string[] = [];
+      let found = false;
+      for (const [name, m] of s.namedChildren()) {
+        const full = prefix ? `${prefix}.${name}` : name;
+        if (found) removed.push(full);
+        else if (name === path[depth]) {
+          found = true;
+          if (depth === path.length - 1) entries.push([name, m]);
+          else if (m instanceof Sequential) {
+            const inner = build(m, depth + 1, full);
+            entries.push([name, inner.seq]);
+            removed.push(...inner.removed);
+          } else throw new FoveaError(`cutBackbone: '${full}' is a ${m.constructor.name}, not a Sequential; cannot cut inside it at '${at}'`);
+        } else entries.push([name, m]);
+      }
+      if (!found) throw new FoveaError(`cutBackbone: no layer '${at}' (children of '${prefix || '<root>'}': ${[...s.namedChildren()].map(([n]) => n).join(', ')})`);
+      return { seq: new Sequential(Object.fromEntries(entries)), removed };
+    };
+    const { seq, removed } = build(model, 0, '');
+    return { model: seq, cutAt: at, removed };
+  }
+  throw new FoveaError(`cutBackbone: cannot cut a ${model.constructor.name} at '${at}'; give a Sequential or a GraphModule`);
+}
+
+/** A GraphModule computing `value` of `g`: the nodes it depends on, in their order, sharing g's layers and constants. */
+function graphUpTo(g: GraphModule, value: string): GraphModule {
+  const needed = new Set<string>([value]);
+  for (const node of [...g.graph.nodes].reverse()) if (needed.has(node.name)) for (const i of node.inputs) needed.add(i);
+  const nodes = g.graph.nodes.filter((n) => needed.has(n.name));
+  const modules = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, g.module(n.name)]));
+  const constants = Object.fromEntries([...g.namedConstants()].filter(([n]) => needed.has(n)));
+  return new GraphModule({ input: g.graph.input, output: value, nodes }, modules, constants);
 }
 
 interface Cut {
@@ -85,15 +140,8 @@ function cutGraph(g: GraphModule): Cut {
   }
   if (!firstLinear) throw new FoveaError(`cutBackbone: the graph does not end in a classifier head (a chain of Linear/Dropout/activation layers); its output '${g.graph.output}' comes from ${describe(byName.get(g.graph.output))}`);
   const cutAt = firstLinear.inputs[0]!;
-  // Keep only the nodes the cut value depends on, in their original (topological) order.
-  const needed = new Set<string>([cutAt]);
-  for (const node of [...g.graph.nodes].reverse()) if (needed.has(node.name)) for (const i of node.inputs) needed.add(i);
-  const nodes = g.graph.nodes.filter((n) => needed.has(n.name));
-  const graph: GraphDef = { input: g.graph.input, output: cutAt, nodes };
-  const modules = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, g.module(n.name)]));
-  const constants = Object.fromEntries([...g.namedConstants()].filter(([n]) => needed.has(n)));
   const removed = head.slice(0, head.indexOf(firstLinear) + 1).reverse().map((n) => n.name);
-  return { model: new GraphModule(graph, modules, constants), cutAt, removed };
+  return { model: graphUpTo(g, cutAt), cutAt, removed };
 }
 
 function describe(node: GraphNode | undefined): string {
@@ -169,4 +217,59 @@ export function reinitialize(model: Module): number {
     }
   }
   return n;
+}
+
+/** What `splitAt` returns: `suffix(prefix(x))` computes what the whole model computes. */
+export interface SplitModel {
+  /** The input up to and including `at`. */
+  prefix: Module;
+  /** From `at`'s output to the model's output. */
+  suffix: Module;
+}
+
+/**
+ * Splits a model in two at a graph value or Sequential child, sharing the
+ * layers: transfer learning freezes (and caches the output of) the prefix
+ * and fine-tunes the suffix. A graph can only be split where nothing but
+ * `at` itself crosses the cut (a residual connection that skips over it
+ * cannot be split there). A Sequential whose first child is a graph (a cut
+ * backbone with pooling appended) is split inside that graph.
+ *
+ * Shape: prefix `[N, C, H, W]` → the shape of `at`; suffix: that → the model's output.
+ *
+ * @example
+ * const { prefix, suffix } = splitAt(backbone, 'block_10_project_BN');
+ * prefix.requiresGrad_(false);
+ */
+export function splitAt(model: Module, at: string): SplitModel {
+  if (model instanceof GraphModule) {
+    const prefix = graphUpTo(model, at);
+    const inPrefix = new Set([model.graph.input, ...prefix.graph.nodes.map((n) => n.name)]);
+    const nodes = model.graph.nodes.filter((n) => !inPrefix.has(n.name));
+    for (const n of nodes) {
+      const crossing = n.inputs.find((i) => inPrefix.has(i) && i !== at);
+      if (crossing !== undefined) throw new FoveaError(`splitAt: cannot split at '${at}': '${n.name}' also uses '${crossing}' from before it (a connection that skips over the cut); choose a value every later layer reaches only through '${at}', such as the end of a block`);
+    }
+    if (!nodes.length) throw new FoveaError(`splitAt: '${at}' is the output; nothing is left after it`);
+    const modules = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, model.module(n.name)]));
+    const used = new Set(nodes.flatMap((n) => n.inputs));
+    const constants = Object.fromEntries([...model.namedConstants()].filter(([n]) => used.has(n)));
+    return { prefix, suffix: new GraphModule({ input: at, output: model.graph.output, nodes }, modules, constants) };
+  }
+  if (model instanceof Sequential) {
+    const children = [...model.namedChildren()];
+    const [firstName, first] = children[0] ?? [];
+    if (first instanceof GraphModule && first.graph.output === at && children.length > 1) {
+      return { prefix: first, suffix: new Sequential(Object.fromEntries(children.slice(1))) };
+    }
+    if (first instanceof GraphModule && first.graph.nodes.some((n) => n.name === at)) {
+      const inner = splitAt(first, at);
+      return { prefix: inner.prefix, suffix: new Sequential(Object.fromEntries([[firstName!, inner.suffix], ...children.slice(1)])) };
+    }
+    const i = children.findIndex(([n]) => n === at);
+    if (i < 0) throw new FoveaError(`splitAt: no child '${at}' (children: ${children.map(([n]) => n).join(', ')})`);
+    if (i === children.length - 1) throw new FoveaError(`splitAt: '${at}' is the last layer; nothing is left after it`);
+    return { prefix: new Sequential(Object.fromEntries(children.slice(0, i + 1))), suffix: new Sequential(Object.fromEntries(children.slice(i + 1))) };
+  }
+  throw new FoveaError(`splitAt: cannot split a ${model.constructor.name}; give a Sequential or a GraphModule`);
 }

@@ -2,6 +2,10 @@
  * `fovea predict MODEL IMAGE...`: top-K classes with probabilities, using the
  * input size, channels and normalisation stored in the model file.
  */
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { predictionFigure } from '../../explain/prediction-figure-node.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadModel } from '../../io/model-file-node.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { softmax } from '../../tensor/ops/softmax.js';
@@ -16,12 +20,15 @@ export const predictHelp = `fovea predict MODEL IMAGE... [options]
 Classifies PNG/JPEG/WebP images with a model file: decodes, converts to the
 model's channels, resizes to its input size, normalises as stored in the file.
 
-  --top K      how many classes to print (default 3)
-  --invert     invert intensities first (for dark-on-light drawings fed to an
-               MNIST model, whose digits are light on dark)
-  --json       machine-readable output`;
+  --top K        how many classes to print (default 3)
+  --chart PATH   also write each photo beside a bar chart of its top K classes as a
+                 PNG: PATH is the file (one image, PATH ends in .png) or a folder
+                 (created if needed) that gets IMAGE-NAME.topK.png per image
+  --invert       invert intensities first (for dark-on-light drawings fed to an
+                 MNIST model, whose digits are light on dark)
+  --json         machine-readable output`;
 
-const options: Options = { top: { type: 'string' }, invert: { type: 'boolean' }, json: { type: 'boolean' } };
+const options: Options = { top: { type: 'string' }, chart: { type: 'string' }, invert: { type: 'boolean' }, json: { type: 'boolean' } };
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'predict');
@@ -32,6 +39,16 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const k = Math.min(num(v, 'top', 3, (x) => Number.isInteger(x) && x >= 1), meta.classNames.length);
   const [c, h, w] = meta.inputShape;
   if (c !== 1 && c !== 3) throw new UsageError(`predict: model input has ${c} channels; images can be fed to 1- or 3-channel models`);
+  const chart = v['chart'] === undefined ? null : String(v['chart']);
+  const chartFile = (image: string): string | null => {
+    if (chart === null) return null;
+    if (/\.png$/i.test(chart)) {
+      if (images.length > 1) throw new UsageError(`--chart: '${chart}' is one file but ${images.length} images were given; give a folder`);
+      return chart;
+    }
+    return join(chart, `${basename(image).replace(/\.[^.]*$/, '')}.top${k}.png`);
+  };
+  if (chart !== null && !/\.png$/i.test(chart)) mkdirSync(chart, { recursive: true });
   const results = [];
   for (const path of images) {
     const img = await loadImageFile(path, { channels: c, size: [h, w] });
@@ -40,14 +57,16 @@ export async function predictCommand(argv: string[]): Promise<void> {
     const probs = noGrad(() => softmax(model.forward(x), 1)).data;
     const top = Array.from(probs, (p, i) => ({ class: meta.classNames[i]!, index: i, probability: p }))
       .sort((a, b) => b.probability - a.probability).slice(0, k);
-    results.push({ image: path, top });
+    const figure = chartFile(path);
+    if (figure) await writeFileAtomic(figure, await predictionFigure(path, probs, meta.classNames, { topK: k, title: basename(path) }));
+    results.push({ image: path, top, ...(figure ? { chart: figure } : {}) });
   }
   if (v['json']) {
     printJson({ command: 'predict', model: file, results });
     return;
   }
   for (const r of results) {
-    process.stdout.write(`${r.image}\n`);
+    process.stdout.write(`${r.image}${r.chart ? ` (chart: ${r.chart})` : ''}\n`);
     for (const t of r.top) {
       const bar = '█'.repeat(Math.round(t.probability * 30));
       process.stdout.write(`  ${t.class.padEnd(12)} ${(t.probability * 100).toFixed(2).padStart(6)}%  ${bar}\n`);

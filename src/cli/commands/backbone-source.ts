@@ -1,0 +1,59 @@
+/**
+ * `--backbone SOURCE`: a pretrained network to start from, with the input
+ * size and normalisation it was trained with. A .fovea file, an ONNX file,
+ * a TF.js layers model (model.json) or a model shipped in an npm package
+ * (`nsfwjs:mobilenet_v2`).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel } from '../../io/model-file-node.js';
+import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
+import { loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
+import { loadNsfwjsModel } from '../../io/tfjs/nsfwjs-node.js';
+import { normalizationFromMetadata } from '../../io/tfjs/tfjs-metadata.js';
+import type { Module } from '../../nn/module.js';
+import { UsageError } from '../cli-error.js';
+
+export interface BackboneSource {
+  model: Module;
+  /** [C, H, W] the network was trained on. */
+  inputShape: [number, number, number];
+  /** Per-channel mean/std on [0, 1] pixels the network expects. */
+  normalize: { mean: number[]; std: number[] };
+  /** Where the normalisation came from, for the log. */
+  normalizeFrom: string;
+  /** The argument as given. */
+  source: string;
+}
+
+export const BACKBONE_SYNTAX = `MODEL.fovea (its stored input size and normalisation), MODEL.onnx, a TF.js
+                        layers model (model.json or its folder), or nsfwjs:mobilenet_v2 (the
+                        ImageNet-initialised MobileNetV2 in the nsfwjs npm package)`;
+
+/** Loads `--backbone`. ONNX and TF.js files carry no normalisation: pixels in [0, 1] unless `--mean/--std` give it. */
+export async function loadBackboneSource(spec: string, normalize?: { mean: number[]; std: number[] }): Promise<BackboneSource> {
+  if (spec.startsWith('nsfwjs:')) {
+    const loaded = loadNsfwjsModel(spec.slice('nsfwjs:'.length));
+    return { model: loaded.model, inputShape: loaded.inputShape, normalize: normalize ?? loaded.normalize, normalizeFrom: normalize ? '--mean/--std' : 'nsfwjs', source: spec };
+  }
+  if (!existsSync(spec)) throw new UsageError(`--backbone: no such file '${spec}' (expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')})`);
+  if (/\.fovea$/i.test(spec)) {
+    const { model, meta } = loadModel(spec);
+    return { model, inputShape: meta.inputShape, normalize: normalize ?? meta.normalize, normalizeFrom: normalize ? '--mean/--std' : spec, source: spec };
+  }
+  const plain = (inputShape: [number, number, number]): { mean: number[]; std: number[] } =>
+    normalize ?? { mean: new Array<number>(inputShape[0]).fill(0), std: new Array<number>(inputShape[0]).fill(1) };
+  if (/\.onnx$/i.test(spec)) {
+    const loaded = loadOnnxFile(spec);
+    return { model: loaded.model, inputShape: loaded.inputShape, normalize: plain(loaded.inputShape), normalizeFrom: normalize ? '--mean/--std' : 'none given: pixels in [0, 1]', source: spec };
+  }
+  if (/\.json$/i.test(spec) || (statSync(spec).isDirectory() && existsSync(join(spec, 'model.json')))) {
+    const loaded = loadTfjsFile(spec);
+    const tm = normalizationFromMetadata(loaded.metadata, loaded.inputShape[0]);
+    return {
+      model: loaded.model, inputShape: loaded.inputShape, normalize: normalize ?? tm ?? plain(loaded.inputShape),
+      normalizeFrom: normalize ? '--mean/--std' : tm ? "metadata.json (Teachable Machine: x / 127 - 1)" : 'none given: pixels in [0, 1]', source: spec,
+    };
+  }
+  throw new UsageError(`--backbone: cannot tell the format of '${spec}'; expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')}`);
+}

@@ -1,0 +1,138 @@
+// `fovea train --backbone ...` (transfer learning) and `fovea predict --chart`, as a user runs them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { loadModel, saveModel } from '../../io/model-file-node.js';
+import { classic } from '../../nn/models.js';
+import { manualSeed } from '../../tensor/random.js';
+import { sharedDataDir } from '../../testing/shared-data.js';
+
+const main = fileURLToPath(new URL('../main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fovea-transfer-'));
+const folder = join(dir, 'shapes');
+const backbone = join(dir, 'backbone.fovea');
+
+function fovea(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, FOVEA_THREADS: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Three classes of 24x24 colour pictures: a red disc, a green bar, blue noise, at random places.
+async function makeFolder(): Promise<void> {
+  let seed = 7;
+  const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (const [ci, cls] of ['disc', 'bar', 'noise'].entries()) {
+    mkdirSync(join(folder, cls), { recursive: true });
+    for (let k = 0; k < 12; k++) {
+      const px = Buffer.alloc(24 * 24 * 3);
+      const cx = 6 + rnd() * 12, cy = 6 + rnd() * 12;
+      for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) {
+        const o = (y * 24 + x) * 3;
+        const inside = ci === 0 ? (x - cx) ** 2 + (y - cy) ** 2 < 25 : ci === 1 ? Math.abs(x - cx) < 2 : rnd() < 0.3;
+        px[o + ci] = inside ? 230 : 20 + Math.floor(rnd() * 30);
+      }
+      await sharp(px, { raw: { width: 24, height: 24, channels: 3 } }).png().toFile(join(folder, cls, `${k}.png`));
+    }
+  }
+  manualSeed(1);
+  await saveModel(backbone, classic({ inputShape: [3, 24, 24], numClasses: 10 }), { inputShape: [3, 24, 24], normalize: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, classNames: [...'0123456789'] });
+}
+const ready = makeFolder();
+
+test('a frozen backbone: features cached once, a new head trained, the whole model saved and usable by predict --chart', async () => {
+  await ready;
+  const out = join(dir, 'frozen.fovea');
+  const r = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--epochs', '8', '--split', '50/25/25', '--optimizer', 'adam', '--lr', '0.01', '--out', out, '--no-report', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.mode, 'frozen backbone');
+  assert.equal(j.features, 32 * 6 * 6);
+  assert.deepEqual(j.removed, ['classifier.1']);
+  assert.deepEqual(j.classNames, ['bar', 'disc', 'noise']);
+  assert.deepEqual(j.normalize, { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, "the backbone's normalisation, not the folder's");
+  assert.equal(j.history.length, 8);
+  assert.ok(j.test.accuracy >= 0.66, `test accuracy ${j.test.accuracy} on an easy 3-class task`);
+  assert.match(r.stderr, /cached 1152-float features of 36 images/);
+  const { model, meta } = loadModel(out);
+  assert.deepEqual(meta.inputShape, [3, 24, 24]);
+  assert.deepEqual(model.outputShape([1, 3, 24, 24]), [1, 3]);
+  assert.deepEqual([...model.namedChildren()].map(([n]) => n), ['backbone', 'head']);
+  assert.ok(model.parameters().every((p) => p.requiresGrad), 'saved unfrozen');
+
+  const chart = join(dir, 'disc.top3.png');
+  const p = fovea('predict', out, join(folder, 'disc', '0.png'), '--top', '3', '--chart', chart, '--json');
+  assert.equal(p.code, 0, p.stderr);
+  const pj = JSON.parse(p.stdout);
+  assert.equal(pj.results[0].top.length, 3);
+  assert.equal(pj.results[0].chart, chart);
+  const img = await sharp(chart).stats();
+  const metaPng = await sharp(chart).metadata();
+  assert.ok(metaPng.width! > metaPng.height!, 'photo beside the chart');
+  assert.ok(img.channels.some((c) => c.stdev > 10), 'not blank');
+});
+
+test('augmented views, then fine-tuning the whole network', async () => {
+  await ready;
+  const r = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--augment', 'hflip', '--feature-views', '2',
+    '--fine-tune', '1', '--epochs', '2', '--split', '50/25/25', '--out', join(dir, 'ft.fovea'), '--no-report', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.mode, 'frozen backbone, then fine-tuned');
+  assert.equal(j.history.length, 3);
+  assert.equal(j.fineTuneHistory.length, 1);
+  assert.match(r.stderr, /features of 54 images/, '18 training images x 2 views + 9 validation + 9 test');
+});
+
+test('--from-scratch trains the same architecture from random weights', async () => {
+  await ready;
+  const r = fovea('train', '--data', folder, '--backbone', backbone, '--from-scratch', '--epochs', '1', '--split', '50/25/25', '--out', join(dir, 'scratch.fovea'), '--no-report', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).mode, 'from scratch');
+  assert.match(r.stderr, /re-initialised 3 layers/);
+});
+
+test('transfer options are checked before any work', async () => {
+  await ready;
+  const bad = [
+    [['--data', folder, '--freeze-backbone'], /--freeze-backbone applies to transfer learning/],
+    [['--backbone', backbone], /needs --data DIR with an image folder/],
+    [['--data', folder, '--backbone', join(dir, 'missing.fovea')], /no such file/],
+    [['--data', folder, '--backbone', backbone, '--freeze-backbone', '--from-scratch'], /contradict/],
+    [['--data', folder, '--backbone', backbone, '--resume', 'x.ckpt'], /--resume cannot be combined with --backbone/],
+    [['--data', folder, '--backbone', backbone, '--fine-tune', '2'], /--fine-tune follows head training/],
+  ] as const;
+  for (const [args, message] of bad) {
+    const r = fovea('train', ...args, '--out', join(dir, 'never.fovea'));
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(existsSync(join(dir, 'never.fovea')), false);
+  }
+});
+
+const flowers = join(sharedDataDir(), 'flowers');
+test('MobileNetV2 from the nsfwjs package as a frozen backbone on real flower photos', { skip: !existsSync(flowers) && `no ${flowers}` }, () => {
+  // 12 photos per class keeps this to seconds; the full folder is the README's recipe.
+  const small = join(dir, 'flowers-small');
+  for (const cls of readdirSync(flowers, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    mkdirSync(join(small, cls), { recursive: true });
+    for (const f of readdirSync(join(flowers, cls)).filter((n) => n.endsWith('.jpg')).sort().slice(0, 12)) copyFileSync(join(flowers, cls, f), join(small, cls, f));
+  }
+  const r = fovea('train', '--data', small, '--backbone', 'nsfwjs:mobilenet_v2', '--freeze-backbone', '--epochs', '40', '--optimizer', 'adam', '--lr', '0.01',
+    '--split', '50/10/40', '--out', join(dir, 'flowers.fovea'), '--no-report', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.inputShape, [3, 224, 224]);
+  assert.equal(j.features, 1280);
+  assert.equal(j.test.count, 25);
+  assert.ok(j.test.accuracy >= 0.4, `test accuracy ${j.test.accuracy} with 6 training photos per class (chance: 0.2)`);
+  // The saved model runs on a photo at full size.
+  const photo = join(small, 'roses', readdirSync(join(small, 'roses')).sort()[0]!);
+  const p = fovea('predict', join(dir, 'flowers.fovea'), photo, '--top', '5', '--json');
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(JSON.parse(p.stdout).results[0].top.length, 5);
+});

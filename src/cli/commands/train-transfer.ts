@@ -1,0 +1,249 @@
+/**
+ * `fovea train --backbone SOURCE --data FOLDER`: transfer learning. A
+ * pretrained network is cut before its classifier, a new head for the
+ * folder's classes is put on it, and the head is trained — on cached
+ * features when the backbone is frozen — optionally followed by fine-tuning
+ * the whole network at a lower learning rate. `--from-scratch` trains the
+ * same architecture from random weights: the baseline the pretrained
+ * backbone must beat.
+ */
+import { basename, resolve } from 'node:path';
+import { DataLoader } from '../../data/data-loader.js';
+import { parseSplit } from '../../data/split.js';
+import { parseTransforms } from '../../data/transforms/parse-transforms.js';
+import type { Transform } from '../../data/transforms/transform.js';
+import { writeTrainingReport } from '../../explain/write-training-report-node.js';
+import { saveModel } from '../../io/model-file-node.js';
+import { cutBackbone, reinitialize } from '../../nn/backbone.js';
+import { Dropout } from '../../nn/dropout.js';
+import { Linear } from '../../nn/linear.js';
+import { Sequential } from '../../nn/sequential.js';
+import { ValueError } from '../../tensor/errors.js';
+import { manualSeed } from '../../tensor/random.js';
+import { evaluate, type EvalResult } from '../../train/evaluate.js';
+import { extractFeatures, FeatureLoader, type FeatureSet } from '../../train/feature-cache.js';
+import { fit, type EpochLog } from '../../train/fit.js';
+import { ProgressBar } from '../../train/progress.js';
+import { UsageError } from '../cli-error.js';
+import { num, pct, positive, printJson, str } from '../options.js';
+import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
+import { isImageFolder, loadFolderSplits, parseSize } from './data-source.js';
+import { DEFAULT_LR, makeOptimizer, makeScheduler } from './train-optim.js';
+
+export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
+  --backbone SOURCE     start from a pretrained network: ${BACKBONE_SYNTAX}
+  --cut-at NAME         where to cut it (default: before its classifier head): a layer / value
+                        name of an imported model (fovea summary lists them) or a child path
+                        such as features.6; earlier layers are more generic
+  --freeze-backbone     keep the backbone's weights; compute every image's features once
+                        (cached) and train only the new head on them: seconds, not minutes
+  --feature-views N     with --freeze-backbone and --augment: cache N augmented views of each
+                        training image, one used per epoch (default 4)
+  --fine-tune N         after the head, unfreeze everything and train N more epochs on the
+                        images (augmented if --augment) at --fine-tune-lr
+  --fine-tune-lr X      default: the head's learning rate / 10
+  --head-dropout P      dropout before the new head's linear layer (default 0.2)
+  --from-scratch        the same architecture with random weights, trained end to end (the
+                        baseline a pretrained backbone should beat)
+  --mean/--std M,..     the backbone's input normalisation, for ONNX/TF.js files that do not
+                        store it (a .fovea backbone brings its own)
+  --size defaults to the backbone's input size, --channels to its channels.`;
+
+/** What train.ts has already worked out. */
+export interface TransferContext {
+  v: Record<string, unknown>;
+  log: (s: string) => void;
+  json: boolean;
+  compute: { backend: string; threads: number };
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  optName: string;
+  out: string;
+}
+
+function numbers(raw: unknown, flag: string): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const v = String(raw).split(',').map((s) => Number(s.trim()));
+  if (!v.length || v.some((x) => !Number.isFinite(x))) throw new UsageError(`--${flag}: expected comma-separated numbers, got '${String(raw)}'`);
+  return v;
+}
+
+/** Runs a transfer-learning training from the parsed `fovea train` options. */
+export async function transferTrain(ctx: TransferContext): Promise<void> {
+  const { v, log, seed, epochs, batchSize, optName } = ctx;
+  for (const flag of ['resume', 'checkpoint', 'checkpoint-every', 'dataset', 'model', 'limit', 'val-split']) {
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --backbone (transfer learning trains on an image folder in one go${flag.startsWith('checkpoint') || flag === 'resume' ? ', without checkpoints' : ''})`);
+  }
+  const dir = v['data'] as string | undefined;
+  if (!dir || !isImageFolder(dir)) throw new UsageError('--backbone needs --data DIR with an image folder (one sub-folder of images per class)');
+  // Named after the folder (flowers.fovea) unless --out says otherwise.
+  const out = v['out'] === undefined ? `${basename(resolve(dir))}.fovea` : ctx.out;
+  const frozen = v['freeze-backbone'] === true;
+  const fromScratch = v['from-scratch'] === true;
+  if (frozen && fromScratch) throw new UsageError('--freeze-backbone and --from-scratch contradict each other: a frozen random backbone learns nothing');
+  const fineTune = v['fine-tune'] === undefined ? 0 : num(v, 'fine-tune', 0, (x) => Number.isInteger(x) && x >= 1);
+  if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
+  const mean = numbers(v['mean'], 'mean');
+  const std = numbers(v['std'], 'std');
+  if ((mean === undefined) !== (std === undefined)) throw new UsageError('--mean and --std go together');
+
+  const spec = String(v['backbone']);
+  const src = await loadBackboneSource(spec, mean && std ? { mean, std } : undefined);
+  const [c, bh, bw] = src.inputShape;
+  if (src.normalize.mean.length !== c || src.normalize.std.length !== c) throw new UsageError(`--mean/--std: the backbone takes ${c} channels, got ${src.normalize.mean.length} means and ${src.normalize.std.length} stds`);
+  const size = v['size'] === undefined ? [bh, bw] as [number, number] : parseSize(String(v['size']), '--size');
+  if (v['channels'] !== undefined && Number(v['channels']) !== c) throw new UsageError(`--channels: the backbone takes ${c}-channel images`);
+  const inputShape: [number, number, number] = [c, size[0], size[1]];
+  const at = v['cut-at'] === undefined ? {} : { at: String(v['cut-at']) };
+  const { model: backbone, features, cutAt, removed, pooled } = cutBackbone(src.model, inputShape, at);
+  const shown = removed.length > 8 ? [...removed.slice(0, 3), `... ${removed.length - 6} more ...`, ...removed.slice(-3)] : removed;
+  log(`backbone ${spec}: cut at '${cutAt}' (removed ${shown.join(', ')}${pooled ? '; added global average pooling' : ''}), ${features} features per image, ${backbone.numParameters().toLocaleString('en-US')} parameters; input ${inputShape.join('x')}, normalisation from ${src.normalizeFrom}`);
+  manualSeed(seed);
+  if (fromScratch) log(`--from-scratch: re-initialised ${reinitialize(backbone)} layers of the backbone`);
+
+  const fractions = parseSplitOption(str(v, 'split', '70/15/15'));
+  const bar = new ProgressBar();
+  const t0 = performance.now();
+  const data = await loadFolderSplits(dir, {
+    size, channels: c as 1 | 3, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
+    onProgress: (done, total) => bar.update(done, total, 'decoding images'),
+  });
+  bar.done();
+  log(`decoded ${data.total} images of ${data.classNames.length} classes (${data.classNames.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${data.train.length} train / ${data.val?.length ?? 0} validation / ${data.test?.length ?? 0} test`);
+  for (const k of data.skipped) log(`skipped ${k.file}: ${k.problem}`);
+  const numClasses = data.classNames.length;
+  const normalize = src.normalize;
+  const augmentSpec = v['augment'] as string | undefined;
+  let transform: Transform | undefined;
+  if (augmentSpec !== undefined) {
+    try {
+      transform = parseTransforms(augmentSpec, { height: size[0], width: size[1] }).transform;
+    } catch (e) {
+      if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
+      throw e;
+    }
+  }
+
+  const head = new Sequential({ dropout: new Dropout(num(v, 'head-dropout', 0.2, (x) => x >= 0 && x < 1)), fc: new Linear(features, numClasses) });
+  const net = new Sequential({ backbone, head });
+  const lr = num(v, 'lr', DEFAULT_LR[optName] ?? 0.02, positive);
+  const workers = num(v, 'workers', 0, (x) => Number.isInteger(x) && x >= 0 && x <= 64);
+  const trainImages = (shuffle: boolean, withTransform: boolean): DataLoader => new DataLoader(data.train, {
+    batchSize: shuffle ? batchSize : 32, shuffle, seed, normalize, ...(withTransform && transform ? { transform, numWorkers: workers } : {}),
+  });
+  const imagesOf = (set: typeof data.val): DataLoader | undefined => (set ? new DataLoader(set, { batchSize: 32, normalize }) : undefined);
+  const epochLog = (total: number, what: string) => (e: EpochLog): void => {
+    bar.done();
+    log(`${what} epoch ${String(e.epoch).padStart(String(total).length)}/${total}  train loss ${e.trainLoss.toFixed(4)}  train acc ${pct(e.trainAccuracy)}` +
+      (e.valAccuracy !== undefined ? `  val acc ${pct(e.valAccuracy)}` : '') + `  lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)}s`);
+  };
+  const batchLog = (total: number, what: string) => (b: { epoch: number; batch: number; batches: number; loss: number; imagesPerSecond: number }): void =>
+    bar.update(b.batch, b.batches, `${what} epoch ${b.epoch}/${total}  loss ${b.loss.toFixed(4)}  ${Math.round(b.imagesPerSecond)} img/s`);
+
+  const tTrain = performance.now();
+  const history: EpochLog[] = [];
+  let test: EvalResult | null = null;
+  let bestEpoch = 0;
+  let bestVal: number | undefined;
+  let featureSeconds = 0;
+  let fineTuneHistory: EpochLog[] = [];
+  if (frozen) {
+    backbone.requiresGrad_(false);
+    const views = transform ? num(v, 'feature-views', 4, (x) => Number.isInteger(x) && x >= 1) : 1;
+    if (!transform && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
+    const tf = performance.now();
+    const cache = async (loader: DataLoader | undefined, n: number, what: string, k = 1): Promise<FeatureSet | null> => loader
+      ? extractFeatures(backbone, loader, n, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) })
+      : null;
+    const trainF = (await cache(trainImages(false, true), data.train.length, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
+    const valF = await cache(imagesOf(data.val), data.val?.length ?? 0, 'validation images');
+    const testF = await cache(imagesOf(data.test), data.test?.length ?? 0, 'test images');
+    bar.done();
+    featureSeconds = (performance.now() - tf) / 1000;
+    const imagesRun = data.train.length * views + (data.val?.length ?? 0) + (data.test?.length ?? 0);
+    log(`cached ${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
+    const optimizer = makeOptimizer(optName, head.parameters(), v);
+    const scheduler = makeScheduler(optimizer, epochs, v);
+    const r = await fit(head, {
+      epochs, optimizer, numClasses, train: new FeatureLoader(trainF, { batchSize, shuffle: true, seed }),
+      ...(valF ? { val: new FeatureLoader(valF, { batchSize: 256 }) } : {}), ...(scheduler ? { scheduler } : {}),
+      labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+      onBatchEnd: batchLog(epochs, 'head'), onEpochEnd: epochLog(epochs, 'head'),
+    });
+    history.push(...r.history);
+    bestEpoch = r.bestEpoch;
+    bestVal = r.bestValAccuracy;
+    if (testF && !fineTune) test = evaluate(head, new FeatureLoader(testF, { batchSize: 256 }), numClasses);
+    if (fineTune) {
+      net.requiresGrad_(true);
+      const ftLr = num(v, 'fine-tune-lr', lr / 10, positive);
+      log(`fine-tuning the whole network for ${fineTune} epochs at lr ${ftLr}`);
+      const ftOpt = makeOptimizer(optName, net.parameters(), v, ftLr);
+      const ftSched = makeScheduler(ftOpt, fineTune, v);
+      const val = imagesOf(data.val);
+      const ft = await fit(net, {
+        epochs: fineTune, optimizer: ftOpt, numClasses, train: trainImages(true, true), ...(val ? { val } : {}), ...(ftSched ? { scheduler: ftSched } : {}),
+        onBatchEnd: batchLog(fineTune, 'fine-tune'), onEpochEnd: epochLog(fineTune, 'fine-tune'),
+      });
+      fineTuneHistory = ft.history;
+      history.push(...ft.history.map((e) => ({ ...e, epoch: e.epoch + epochs })));
+      if (ft.bestValAccuracy !== undefined && (bestVal === undefined || ft.bestValAccuracy >= bestVal)) {
+        bestVal = ft.bestValAccuracy;
+        bestEpoch = ft.bestEpoch + epochs;
+      }
+    }
+  } else {
+    const optimizer = makeOptimizer(optName, net.parameters(), v);
+    const scheduler = makeScheduler(optimizer, epochs, v);
+    const val = imagesOf(data.val);
+    const r = await fit(net, {
+      epochs, optimizer, numClasses, train: trainImages(true, true), ...(val ? { val } : {}), ...(scheduler ? { scheduler } : {}),
+      labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+      onBatchEnd: batchLog(epochs, fromScratch ? 'scratch' : 'train'), onEpochEnd: epochLog(epochs, fromScratch ? 'scratch' : 'train'),
+    });
+    history.push(...r.history);
+    bestEpoch = r.bestEpoch;
+    bestVal = r.bestValAccuracy;
+  }
+  const testLoader = imagesOf(data.test);
+  if (!test && testLoader) test = evaluate(net, testLoader, numClasses);
+  const seconds = (performance.now() - tTrain) / 1000;
+  log(test ? `test accuracy ${pct(test.accuracy)} (${test.count} images); training took ${seconds.toFixed(1)}s` : `no test split; training took ${seconds.toFixed(1)}s`);
+
+  net.requiresGrad_(true);
+  const mode = fromScratch ? 'from scratch' : frozen ? (fineTune ? 'frozen backbone, then fine-tuned' : 'frozen backbone') : 'whole network';
+  await saveModel(out, net, {
+    inputShape, normalize, classNames: [...data.classNames],
+    training: {
+      dataset: dir, model: 'transfer', backbone: spec, mode, cutAt, removedLayers: removed, epochs, fineTuneEpochs: fineTune,
+      batchSize, optimizer: optName, seed, split: str(v, 'split', '70/15/15'), ...(augmentSpec ? { augment: augmentSpec } : {}),
+      bestEpoch, valAccuracy: bestVal ?? null, testAccuracy: test?.accuracy ?? null, featureSeconds,
+      seconds, backend: ctx.compute.backend, threads: ctx.compute.threads, date: new Date().toISOString(), fovea: '0.1.0',
+    },
+  });
+  log(`saved ${out}`);
+  const report = v['no-report'] ? null : await writeTrainingReport(out, {
+    title: `${spec} → ${numClasses} classes of ${dir} (${mode})`, history, classNames: data.classNames, ...(test ? { test } : {}),
+    notes: [`${data.train.length} training / ${data.val?.length ?? 0} validation images, ${inputShape.join('x')}, batch ${batchSize}, ${optName}, seed ${seed}; backbone cut at '${cutAt}'; ${seconds.toFixed(1)} s.`],
+  });
+  if (report) log(`report ${report}`);
+  if (ctx.json) {
+    printJson({
+      command: 'train', mode, backbone: spec, cutAt, removed, features, dataset: dir, out, seed, epochs, fineTuneEpochs: fineTune,
+      history, fineTuneHistory, bestEpoch, valAccuracy: bestVal ?? null,
+      test: test ? { accuracy: test.accuracy, loss: test.loss, perClassAccuracy: test.perClassAccuracy, count: test.count } : null,
+      classNames: data.classNames, inputShape, normalize, featureSeconds, seconds, report,
+      backend: ctx.compute.backend, threads: ctx.compute.threads,
+    });
+  }
+}
+
+function parseSplitOption(spec: string): number[] {
+  try {
+    return parseSplit(spec);
+  } catch (e) {
+    throw new UsageError(`--split: ${(e as Error).message}`);
+  }
+}
+

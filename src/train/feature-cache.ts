@@ -1,0 +1,152 @@
+/**
+ * Feature caching for transfer learning with a frozen backbone: the
+ * backbone runs once over the images (or once per augmented view), and the
+ * new head then trains on the stored feature vectors, which takes seconds
+ * instead of a backbone pass per image per epoch.
+ */
+import type { Batch } from '../data/data-loader.js';
+import type { Module } from '../nn/module.js';
+import { ShapeError, ValueError, fmt } from '../tensor/errors.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { Generator } from '../tensor/random.js';
+import { scope } from '../tensor/scope.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Features of a data set: `views` copies (one per augmented pass), each `[length, ...shape]`. */
+export interface FeatureSet {
+  /** `views * length * dim` floats, view-major. */
+  features: Float32Array;
+  labels: Int32Array;
+  length: number;
+  /** Floats per image: the product of `shape`. */
+  dim: number;
+  /** One image's features: `[dim]` for vectors, `[C, H, W]` for cached feature maps (a frozen prefix). */
+  shape: number[];
+  views: number;
+}
+
+/** A source of image batches that can be walked several times (a `DataLoader`). */
+export interface ImageBatches {
+  readonly length: number;
+  batches(start?: number): Iterable<Batch> | AsyncIterable<Batch>;
+}
+
+export interface ExtractOptions {
+  /** Passes over the data (default 1). With an augmenting loader each pass sees new random transforms: one cached view per pass. */
+  views?: number;
+  /** Called after each batch with (batches done, batches in all). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs a frozen `backbone` (in eval mode, without grad) over every image of
+ * `loader`, `views` times, and keeps the feature vectors, indexed by the
+ * dataset index of each image (so a shuffling loader is fine).
+ *
+ * Shape: backbone `[N, C, H, W]` → `[N, ...shape]` (a vector or a feature map); result `features` is `[views, length, ...shape]`.
+ *
+ * @example
+ * const train = await extractFeatures(backbone, new DataLoader(trainSet, { batchSize: 32, normalize, transform }), trainSet.length, { views: 4 });
+ */
+export async function extractFeatures(backbone: Module, loader: ImageBatches, length: number, o: ExtractOptions = {}): Promise<FeatureSet> {
+  const views = o.views ?? 1;
+  if (!Number.isInteger(views) || views < 1) throw new ValueError(`extractFeatures: views must be a positive integer, got ${views}`);
+  const wasTraining = backbone.training;
+  backbone.eval();
+  let features: Float32Array | null = null;
+  let dim = 0;
+  let shape: number[] = [];
+  const labels = new Int32Array(length);
+  const total = views * loader.length;
+  let done = 0;
+  try {
+    for (let v = 0; v < views; v++) {
+      for await (const batch of loader.batches()) {
+        noGrad(() => scope(() => {
+          const f = backbone.forward(batch.x);
+          if (f.shape.length < 2 || f.shape[0] !== batch.indices.length || (features && f.shape.slice(1).some((d, i) => d !== shape[i]))) {
+            throw new ShapeError('extractFeatures', `the backbone gave ${fmt(f.shape)} for a batch of ${batch.indices.length} images; expected [${batch.indices.length}, ${features ? shape.join(', ') : '...'}]`);
+          }
+          if (!features) {
+            shape = f.shape.slice(1);
+            dim = shape.reduce((a, b) => a * b, 1);
+            features = new Float32Array(views * length * dim);
+          }
+          const data = f.data;
+          for (let k = 0; k < batch.indices.length; k++) {
+            const i = batch.indices[k]!;
+            if (i >= length) throw new ValueError(`extractFeatures: the loader gave dataset index ${i}, but the data set has ${length} images`);
+            features!.set(data.subarray(k * dim, (k + 1) * dim), (v * length + i) * dim);
+            labels[i] = batch.y[k]!;
+          }
+        }));
+        o.onProgress?.(++done, total);
+      }
+    }
+  } finally {
+    backbone.train(wasTraining);
+  }
+  return { features: features ?? new Float32Array(0), labels, length, dim, shape, views };
+}
+
+export interface FeatureLoaderOptions {
+  batchSize?: number;
+  shuffle?: boolean;
+  /** Seed of the generator that shuffles and picks each epoch's view (default 0). */
+  seed?: number;
+}
+
+/**
+ * Batches of cached feature vectors, with the same interface as a
+ * `DataLoader` (seeded shuffling, `batches(start)` for resuming), so `fit`
+ * and `evaluate` train and test a head on them. Each epoch uses one of the
+ * cached views, drawn from the generator.
+ *
+ * Shape: batch `x` is `[B, ...set.shape]`.
+ *
+ * @example
+ * await fit(head, { epochs: 20, optimizer, train: new FeatureLoader(trainFeatures, { batchSize: 64, shuffle: true, seed: 1 }), numClasses: 5 });
+ */
+export class FeatureLoader implements Iterable<Batch> {
+  readonly batchSize: number;
+  private readonly gen: Generator;
+
+  constructor(readonly set: FeatureSet, readonly options: FeatureLoaderOptions = {}) {
+    this.batchSize = options.batchSize ?? 64;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValueError(`batchSize must be a positive integer, got ${this.batchSize}`);
+    this.gen = new Generator(options.seed ?? 0);
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    return Math.ceil(this.set.length / this.batchSize);
+  }
+
+  /** The generator's state (for checkpoints). */
+  get generator(): Generator {
+    return this.gen;
+  }
+
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.batches();
+  }
+
+  /** One epoch's batches from batch `start` on; the permutation and view are drawn as for a whole epoch. */
+  *batches(start = 0): IterableIterator<Batch> {
+    const { length: n, dim, views } = this.set;
+    const order = this.options.shuffle ? this.gen.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+    const view = views > 1 ? this.gen.nextUint32() % views : 0;
+    const base = view * n * dim;
+    for (let b = Math.max(0, start); b < this.length; b++) {
+      const idx = order.subarray(b * this.batchSize, Math.min(n, (b + 1) * this.batchSize));
+      const x = new Float32Array(idx.length * dim);
+      const y = new Int32Array(idx.length);
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k]!;
+        x.set(this.set.features.subarray(base + i * dim, base + (i + 1) * dim), k * dim);
+        y[k] = this.set.labels[i]!;
+      }
+      yield { x: new Tensor(x, [idx.length, ...this.set.shape]), y, indices: Int32Array.from(idx) };
+    }
+  }
+}
