@@ -11,7 +11,8 @@ import { Sequential } from '../nn/sequential.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { manualSeed } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { extractFeatures, FeatureLoader } from './feature-cache.js';
+import { extractFeatures, FeatureLoader, featureStats, foldStandardization, standardize } from './feature-cache.js';
+import { Linear } from '../nn/linear.js';
 
 function dataset(n: number): ImageDataset {
   const images = Uint8Array.from({ length: n * 3 * 6 * 6 }, (_, i) => (i * 37 + (i >> 5)) % 256);
@@ -61,4 +62,22 @@ test('resuming an epoch at a batch gives the remaining batches of the same epoch
   const rest = [...a.batches(2)];
   assert.deepEqual(rest.map((b) => b.x.toArray()), full.slice(2).map((b) => b.x.toArray()));
   assert.ok(full[0]!.x instanceof Tensor);
+});
+
+test('a head trained on standardised features gives the same logits on raw ones once the standardisation is folded in', () => {
+  manualSeed(3);
+  const raw = { features: Float32Array.from({ length: 6 * 4 }, (_, i) => ((i * 7) % 11) * 0.5 + (i % 4)), labels: new Int32Array(6), length: 6, dim: 4, shape: [4], views: 1 };
+  const std = { ...raw, features: Float32Array.from(raw.features) };
+  const stats = featureStats(std);
+  standardize(std, stats);
+  for (let k = 0; k < 4; k++) {
+    let m = 0;
+    for (let r = 0; r < 6; r++) m += std.features[r * 4 + k]! / 6;
+    assert.ok(Math.abs(m) < 1e-5, 'zero mean after standardising');
+  }
+  const fc = new Linear(4, 3);
+  const before = noGrad(() => fc.forward(new Tensor(std.features, [6, 4]))).toArray();
+  foldStandardization(fc.weight, fc.bias, stats);
+  const after = noGrad(() => fc.forward(new Tensor(raw.features, [6, 4]))).toArray();
+  assert.ok(before.every((v, i) => Math.abs(v - after[i]!) < 1e-4));
 });

@@ -150,3 +150,73 @@ export class FeatureLoader implements Iterable<Batch> {
     }
   }
 }
+
+/** Per-feature mean and standard deviation of cached features. */
+export interface FeatureStats {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+/**
+ * Mean and standard deviation of every feature over all images and views of
+ * `set` (the training part), with the variance floored so that a feature
+ * that never varies (a ReLU that never fires) is not blown up.
+ *
+ * Shape: `mean` and `std` are `[dim]`.
+ */
+export function featureStats(set: FeatureSet, varianceFloor = 1e-4): FeatureStats {
+  const { dim, features } = set;
+  const n = features.length / dim;
+  const sum = new Float64Array(dim), sq = new Float64Array(dim);
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < dim; k++) {
+      const x = features[r * dim + k]!;
+      sum[k] = sum[k]! + x;
+      sq[k] = sq[k]! + x * x;
+    }
+  }
+  const mean = Float32Array.from(sum, (s) => s / n);
+  const std = Float32Array.from(sq, (s, k) => Math.sqrt(Math.max(s / n - mean[k]! ** 2, 0) + varianceFloor));
+  return { mean, std };
+}
+
+/**
+ * Standardises cached features in place, `(x - mean) / std` per feature:
+ * a linear head on pretrained features learns in a few epochs what it needs
+ * hundreds for on raw ones (the linear-probe habit of a parameter-free
+ * normalisation before the classifier). `foldStandardization` moves the
+ * transform into the head afterwards, so the saved model takes raw features.
+ */
+export function standardize(set: FeatureSet, stats: FeatureStats): void {
+  const { dim, features } = set;
+  if (stats.mean.length !== dim) throw new ShapeError('standardize', `stats for ${stats.mean.length} features, data has ${dim}`);
+  for (let i = 0; i < features.length; i++) {
+    const k = i % dim;
+    features[i] = (features[i]! - stats.mean[k]!) / stats.std[k]!;
+  }
+}
+
+/**
+ * Folds a standardisation of the input into a linear layer's weights:
+ * `W((x - m) / s) + b == (W / s) x + (b - (W / s) m)`, exactly the same map
+ * on raw features.
+ *
+ * Shape: `weight` `[out, dim]`, `bias` `[out]`, stats `[dim]`.
+ * @example foldStandardization(head.fc.weight, head.fc.bias, stats);
+ */
+export function foldStandardization(weight: Tensor, bias: Tensor | null, stats: FeatureStats): void {
+  const [out, dim] = weight.shape as [number, number];
+  if (stats.mean.length !== dim) throw new ShapeError('foldStandardization', `stats for ${stats.mean.length} features, weight ${fmt(weight.shape)}`);
+  const w = weight.data;
+  const b = bias?.data;
+  for (let o = 0; o < out; o++) {
+    let shift = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = w[o * dim + k]! / stats.std[k]!;
+      w[o * dim + k] = v;
+      shift += v * stats.mean[k]!;
+    }
+    if (b) b[o] = b[o]! - shift;
+    else if (shift !== 0) throw new ShapeError('foldStandardization', 'the layer has no bias to absorb the mean');
+  }
+}

@@ -21,7 +21,7 @@ import { Sequential } from '../../nn/sequential.js';
 import { ValueError } from '../../tensor/errors.js';
 import { manualSeed } from '../../tensor/random.js';
 import { evaluate, type EvalResult } from '../../train/evaluate.js';
-import { extractFeatures, FeatureLoader, type FeatureSet } from '../../train/feature-cache.js';
+import { extractFeatures, FeatureLoader, featureStats, foldStandardization, standardize, type FeatureSet } from '../../train/feature-cache.js';
 import { fit, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
@@ -125,7 +125,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     }
   }
 
-  const head = new Sequential({ dropout: new Dropout(num(v, 'head-dropout', 0.2, (x) => x >= 0 && x < 1)), fc: new Linear(features, numClasses) });
+  const fc = new Linear(features, numClasses);
+  const head = new Sequential({ dropout: new Dropout(num(v, 'head-dropout', 0.2, (x) => x >= 0 && x < 1)), fc });
   const net = new Sequential({ backbone, head });
   const lr = num(v, 'lr', DEFAULT_LR[optName] ?? 0.02, positive);
   const workers = num(v, 'workers', 0, (x) => Number.isInteger(x) && x >= 0 && x <= 64);
@@ -163,6 +164,9 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     featureSeconds = (performance.now() - tf) / 1000;
     const imagesRun = data.train.length * views + (data.val?.length ?? 0) + (data.test?.length ?? 0);
     log(`cached ${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
+    // The head trains on standardised features; the standardisation is folded into its weights afterwards.
+    const stats = featureStats(trainF);
+    for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
     const optimizer = makeOptimizer(optName, head.parameters(), v);
     const scheduler = makeScheduler(optimizer, epochs, v);
     const r = await fit(head, {
@@ -175,6 +179,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     bestEpoch = r.bestEpoch;
     bestVal = r.bestValAccuracy;
     if (testF && !fineTune) test = evaluate(head, new FeatureLoader(testF, { batchSize: 256 }), numClasses);
+    foldStandardization(fc.weight, fc.bias, stats);
     if (fineTune) {
       net.requiresGrad_(true);
       const ftLr = num(v, 'fine-tune-lr', lr / 10, positive);
