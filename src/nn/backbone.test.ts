@@ -116,3 +116,13 @@ test('splitAt: suffix(prefix(x)) is the whole model, and a cut crossed by a skip
     assert.ok(close(noGrad(() => s2.suffix.forward(s2.prefix.forward(x))).toArray(), noGrad(() => bb.model.forward(x)).toArray(), 1e-6));
   }
 });
+
+test('splitAt a path inside a nested Sequential keeps the parameter names of both halves', () => {
+  const net = lenet().eval();
+  const { prefix, suffix } = splitAt(net, 'features.2');
+  const x = randn([2, 1, 28, 28]);
+  assert.ok(close(noGrad(() => suffix.forward(prefix.forward(x))).toArray(), noGrad(() => net.forward(x)).toArray(), 1e-6));
+  assert.deepEqual([...prefix.namedParameters()].map(([n]) => n), ['features.0.weight', 'features.0.bias']);
+  assert.equal([...suffix.namedParameters()][0]![0], 'features.3.weight');
+  assert.throws(() => splitAt(net, 'classifier.5'), /last layer/);
+});

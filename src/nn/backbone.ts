@@ -266,10 +266,23 @@ export function splitAt(model: Module, at: string): SplitModel {
       const inner = splitAt(first, at);
       return { prefix: inner.prefix, suffix: new Sequential(Object.fromEntries([[firstName!, inner.suffix], ...children.slice(1)])) };
     }
-    const i = children.findIndex(([n]) => n === at);
-    if (i < 0) throw new FoveaError(`splitAt: no child '${at}' (children: ${children.map(([n]) => n).join(', ')})`);
-    if (i === children.length - 1) throw new FoveaError(`splitAt: '${at}' is the last layer; nothing is left after it`);
-    return { prefix: new Sequential(Object.fromEntries(children.slice(0, i + 1))), suffix: new Sequential(Object.fromEntries(children.slice(i + 1))) };
+    const dot = at.indexOf('.');
+    const head = dot < 0 ? at : at.slice(0, dot);
+    const i = children.findIndex(([n]) => n === head);
+    if (i < 0) throw new FoveaError(`splitAt: no child '${head}' (children: ${children.map(([n]) => n).join(', ')})`);
+    const before = children.slice(0, i), after = children.slice(i + 1);
+    if (dot >= 0) {
+      // A path into a nested Sequential (features.6): split inside it.
+      const inner = children[i]![1];
+      if (!(inner instanceof Sequential)) throw new FoveaError(`splitAt: '${head}' is a ${inner.constructor.name}; cannot split inside it at '${at}'`);
+      const parts = splitAt(inner, at.slice(dot + 1));
+      return {
+        prefix: new Sequential(Object.fromEntries([...before, [head, parts.prefix]])),
+        suffix: new Sequential(Object.fromEntries([[head, parts.suffix], ...after])),
+      };
+    }
+    if (!after.length) throw new FoveaError(`splitAt: '${at}' is the last layer; nothing is left after it`);
+    return { prefix: new Sequential(Object.fromEntries([...before, children[i]!])), suffix: new Sequential(Object.fromEntries(after)) };
   }
   throw new FoveaError(`splitAt: cannot split a ${model.constructor.name}; give a Sequential or a GraphModule`);
 }

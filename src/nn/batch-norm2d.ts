@@ -18,6 +18,14 @@ export class BatchNorm2d extends Module {
   readonly bias: Tensor;
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
+  /**
+   * When true the layer normalises with its running statistics and leaves
+   * them as they are even in training mode, while its weight and bias still
+   * train: fine-tuning a pretrained network on a small data set (Keras's
+   * recipe; torchvision's FrozenBatchNorm2d also freezes the affine part).
+   * A run-time setting, not saved in model files.
+   */
+  frozenStats = false;
 
   constructor(readonly numFeatures: number, readonly options: { eps?: number; momentum?: number } = {}) {
     super();
@@ -37,7 +45,7 @@ export class BatchNorm2d extends Module {
 
   forward(x: Tensor): Tensor {
     return batchNorm2d(x, this.runningMean, this.runningVar, this.weight, this.bias, {
-      training: this.training,
+      training: this.training && !this.frozenStats,
       ...(this.options.eps !== undefined ? { eps: this.options.eps } : {}),
       ...(this.options.momentum !== undefined ? { momentum: this.options.momentum } : {}),
     });

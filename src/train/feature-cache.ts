@@ -89,6 +89,26 @@ export async function extractFeatures(backbone: Module, loader: ImageBatches, le
   return { features: features ?? new Float32Array(0), labels, length, dim, shape, views };
 }
 
+/**
+ * Runs `model` (in eval mode, without grad) over every cached image and view
+ * of `set`: the frozen features of a backbone's tail from cached maps of its
+ * head part, without running the head part again.
+ *
+ * Shape: `set` `[views, length, ...shape]` → `[views, length, ...model output per image]`.
+ */
+export async function mapFeatures(model: Module, set: FeatureSet, o: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<FeatureSet> {
+  const parts: FeatureSet[] = [];
+  for (let v = 0; v < set.views; v++) {
+    const one: FeatureSet = { ...set, views: 1, features: set.features.subarray(v * set.length * set.dim, (v + 1) * set.length * set.dim) };
+    const loader = new FeatureLoader(one, { batchSize: o.batchSize ?? 32 });
+    parts.push(await extractFeatures(model, loader, set.length, o.onProgress ? { onProgress: (d, t) => o.onProgress!(v * t + d, set.views * t) } : {}));
+  }
+  const first = parts[0]!;
+  const features = new Float32Array(set.views * set.length * first.dim);
+  parts.forEach((p, v) => features.set(p.features, v * set.length * first.dim));
+  return { ...first, features, views: set.views };
+}
+
 export interface FeatureLoaderOptions {
   batchSize?: number;
   shuffle?: boolean;

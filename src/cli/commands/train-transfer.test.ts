@@ -88,6 +88,26 @@ test('augmented views, then fine-tuning the whole network', async () => {
   assert.match(r.stderr, /features of 54 images/, '18 training images x 2 views + 9 validation + 9 test');
 });
 
+test('--fine-tune-from: the layers up to it stay as pretrained, the rest and the head are fine-tuned on cached maps', async () => {
+  await ready;
+  const out = join(dir, 'ftf.fovea');
+  const r = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--epochs', '2', '--fine-tune', '2', '--fine-tune-from', 'features.4',
+    '--split', '50/25/25', '--out', out, '--no-report', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.fineTuneHistory.length, 2);
+  assert.match(r.stderr, /cached 16x12x12 maps of 'features.4'/);
+  assert.match(r.stderr, /fine-tuning the backbone after 'features.4' \(4,640 parameters\)/);
+  const before = loadModel(backbone).model.stateDict();
+  const after = loadModel(out).model.stateDict();
+  const same = (a: string, b: string): boolean => after.get(a)!.toArray().every((x, i) => x === before.get(b)!.toArray()[i]);
+  assert.ok(same('backbone.features.0.weight', 'features.0.weight') && same('backbone.features.2.bias', 'features.2.bias'), 'frozen part unchanged');
+  assert.ok(!same('backbone.features.5.weight', 'features.5.weight'), 'the rest fine-tuned');
+  const bad = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--fine-tune-from', 'features.4', '--out', join(dir, 'never.fovea'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--fine-tune-from goes with --fine-tune N/);
+});
+
 test('--from-scratch trains the same architecture from random weights', async () => {
   await ready;
   const r = fovea('train', '--data', folder, '--backbone', backbone, '--from-scratch', '--epochs', '1', '--split', '50/25/25', '--out', join(dir, 'scratch.fovea'), '--no-report', '--json');

@@ -14,14 +14,15 @@ import { parseTransforms } from '../../data/transforms/parse-transforms.js';
 import type { Transform } from '../../data/transforms/transform.js';
 import { writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { saveModel } from '../../io/model-file-node.js';
-import { cutBackbone, reinitialize } from '../../nn/backbone.js';
+import { cutBackbone, reinitialize, splitAt } from '../../nn/backbone.js';
+import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import { Sequential } from '../../nn/sequential.js';
 import { ValueError } from '../../tensor/errors.js';
 import { manualSeed } from '../../tensor/random.js';
 import { evaluate, type EvalResult } from '../../train/evaluate.js';
-import { extractFeatures, FeatureLoader, featureStats, foldStandardization, standardize, type FeatureSet } from '../../train/feature-cache.js';
+import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapFeatures, standardize, type FeatureSet } from '../../train/feature-cache.js';
 import { fit, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
@@ -41,6 +42,9 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
                         training image, one used per epoch (default 4)
   --fine-tune N         after the head, unfreeze everything and train N more epochs on the
                         images (augmented if --augment) at --fine-tune-lr
+  --fine-tune-from NAME fine-tune only the backbone's layers after NAME: the layers up to NAME
+                        stay frozen and their output maps are cached, so each fine-tuning epoch
+                        runs only the rest (batch-norm statistics stay as pretrained)
   --fine-tune-lr X      default: the head's learning rate / 10
   --head-dropout P      dropout before the new head's linear layer (default 0.2)
   --from-scratch        the same architecture with random weights, trained end to end (the
@@ -83,6 +87,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const fromScratch = v['from-scratch'] === true;
   if (frozen && fromScratch) throw new UsageError('--freeze-backbone and --from-scratch contradict each other: a frozen random backbone learns nothing');
   const fineTune = v['fine-tune'] === undefined ? 0 : num(v, 'fine-tune', 0, (x) => Number.isInteger(x) && x >= 1);
+  const fineTuneFrom = v['fine-tune-from'] === undefined ? undefined : String(v['fine-tune-from']);
+  if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
   if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
   const mean = numbers(v['mean'], 'mean');
   const std = numbers(v['std'], 'std');
@@ -154,16 +160,22 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     const views = transform ? num(v, 'feature-views', 4, (x) => Number.isInteger(x) && x >= 1) : 1;
     if (!transform && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
     const tf = performance.now();
+    // With --fine-tune-from, the part of the backbone up to that layer stays frozen for good: its output maps
+    // are cached once, the head's features are computed from them, and fine-tuning trains the rest on them.
+    const split = fineTuneFrom !== undefined ? splitAt(backbone, fineTuneFrom) : null;
+    const frozenPart = split ? split.prefix : backbone;
     const cache = async (loader: DataLoader | undefined, n: number, what: string, k = 1): Promise<FeatureSet | null> => loader
-      ? extractFeatures(backbone, loader, n, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) })
+      ? extractFeatures(frozenPart, loader, n, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) })
       : null;
-    const trainF = (await cache(trainImages(false, true), data.train.length, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
-    const valF = await cache(imagesOf(data.val), data.val?.length ?? 0, 'validation images');
-    const testF = await cache(imagesOf(data.test), data.test?.length ?? 0, 'test images');
+    const trainC = (await cache(trainImages(false, true), data.train.length, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
+    const valC = await cache(imagesOf(data.val), data.val?.length ?? 0, 'validation images');
+    const testC = await cache(imagesOf(data.test), data.test?.length ?? 0, 'test images');
+    const tail = async (set: FeatureSet | null): Promise<FeatureSet | null> => (set && split ? mapFeatures(split.suffix, set, { onProgress: (d, t) => bar.update(d, t, 'features: the rest of the backbone') }) : set);
+    const [trainF, valF, testF] = [(await tail(trainC))!, await tail(valC), await tail(testC)];
     bar.done();
     featureSeconds = (performance.now() - tf) / 1000;
     const imagesRun = data.train.length * views + (data.val?.length ?? 0) + (data.test?.length ?? 0);
-    log(`cached ${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
+    log(`cached ${split ? `${trainC.shape.join('x')} maps of '${fineTuneFrom}' and ` : ''}${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
     // The head trains on standardised features; the standardisation is folded into its weights afterwards.
     const stats = featureStats(trainF);
     for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
@@ -181,14 +193,19 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     if (testF && !fineTune) test = evaluate(head, new FeatureLoader(testF, { batchSize: 256 }), numClasses);
     foldStandardization(fc.weight, fc.bias, stats);
     if (fineTune) {
-      net.requiresGrad_(true);
+      // Keras's fine-tuning recipe: batch-norm statistics stay as pretrained (a small data set's batches would
+      // overwrite them with noise); their scale and shift train with everything else, at a low rate.
+      for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = true;
+      const trainable = split ? new Sequential({ rest: split.suffix, head }) : net;
+      trainable.requiresGrad_(true);
       const ftLr = num(v, 'fine-tune-lr', lr / 10, positive);
-      log(`fine-tuning the whole network for ${fineTune} epochs at lr ${ftLr}`);
-      const ftOpt = makeOptimizer(optName, net.parameters(), v, ftLr);
+      log(`fine-tuning ${split ? `the backbone after '${fineTuneFrom}' (${split.suffix.numParameters().toLocaleString('en-US')} parameters) on the cached maps` : 'the whole network on the images'} and the head for ${fineTune} epochs at lr ${ftLr}`);
+      const ftOpt = makeOptimizer(optName, trainable.parameters(), v, ftLr);
       const ftSched = makeScheduler(ftOpt, fineTune, v);
-      const val = imagesOf(data.val);
-      const ft = await fit(net, {
-        epochs: fineTune, optimizer: ftOpt, numClasses, train: trainImages(true, true), ...(val ? { val } : {}), ...(ftSched ? { scheduler: ftSched } : {}),
+      const val = split ? (valC ? new FeatureLoader(valC, { batchSize: 64 }) : undefined) : imagesOf(data.val);
+      const ft = await fit(trainable, {
+        epochs: fineTune, optimizer: ftOpt, numClasses, ...(val ? { val } : {}), ...(ftSched ? { scheduler: ftSched } : {}),
+        train: split ? new FeatureLoader(trainC, { batchSize, shuffle: true, seed: seed + 1 }) : trainImages(true, true),
         onBatchEnd: batchLog(fineTune, 'fine-tune'), onEpochEnd: epochLog(fineTune, 'fine-tune'),
       });
       fineTuneHistory = ft.history;
@@ -197,6 +214,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
         bestVal = ft.bestValAccuracy;
         bestEpoch = ft.bestEpoch + epochs;
       }
+      if (split && testC) test = evaluate(trainable, new FeatureLoader(testC, { batchSize: 64 }), numClasses);
+      for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = false;
     }
   } else {
     const optimizer = makeOptimizer(optName, net.parameters(), v);

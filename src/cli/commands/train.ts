@@ -101,7 +101,7 @@ const options: Options = {
   resume: { type: 'string' },
   backbone: { type: 'string' }, 'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' },
   'fine-tune': { type: 'string' }, 'fine-tune-lr': { type: 'string' }, 'head-dropout': { type: 'string' },
-  'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' },
+  'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' }, 'fine-tune-from': { type: 'string' },
   workers: { type: 'string' },
 };
 
@@ -146,7 +146,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const compute = await applyBackend(v);
   manualSeed(seed);
   if (v['backbone'] !== undefined) return transferTrain({ v, log, json, compute, seed, epochs, batchSize, optName, out });
-  for (const flag of ['freeze-backbone', 'feature-views', 'fine-tune', 'fine-tune-lr', 'head-dropout', 'from-scratch', 'mean', 'std', 'cut-at']) {
+  for (const flag of ['freeze-backbone', 'feature-views', 'fine-tune', 'fine-tune-lr', 'head-dropout', 'from-scratch', 'mean', 'std', 'cut-at', 'fine-tune-from']) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to transfer learning (with --backbone)`);
   }
   const data = dir && isImageFolder(dir)
