@@ -122,7 +122,6 @@ test('transfer options are checked before any work', async () => {
     [['--data', folder, '--freeze-backbone'], /--freeze-backbone applies to transfer learning/],
     [['--backbone', backbone], /needs --data DIR with an image folder/],
     [['--data', folder, '--backbone', join(dir, 'missing.fovea')], /no such file/],
-    [['--data', folder, '--backbone', backbone, '--freeze-backbone', '--from-scratch'], /contradict/],
     [['--data', folder, '--backbone', backbone, '--resume', 'x.ckpt'], /--resume cannot be combined with --backbone/],
     [['--data', folder, '--backbone', backbone, '--fine-tune', '2'], /--fine-tune follows head training/],
   ] as const;

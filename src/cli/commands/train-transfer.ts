@@ -47,8 +47,9 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
                         runs only the rest (batch-norm statistics stay as pretrained)
   --fine-tune-lr X      default: the head's learning rate / 10
   --head-dropout P      dropout before the new head's linear layer (default 0.2)
-  --from-scratch        the same architecture with random weights, trained end to end (the
-                        baseline a pretrained backbone should beat)
+  --from-scratch        the same architecture with random weights (the baseline a pretrained
+                        backbone should beat): trained end to end, or with --freeze-backbone
+                        kept random while the same head trains on its features
   --mean/--std M,..     the backbone's input normalisation, for ONNX/TF.js files that do not
                         store it (a .fovea backbone brings its own)
   --size defaults to the backbone's input size, --channels to its channels.`;
@@ -85,7 +86,6 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const out = v['out'] === undefined ? `${basename(resolve(dir))}.fovea` : ctx.out;
   const frozen = v['freeze-backbone'] === true;
   const fromScratch = v['from-scratch'] === true;
-  if (frozen && fromScratch) throw new UsageError('--freeze-backbone and --from-scratch contradict each other: a frozen random backbone learns nothing');
   const fineTune = v['fine-tune'] === undefined ? 0 : num(v, 'fine-tune', 0, (x) => Number.isInteger(x) && x >= 1);
   const fineTuneFrom = v['fine-tune-from'] === undefined ? undefined : String(v['fine-tune-from']);
   if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
@@ -236,7 +236,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   log(test ? `test accuracy ${pct(test.accuracy)} (${test.count} images); training took ${seconds.toFixed(1)}s` : `no test split; training took ${seconds.toFixed(1)}s`);
 
   net.requiresGrad_(true);
-  const mode = fromScratch ? 'from scratch' : frozen ? (fineTune ? 'frozen backbone, then fine-tuned' : 'frozen backbone') : 'whole network';
+  const mode = fromScratch ? (frozen ? 'random frozen backbone' : 'from scratch') : frozen ? (fineTune ? 'frozen backbone, then fine-tuned' : 'frozen backbone') : 'whole network';
   await saveModel(out, net, {
     inputShape, normalize, classNames: [...data.classNames],
     training: {

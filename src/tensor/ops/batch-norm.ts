@@ -6,6 +6,7 @@ import { ShapeError, fmt } from '../errors.js';
 import { noGrad } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { add, mul, sub, div, sqrt } from './elementwise.js';
+import { ones } from './creation.js';
 import { mean } from './reduce.js';
 import { currentPath } from './util.js';
 
@@ -54,7 +55,17 @@ export function batchNorm2d(
       });
     }
   } else {
-    xhat = div(sub(x, runningMean.reshape(cs)), sqrt(add(runningVar.reshape(cs), eps)));
+    // With fixed statistics the layer is a per-channel affine map, y = x * scale + shift: computed on the
+    // [C] vectors first, it makes two passes over x instead of four (and keeps two full-size tensors for
+    // backward instead of four); gradients still reach weight and bias through scale and shift.
+    let scale = div(ones([c]), sqrt(add(runningVar, eps)));
+    let shift = mul(runningMean, scale);
+    if (weight) {
+      scale = mul(scale, weight);
+      shift = mul(shift, weight);
+    }
+    shift = bias ? sub(bias, shift) : mul(shift, -1);
+    return add(mul(x, scale.reshape(cs)), shift.reshape(cs));
   }
   let y = xhat;
   if (weight) y = mul(y, weight.reshape(cs));
