@@ -63,3 +63,11 @@ test('repeated inference reuses the same memory (wasm heap stays flat)', () => {
   for (let i = 0; i < 30; i++) noGrad(() => scope(() => void g.forward(x)));
   assert.equal(heap.highWater, settled);
 });
+
+test('summarize lists every node of a graph with its output shape and parameters', async () => {
+  const { summarize } = await import('./summary.js');
+  const rows = summarize(net(), [1, 2, 40, 40]);
+  assert.deepEqual(rows.map((r) => r.name), ['conv', 'relu', 'conv2', 'sum', 'drop', 'flat', 'fc']);
+  assert.deepEqual(rows.find((r) => r.name === 'sum'), { name: 'sum', type: 'add', outputShape: [1, 8, 40, 40], params: 0 });
+  assert.equal(rows.find((r) => r.name === 'fc')!.params, 8 * 40 * 40 * 3 + 3);
+});

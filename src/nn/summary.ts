@@ -4,6 +4,7 @@
 import type { Module } from './module.js';
 import { Sequential } from './sequential.js';
 import { Residual } from './residual.js';
+import { GraphModule } from './graph-module.js';
 
 export interface SummaryRow {
   /** Dotted path, as in parameter names. */
@@ -13,7 +14,7 @@ export interface SummaryRow {
   params: number;
 }
 
-/** One row per leaf layer (containers are walked), with output shapes for `inputShape` (batch dim included). */
+/** One row per leaf layer (Sequentials and graphs are walked), with output shapes for `inputShape` (batch dim included). */
 export function summarize(model: Module, inputShape: readonly number[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
   const walk = (m: Module, name: string, shape: number[]): number[] => {
@@ -21,6 +22,15 @@ export function summarize(model: Module, inputShape: readonly number[]): Summary
       let s = shape;
       for (const [n, c] of m.namedChildren()) s = walk(c, name ? `${name}.${n}` : n, s);
       return s;
+    }
+    if (m instanceof GraphModule) {
+      // One row per node of the graph (layers and joins such as add / concat), named as in the graph.
+      const shapes = m.valueShapes(shape);
+      for (const node of m.graph.nodes) {
+        const child = node.op === 'module' ? m.module(node.name) : null;
+        rows.push({ name: name ? `${name}.${node.name}` : node.name, type: child ? child.constructor.name : node.op, outputShape: [...shapes.get(node.name)!], params: child ? child.numParameters() : 0 });
+      }
+      return [...shapes.get(m.graph.output)!];
     }
     const out = m.outputShape(shape);
     const params = m.numParameters();
