@@ -53,3 +53,16 @@ export async function applyBackend(values: Record<string, unknown>): Promise<{ b
     ...(threads !== undefined ? { threads } : {}),
   });
 }
+
+/** ImageNet's per-channel mean and std (on [0, 1] pixels): `--mean imagenet --std imagenet`. */
+export const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+
+/**
+ * A comma-separated list of numbers given for `--flag`, or a clear usage error.
+ * @example numberList('0.5,0.5,0.5', 'mean') // [0.5, 0.5, 0.5]
+ */
+export function numberList(raw: string, flag: string): number[] {
+  const v = raw.split(',').map((s) => Number(s.trim()));
+  if (!v.length || v.some((x) => !Number.isFinite(x))) throw new UsageError(`--${flag}: expected comma-separated numbers, got '${raw}'`);
+  return v;
+}

@@ -7,7 +7,10 @@ import { CIFAR10_NORMALIZATION, loadCifar10 } from '../../data/cifar10.js';
 import type { ImageDataset } from '../../data/dataset.js';
 import { isImageFolder, loadImageFolder } from '../../data/image-folder.js';
 import { loadMnist, NORMALIZATION } from '../../data/mnist-dataset.js';
-import { stratifiedSplit } from '../../data/split.js';
+import { parseSplit, stratifiedSplit } from '../../data/split.js';
+import { parseTransforms } from '../../data/transforms/parse-transforms.js';
+import type { Transform } from '../../data/transforms/transform.js';
+import { ValueError } from '../../tensor/errors.js';
 import { UsageError } from '../cli-error.js';
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
@@ -73,4 +76,24 @@ export async function loadFolderSplits(
   if (!trainIdx || trainIdx.length === 0) throw new UsageError(`--split: the training part is empty (${dataset.length} images); give it a larger share`);
   const part = (idx: Int32Array | undefined): ImageDataset | null => (idx && idx.length ? dataset.subset(idx) : null);
   return { train: dataset.subset(trainIdx), val: part(valIdx), test: part(testIdx), classNames: [...dataset.classNames], total: dataset.length, skipped };
+}
+
+/** `--augment LIST` as a transform for images of `height` x `width` (undefined when not given). */
+export function augmentOption(spec: string | undefined, height: number, width: number): Transform | undefined {
+  if (spec === undefined) return undefined;
+  try {
+    return parseTransforms(spec, { height, width }).transform;
+  } catch (e) {
+    if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
+    throw e;
+  }
+}
+
+/** `--split A/B[/C]` as fractions. */
+export function splitOption(spec: string): number[] {
+  try {
+    return parseSplit(spec);
+  } catch (e) {
+    throw new UsageError(`--split: ${(e as Error).message}`);
+  }
 }

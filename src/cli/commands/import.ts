@@ -13,7 +13,7 @@ import { loadNsfwjsModel, loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
 import { normalizationFromMetadata } from '../../io/tfjs/tfjs-metadata.js';
 import type { Module } from '../../nn/module.js';
 import { UsageError } from '../cli-error.js';
-import { parse, printJson, type Options } from '../options.js';
+import { IMAGENET, numberList, parse, printJson, type Options } from '../options.js';
 
 export const importHelp = `fovea import MODEL -o MODEL.fovea [options]
 
@@ -48,17 +48,9 @@ const options: Options = {
   mean: { type: 'string' }, std: { type: 'string' }, json: { type: 'boolean' },
 };
 
-const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-
-function numbers(raw: string, flag: string): number[] {
-  const v = raw.split(',').map((s) => Number(s.trim()));
-  if (!v.length || v.some((x) => !Number.isFinite(x))) throw new UsageError(`--${flag}: expected comma-separated numbers, got '${raw}'`);
-  return v;
-}
-
 function perChannel(raw: unknown, flag: 'mean' | 'std', channels: number, fallback: number): number[] {
   if (raw === undefined) return new Array<number>(channels).fill(fallback);
-  const v = raw === 'imagenet' ? IMAGENET[flag] : numbers(String(raw), flag);
+  const v = raw === 'imagenet' ? IMAGENET[flag] : numberList(String(raw), flag);
   if (v.length === 1) return new Array<number>(channels).fill(v[0]!);
   if (v.length !== channels) throw new UsageError(`--${flag}: the model has ${channels} input channel(s), got ${v.length} values`);
   if (flag === 'std' && v.some((x) => x <= 0)) throw new UsageError('--std: values must be > 0');
@@ -127,7 +119,7 @@ export async function importCommand(argv: string[]): Promise<void> {
   const out = typeof v['out'] === 'string' ? v['out'] : defaultOut(file);
   let inputShape: [number, number, number] | undefined;
   if (typeof v['input-shape'] === 'string') {
-    const s = numbers(v['input-shape'], 'input-shape');
+    const s = numberList(v['input-shape'], 'input-shape');
     if (s.length !== 3 || s.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input-shape: expected C,H,W, got '${v['input-shape']}'`);
     inputShape = s as [number, number, number];
   }

@@ -9,9 +9,6 @@
  */
 import { basename, resolve } from 'node:path';
 import { DataLoader } from '../../data/data-loader.js';
-import { parseSplit } from '../../data/split.js';
-import { parseTransforms } from '../../data/transforms/parse-transforms.js';
-import type { Transform } from '../../data/transforms/transform.js';
 import { writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { saveModel } from '../../io/model-file-node.js';
 import { cutBackbone, reinitialize, splitAt } from '../../nn/backbone.js';
@@ -19,16 +16,15 @@ import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import { Sequential } from '../../nn/sequential.js';
-import { ValueError } from '../../tensor/errors.js';
 import { manualSeed } from '../../tensor/random.js';
 import { evaluate, type EvalResult } from '../../train/evaluate.js';
 import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapFeatures, standardize, type FeatureSet } from '../../train/feature-cache.js';
 import { fit, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
-import { num, pct, positive, printJson, str } from '../options.js';
+import { IMAGENET, num, numberList, pct, positive, printJson, str } from '../options.js';
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
-import { isImageFolder, loadFolderSplits, parseSize } from './data-source.js';
+import { augmentOption, isImageFolder, loadFolderSplits, parseSize, splitOption } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler } from './train-optim.js';
 
 export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
@@ -50,8 +46,8 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
   --from-scratch        the same architecture with random weights (the baseline a pretrained
                         backbone should beat): trained end to end, or with --freeze-backbone
                         kept random while the same head trains on its features
-  --mean/--std M,..     the backbone's input normalisation, for ONNX/TF.js files that do not
-                        store it (a .fovea backbone brings its own)
+  --mean/--std M,..     the backbone's input normalisation (numbers or 'imagenet'), for ONNX/TF.js
+                        files that do not store it (a .fovea backbone brings its own)
   --size defaults to the backbone's input size, --channels to its channels.`;
 
 /** What train.ts has already worked out. */
@@ -67,11 +63,10 @@ export interface TransferContext {
   out: string;
 }
 
-function numbers(raw: unknown, flag: string): number[] | undefined {
+/** --mean / --std: numbers, or 'imagenet'. */
+function normOption(raw: unknown, flag: 'mean' | 'std'): number[] | undefined {
   if (raw === undefined) return undefined;
-  const v = String(raw).split(',').map((s) => Number(s.trim()));
-  if (!v.length || v.some((x) => !Number.isFinite(x))) throw new UsageError(`--${flag}: expected comma-separated numbers, got '${String(raw)}'`);
-  return v;
+  return raw === 'imagenet' ? IMAGENET[flag] : numberList(String(raw), flag);
 }
 
 /** Runs a transfer-learning training from the parsed `fovea train` options. */
@@ -90,8 +85,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const fineTuneFrom = v['fine-tune-from'] === undefined ? undefined : String(v['fine-tune-from']);
   if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
   if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
-  const mean = numbers(v['mean'], 'mean');
-  const std = numbers(v['std'], 'std');
+  const mean = normOption(v['mean'], 'mean');
+  const std = normOption(v['std'], 'std');
   if ((mean === undefined) !== (std === undefined)) throw new UsageError('--mean and --std go together');
 
   const spec = String(v['backbone']);
@@ -108,7 +103,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   manualSeed(seed);
   if (fromScratch) log(`--from-scratch: re-initialised ${reinitialize(backbone)} layers of the backbone`);
 
-  const fractions = parseSplitOption(str(v, 'split', '70/15/15'));
+  const fractions = splitOption(str(v, 'split', '70/15/15'));
   const bar = new ProgressBar();
   const t0 = performance.now();
   const data = await loadFolderSplits(dir, {
@@ -121,15 +116,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const numClasses = data.classNames.length;
   const normalize = src.normalize;
   const augmentSpec = v['augment'] as string | undefined;
-  let transform: Transform | undefined;
-  if (augmentSpec !== undefined) {
-    try {
-      transform = parseTransforms(augmentSpec, { height: size[0], width: size[1] }).transform;
-    } catch (e) {
-      if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
-      throw e;
-    }
-  }
+  const transform = augmentOption(augmentSpec, size[0], size[1]);
 
   const fc = new Linear(features, numClasses);
   const head = new Sequential({ dropout: new Dropout(num(v, 'head-dropout', 0.2, (x) => x >= 0 && x < 1)), fc });
@@ -260,14 +247,6 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
       classNames: data.classNames, inputShape, normalize, featureSeconds, seconds, report,
       backend: ctx.compute.backend, threads: ctx.compute.threads,
     });
-  }
-}
-
-function parseSplitOption(spec: string): number[] {
-  try {
-    return parseSplit(spec);
-  } catch (e) {
-    throw new UsageError(`--split: ${(e as Error).message}`);
   }
 }
 

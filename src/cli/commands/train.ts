@@ -11,10 +11,8 @@ import { dirname, resolve } from 'node:path';
 import { channelStats } from '../../data/channel-stats.js';
 import { DataLoader } from '../../data/data-loader.js';
 import type { ImageDataset } from '../../data/dataset.js';
-import { parseSplit, stratifiedSplit } from '../../data/split.js';
-import { parseTransforms, TRANSFORM_SYNTAX } from '../../data/transforms/parse-transforms.js';
-import type { Transform } from '../../data/transforms/transform.js';
-import { ValueError } from '../../tensor/errors.js';
+import { stratifiedSplit } from '../../data/split.js';
+import { TRANSFORM_SYNTAX } from '../../data/transforms/parse-transforms.js';
 import { writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { ModelFileError } from '../../io/io-error.js';
 import { saveModel } from '../../io/model-file-node.js';
@@ -29,8 +27,8 @@ import { fit, type FitState } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { TrainingInterrupted } from '../../train/training-interrupted.js';
 import { CommandExit, UsageError } from '../cli-error.js';
-import { int, num, parse, pct, positive, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
-import { datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize } from './data-source.js';
+import { int, num, parse, pct, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
+import { augmentOption, datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize, splitOption } from './data-source.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
 import { makeOptimizer, makeScheduler } from './train-optim.js';
 import { transferHelp, transferTrain } from './train-transfer.js';
@@ -155,15 +153,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { train, val, test, normalize, inputShape } = data;
   const numClasses = data.classNames.length;
   const augmentSpec = v['augment'] as string | undefined;
-  let transform: Transform | undefined;
-  if (augmentSpec !== undefined) {
-    try {
-      transform = parseTransforms(augmentSpec, { height: inputShape[1], width: inputShape[2] }).transform;
-    } catch (e) {
-      if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
-      throw e;
-    }
-  }
+  const transform = augmentOption(augmentSpec, inputShape[1], inputShape[2]);
 
   const model = ckpt ? ckpt.model : buildModel(modelName, { inputShape, numClasses });
   const optimizer = makeOptimizer(optName, model.parameters(), v);
@@ -278,12 +268,7 @@ async function folderData(dir: string, v: Record<string, unknown>, seed: number,
   const size = parseSize(str(v, 'size', '64'), '--size');
   const channels = num(v, 'channels', 3, (x) => x === 1 || x === 3) as 1 | 3;
   const splitSpec = str(v, 'split', '80/10/10');
-  let fractions: number[];
-  try {
-    fractions = parseSplit(splitSpec);
-  } catch (e) {
-    throw new UsageError(`--split: ${(e as Error).message}`);
-  }
+  const fractions = splitOption(splitSpec);
   const bar = new ProgressBar();
   const t0 = performance.now();
   const s = await loadFolderSplits(dir, {
