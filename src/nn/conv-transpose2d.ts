@@ -1,10 +1,9 @@
 import {
   convTranspose2d, convTranspose2dAttrs, convTranspose2dOutputShape, type ConvTranspose2dAttrs,
 } from '../tensor/ops/conv-transpose.js';
-import { ShapeError } from '../tensor/errors.js';
 import { zeros } from '../tensor/ops/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kaimingUniform_, uniform_ } from './init.js';
+import { checkGroups, kernelPair, kernelRepr, resetConvParameters } from './conv-layer.js';
 import { Module, type ModuleSpec } from './module.js';
 
 export interface ConvTranspose2dLayerOptions {
@@ -49,11 +48,9 @@ export class ConvTranspose2d extends Module {
     readonly options: ConvTranspose2dLayerOptions = {},
   ) {
     super();
-    this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [kernelSize[0], kernelSize[1]];
+    this.kernelSize = kernelPair(kernelSize);
     const groups = options.groups ?? 1;
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ShapeError('ConvTranspose2d', `inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups=${groups}`);
-    }
+    checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
     convTranspose2dAttrs('ConvTranspose2d', options); // validate early
     this.weight = this.registerParameter('weight', zeros([inChannels, outChannels / groups, ...this.kernelSize]))!;
     this.bias = this.registerParameter('bias', options.bias ?? true ? zeros([outChannels]) : null);
@@ -62,11 +59,7 @@ export class ConvTranspose2d extends Module {
 
   /** Re-draws the weights as PyTorch initialises them (Kaiming-uniform with a = sqrt(5), bias U(-1/sqrt(fanIn), 1/sqrt(fanIn))). */
   resetParameters(): void {
-    kaimingUniform_(this.weight, Math.sqrt(5));
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(this.weight.shape[1]! * this.kernelSize[0] * this.kernelSize[1]);
-      uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   /** The resolved stride, padding, outputPadding, dilation and groups. */
@@ -97,7 +90,7 @@ export class ConvTranspose2d extends Module {
       o.bias === false ? 'bias=false' : '',
       set(o.dilation, 1) ? `dilation=${JSON.stringify(o.dilation)}` : '',
     ].filter(Boolean);
-    const k = this.kernelSize[0] === this.kernelSize[1] ? `${this.kernelSize[0]}` : JSON.stringify(this.kernelSize);
+    const k = kernelRepr(this.kernelSize);
     return [`${this.inChannels}, ${this.outChannels}, kernelSize=${k}`, ...extra].join(', ');
   }
 }

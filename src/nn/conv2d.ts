@@ -1,8 +1,7 @@
 import { conv2d, conv2dAttrs, conv2dOutputShape, type Conv2dPadding } from '../tensor/ops/conv.js';
-import { ShapeError } from '../tensor/errors.js';
 import { zeros } from '../tensor/ops/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kaimingUniform_, uniform_ } from './init.js';
+import { checkGroups, kernelPair, kernelRepr, resetConvParameters } from './conv-layer.js';
 import { Module, type ModuleSpec } from './module.js';
 
 export interface Conv2dLayerOptions {
@@ -40,11 +39,9 @@ export class Conv2d extends Module {
     readonly options: Conv2dLayerOptions = {},
   ) {
     super();
-    this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : [kernelSize[0], kernelSize[1]];
+    this.kernelSize = kernelPair(kernelSize);
     const groups = options.groups ?? 1;
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ShapeError('Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups=${groups}`);
-    }
+    checkGroups('Conv2d', inChannels, outChannels, groups);
     conv2dAttrs('Conv2d', this.kernelSize, options); // validate early
     this.weight = this.registerParameter('weight', zeros([outChannels, inChannels / groups, ...this.kernelSize]))!;
     this.bias = this.registerParameter('bias', options.bias ?? true ? zeros([outChannels]) : null);
@@ -53,11 +50,7 @@ export class Conv2d extends Module {
 
   /** Re-draws the weights as PyTorch initialises them (Kaiming-uniform with a = sqrt(5), bias U(-1/sqrt(fanIn), 1/sqrt(fanIn))). */
   resetParameters(): void {
-    kaimingUniform_(this.weight, Math.sqrt(5));
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(this.weight.shape[1]! * this.kernelSize[0] * this.kernelSize[1]);
-      uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {
@@ -81,7 +74,7 @@ export class Conv2d extends Module {
       o.groups !== undefined && o.groups !== 1 ? `groups=${o.groups}` : '',
       o.bias === false ? 'bias=false' : '',
     ].filter(Boolean);
-    const k = this.kernelSize[0] === this.kernelSize[1] ? `${this.kernelSize[0]}` : JSON.stringify(this.kernelSize);
+    const k = kernelRepr(this.kernelSize);
     return [`${this.inChannels}, ${this.outChannels}, kernelSize=${k}`, ...extra].join(', ');
   }
 }
