@@ -11,7 +11,10 @@ import { basename, resolve } from 'node:path';
 import { DataLoader } from '../../data/data-loader.js';
 import { writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { saveModel } from '../../io/model-file-node.js';
-import { cutBackbone, reinitialize, splitAt } from '../../nn/backbone.js';
+import { cutBackbone, reinitialize, splitAt, type SplitModel } from '../../nn/backbone.js';
+import type { Module } from '../../nn/module.js';
+import type { ImageDataset } from '../../data/dataset.js';
+import type { Transform } from '../../data/transforms/transform.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
@@ -19,12 +22,12 @@ import { Sequential } from '../../nn/sequential.js';
 import { manualSeed } from '../../tensor/random.js';
 import { evaluate, type EvalResult } from '../../train/evaluate.js';
 import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapFeatures, standardize, type FeatureSet } from '../../train/feature-cache.js';
-import { fit, type EpochLog } from '../../train/fit.js';
+import { fit, type BatchLog, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
 import { IMAGENET, num, numberList, pct, positive, printJson, str } from '../options.js';
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
-import { augmentOption, isImageFolder, loadFolderSplits, parseSize, splitOption } from './data-source.js';
+import { augmentOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler } from './train-optim.js';
 
 export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
@@ -136,87 +139,13 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     bar.update(b.batch, b.batches, `${what} epoch ${b.epoch}/${total}  loss ${b.loss.toFixed(4)}  ${Math.round(b.imagesPerSecond)} img/s`);
 
   const tTrain = performance.now();
-  const history: EpochLog[] = [];
-  let test: EvalResult | null = null;
-  let bestEpoch = 0;
-  let bestVal: number | undefined;
-  let featureSeconds = 0;
-  let fineTuneHistory: EpochLog[] = [];
-  if (frozen) {
-    backbone.requiresGrad_(false);
-    const views = transform ? num(v, 'feature-views', 4, (x) => Number.isInteger(x) && x >= 1) : 1;
-    if (!transform && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
-    const tf = performance.now();
-    // With --fine-tune-from, the part of the backbone up to that layer stays frozen for good: its output maps
-    // are cached once, the head's features are computed from them, and fine-tuning trains the rest on them.
-    const split = fineTuneFrom !== undefined ? splitAt(backbone, fineTuneFrom) : null;
-    const frozenPart = split ? split.prefix : backbone;
-    const cache = async (loader: DataLoader | undefined, n: number, what: string, k = 1): Promise<FeatureSet | null> => loader
-      ? extractFeatures(frozenPart, loader, n, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) })
-      : null;
-    const trainC = (await cache(trainImages(false, true), data.train.length, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
-    const valC = await cache(imagesOf(data.val), data.val?.length ?? 0, 'validation images');
-    const testC = await cache(imagesOf(data.test), data.test?.length ?? 0, 'test images');
-    const tail = async (set: FeatureSet | null): Promise<FeatureSet | null> => (set && split ? mapFeatures(split.suffix, set, { onProgress: (d, t) => bar.update(d, t, 'features: the rest of the backbone') }) : set);
-    const [trainF, valF, testF] = [(await tail(trainC))!, await tail(valC), await tail(testC)];
-    bar.done();
-    featureSeconds = (performance.now() - tf) / 1000;
-    const imagesRun = data.train.length * views + (data.val?.length ?? 0) + (data.test?.length ?? 0);
-    log(`cached ${split ? `${trainC.shape.join('x')} maps of '${fineTuneFrom}' and ` : ''}${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
-    // The head trains on standardised features; the standardisation is folded into its weights afterwards.
-    const stats = featureStats(trainF);
-    for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
-    const optimizer = makeOptimizer(optName, head.parameters(), v);
-    const scheduler = makeScheduler(optimizer, epochs, v);
-    const r = await fit(head, {
-      epochs, optimizer, numClasses, train: new FeatureLoader(trainF, { batchSize, shuffle: true, seed }),
-      ...(valF ? { val: new FeatureLoader(valF, { batchSize: 256 }) } : {}), ...(scheduler ? { scheduler } : {}),
-      labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
-      onBatchEnd: batchLog(epochs, 'head'), onEpochEnd: epochLog(epochs, 'head'),
-    });
-    history.push(...r.history);
-    bestEpoch = r.bestEpoch;
-    bestVal = r.bestValAccuracy;
-    if (testF && !fineTune) test = evaluate(head, new FeatureLoader(testF, { batchSize: 256 }), numClasses);
-    foldStandardization(fc.weight, fc.bias, stats);
-    if (fineTune) {
-      // Keras's fine-tuning recipe: batch-norm statistics stay as pretrained (a small data set's batches would
-      // overwrite them with noise); their scale and shift train with everything else, at a low rate.
-      for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = true;
-      const trainable = split ? new Sequential({ rest: split.suffix, head }) : net;
-      trainable.requiresGrad_(true);
-      const ftLr = num(v, 'fine-tune-lr', lr / 10, positive);
-      log(`fine-tuning ${split ? `the backbone after '${fineTuneFrom}' (${split.suffix.numParameters().toLocaleString('en-US')} parameters) on the cached maps` : 'the whole network on the images'} and the head for ${fineTune} epochs at lr ${ftLr}`);
-      const ftOpt = makeOptimizer(optName, trainable.parameters(), v, ftLr);
-      const ftSched = makeScheduler(ftOpt, fineTune, v);
-      const val = split ? (valC ? new FeatureLoader(valC, { batchSize: 64 }) : undefined) : imagesOf(data.val);
-      const ft = await fit(trainable, {
-        epochs: fineTune, optimizer: ftOpt, numClasses, ...(val ? { val } : {}), ...(ftSched ? { scheduler: ftSched } : {}),
-        train: split ? new FeatureLoader(trainC, { batchSize, shuffle: true, seed: seed + 1 }) : trainImages(true, true),
-        onBatchEnd: batchLog(fineTune, 'fine-tune'), onEpochEnd: epochLog(fineTune, 'fine-tune'),
-      });
-      fineTuneHistory = ft.history;
-      history.push(...ft.history.map((e) => ({ ...e, epoch: e.epoch + epochs })));
-      if (ft.bestValAccuracy !== undefined && (bestVal === undefined || ft.bestValAccuracy >= bestVal)) {
-        bestVal = ft.bestValAccuracy;
-        bestEpoch = ft.bestEpoch + epochs;
-      }
-      if (split && testC) test = evaluate(trainable, new FeatureLoader(testC, { batchSize: 64 }), numClasses);
-      for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = false;
-    }
-  } else {
-    const optimizer = makeOptimizer(optName, net.parameters(), v);
-    const scheduler = makeScheduler(optimizer, epochs, v);
-    const val = imagesOf(data.val);
-    const r = await fit(net, {
-      epochs, optimizer, numClasses, train: trainImages(true, true), ...(val ? { val } : {}), ...(scheduler ? { scheduler } : {}),
-      labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
-      onBatchEnd: batchLog(epochs, fromScratch ? 'scratch' : 'train'), onEpochEnd: epochLog(epochs, fromScratch ? 'scratch' : 'train'),
-    });
-    history.push(...r.history);
-    bestEpoch = r.bestEpoch;
-    bestVal = r.bestValAccuracy;
-  }
+  const run: Run = {
+    v, log, bar, data, backbone, head, fc, net, numClasses, epochs, batchSize, optName, seed, lr, transform, fineTune, fineTuneFrom,
+    features, trainImages, imagesOf, epochLog, batchLog,
+  };
+  const result = frozen ? await trainFrozen(run) : await trainWhole(run, fromScratch ? 'scratch' : 'train');
+  const { history, bestEpoch, bestVal, featureSeconds, fineTuneHistory } = result;
+  let test = result.test;
   const testLoader = imagesOf(data.test);
   if (!test && testLoader) test = evaluate(net, testLoader, numClasses);
   const seconds = (performance.now() - tTrain) / 1000;
@@ -250,3 +179,133 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   }
 }
 
+/** Everything the training phases share. */
+interface Run {
+  v: Record<string, unknown>;
+  log: (s: string) => void;
+  bar: ProgressBar;
+  data: FolderSplits;
+  backbone: Module;
+  head: Sequential;
+  fc: Linear;
+  net: Sequential;
+  numClasses: number;
+  epochs: number;
+  batchSize: number;
+  optName: string;
+  seed: number;
+  lr: number;
+  transform: Transform | undefined;
+  fineTune: number;
+  fineTuneFrom: string | undefined;
+  features: number;
+  trainImages: (shuffle: boolean, withTransform: boolean) => DataLoader;
+  imagesOf: (set: ImageDataset | null) => DataLoader | undefined;
+  epochLog: (total: number, what: string) => (e: EpochLog) => void;
+  batchLog: (total: number, what: string) => (b: BatchLog) => void;
+}
+
+interface RunResult {
+  history: EpochLog[];
+  bestEpoch: number;
+  bestVal: number | undefined;
+  test: EvalResult | null;
+  featureSeconds: number;
+  fineTuneHistory: EpochLog[];
+}
+
+/** --freeze-backbone: cache features (or maps of the part before --fine-tune-from), train the head on them, then fine-tune if asked. */
+async function trainFrozen(run: Run): Promise<RunResult> {
+  const { v, log, bar, data, backbone, head, fc, numClasses, epochs, batchSize, optName, seed, transform, fineTune, fineTuneFrom, features, trainImages, imagesOf, epochLog, batchLog } = run;
+  const history: EpochLog[] = [];
+  let test: EvalResult | null = null;
+  let bestEpoch = 0;
+  let bestVal: number | undefined;
+  let featureSeconds = 0;
+  let fineTuneHistory: EpochLog[] = [];
+  backbone.requiresGrad_(false);
+  const views = transform ? num(v, 'feature-views', 4, (x) => Number.isInteger(x) && x >= 1) : 1;
+  if (!transform && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
+  const tf = performance.now();
+  // With --fine-tune-from, the part of the backbone up to that layer stays frozen for good: its output maps
+  // are cached once, the head's features are computed from them, and fine-tuning trains the rest on them.
+  const split = fineTuneFrom !== undefined ? splitAt(backbone, fineTuneFrom) : null;
+  const frozenPart = split ? split.prefix : backbone;
+  const cache = async (loader: DataLoader | undefined, n: number, what: string, k = 1): Promise<FeatureSet | null> => loader
+  ? extractFeatures(frozenPart, loader, n, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) })
+  : null;
+  const trainC = (await cache(trainImages(false, true), data.train.length, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
+  const valC = await cache(imagesOf(data.val), data.val?.length ?? 0, 'validation images');
+  const testC = await cache(imagesOf(data.test), data.test?.length ?? 0, 'test images');
+  const tail = async (set: FeatureSet | null): Promise<FeatureSet | null> => (set && split ? mapFeatures(split.suffix, set, { onProgress: (d, t) => bar.update(d, t, 'features: the rest of the backbone') }) : set);
+  const [trainF, valF, testF] = [(await tail(trainC))!, await tail(valC), await tail(testC)];
+  bar.done();
+  featureSeconds = (performance.now() - tf) / 1000;
+  const imagesRun = data.train.length * views + (data.val?.length ?? 0) + (data.test?.length ?? 0);
+  log(`cached ${split ? `${trainC.shape.join('x')} maps of '${fineTuneFrom}' and ` : ''}${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
+  // The head trains on standardised features; the standardisation is folded into its weights afterwards.
+  const stats = featureStats(trainF);
+  for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
+  const optimizer = makeOptimizer(optName, head.parameters(), v);
+  const scheduler = makeScheduler(optimizer, epochs, v);
+  const r = await fit(head, {
+  epochs, optimizer, numClasses, train: new FeatureLoader(trainF, { batchSize, shuffle: true, seed }),
+  ...(valF ? { val: new FeatureLoader(valF, { batchSize: 256 }) } : {}), ...(scheduler ? { scheduler } : {}),
+  labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+  onBatchEnd: batchLog(epochs, 'head'), onEpochEnd: epochLog(epochs, 'head'),
+  });
+  history.push(...r.history);
+  bestEpoch = r.bestEpoch;
+  bestVal = r.bestValAccuracy;
+  if (testF && !fineTune) test = evaluate(head, new FeatureLoader(testF, { batchSize: 256 }), numClasses);
+  foldStandardization(fc.weight, fc.bias, stats);
+  if (fineTune && trainC) {
+    const ft = await fineTuneAfterHead(run, split, trainC, valC, testC);
+    fineTuneHistory = ft.history;
+    history.push(...ft.history.map((e) => ({ ...e, epoch: e.epoch + epochs })));
+    if (ft.bestValAccuracy !== undefined && (bestVal === undefined || ft.bestValAccuracy >= bestVal)) {
+      bestVal = ft.bestValAccuracy;
+      bestEpoch = ft.bestEpoch + epochs;
+    }
+    test = ft.test;
+  }
+  return { history, bestEpoch, bestVal, test, featureSeconds, fineTuneHistory };
+}
+
+/** --fine-tune: the whole network on the images, or (--fine-tune-from) the layers after the split on cached maps. */
+async function fineTuneAfterHead(run: Run, split: SplitModel | null, trainC: FeatureSet, valC: FeatureSet | null, testC: FeatureSet | null): Promise<{ history: EpochLog[]; bestEpoch: number; bestValAccuracy: number | undefined; test: EvalResult | null }> {
+  const { v, log, data, backbone, head, net, numClasses, batchSize, optName, seed, lr, fineTune, fineTuneFrom, trainImages, imagesOf, epochLog, batchLog } = run;
+  let test: EvalResult | null = null;
+  // Keras's fine-tuning recipe: batch-norm statistics stay as pretrained (a small data set's batches would
+  // overwrite them with noise); their scale and shift train with everything else, at a low rate.
+  for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = true;
+  const trainable = split ? new Sequential({ rest: split.suffix, head }) : net;
+  trainable.requiresGrad_(true);
+  const ftLr = num(v, 'fine-tune-lr', lr / 10, positive);
+  log(`fine-tuning ${split ? `the backbone after '${fineTuneFrom}' (${split.suffix.numParameters().toLocaleString('en-US')} parameters) on the cached maps` : 'the whole network on the images'} and the head for ${fineTune} epochs at lr ${ftLr}`);
+  const ftOpt = makeOptimizer(optName, trainable.parameters(), v, ftLr);
+  const ftSched = makeScheduler(ftOpt, fineTune, v);
+  const val = split ? (valC ? new FeatureLoader(valC, { batchSize: 64 }) : undefined) : imagesOf(data.val);
+  const ft = await fit(trainable, {
+    epochs: fineTune, optimizer: ftOpt, numClasses, ...(val ? { val } : {}), ...(ftSched ? { scheduler: ftSched } : {}),
+    train: split ? new FeatureLoader(trainC, { batchSize, shuffle: true, seed: seed + 1 }) : trainImages(true, true),
+    onBatchEnd: batchLog(fineTune, 'fine-tune'), onEpochEnd: epochLog(fineTune, 'fine-tune'),
+  });
+  if (split && testC) test = evaluate(trainable, new FeatureLoader(testC, { batchSize: 64 }), numClasses);
+  for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = false;
+  return { history: ft.history, bestEpoch: ft.bestEpoch, bestValAccuracy: ft.bestValAccuracy, test };
+}
+
+/** No frozen backbone: the whole network trains on the images (fine-tuning everything, or --from-scratch). */
+async function trainWhole(run: Run, what: string): Promise<RunResult> {
+  const { v, data, net, numClasses, epochs, optName, trainImages, imagesOf, epochLog, batchLog } = run;
+  const optimizer = makeOptimizer(optName, net.parameters(), v);
+  const scheduler = makeScheduler(optimizer, epochs, v);
+  const val = imagesOf(data.val);
+  const r = await fit(net, {
+    epochs, optimizer, numClasses, train: trainImages(true, true), ...(val ? { val } : {}), ...(scheduler ? { scheduler } : {}),
+    labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+    onBatchEnd: batchLog(epochs, what), onEpochEnd: epochLog(epochs, what),
+  });
+  return { history: r.history, bestEpoch: r.bestEpoch, bestVal: r.bestValAccuracy, test: null, featureSeconds: 0, fineTuneHistory: [] };
+}
