@@ -122,6 +122,25 @@ function activationCases(): ConformanceCase[] {
       }));
     }
   }
+  for (const n of [1, 7, 64, 1000]) {
+    for (const [lo, hi] of [[0, 6], [-1, 1], [-Infinity, 0.5], [-0.5, Infinity], [0.25, 0.25]] as const) {
+      out.push(makeCase('hardtanh', `${n} elements, [${lo}, ${hi}]`, (k, x) => {
+        const a = x.normal(n, 4);
+        const y = x.out(n);
+        k.hardtanh(a, y, lo, hi);
+        return [y];
+      }));
+      out.push(makeCase('hardtanhBackward', `${n} elements, [${lo}, ${hi}], x on the bounds`, (k, x) => {
+        const dy = x.normal(n);
+        const v = x.state(n, 4);
+        for (let i = 0; i < n; i += 3) v[i] = i % 2 ? lo : hi; // no gradient exactly at a bound
+        const a = x.input(v);
+        const y = x.out(n);
+        k.hardtanhBackward(dy, a, y, lo, hi);
+        return [y];
+      }));
+    }
+  }
   for (const [scale, shift] of [[2, 0], [1, -0.5], [-0.25, 3], [0, 1], [1e-3, 1e3]] as const) {
     out.push(makeCase('affineScalar', `scale ${scale}, shift ${shift}`, (k, x) => {
       const a = x.normal(257);

@@ -66,6 +66,10 @@ export type KernelTable = {
 } & {
   leakyRelu(x: F32, out: F32, slope: number): void;
   leakyReluBackward(dy: F32, x: F32, out: F32, slope: number): void;
+  /** out = min(max(x, min), max) (NaN stays NaN); ReLU6 is min 0, max 6. Bounds may be infinite. */
+  hardtanh(x: F32, out: F32, min: number, max: number): void;
+  /** out = dy where min < x < max, else 0 (PyTorch's hardtanh backward: no gradient at the bounds). */
+  hardtanhBackward(dy: F32, x: F32, out: F32, min: number, max: number): void;
   /** out = x * scale + shift, element-wise. */
   affineScalar(x: F32, out: F32, scale: number, shift: number): void;
   powScalar(x: F32, out: F32, exponent: number): void;
@@ -108,6 +112,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'tanh', 'sigmoid', 'square',
   'add', 'sub', 'mul', 'div',
   'reluBackward', 'tanhBackward', 'sigmoidBackward', 'leakyRelu', 'leakyReluBackward',
+  'hardtanh', 'hardtanhBackward',
   'affineScalar', 'powScalar', 'sum', 'max', 'argmax', 'permute', 'matmul',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',

@@ -1,7 +1,7 @@
 /**
  * Activation layers: element-wise non-linearities (shape unchanged) and Softmax.
  */
-import { affine, leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
+import { hardtanh, leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
 import { logSoftmax, softmax } from '../tensor/ops/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleSpec } from './module.js';
@@ -86,8 +86,8 @@ export class LogSoftmax extends Elementwise {
 
 /**
  * Clamps to [minVal, maxVal], PyTorch's nn.Hardtanh (ReLU6 is Hardtanh(0, 6);
- * ONNX's Clip). A null bound is no bound. Written as
- * min + relu(x - min), then max - relu(max - y), so the gradient comes from ReLU's.
+ * ONNX's Clip). A null bound is no bound. One `hardtanh` kernel pass; no
+ * gradient exactly at a bound, as in PyTorch.
  * Shape: unchanged.
  * @example new Hardtanh(0, 6)   // ReLU6, as in MobileNetV2
  */
@@ -96,10 +96,8 @@ export class Hardtanh extends Elementwise {
     super();
   }
   forward(x: Tensor): Tensor {
-    let y = x;
-    if (this.minVal !== null) y = this.minVal === 0 ? relu(y) : affine(relu(affine(y, 1, -this.minVal)), 1, this.minVal);
-    if (this.maxVal !== null) y = affine(relu(affine(y, -1, this.maxVal)), -1, this.maxVal);
-    return y;
+    // One pass (ReLU6 was four: relu, affine, relu, affine).
+    return hardtanh(x, this.minVal ?? -Infinity, this.maxVal ?? Infinity);
   }
   override spec(): ModuleSpec {
     return { type: 'Hardtanh', args: { minVal: this.minVal, maxVal: this.maxVal } };

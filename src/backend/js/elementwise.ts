@@ -44,6 +44,21 @@ export function leakyRelu(x: F32, out: F32, slope: number): void {
   }
 }
 
+export function hardtanh(x: F32, out: F32, min: number, max: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    // Comparisons are false for NaN, so NaN passes through as in PyTorch.
+    out[i] = v < min ? min : v > max ? max : v;
+  }
+}
+
+export function hardtanhBackward(dy: F32, x: F32, out: F32, min: number, max: number): void {
+  for (let i = 0; i < dy.length; i++) {
+    const v = x[i]!;
+    out[i] = v > min && v < max ? dy[i]! : 0;
+  }
+}
+
 export function affineScalar(x: F32, out: F32, scale: number, shift: number): void {
   for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
 }

@@ -17,6 +17,7 @@ const jsKernels: KernelTable = {
   add: ew.add, sub: ew.sub, mul: ew.mul, div: ew.div,
   reluBackward: ew.reluBackward, tanhBackward: ew.tanhBackward, sigmoidBackward: ew.sigmoidBackward,
   leakyRelu: ew.leakyRelu, leakyReluBackward: ew.leakyReluBackward,
+  hardtanh: ew.hardtanh, hardtanhBackward: ew.hardtanhBackward,
   affineScalar: ew.affineScalar, powScalar: ew.powScalar,
   sum: red.sum, max: red.max, argmax: red.argmax, permute: red.permute,
   softmax: red.softmax, logSoftmax: red.logSoftmax,

@@ -124,6 +124,12 @@ const naive: KernelTable = {
   leakyReluBackward(dy, x, out, slope) {
     for (let i = 0; i < dy.length; i++) out[i] = x[i]! > 0 ? dy[i]! : slope * dy[i]!;
   },
+  hardtanh(x, out, min, max) {
+    for (let i = 0; i < x.length; i++) out[i] = Number.isNaN(x[i]!) ? NaN : Math.min(Math.max(x[i]!, min), max);
+  },
+  hardtanhBackward(dy, x, out, min, max) {
+    for (let i = 0; i < dy.length; i++) out[i] = min < x[i]! && x[i]! < max ? dy[i]! : 0;
+  },
   affineScalar(x, out, scale, shift) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
   },

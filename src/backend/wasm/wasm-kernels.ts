@@ -126,6 +126,16 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       w.leakyReluBackward(m.in(dy), m.in(x), m.out(out), dy.length, slope);
       m.end();
     },
+    hardtanh(x, out, min, max) {
+      m.begin([x, out]);
+      w.hardtanh(m.in(x), m.out(out), x.length, min, max);
+      m.end();
+    },
+    hardtanhBackward(dy, x, out, min, max) {
+      m.begin([dy, x, out]);
+      w.hardtanhBackward(m.in(dy), m.in(x), m.out(out), dy.length, min, max);
+      m.end();
+    },
     affineScalar(x, out, scale, shift) {
       m.begin([x, out]);
       w.affineScalar(m.in(x), m.out(out), x.length, scale, shift);

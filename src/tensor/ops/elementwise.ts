@@ -4,7 +4,7 @@
  */
 import { kernels } from '../../backend/registry.js';
 import type { BinaryKernel, UnaryKernel } from '../../backend/kernels.js';
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, ValueError, fmt } from '../errors.js';
 import { Tensor, empty, record, type Shape } from '../tensor.js';
 import { currentPath } from './util.js';
 import { sumTo } from './reduce.js';
@@ -123,6 +123,24 @@ function reluGrad(g: Tensor, x: Tensor): Tensor {
 /** max(x, 0). */
 export function relu(x: Tensor): Tensor {
   return record(unary('relu', x), 'relu', [x], (g) => [reluGrad(g, x)]);
+}
+
+/**
+ * x clamped to [min, max] (PyTorch's hardtanh; ReLU6 is min 0, max 6; either
+ * bound may be ±Infinity). No gradient exactly at a bound, as in PyTorch.
+ *
+ * Shape: any → the same.
+ * @example hardtanh(x, 0, 6) // ReLU6
+ */
+export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
+  if (!(min <= max)) throw new ValueError(`hardtanh: min ${min} must not exceed max ${max}`);
+  const out = empty(x.shape);
+  kernels().hardtanh(x.data, out.data, min, max);
+  return record(out, 'hardtanh', [x], (g) => {
+    const dx = empty(x.shape);
+    kernels().hardtanhBackward(g.data, x.data, dx.data, min, max);
+    return [dx];
+  });
 }
 
 /** x for x > 0, slope * x otherwise (PyTorch's default slope 0.01). */

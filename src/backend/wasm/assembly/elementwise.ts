@@ -56,6 +56,38 @@ export function leakyRelu(x: usize, out: usize, n: i32, slope: f32): void {
   }
 }
 
+/** min(max(x, lo), hi) with NaN passed through: selects on comparisons (false for NaN), not f32x4.min/max. */
+export function hardtanh(x: usize, out: usize, n: i32, lo: f32, hi: f32): void {
+  let i = 0;
+  const l = f32x4.splat(lo), h = f32x4.splat(hi);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const a = v128.bitselect(l, v, f32x4.lt(v, l));
+    v128.store(out + o, v128.bitselect(h, a, f32x4.gt(a, h)));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    store<f32>(out + (<usize>i << 2), v < lo ? lo : v > hi ? hi : v);
+  }
+}
+
+export function hardtanhBackward(dy: usize, x: usize, out: usize, n: i32, lo: f32, hi: f32): void {
+  let i = 0;
+  const l = f32x4.splat(lo), h = f32x4.splat(hi), zero = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const inside = v128.and(f32x4.gt(v, l), f32x4.lt(v, h));
+    v128.store(out + o, v128.bitselect(v128.load(dy + o), zero, inside));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    store<f32>(out + o, v > lo && v < hi ? load<f32>(dy + o) : 0);
+  }
+}
+
 export function affineScalar(x: usize, out: usize, n: i32, scale: f32, shift: f32): void {
   let i = 0;
   const s = f32x4.splat(scale), t = f32x4.splat(shift);
