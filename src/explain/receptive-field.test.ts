@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ReLU } from '../nn/activation.js';
+import { Hardtanh, ReLU } from '../nn/activation.js';
 import { Conv2d } from '../nn/conv2d.js';
+import { ConvTranspose2d } from '../nn/conv-transpose2d.js';
+import { ConstantPad2d } from '../nn/pad2d.js';
 import { lenet } from '../nn/models.js';
 import type { Module } from '../nn/module.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from '../nn/pooling.js';
@@ -106,4 +108,14 @@ test('receptive field errors name the problem', () => {
   assert.throws(() => receptiveField(model, [1, 28, 28], 'features.2', [14, 0]),
     (e: unknown) => e instanceof ValueError && /unit \[14, 0\] is outside layer 'features\.2', whose output is \[1, 6, 14, 14\]/.test(e.message));
   assert.throws(() => receptiveField(model, [28, 28], 'features.0', [0, 0]), /inputShape must be \[C, H, W\]/);
+});
+
+test('receptive fields match brute force through a transposed convolution, padding/cropping and ReLU6', () => {
+  const model = new Sequential(
+    new Conv2d(1, 2, 3, { stride: 2, padding: 1 }), new Hardtanh(0, 1e6),
+    new ConvTranspose2d(2, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), new ReLU(),
+    new ConstantPad2d([1, -1, 0, 2]),
+    new ConvTranspose2d(2, 1, 2, { stride: 1, dilation: 2 }),
+  );
+  assertMatchesBruteForce(model, [1, 9, 11]);
 });

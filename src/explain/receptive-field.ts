@@ -10,7 +10,9 @@
  * (every layer here acts on rows and columns independently), then taking the
  * bounding box at the input.
  */
-import { ReLU, LeakyReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
+import { Hardtanh, ReLU, LeakyReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
+import { ConvTranspose2d } from '../nn/conv-transpose2d.js';
+import { ConstantPad2d } from '../nn/pad2d.js';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Dropout } from '../nn/dropout.js';
@@ -44,10 +46,12 @@ interface Step { module: Module; inShape: number[] }
  * The input pixels that unit `[y, x]` of layer `layerPath`'s output sees,
  * clipped to the image.
  *
- * Handles Conv2d (stride, padding incl. 'same', dilation), MaxPool2d,
- * AvgPool2d, SumPool2d, AdaptiveAvgPool2d, element-wise layers (activations,
- * BatchNorm2d, Dropout), Sequential and Residual (union of both paths). A
- * unit after Flatten or Linear sees the whole image (and `unit` is ignored).
+ * Handles Conv2d (stride, padding incl. 'same', dilation), ConvTranspose2d,
+ * ConstantPad2d (a unit in the padding sees nothing: the box is empty, y1 <
+ * y0), MaxPool2d, AvgPool2d, SumPool2d, AdaptiveAvgPool2d, element-wise
+ * layers (activations, BatchNorm2d, Dropout), Sequential and Residual (union
+ * of both paths). A unit after Flatten or Linear sees the whole image (and
+ * `unit` is ignored).
  *
  * Shape: `inputShape` is [C, H, W] or [N, C, H, W]; `unit` indexes the
  * layer's output [N, C', H', W'] as [y, x] (every channel has the same
@@ -85,6 +89,8 @@ export function receptiveField(model: Module, inputShape: readonly number[], lay
   if (reach === 'all') return { y0: 0, y1: h - 1, x0: 0, x1: w - 1 };
   const [y0, y1] = bounds(reach.ys);
   const [x0, x1] = bounds(reach.xs);
+  // A unit in padding sees no pixel: the empty box, as on both axes.
+  if (y1 < y0 || x1 < x0) return { y0: h, y1: -1, x0: w, x1: -1 };
   return { y0, y1, x0, x1 };
 }
 
@@ -148,6 +154,17 @@ function back(m: Module, inShape: number[], reach: Reach): Reach {
       xs: window(reach.xs, w, m.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
     };
   }
+  if (m instanceof ConvTranspose2d) {
+    const a = m.attrs();
+    return {
+      ys: transposedWindow(reach.ys, h, m.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
+      xs: transposedWindow(reach.xs, w, m.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
+    };
+  }
+  if (m instanceof ConstantPad2d) {
+    const [top, left] = m.pads;
+    return { ys: shifted(reach.ys, h, top), xs: shifted(reach.xs, w, left) };
+  }
   if (m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof SumPool2d) {
     const a = pool2dAttrs('receptiveField', m.kernelSize, m.options);
     return {
@@ -164,11 +181,11 @@ function back(m: Module, inShape: number[], reach: Reach): Reach {
     const d = m.dim < 0 ? m.dim + inShape.length : m.dim;
     return { ys: d === 2 ? new Uint8Array(h).fill(1) : reach.ys, xs: d === 3 ? new Uint8Array(w).fill(1) : reach.xs };
   }
-  if (m instanceof ReLU || m instanceof LeakyReLU || m instanceof Tanh || m instanceof Sigmoid || m instanceof Dropout || m instanceof BatchNorm2d) {
+  if (m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh || m instanceof Tanh || m instanceof Sigmoid || m instanceof Dropout || m instanceof BatchNorm2d) {
     return reach;
   }
   if (m instanceof Flatten || m instanceof Linear) return 'all';
-  throw new ValueError(`receptiveField: don't know how ${m.constructor.name} maps pixels; known: Conv2d, pooling, element-wise layers, Flatten, Linear, Sequential, Residual`);
+  throw new ValueError(`receptiveField: don't know how ${m.constructor.name} maps pixels; known: Conv2d, ConvTranspose2d, ConstantPad2d, pooling, element-wise layers, Flatten, Linear, Sequential, Residual`);
 }
 
 /** Input positions reached from the marked outputs of a sliding window: o*stride - pad + dilation*j, inside [0, n). */
@@ -180,6 +197,28 @@ function window(out: Uint8Array, n: number, k: number, stride: number, pad: numb
       const i = o * stride - pad + dilation * j;
       if (i >= 0 && i < n) r[i] = 1;
     }
+  });
+  return r;
+}
+
+/** A transposed convolution scatters input i to outputs i*stride - pad + dilation*j: the inputs that reach a marked output. */
+function transposedWindow(out: Uint8Array, n: number, k: number, stride: number, pad: number, dilation: number): Uint8Array {
+  const r = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k && !r[i]; j++) {
+      const o = i * stride - pad + dilation * j;
+      if (o >= 0 && o < out.length && out[o]) r[i] = 1;
+    }
+  }
+  return r;
+}
+
+/** Padding (or cropping, when negative) by `before` in front: output o is input o - before. */
+function shifted(out: Uint8Array, n: number, before: number): Uint8Array {
+  const r = new Uint8Array(n);
+  out.forEach((on, o) => {
+    const i = o - before;
+    if (on && i >= 0 && i < n) r[i] = 1;
   });
   return r;
 }
