@@ -126,3 +126,19 @@ test('splitAt a path inside a nested Sequential keeps the parameter names of bot
   assert.equal([...suffix.namedParameters()][0]![0], 'features.3.weight');
   assert.throws(() => splitAt(net, 'classifier.5'), /last layer/);
 });
+
+test('several cut points give their pooled maps side by side', () => {
+  const { model, inputShape } = loadOnnxFile(`${fixtures}resnet-small.onnx`);
+  const g = model.eval() as GraphModule;
+  const adds = g.graph.nodes.filter((n) => n.op === 'add').map((n) => n.name);
+  const shapes = g.valueShapes([1, ...inputShape]);
+  const cut = cutBackbone(g, inputShape, { at: `${adds[0]},${adds[1]}` });
+  assert.equal(cut.features, shapes.get(adds[0]!)![1]! + shapes.get(adds[1]!)![1]!);
+  const x = randn([2, ...inputShape]);
+  const f = noGrad(() => cut.model.forward(x)).toArray();
+  // The first block of features is the mean of the first value's maps.
+  const one = noGrad(() => cutBackbone(g, inputShape, { at: adds[0]! }).model.forward(x)).toArray();
+  const c0 = shapes.get(adds[0]!)![1]!;
+  assert.ok(close(f.slice(0, c0), one.slice(0, c0), 1e-6));
+  assert.throws(() => cutBackbone(g, inputShape, { at: `${adds[0]},nope` }), /no value 'nope'/);
+});

@@ -47,7 +47,9 @@ function isHeadLayer(m: Module): boolean {
  * `at` cuts somewhere else, as torchvision's `create_feature_extractor` does:
  * after a graph value (a layer name of an imported model, e.g. `mixed5`) or
  * after a Sequential child (`features.3`). Earlier layers are more generic,
- * later ones more specific to the task the network was trained on.
+ * later ones more specific to the task the network was trained on. Several
+ * graph values, comma-separated, give their globally pooled maps side by
+ * side (features from several depths at once).
  *
  * Shape: backbone `[N, C, H, W]` → `[N, features]`.
  *
@@ -72,8 +74,9 @@ export function cutBackbone(model: Module, inputShape: readonly number[], option
   return { model: backbone, features: out[1]!, cutAt: cut.cutAt, removed: cut.removed, pooled };
 }
 
-/** The model up to and including the value / child `at`. */
+/** The model up to and including the value / child `at`; several graph values (comma-separated) give their pooled features side by side. */
 function cutAt(model: Module, at: string): Cut {
+  if (model instanceof GraphModule && at.includes(',')) return multiScale(model, at.split(',').map((s) => s.trim()).filter(Boolean));
   if (model instanceof GraphModule) {
     const names = new Set(model.graph.nodes.map((n) => n.name));
     if (!names.has(at)) {
@@ -110,6 +113,41 @@ function cutAt(model: Module, at: string): Cut {
     return { model: seq, cutAt: at, removed };
   }
   throw new FoveaError(`cutBackbone: cannot cut a ${model.constructor.name} at '${at}'; give a Sequential or a GraphModule`);
+}
+
+/**
+ * Features from several depths of a graph: each value (a feature map) globally
+ * average-pooled, and the pooled vectors concatenated, a "hypercolumn". Early layers
+ * bring generic texture and colour, late ones task-specific parts; together
+ * they transfer better than either alone when the backbone's last layers were
+ * trained for something else.
+ */
+function multiScale(g: GraphModule, values: string[]): Cut {
+  const names = new Set(g.graph.nodes.map((n) => n.name));
+  for (const v of values) if (!names.has(v)) throw new FoveaError(`cutBackbone: the graph has no value '${v}' (fovea summary lists the names)`);
+  // The union of what every value needs, in the graph's order.
+  const needed = new Set<string>(values);
+  for (const node of [...g.graph.nodes].reverse()) if (needed.has(node.name)) for (const i of node.inputs) needed.add(i);
+  const nodes: GraphNode[] = g.graph.nodes.filter((n) => needed.has(n.name));
+  const modules: Record<string, Module> = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, g.module(n.name)]));
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let k = 2; names.has(name) || name in modules; k++) name = `${base}_${k}`;
+    return name;
+  };
+  const vectors: string[] = [];
+  for (const v of values) {
+    const pool = fresh(`${v}_gap`), flat = fresh(`${v}_vec`);
+    modules[pool] = new AdaptiveAvgPool2d(1);
+    modules[flat] = new Flatten();
+    nodes.push({ name: pool, op: 'module', inputs: [v] }, { name: flat, op: 'module', inputs: [pool] });
+    vectors.push(flat);
+  }
+  const out = fresh('features');
+  nodes.push({ name: out, op: 'concat', inputs: vectors, attrs: { dim: 1 } });
+  const constants = Object.fromEntries([...g.namedConstants()].filter(([n]) => needed.has(n)));
+  const kept = new Set(nodes.map((n) => n.name));
+  return { model: new GraphModule({ input: g.graph.input, output: out, nodes }, modules, constants), cutAt: values.join(','), removed: g.graph.nodes.filter((n) => !kept.has(n.name)).map((n) => n.name) };
 }
 
 /** A GraphModule computing `value` of `g`: the nodes it depends on, in their order, sharing g's layers and constants. */

@@ -34,7 +34,8 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
   --backbone SOURCE     start from a pretrained network: ${BACKBONE_SYNTAX}
   --cut-at NAME         where to cut it (default: before its classifier head): a layer / value
                         name of an imported model (fovea summary lists them) or a child path
-                        such as features.6; earlier layers are more generic
+                        such as features.6; earlier layers are more generic. Several graph
+                        names, comma-separated: their pooled maps side by side
   --freeze-backbone     keep the backbone's weights; compute every image's features once
                         (cached) and train only the new head on them: seconds, not minutes
   --feature-views N     with --freeze-backbone and --augment: cache N augmented views of each
