@@ -3,7 +3,7 @@
  * and --threads, the benchmark peer's --threads). Without a call to this,
  * the registry's defaults apply on first use: wasm where SIMD is available.
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { createJsBackend } from './js/index.js';
 import { listBackends, registerBackend, setBackend, getBackend } from './registry.js';
 import { createWasmBackend, wasmSimdSupported, type WasmBackend } from './wasm/wasm-backend.js';

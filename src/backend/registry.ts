@@ -4,7 +4,7 @@
  * reference backend serves the rest.
  */
 import type { Backend, KernelName, KernelTable } from './kernels.js';
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { createJsBackend } from './js/index.js';
 import { createWasmBackend, wasmSimdSupported } from './wasm/wasm-backend.js';
 

@@ -2,7 +2,7 @@
 /**
  * The fovea command line: parses arguments and calls the library, nothing more.
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { CommandExit, UsageError } from './cli-error.js';
 import { augmentCommand, augmentHelp } from './commands/augment.js';
 import { benchCommand, benchHelp } from './commands/bench.js';

@@ -10,7 +10,7 @@
  * has no static Node import and the main entry stays platform-free); another
  * platform passes its own `spawn`.
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Batch } from './batch-source.js';
 import { DataLoaderWorkerError } from './data-loader-worker-error.js';

@@ -3,7 +3,7 @@
  * is stored with a model (what torchvision users compute once and paste in
  * as `Normalize(mean, std)`).
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import type { ImageDataset } from './dataset.js';
 
 /**

@@ -1,4 +1,4 @@
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 
 /**
  * A DataLoader worker thread failed: on one sample (its dataset index and the

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import type { Batch } from './batch-source.js';
 import { nodeBatchWorkerSpawner, type SpawnBatchWorker } from './batch-worker-pool.js';
 import { DataLoaderWorkerError } from './data-loader-worker-error.js';

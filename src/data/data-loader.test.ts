@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import { DataLoader } from './data-loader.js';
 import { ImageDataset } from './dataset.js';
 import { compose } from './transforms/compose.js';

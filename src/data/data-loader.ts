@@ -4,7 +4,7 @@
  * optional per-sample augmentation, and optionally worker threads that
  * decode, augment and normalise ahead of the training step.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ImageF32 } from '../vision/image-f32.js';

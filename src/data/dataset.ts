@@ -3,7 +3,7 @@
  * the form MNIST, Fashion-MNIST and CIFAR-10 come in. Kept as bytes (4x less
  * memory than float32); the DataLoader converts and normalises per batch.
  */
-import { ShapeError, fmt } from '../tensor/errors.js';
+import { ShapeError, fmt } from '../errors.js';
 
 export class ImageDataset {
   /** Number of examples. */

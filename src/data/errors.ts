@@ -1,4 +1,4 @@
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 /**
  * A data file or data directory that cannot be used: missing, empty, not the
  * format it should be, truncated, or inconsistent with its partner file.

@@ -4,7 +4,7 @@
  * it. With `DataLoader({ numWorkers })` the decoding (sharp) runs in the
  * worker threads.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import type { WorkerDatasetSource } from './batch-worker-pool.js';
 import { listImageFolder, readImageChw } from './image-folder.js';
 import type { LazyImageDataset } from './lazy-image-dataset.js';

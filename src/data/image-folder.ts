@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 import { ImageError } from '../vision/image-error.js';
 import { loadImageFile } from '../vision/image-file.js';
 import { ImageDataset } from './dataset.js';

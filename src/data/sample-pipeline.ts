@@ -4,7 +4,7 @@
  * batch. Shared by the DataLoader's own thread and its worker threads, so
  * both give bit-identical batches.
  */
-import { ShapeError, fmt } from '../tensor/errors.js';
+import { ShapeError, fmt } from '../errors.js';
 import type { Generator } from '../tensor/random.js';
 import type { ImageF32 } from '../vision/image-f32.js';
 import type { Transform } from './transforms/transform.js';

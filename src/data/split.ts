@@ -2,7 +2,7 @@
  * Seeded, stratified splits: every class is divided in the given proportions,
  * so a small validation set still has every class.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { Generator } from '../tensor/random.js';
 
 /**

@@ -8,7 +8,7 @@
 import { ReLU } from '../nn/activation.js';
 import { MaxPool2d } from '../nn/pooling.js';
 import { Sequential } from '../nn/sequential.js';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { filter2d } from '../vision/filter2d.js';
 import { sobel, sobelX, sobelY } from '../vision/filter-presets.js';

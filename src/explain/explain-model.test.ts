@@ -8,7 +8,7 @@ import { lenet } from '../nn/models.js';
 import { AdaptiveAvgPool2d } from '../nn/pooling.js';
 import { basicBlock } from '../nn/residual.js';
 import { Sequential } from '../nn/sequential.js';
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ImageData8 } from '../vision/image.js';

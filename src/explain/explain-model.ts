@@ -7,7 +7,7 @@
  */
 import { Conv2d } from '../nn/conv2d.js';
 import type { Module } from '../nn/module.js';
-import { fmt, ShapeError } from '../tensor/errors.js';
+import { fmt, ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { softmax } from '../tensor/ops/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';

@@ -22,7 +22,7 @@ import type { Module } from '../nn/module.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../nn/pooling.js';
 import { Residual } from '../nn/residual.js';
 import { Sequential } from '../nn/sequential.js';
-import { ValueError, fmt } from '../tensor/errors.js';
+import { ValueError, fmt } from '../errors.js';
 import { conv2dAttrs } from '../tensor/ops/conv.js';
 import { pool2dAttrs } from '../tensor/ops/pool.js';
 import { pair } from '../tensor/ops/util.js';

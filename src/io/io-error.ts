@@ -1,4 +1,4 @@
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 /**
  * A model file (weights, checkpoint, exported model) that cannot be read or
  * written: not the format it claims to be, truncated, internally inconsistent,

@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { cutBackbone, reinitialize, splitAt } from './backbone.js';
 import type { GraphModule } from './graph-module.js';
 import { Conv2d } from './conv2d.js';
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { Linear } from './linear.js';
 import { lenet } from './models.js';
 import { ReLU } from './activation.js';

@@ -4,7 +4,7 @@
  * vector (torchvision habit: `model.fc = nn.Identity()`, or
  * `model.classifier[-1] = nn.Linear(...)`).
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { GraphModule, type GraphNode } from './graph-module.js';

@@ -1,4 +1,4 @@
-import { ShapeError, fmt } from '../tensor/errors.js';
+import { ShapeError, fmt } from '../errors.js';
 import { batchNorm2d } from '../tensor/ops/batch-norm.js';
 import { ones, zeros } from '../tensor/ops/creation.js';
 import { currentPath } from '../tensor/ops/util.js';

@@ -2,7 +2,7 @@
  * What Conv2d and ConvTranspose2d share: the kernel-size argument, the
  * groups rule, PyTorch's initialisation and the kernel in `repr`.
  */
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Adam } from '../optim/adam.js';
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
 import { mseLoss } from '../tensor/ops/loss.js';

@@ -1,5 +1,5 @@
 import { dropout } from '../tensor/ops/dropout.js';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleSpec } from './module.js';
 

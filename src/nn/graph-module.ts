@@ -6,7 +6,7 @@
  * are functional nodes. The graph itself is plain JSON, so the .fovea format
  * saves it like any other architecture.
  */
-import { FoveaError, ShapeError, fmt } from '../tensor/errors.js';
+import { FoveaError, ShapeError, fmt } from '../errors.js';
 import { withModule } from '../tensor/context.js';
 import { concat } from '../tensor/ops/concat.js';
 import { zeros } from '../tensor/ops/creation.js';

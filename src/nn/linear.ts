@@ -1,4 +1,4 @@
-import { ShapeError, fmt } from '../tensor/errors.js';
+import { ShapeError, fmt } from '../errors.js';
 import { linear } from '../tensor/ops/matmul.js';
 import { zeros } from '../tensor/ops/creation.js';
 import { currentPath } from '../tensor/ops/util.js';

@@ -4,7 +4,7 @@
  * submodules so parameter names read like torchvision's
  * (`features.0.weight`, `classifier.1.weight`).
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv2d.js';
 import { Flatten } from './flatten.js';

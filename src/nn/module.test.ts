@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
 import { manualSeed } from '../tensor/random.js';

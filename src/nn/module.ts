@@ -6,7 +6,7 @@
  * laid out without running it.
  */
 import { enterModule, exitModule, type PathNode } from '../tensor/context.js';
-import { FoveaError, ShapeError, fmt } from '../tensor/errors.js';
+import { FoveaError, ShapeError, fmt } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A forward hook: sees (module, input, output); may return a replacement output. */

@@ -1,4 +1,4 @@
-import { ShapeError, fmt } from '../tensor/errors.js';
+import { ShapeError, fmt } from '../errors.js';
 import { withModule } from '../tensor/context.js';
 import { add, relu } from '../tensor/ops/elementwise.js';
 import { currentPath } from '../tensor/ops/util.js';

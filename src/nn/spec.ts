@@ -3,7 +3,7 @@
  * file). Layer types are registered by name; users register their own
  * module classes with `registerModuleType` so their models can be saved too.
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { BatchNorm2d } from './batch-norm2d.js';
 import { Conv2d } from './conv2d.js';

@@ -1,5 +1,5 @@
 import { kernels } from '../backend/registry.js';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, stateBuffer } from './optimizer.js';
 

@@ -3,7 +3,7 @@
  * OneCycleLR), as torch.optim.lr_scheduler.
  */
 import type { Optimizer } from './optimizer.js';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 
 export abstract class LRScheduler {
   /** Number of `step()` calls so far. */

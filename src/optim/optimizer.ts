@@ -3,7 +3,7 @@
  * exposes `lr` for schedulers. Updates run as in-place kernels
  * ('sgdStep', 'adamStep'), so they stay on the active backend.
  */
-import { FoveaError, ValueError } from '../tensor/errors.js';
+import { FoveaError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export abstract class Optimizer {

@@ -11,7 +11,7 @@
  * 1e-5 for smooth ops. Keep inputs further than eps from kinks (relu at 0,
  * ties in max) or the difference straddles the kink.
  */
-import { FoveaError, fmt } from './errors.js';
+import { FoveaError, fmt } from '../errors.js';
 import { noGrad } from './grad-mode.js';
 import { Generator } from './random.js';
 import { scope } from './scope.js';

@@ -4,7 +4,7 @@
  * name, and records a gradient rule written in terms of other ops.
  */
 import { getBackend } from '../backend/registry.js';
-import { FoveaError, ShapeError, ValueError, fmt } from './errors.js';
+import { FoveaError, ShapeError, ValueError, fmt } from '../errors.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import * as ops from './ops/index.js';
 import { modulePath as modulePathForErrors } from './context.js';

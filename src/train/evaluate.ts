@@ -4,7 +4,7 @@
  */
 import type { Batch, BatchSource } from '../data/batch-source.js';
 import type { Module } from '../nn/module.js';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';

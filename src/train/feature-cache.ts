@@ -6,7 +6,7 @@
  */
 import type { Batch } from '../data/data-loader.js';
 import type { Module } from '../nn/module.js';
-import { ShapeError, ValueError, fmt } from '../tensor/errors.js';
+import { ShapeError, ValueError, fmt } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { Generator } from '../tensor/random.js';
 import { scope } from '../tensor/scope.js';

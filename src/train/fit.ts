@@ -9,7 +9,7 @@ import type { BatchSource } from '../data/batch-source.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { defaultGenerator } from '../tensor/random.js';
 import { scope } from '../tensor/scope.js';

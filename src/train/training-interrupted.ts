@@ -1,4 +1,4 @@
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import type { FitState } from './fit.js';
 
 /**

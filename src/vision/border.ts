@@ -3,7 +3,7 @@
  * falls outside the image. Shared by {@link filter2d} and the padding of the
  * crop transforms.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 
 /**
  * How pixels beyond the edge are made up, OpenCV's `cv::BorderTypes`

@@ -2,7 +2,7 @@
 // compares it with sharp in Chromium); here: what Node users are told.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { decodeImage } from './decode-image.js';
 
 test('decodeImage checks its options like loadImageFile and, in Node, says to use loadImageFile', async () => {

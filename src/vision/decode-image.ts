@@ -5,7 +5,7 @@
  * resize, the luma and the channel order are fovea's own, shared with Node.
  * Platform-free: imports nothing from Node.
  */
-import { FoveaError } from '../tensor/errors.js';
+import { FoveaError } from '../errors.js';
 import { ImageError } from './image-error.js';
 import { describeImageStart, readImageHeader } from './image-header.js';
 import type { ImageData8 } from './image.js';

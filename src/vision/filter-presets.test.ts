@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { tensor } from '../tensor/ops/creation.js';
 import { blur, boxKernel, edge4, edge4Filters, gaussianKernel, laplacian, sharpen, sobel, sobelX, sobelY } from './filter-presets.js';
 import { filter2d } from './filter2d.js';

@@ -4,7 +4,7 @@
  * Laplacian, and the 4x4 vertical-edge filter with its negation and
  * transposes; plus {@link sobel}, the gradient magnitude.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { filter2d, type Filter2dOptions } from './filter2d.js';
 import type { ImageF32 } from './image-f32.js';

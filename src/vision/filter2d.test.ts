@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { tensor } from '../tensor/ops/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { BORDER_MODES, borderInterpolate, parseBorderMode, type BorderMode } from './border.js';

@@ -4,7 +4,7 @@
  * the same output size as the input, each channel on its own, and the
  * pixels beyond the edge made up by a border mode.
  */
-import { ShapeError, ValueError, fmt } from '../tensor/errors.js';
+import { ShapeError, ValueError, fmt } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { borderInterpolate, type BorderMode } from './border.js';
 import { checkImageF32, type ImageF32 } from './image-f32.js';

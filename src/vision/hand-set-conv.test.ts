@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Conv2d } from '../nn/conv2d.js';
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { tensor } from '../tensor/ops/creation.js';
 import { edge4Filters, sobelX, sobelY } from './filter-presets.js';

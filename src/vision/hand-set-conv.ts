@@ -4,7 +4,7 @@
  * image batch and to be drawn by the explainer like any learned layer.
  */
 import { Conv2d, type Conv2dLayerOptions } from '../nn/conv2d.js';
-import { ShapeError, ValueError } from '../tensor/errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { edge4Filters } from './filter-presets.js';
 import { checkKernel, type Kernel } from './kernel.js';
 

@@ -1,4 +1,4 @@
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 /**
  * An image file that cannot be used: missing, empty, not an image, truncated
  * or corrupt, or larger than the caller allows.

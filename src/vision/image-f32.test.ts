@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ShapeError, ValueError } from '../tensor/errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { checkImageF32, imageF32, imageF32FromData8, imageF32ToData8 } from './image-f32.js';
 import type { ImageData8 } from './image.js';
 

@@ -3,7 +3,7 @@
  * nominally in [0, 1] (what torchvision's `ToTensor()` gives), one image of
  * an NCHW batch. Platform-free: imports nothing from Node.
  */
-import { ShapeError, ValueError } from '../tensor/errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import type { ImageData8 } from './image.js';
 
 /**

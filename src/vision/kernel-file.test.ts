@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 import { readKernelFile } from './kernel-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fovea-kernel-'));

@@ -3,7 +3,7 @@
  * such as `[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]`.
  */
 import { readFile } from 'node:fs/promises';
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 import { kernelProblem, type Kernel } from './kernel.js';
 
 /**

@@ -2,7 +2,7 @@
  * Filter kernels as plain 2-D arrays (rows of numbers), the way a tutorial
  * writes them down and a JSON file holds them, and their validation.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 
 /**
  * A 2-D filter kernel: `kernel[row][col]`, all rows the same length.

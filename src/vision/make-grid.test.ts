@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ShapeError } from '../tensor/errors.js';
+import { ShapeError } from '../errors.js';
 import { imageF32 } from './image-f32.js';
 import { makeGrid } from './make-grid.js';
 

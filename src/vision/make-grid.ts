@@ -2,7 +2,7 @@
  * Tiling images into one picture, torchvision's `utils.make_grid`: for a
  * look at a batch, at augmented samples, at feature maps side by side.
  */
-import { ShapeError, ValueError } from '../tensor/errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { checkImageF32, type ImageF32 } from './image-f32.js';
 
 /** Options of {@link makeGrid}, torchvision's names. */

@@ -2,7 +2,7 @@
  * Mapping filter outputs, which may be negative or above 1, onto [0, 1] so
  * that they can be shown or saved as 8-bit pictures.
  */
-import { ValueError } from '../tensor/errors.js';
+import { ValueError } from '../errors.js';
 import { checkImageF32, type ImageF32 } from './image-f32.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { FileError } from '../tensor/errors.js';
+import { FileError } from '../errors.js';
 import { ImageError } from './image-error.js';
 import type { ImageData8 } from './image.js';
 

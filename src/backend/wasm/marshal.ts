@@ -4,7 +4,7 @@
  * (user data, the js backend's buffers) is copied into a per-call scratch
  * arena, and outputs are copied back after the call.
  */
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import type { WasmHeap } from './wasm-heap.js';
 
 const SLACK = 128;

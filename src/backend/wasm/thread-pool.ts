@@ -8,7 +8,7 @@
  * Workers are Node worker_threads (via process.getBuiltinModule, so this file
  * has no static Node import); a browser build passes its own `spawn`.
  */
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import { ARG_FLOATS, ARG_SCRATCH, CTRL_INTS, Job, MAX_THREADS, runJob } from './parallel.js';
 import type { WasmExports } from './wasm-exports.js';
 import type { WasmHeap } from './wasm-heap.js';

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { conv2d } from '../../tensor/ops/conv.js';
 import { randn } from '../../tensor/ops/creation.js';
 import { registerBackend, setBackend, getBackend } from '../registry.js';
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import { createWasmBackend, wasmSimdSupported } from './wasm-backend.js';
 import { slice } from './parallel.js';
 import type { WorkerInit } from './thread-pool.js';

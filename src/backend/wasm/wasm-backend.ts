@@ -4,7 +4,7 @@
  * it), tensors living in one shared WebAssembly.Memory.
  */
 import type { Backend } from '../kernels.js';
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import { WASM_RELAXED_SIMD, WASM_SIMD } from './kernels-binary.js';
 import { Marshal } from './marshal.js';
 import type { WasmExports } from './wasm-exports.js';

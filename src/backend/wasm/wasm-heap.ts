@@ -11,7 +11,7 @@
  * one freed instead of growing the memory; the pools are emptied into it
  * whenever they cannot serve a request.
  */
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 
 const ALIGN = 64;
 const PAGE = 65536;

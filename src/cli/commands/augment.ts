@@ -4,7 +4,7 @@
  * before training with it.
  */
 import { parseTransforms, TRANSFORM_SYNTAX } from '../../data/transforms/parse-transforms.js';
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { Generator } from '../../tensor/random.js';
 import { imageF32FromData8, imageF32ToData8 } from '../../vision/image-f32.js';
 import { loadImageFile } from '../../vision/image-file.js';

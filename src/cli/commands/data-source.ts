@@ -10,7 +10,7 @@ import { loadMnist, NORMALIZATION } from '../../data/mnist-dataset.js';
 import { parseSplit, stratifiedSplit } from '../../data/split.js';
 import { parseTransforms } from '../../data/transforms/parse-transforms.js';
 import type { Transform } from '../../data/transforms/transform.js';
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { UsageError } from '../cli-error.js';
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;

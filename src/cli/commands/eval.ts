@@ -5,7 +5,7 @@
 import { DataLoader } from '../../data/data-loader.js';
 import { loadModel } from '../../io/model-file-node.js';
 import { evaluate } from '../../train/evaluate.js';
-import { FoveaError, fmt } from '../../tensor/errors.js';
+import { FoveaError, fmt } from '../../errors.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, pct, printJson, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
 import { datasetName, loadSplit } from './data-source.js';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import { loadModel } from '../../io/model-file-node.js';
 import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
 import { startStaticServer } from '../../serve/static-server.js';

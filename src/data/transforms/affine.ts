@@ -4,7 +4,7 @@
  * convention, sampling grid and fill rule, so a given angle, translation,
  * scale and shear give torchvision's pixels.
  */
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { checkImageF32, type ImageF32 } from '../../vision/image-f32.js';
 import type { Interpolation } from './resize.js';
 import { fillPerChannel } from './util.js';

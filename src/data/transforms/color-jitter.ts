@@ -1,4 +1,4 @@
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color.js';
 import { withSpec, type Transform } from './transform.js';
 import { orderedPair, uniform } from './util.js';

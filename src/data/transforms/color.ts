@@ -3,7 +3,7 @@
  * adjustments behind `colorJitter`, torchvision's `F.rgb_to_grayscale`,
  * `F.adjust_brightness`, `F.adjust_contrast`, `F.adjust_saturation`, `F.adjust_hue`.
  */
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { checkImageF32, type ImageF32 } from '../../vision/image-f32.js';
 
 /** ITU-R 601-2 luma weights, as OpenCV's `COLOR_RGB2GRAY` and PIL's `convert('L')` (torchvision uses 0.2989 for red). */

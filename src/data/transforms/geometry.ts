@@ -3,7 +3,7 @@
  * crop, pad, horizontal and vertical flip. The functional forms behind the
  * crop and flip transforms, torchvision's `F.crop`, `F.pad`, `F.hflip`, `F.vflip`.
  */
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { borderInterpolate, type BorderMode } from '../../vision/border.js';
 import { checkImageF32, type ImageF32 } from '../../vision/image-f32.js';
 import { fillPerChannel } from './util.js';

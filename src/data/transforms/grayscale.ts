@@ -1,4 +1,4 @@
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { rgbToGrayscale } from './color.js';
 import { withSpec, type Transform } from './transform.js';
 

@@ -3,7 +3,7 @@
  * (`fovea train --augment`, `fovea augment --transform`) and config files:
  * `hflip,rotate:15,affine:translate=0.1,scale=0.9-1.1,crop:4,jitter`.
  */
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { colorJitter } from './color-jitter.js';
 import { compose } from './compose.js';
 import { grayscale } from './grayscale.js';

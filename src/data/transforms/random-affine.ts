@@ -1,4 +1,4 @@
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import type { Generator } from '../../tensor/random.js';
 import { affineImage } from './affine.js';
 import type { Interpolation } from './resize.js';

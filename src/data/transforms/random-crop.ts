@@ -1,4 +1,4 @@
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { checkImageF32 } from '../../vision/image-f32.js';
 import { cropImage, padImage, paddingLtrb, type Padding, type PaddingMode } from './geometry.js';
 import { withSpec, type Transform } from './transform.js';

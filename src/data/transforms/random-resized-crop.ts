@@ -3,7 +3,7 @@ import { cropImage } from './geometry.js';
 import { resizeImage, type Interpolation } from './resize.js';
 import { withSpec, type Transform } from './transform.js';
 import { orderedPair, roundHalfEven, sizePair, uniform } from './util.js';
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 
 /** Options of {@link randomResizedCrop}. */
 export interface RandomResizedCropOptions {

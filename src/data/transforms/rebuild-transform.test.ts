@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { Generator } from '../../tensor/random.js';
 import type { ImageF32 } from '../../vision/image-f32.js';
 import { centerCrop } from './center-crop.js';

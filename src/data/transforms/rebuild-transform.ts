@@ -1,4 +1,4 @@
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { centerCrop } from './center-crop.js';
 import { colorJitter } from './color-jitter.js';
 import { compose } from './compose.js';

@@ -2,7 +2,7 @@
  * Resizing float CHW images: torchvision's `Resize` / `F.resize` on tensors
  * with `antialias=False` (plain bilinear interpolation, `align_corners=False`).
  */
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import { checkImageF32, type ImageF32 } from '../../vision/image-f32.js';
 import { withSpec, type Transform } from './transform.js';
 

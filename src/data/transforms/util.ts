@@ -2,7 +2,7 @@
  * Small helpers shared by the transforms (not exported from the package):
  * torch-style random draws, Python's rounding, option checks.
  */
-import { ValueError } from '../../tensor/errors.js';
+import { ValueError } from '../../errors.js';
 import type { Generator } from '../../tensor/random.js';
 
 /** Uniform in [low, high), torch's `uniform_(low, high)`. */

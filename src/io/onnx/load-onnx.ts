@@ -11,7 +11,7 @@
 import { GraphModule, graphNodeShape, type GraphNode, type GraphOp } from '../../nn/graph-module.js';
 import type { Module } from '../../nn/module.js';
 import { withModule } from '../../tensor/context.js';
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import { tensor } from '../../tensor/ops/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { OnnxError } from './onnx-error.js';

@@ -12,7 +12,7 @@
  * total against the shards, the graph for cycles and dangling inputs.
  */
 import type { GraphModule } from '../../nn/graph-module.js';
-import { FoveaError } from '../../tensor/errors.js';
+import { FoveaError } from '../../errors.js';
 import { isRecord, LayerConfig, show } from './tfjs-config.js';
 import { SUPPORTED_ACTIVATIONS } from './tfjs-conv-layers.js';
 import { TfjsError } from './tfjs-error.js';

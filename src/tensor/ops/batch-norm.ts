@@ -2,7 +2,7 @@
  * Batch normalisation over (N, H, W) per channel, PyTorch's F.batch_norm for
  * 4-D input. Written in terms of other ops, so its gradient comes for free.
  */
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { noGrad } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { add, mul, sub, div, sqrt } from './elementwise.js';

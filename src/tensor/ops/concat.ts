@@ -2,7 +2,7 @@
  * Concatenation along one dim (torch.cat), and its gradient: each input gets
  * back its own slice of the output gradient.
  */
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';
 import { currentPath, normDim } from './util.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getBackend, listBackends, setBackend } from '../../backend/registry.js';
-import { ShapeError } from '../errors.js';
+import { ShapeError } from '../../errors.js';
 import { gradcheck } from '../gradcheck.js';
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor.js';

@@ -7,7 +7,7 @@
  */
 import { kernels } from '../../backend/registry.js';
 import type { Conv2dAttrs } from '../../backend/kernels.js';
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';
 import { sum } from './reduce.js';
 import { currentPath, pair } from './util.js';

@@ -1,7 +1,7 @@
 /**
  * Tensor factories: `tensor`, `zeros`, `ones`, `full`, `randn`, `rand`, `arange`.
  */
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { Tensor, empty, numel, type Shape } from '../tensor.js';
 

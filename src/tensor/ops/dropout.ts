@@ -3,7 +3,7 @@
  * the survivors by 1 / (1 - p) (inverted dropout, as PyTorch does), so that
  * evaluation needs no rescaling.
  */
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 import { Generator, defaultGenerator } from '../random.js';
 import { Tensor, empty } from '../tensor.js';
 import { mul } from './elementwise.js';

@@ -4,7 +4,7 @@
  */
 import { kernels } from '../../backend/registry.js';
 import type { BinaryKernel, UnaryKernel } from '../../backend/kernels.js';
-import { ShapeError, ValueError, fmt } from '../errors.js';
+import { ShapeError, ValueError, fmt } from '../../errors.js';
 import { Tensor, empty, record, type Shape } from '../tensor.js';
 import { currentPath } from './util.js';
 import { sumTo } from './reduce.js';

@@ -1,7 +1,7 @@
 // hardtanh / ReLU6: values, NaN, bounds, gradient, errors (the kernels themselves are in the conformance suite).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValueError } from '../errors.js';
+import { ValueError } from '../../errors.js';
 import { tensor } from './creation.js';
 import { hardtanh } from './elementwise.js';
 import { sum } from './reduce.js';

@@ -3,7 +3,7 @@
  * Targets are class indices given as a Tensor of integral floats or any
  * array-like of integers.
  */
-import { ShapeError, ValueError, fmt } from '../errors.js';
+import { ShapeError, ValueError, fmt } from '../../errors.js';
 import { Tensor } from '../tensor.js';
 import { mul, sub, neg } from './elementwise.js';
 import { logSoftmax } from './softmax.js';

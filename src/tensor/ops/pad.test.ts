@@ -1,7 +1,7 @@
 // pad2d: padding and (negative pads) cropping, values and gradients.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ShapeError } from '../errors.js';
+import { ShapeError } from '../../errors.js';
 import { gradcheck } from '../gradcheck.js';
 import { Tensor } from '../tensor.js';
 import { pad2d, type Pad4 } from './pad.js';

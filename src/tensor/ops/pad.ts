@@ -5,7 +5,7 @@
  * needs in front of it. A negative amount crops that side, as in F.pad
  * (what an imported transposed convolution with uneven pads needs after it).
  */
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';
 import { currentPath } from './util.js';
 

@@ -3,7 +3,7 @@
  */
 import { kernels } from '../../backend/registry.js';
 import type { Pool2dAttrs } from '../../backend/kernels.js';
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';
 import { currentPath, pair } from './util.js';
 

@@ -3,7 +3,7 @@
  * squeeze, unsqueeze.
  */
 import { kernels } from '../../backend/registry.js';
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, numel, record } from '../tensor.js';
 import { currentPath, normDim } from './util.js';
 

@@ -1,5 +1,5 @@
 /** Shared helpers of the op layer. */
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, fmt } from '../../errors.js';
 import { modulePath } from '../context.js';
 
 /** The dotted path of the module whose forward is running (for error messages). */
