@@ -4,8 +4,11 @@
  */
 import type { F32, Pool2dAttrs, Shape } from '../kernels.js';
 
-/** Max pooling; padded positions never win (they are -inf), the first maximum wins ties. */
-export function maxPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, a: Pool2dAttrs): void {
+/** One pooling window: output index `o`, its plane's offset `base`, and rows [y0, y1) x columns [x0, x1) clipped to the input. */
+type Window = (o: number, base: number, y0: number, y1: number, x0: number, x1: number) => void;
+
+/** Calls `visit` for every output position of a pooling, in output order (windows as PyTorch places them, floor mode). */
+function forEachWindow(xShape: Shape, outShape: Shape, a: Pool2dAttrs, visit: Window): void {
   const [n, c, h, w] = xShape as [number, number, number, number];
   const oh = outShape[2]!, ow = outShape[3]!;
   const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
@@ -14,52 +17,45 @@ export function maxPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, a: P
     const base = p * h * w;
     for (let y = 0; y < oh; y++) {
       const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
-      for (let xo = 0; xo < ow; xo++, o++) {
-        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
-        let best = -Infinity;
-        for (let iy = y0; iy < y1; iy++) {
-          const row = base + iy * w;
-          for (let ix = x0; ix < x1; ix++) {
-            const v = x[row + ix]!;
-            if (v > best || Number.isNaN(v)) best = v;
-          }
-        }
-        out[o] = best;
-      }
+      for (let xo = 0; xo < ow; xo++, o++) visit(o, base, y0, y1, Math.max(0, xo * sw - pw), Math.min(w, xo * sw - pw + kw));
     }
   }
 }
 
-/** Routes each output gradient to the position of its window's (first) maximum. */
-export function maxPool2dBackward(x: F32, xShape: Shape, dy: F32, dyShape: Shape, dx: F32, a: Pool2dAttrs): void {
-  const [n, c, h, w] = xShape as [number, number, number, number];
-  const oh = dyShape[2]!, ow = dyShape[3]!;
-  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
-  dx.fill(0);
-  let o = 0;
-  for (let p = 0; p < n * c; p++) {
-    const base = p * h * w;
-    for (let y = 0; y < oh; y++) {
-      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
-      for (let xo = 0; xo < ow; xo++, o++) {
-        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
-        let best = -Infinity;
-        let at = -1;
-        for (let iy = y0; iy < y1; iy++) {
-          const row = base + iy * w;
-          for (let ix = x0; ix < x1; ix++) {
-            const v = x[row + ix]!;
-            // as the forward and PyTorch: a NaN takes the window over
-            if (v > best || Number.isNaN(v)) {
-              best = v;
-              at = row + ix;
-            }
-          }
-        }
-        if (at >= 0) dx[at] = dx[at]! + dy[o]!;
+/** Index of a window's first maximum (a NaN takes the window over, as in PyTorch); -1 for an empty window. */
+function argmaxIn(x: F32, w: number, base: number, y0: number, y1: number, x0: number, x1: number): number {
+  let best = -Infinity;
+  let at = -1;
+  for (let iy = y0; iy < y1; iy++) {
+    const row = base + iy * w;
+    for (let ix = x0; ix < x1; ix++) {
+      const v = x[row + ix]!;
+      if (v > best || Number.isNaN(v)) {
+        best = v;
+        at = row + ix;
       }
     }
   }
+  return at;
+}
+
+/** Max pooling; padded positions never win (they are -inf), the first maximum wins ties. */
+export function maxPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, a: Pool2dAttrs): void {
+  const w = xShape[3]!;
+  forEachWindow(xShape, outShape, a, (o, base, y0, y1, x0, x1) => {
+    const at = argmaxIn(x, w, base, y0, y1, x0, x1);
+    out[o] = at >= 0 ? x[at]! : -Infinity;
+  });
+}
+
+/** Routes each output gradient to the position of its window's (first) maximum. */
+export function maxPool2dBackward(x: F32, xShape: Shape, dy: F32, dyShape: Shape, dx: F32, a: Pool2dAttrs): void {
+  const w = xShape[3]!;
+  dx.fill(0);
+  forEachWindow(xShape, dyShape, a, (o, base, y0, y1, x0, x1) => {
+    const at = argmaxIn(x, w, base, y0, y1, x0, x1);
+    if (at >= 0) dx[at] = dx[at]! + dy[o]!;
+  });
 }
 
 function divisorOf(a: Pool2dAttrs, y0: number, y1: number, x0: number, x1: number): number {
@@ -70,47 +66,27 @@ function divisorOf(a: Pool2dAttrs, y0: number, y1: number, x0: number, x1: numbe
 
 /** Average pooling (sum pooling with divisor 1). */
 export function avgPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, a: Pool2dAttrs): void {
-  const [n, c, h, w] = xShape as [number, number, number, number];
-  const oh = outShape[2]!, ow = outShape[3]!;
-  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
-  let o = 0;
-  for (let p = 0; p < n * c; p++) {
-    const base = p * h * w;
-    for (let y = 0; y < oh; y++) {
-      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
-      for (let xo = 0; xo < ow; xo++, o++) {
-        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
-        let s = 0;
-        for (let iy = y0; iy < y1; iy++) {
-          const row = base + iy * w;
-          for (let ix = x0; ix < x1; ix++) s += x[row + ix]!;
-        }
-        out[o] = s / divisorOf(a, y0, y1, x0, x1);
-      }
+  const w = xShape[3]!;
+  forEachWindow(xShape, outShape, a, (o, base, y0, y1, x0, x1) => {
+    let s = 0;
+    for (let iy = y0; iy < y1; iy++) {
+      const row = base + iy * w;
+      for (let ix = x0; ix < x1; ix++) s += x[row + ix]!;
     }
-  }
+    out[o] = s / divisorOf(a, y0, y1, x0, x1);
+  });
 }
 
 export function avgPool2dBackward(dy: F32, dyShape: Shape, dx: F32, xShape: Shape, a: Pool2dAttrs): void {
-  const [n, c, h, w] = xShape as [number, number, number, number];
-  const oh = dyShape[2]!, ow = dyShape[3]!;
-  const [kh, kw] = a.kernel, [sh, sw] = a.stride, [ph, pw] = a.padding;
+  const w = xShape[3]!;
   dx.fill(0);
-  let o = 0;
-  for (let p = 0; p < n * c; p++) {
-    const base = p * h * w;
-    for (let y = 0; y < oh; y++) {
-      const y0 = Math.max(0, y * sh - ph), y1 = Math.min(h, y * sh - ph + kh);
-      for (let xo = 0; xo < ow; xo++, o++) {
-        const x0 = Math.max(0, xo * sw - pw), x1 = Math.min(w, xo * sw - pw + kw);
-        const g = dy[o]! / divisorOf(a, y0, y1, x0, x1);
-        for (let iy = y0; iy < y1; iy++) {
-          const row = base + iy * w;
-          for (let ix = x0; ix < x1; ix++) dx[row + ix] = dx[row + ix]! + g;
-        }
-      }
+  forEachWindow(xShape, dyShape, a, (o, base, y0, y1, x0, x1) => {
+    const g = dy[o]! / divisorOf(a, y0, y1, x0, x1);
+    for (let iy = y0; iy < y1; iy++) {
+      const row = base + iy * w;
+      for (let ix = x0; ix < x1; ix++) dx[row + ix] = dx[row + ix]! + g;
     }
-  }
+  });
 }
 
 /** PyTorch's adaptive bins: [floor(i * H / oh), ceil((i + 1) * H / oh)). */
