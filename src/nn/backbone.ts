@@ -13,6 +13,7 @@ import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { AdaptiveAvgPool2d } from './pooling.js';
 import { Sequential } from './sequential.js';
+import { ValueNames } from './value-names.js';
 
 /** What `cutBackbone` returns. */
 export interface Backbone {
@@ -125,39 +126,49 @@ function cutAt(model: Module, at: string): Cut {
 function multiScale(g: GraphModule, values: string[]): Cut {
   const names = new Set(g.graph.nodes.map((n) => n.name));
   for (const v of values) if (!names.has(v)) throw new FoveaError(`cutBackbone: the graph has no value '${v}' (fovea summary lists the names)`);
-  // The union of what every value needs, in the graph's order.
-  const needed = new Set<string>(values);
-  for (const node of [...g.graph.nodes].reverse()) if (needed.has(node.name)) for (const i of node.inputs) needed.add(i);
-  const nodes: GraphNode[] = g.graph.nodes.filter((n) => needed.has(n.name));
-  const modules: Record<string, Module> = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, g.module(n.name)]));
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let k = 2; names.has(name) || name in modules; k++) name = `${base}_${k}`;
-    return name;
-  };
+  const kept = nodesUpTo(g, values);
+  const fresh = new ValueNames().reserve(names);
+  const extra: GraphNode[] = [];
+  const layers: Record<string, Module> = {};
   const vectors: string[] = [];
   for (const v of values) {
-    const pool = fresh(`${v}_gap`), flat = fresh(`${v}_vec`);
-    modules[pool] = new AdaptiveAvgPool2d(1);
-    modules[flat] = new Flatten();
-    nodes.push({ name: pool, op: 'module', inputs: [v] }, { name: flat, op: 'module', inputs: [pool] });
+    const pool = fresh.make(`${v}_gap`), flat = fresh.make(`${v}_vec`);
+    layers[pool] = new AdaptiveAvgPool2d(1);
+    layers[flat] = new Flatten();
+    extra.push({ name: pool, op: 'module', inputs: [v] }, { name: flat, op: 'module', inputs: [pool] });
     vectors.push(flat);
   }
-  const out = fresh('features');
-  nodes.push({ name: out, op: 'concat', inputs: vectors, attrs: { dim: 1 } });
-  const constants = Object.fromEntries([...g.namedConstants()].filter(([n]) => needed.has(n)));
-  const kept = new Set(nodes.map((n) => n.name));
-  return { model: new GraphModule({ input: g.graph.input, output: out, nodes }, modules, constants), cutAt: values.join(','), removed: g.graph.nodes.filter((n) => !kept.has(n.name)).map((n) => n.name) };
+  const out = fresh.make('features');
+  extra.push({ name: out, op: 'concat', inputs: vectors, attrs: { dim: 1 } });
+  const keptNames = new Set(kept.map((n) => n.name));
+  return {
+    model: subgraph(g, g.graph.input, out, [...kept, ...extra], layers), cutAt: values.join(','),
+    removed: g.graph.nodes.filter((n) => !keptNames.has(n.name)).map((n) => n.name),
+  };
+}
+
+/** The nodes of `g` that the values `values` depend on (those nodes included), in the graph's order. */
+function nodesUpTo(g: GraphModule, values: readonly string[]): GraphNode[] {
+  const needed = new Set<string>(values);
+  for (const node of [...g.graph.nodes].reverse()) if (needed.has(node.name)) for (const i of node.inputs) needed.add(i);
+  return g.graph.nodes.filter((n) => needed.has(n.name));
+}
+
+/**
+ * A GraphModule from `input` to `output` over `nodes`, sharing g's layers
+ * and the constants the nodes use; `layers` holds the modules of nodes that
+ * are not g's.
+ */
+function subgraph(g: GraphModule, input: string, output: string, nodes: GraphNode[], layers: Record<string, Module> = {}): GraphModule {
+  const modules = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, layers[n.name] ?? g.module(n.name)]));
+  const used = new Set(nodes.flatMap((n) => n.inputs));
+  const constants = Object.fromEntries([...g.namedConstants()].filter(([n]) => used.has(n)));
+  return new GraphModule({ input, output, nodes }, modules, constants);
 }
 
 /** A GraphModule computing `value` of `g`: the nodes it depends on, in their order, sharing g's layers and constants. */
 function graphUpTo(g: GraphModule, value: string): GraphModule {
-  const needed = new Set<string>([value]);
-  for (const node of [...g.graph.nodes].reverse()) if (needed.has(node.name)) for (const i of node.inputs) needed.add(i);
-  const nodes = g.graph.nodes.filter((n) => needed.has(n.name));
-  const modules = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, g.module(n.name)]));
-  const constants = Object.fromEntries([...g.namedConstants()].filter(([n]) => needed.has(n)));
-  return new GraphModule({ input: g.graph.input, output: value, nodes }, modules, constants);
+  return subgraph(g, g.graph.input, value, nodesUpTo(g, [value]));
 }
 
 interface Cut {
@@ -289,10 +300,7 @@ export function splitAt(model: Module, at: string): SplitModel {
       if (crossing !== undefined) throw new FoveaError(`splitAt: cannot split at '${at}': '${n.name}' also uses '${crossing}' from before it (a connection that skips over the cut); choose a value every later layer reaches only through '${at}', such as the end of a block`);
     }
     if (!nodes.length) throw new FoveaError(`splitAt: '${at}' is the output; nothing is left after it`);
-    const modules = Object.fromEntries(nodes.filter((n) => n.op === 'module').map((n) => [n.name, model.module(n.name)]));
-    const used = new Set(nodes.flatMap((n) => n.inputs));
-    const constants = Object.fromEntries([...model.namedConstants()].filter(([n]) => used.has(n)));
-    return { prefix, suffix: new GraphModule({ input: at, output: model.graph.output, nodes }, modules, constants) };
+    return { prefix, suffix: subgraph(model, at, model.graph.output, nodes) };
   }
   if (model instanceof Sequential) {
     const children = [...model.namedChildren()];

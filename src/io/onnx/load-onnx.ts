@@ -8,6 +8,7 @@
  * nodes), tensor sizes against their dims, external data paths confined to
  * the model's folder.
  */
+import { ValueNames } from '../../nn/value-names.js';
 import { GraphModule, graphNodeShape, type GraphNode, type GraphOp } from '../../nn/graph-module.js';
 import type { Module } from '../../nn/module.js';
 import { withModule } from '../../tensor/context.js';
@@ -103,18 +104,6 @@ function opsetOf(m: OnnxModel, source: string): number {
   return op.version;
 }
 
-/** Sanitised, unique GraphModule value names (module and buffer names may not contain '.'). */
-class Names {
-  private used = new Set<string>();
-  make(raw: string): string {
-    let base = raw.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'node';
-    if (/^\d/.test(base)) base = `n${base}`;
-    let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
-    this.used.add(name);
-    return name;
-  }
-}
 
 function inputShapeOf(g: OnnxGraph, inits: Set<string>, source: string, options: LoadOnnxOptions): { name: string; chw: [number, number, number]; batch: number | null } {
   const inputs = g.inputs.filter((v) => !inits.has(v.name));
@@ -161,7 +150,7 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
   if (g.outputs.length < 1) throw new OnnxError(source, 'the graph has no output');
   const order = topoSort(g, new Set([...inits, input.name]), source);
 
-  const names = new Names();
+  const names = new ValueNames();
   const inputRef = names.make(input.name);
   const values = new Map<string, Value>([[input.name, { kind: 'tensor', t: { ref: inputRef, shape: [BATCH, ...input.chw] } }]]);
   for (const [n, c] of consts) values.set(n, { kind: 'const', c });

@@ -15,6 +15,7 @@ import type { Module } from '../../nn/module.js';
 import { withModule } from '../../tensor/context.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { LayerConfig } from './tfjs-config.js';
+import { ValueNames } from '../../nn/value-names.js';
 
 /** A value of the graph: its name, its fovea shape (batch 1 while tracing), and the feature order of a flattened map. */
 export interface Val {
@@ -54,18 +55,6 @@ export interface LayerContext {
   fail(problem: string): never;
 }
 
-/** Sanitised, unique value names (module and buffer names may not contain '.'). */
-class Names {
-  private used = new Set<string>();
-  make(raw: string): string {
-    let base = raw.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'layer';
-    if (/^\d/.test(base)) base = `n${base}`;
-    let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
-    this.used.add(name);
-    return name;
-  }
-}
 
 /**
  * Collects nodes, child modules and constants, checking each node's output
@@ -80,7 +69,7 @@ export class GraphBuilder {
   readonly modules: Record<string, Module> = {};
   readonly constants: Record<string, Tensor> = {};
   readonly inputRef: string;
-  private readonly names = new Names();
+  private readonly names = new ValueNames('layer');
 
   constructor(inputName: string) {
     this.inputRef = this.names.make(inputName);
