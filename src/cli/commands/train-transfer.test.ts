@@ -124,6 +124,7 @@ test('transfer options are checked before any work', async () => {
     [['--data', folder, '--backbone', join(dir, 'missing.fovea')], /no such file/],
     [['--data', folder, '--backbone', backbone, '--resume', 'x.ckpt'], /--resume cannot be combined with --backbone/],
     [['--data', folder, '--backbone', backbone, '--fine-tune', '2'], /--fine-tune follows head training/],
+    [['--data', folder, '--backbone', backbone, '--freeze-backbone', '--feature-views', '2'], /--feature-views applies with --augment/],
   ] as const;
   for (const [args, message] of bad) {
     const r = fovea('train', ...args, '--out', join(dir, 'never.fovea'));

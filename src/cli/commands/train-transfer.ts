@@ -89,6 +89,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const fineTuneFrom = v['fine-tune-from'] === undefined ? undefined : String(v['fine-tune-from']);
   if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
   if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
+  if (v['augment'] === undefined && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
   const mean = normOption(v['mean'], 'mean');
   const std = normOption(v['std'], 'std');
   if ((mean === undefined) !== (std === undefined)) throw new UsageError('--mean and --std go together');
@@ -136,7 +137,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     log(`${what} epoch ${String(e.epoch).padStart(String(total).length)}/${total}  train loss ${e.trainLoss.toFixed(4)}  train acc ${pct(e.trainAccuracy)}` +
       (e.valAccuracy !== undefined ? `  val acc ${pct(e.valAccuracy)}` : '') + `  lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)}s`);
   };
-  const batchLog = (total: number, what: string) => (b: { epoch: number; batch: number; batches: number; loss: number; imagesPerSecond: number }): void =>
+  const batchLog = (total: number, what: string) => (b: BatchLog): void =>
     bar.update(b.batch, b.batches, `${what} epoch ${b.epoch}/${total}  loss ${b.loss.toFixed(4)}  ${Math.round(b.imagesPerSecond)} img/s`);
 
   const tTrain = performance.now();
@@ -226,7 +227,6 @@ async function trainFrozen(run: Run): Promise<RunResult> {
   let fineTuneHistory: EpochLog[] = [];
   backbone.requiresGrad_(false);
   const views = transform ? num(v, 'feature-views', 4, (x) => Number.isInteger(x) && x >= 1) : 1;
-  if (!transform && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
   const tf = performance.now();
   // With --fine-tune-from, the part of the backbone up to that layer stays frozen for good: its output maps
   // are cached once, the head's features are computed from them, and fine-tuning trains the rest on them.
