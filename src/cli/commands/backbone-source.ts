@@ -30,30 +30,33 @@ export const BACKBONE_SYNTAX = `MODEL.fovea (its stored input size and normalisa
                         layers model (model.json or its folder), or nsfwjs:mobilenet_v2 (the
                         ImageNet-initialised MobileNetV2 in the nsfwjs npm package)`;
 
+type Normalization = { mean: number[]; std: number[] };
+
 /** Loads `--backbone`. ONNX and TF.js files carry no normalisation: pixels in [0, 1] unless `--mean/--std` give it. */
-export async function loadBackboneSource(spec: string, normalize?: { mean: number[]; std: number[] }): Promise<BackboneSource> {
+export async function loadBackboneSource(spec: string, normalize?: Normalization): Promise<BackboneSource> {
+  // --mean/--std win; else the backbone's own normalisation; else plain [0, 1] pixels.
+  const source = (model: Module, inputShape: [number, number, number], own: Normalization | null, ownFrom: string): BackboneSource => {
+    const c = inputShape[0];
+    const [norm, from] = normalize ? [normalize, '--mean/--std'] : own ? [own, ownFrom]
+      : [{ mean: new Array<number>(c).fill(0), std: new Array<number>(c).fill(1) }, 'none given: pixels in [0, 1]'];
+    return { model, inputShape, normalize: norm, normalizeFrom: from, source: spec };
+  };
   if (spec.startsWith('nsfwjs:')) {
     const loaded = loadNsfwjsModel(spec.slice('nsfwjs:'.length));
-    return { model: loaded.model, inputShape: loaded.inputShape, normalize: normalize ?? loaded.normalize, normalizeFrom: normalize ? '--mean/--std' : 'nsfwjs', source: spec };
+    return source(loaded.model, loaded.inputShape, loaded.normalize, 'nsfwjs');
   }
   if (!existsSync(spec)) throw new UsageError(`--backbone: no such file '${spec}' (expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')})`);
   if (/\.fovea$/i.test(spec)) {
     const { model, meta } = loadModel(spec);
-    return { model, inputShape: meta.inputShape, normalize: normalize ?? meta.normalize, normalizeFrom: normalize ? '--mean/--std' : spec, source: spec };
+    return source(model, meta.inputShape, meta.normalize, spec);
   }
-  const plain = (inputShape: [number, number, number]): { mean: number[]; std: number[] } =>
-    normalize ?? { mean: new Array<number>(inputShape[0]).fill(0), std: new Array<number>(inputShape[0]).fill(1) };
   if (/\.onnx$/i.test(spec)) {
     const loaded = loadOnnxFile(spec);
-    return { model: loaded.model, inputShape: loaded.inputShape, normalize: plain(loaded.inputShape), normalizeFrom: normalize ? '--mean/--std' : 'none given: pixels in [0, 1]', source: spec };
+    return source(loaded.model, loaded.inputShape, null, '');
   }
   if (/\.json$/i.test(spec) || (statSync(spec).isDirectory() && existsSync(join(spec, 'model.json')))) {
     const loaded = loadTfjsFile(spec);
-    const tm = normalizationFromMetadata(loaded.metadata, loaded.inputShape[0]);
-    return {
-      model: loaded.model, inputShape: loaded.inputShape, normalize: normalize ?? tm ?? plain(loaded.inputShape),
-      normalizeFrom: normalize ? '--mean/--std' : tm ? "metadata.json (Teachable Machine: x / 127 - 1)" : 'none given: pixels in [0, 1]', source: spec,
-    };
+    return source(loaded.model, loaded.inputShape, normalizationFromMetadata(loaded.metadata, loaded.inputShape[0]), 'metadata.json (Teachable Machine: x / 127 - 1)');
   }
   throw new UsageError(`--backbone: cannot tell the format of '${spec}'; expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')}`);
 }
