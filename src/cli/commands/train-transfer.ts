@@ -25,7 +25,7 @@ import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapF
 import { fit, type BatchLog, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
-import { IMAGENET, num, numberList, pct, positive, printJson, str } from '../options.js';
+import { IMAGENET, num, numberList, pct, positive, printJson, str, type Options } from '../options.js';
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
 import { augmentOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler } from './train-optim.js';
@@ -53,6 +53,13 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
   --mean/--std M,..     the backbone's input normalisation (numbers or 'imagenet'), for ONNX/TF.js
                         files that do not store it (a .fovea backbone brings its own)
   --size defaults to the backbone's input size, --channels to its channels.`;
+
+/** The options only transfer learning takes (train refuses them without --backbone). */
+export const transferOptions: Options = {
+  'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' }, 'fine-tune': { type: 'string' },
+  'fine-tune-lr': { type: 'string' }, 'fine-tune-from': { type: 'string' }, 'head-dropout': { type: 'string' },
+  'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' },
+};
 
 /** What train.ts has already worked out. */
 export interface TransferContext {

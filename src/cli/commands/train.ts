@@ -31,7 +31,7 @@ import { int, num, parse, pct, printJson, str, type Options, applyBackend, backe
 import { augmentOption, datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize, splitOption } from './data-source.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
 import { makeOptimizer, makeScheduler } from './train-optim.js';
-import { transferHelp, transferTrain } from './train-transfer.js';
+import { transferHelp, transferOptions, transferTrain } from './train-transfer.js';
 
 export const trainHelp = `fovea train [options]
 
@@ -97,9 +97,7 @@ const options: Options = {
   'skip-unreadable': { type: 'boolean' },
   checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'keep-checkpoint': { type: 'boolean' },
   resume: { type: 'string' },
-  backbone: { type: 'string' }, 'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' },
-  'fine-tune': { type: 'string' }, 'fine-tune-lr': { type: 'string' }, 'head-dropout': { type: 'string' },
-  'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' }, 'fine-tune-from': { type: 'string' },
+  backbone: { type: 'string' }, ...transferOptions,
   workers: { type: 'string' },
 };
 
@@ -144,7 +142,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const compute = await applyBackend(v);
   manualSeed(seed);
   if (v['backbone'] !== undefined) return transferTrain({ v, log, json, compute, seed, epochs, batchSize, optName, out });
-  for (const flag of ['freeze-backbone', 'feature-views', 'fine-tune', 'fine-tune-lr', 'head-dropout', 'from-scratch', 'mean', 'std', 'cut-at', 'fine-tune-from']) {
+  for (const flag of Object.keys(transferOptions)) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to transfer learning (with --backbone)`);
   }
   const data = dir && isImageFolder(dir)
