@@ -8,6 +8,10 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../io/model-file-node.js';
 import { loadImageFile } from '../vision/image-file.js';
+import { imageToTensorData } from '../vision/image.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { softmax } from '../tensor/ops/index.js';
+import { Tensor } from '../tensor/tensor.js';
 import { sharedDataDir } from '../testing/shared-data.js';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -117,22 +121,32 @@ test('train --data on the flower photo folder writes a model with the 5 class na
     for (const f of readdirSync(join(flowers, c)).sort().slice(0, 6)) symlinkSync(join(flowers, c, f), join(small, c, f));
   }
   const model = join(dir, 'flowers.fovea');
-  const r = fovea('train', '--data', small, '--size', '32', '--epochs', '1', '--batch-size', '8', '--augment', 'hflip,rotate:10,crop:2,jitter',
+  const r = fovea('train', '--data', small, '--size', '32', '--fit', 'cover', '--epochs', '1', '--batch-size', '8', '--augment', 'hflip,rotate:10,crop:2,jitter',
     '--split', '70/15/15', '--seed', '3', '--out', model, '--no-report', '--json');
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.deepEqual(out.classNames, ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']);
   assert.equal(out.history.length, 1);
   assert.ok(out.test.count >= 5);
-  const { meta } = loadModel(model);
+  const { model: net, meta } = loadModel(model);
   assert.deepEqual(meta.classNames, ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']);
+  assert.equal(meta.fit, 'cover');
   assert.deepEqual(meta.inputShape, [3, 32, 32]);
   assert.equal(meta.normalize.mean.length, 3);
   assert.ok(meta.normalize.std.every((s) => s > 0.05 && s < 0.5), JSON.stringify(meta.normalize));
   assert.equal(meta.training?.['augment'], 'hflip,rotate:10,crop:2,jitter');
   const p = fovea('predict', model, flowerPhoto, '--json');
   assert.equal(p.code, 0, p.stderr);
-  assert.equal(JSON.parse(p.stdout).results[0].top.length, 3);
+  const top = JSON.parse(p.stdout).results[0].top;
+  assert.equal(top.length, 3);
+  // predict resizes as the model was trained: the centre cut out ('cover'), not the stretched photo.
+  const probsOf = async (fit: 'fill' | 'cover'): Promise<Float32Array> => {
+    const img = await loadImageFile(flowerPhoto, { channels: 3, size: [32, 32], fit });
+    return noGrad(() => softmax(net.forward(new Tensor(imageToTensorData(img, meta.normalize.mean, meta.normalize.std), [1, 3, 32, 32])), 1)).data;
+  };
+  const [cover, fill] = [await probsOf('cover'), await probsOf('fill')];
+  assert.ok(Math.abs(cover[top[0].index]! - top[0].probability) < 1e-4, `predict gave ${top[0].probability}, the centre crop ${cover[top[0].index]}`);
+  assert.ok(Math.abs(fill[top[0].index]! - top[0].probability) > 1e-4, 'the stretched photo gives other probabilities (the test can tell them apart)');
 });
 
 test('train on a bad image folder or with misplaced flags fails clearly', () => {
@@ -148,6 +162,8 @@ test('train on a bad image folder or with misplaced flags fails clearly', () => 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /tulips\/t\.png: not a supported image/);
   assert.match(fovea('train', '--split', '80/20', '--epochs', '1').stderr, /--split applies to image folders/);
+  assert.match(fovea('train', '--fit', 'cover', '--epochs', '1').stderr, /--fit applies to image folders/);
+  assert.match(fovea('train', '--data', one, '--fit', 'contain', '--epochs', '1').stderr, /--fit: unknown 'contain'; expected fill .* or cover/);
   assert.match(fovea('train', '--augment', 'hflip,twirl').stderr, /--augment: augmentation list 'hflip,twirl': .*unknown step 'twirl'/);
   assert.match(fovea('train', '--help').stdout, /--augment LIST/);
 });

@@ -14,13 +14,14 @@ import { FoveaError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Batch } from './batch-source.js';
 import { DataLoaderWorkerError } from './data-loader-worker-error.js';
+import type { ImageDecodeOptions } from './image-folder.js';
 import type { SampleNormalization } from './sample-pipeline.js';
 import type { TransformSpec } from './transforms/transform.js';
 
 /** How a worker opens the dataset: plain data (shared memory crosses threads without a copy). */
 export type WorkerDatasetSource =
   | { kind: 'bytes'; images: Uint8Array; shape: readonly [number, number, number] }
-  | { kind: 'image-files'; files: readonly string[]; shape: readonly [number, number, number]; maxPixels?: number };
+  | { kind: 'image-files'; files: readonly string[]; shape: readonly [number, number, number]; decode: ImageDecodeOptions };
 
 /** What a worker is started with. */
 export interface BatchWorkerInit {

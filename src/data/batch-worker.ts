@@ -69,5 +69,5 @@ async function openSource(source: WorkerDatasetSource): Promise<ReadImage> {
   }
   // only workers of a lazily decoded folder load sharp
   const { readImageChw } = await import('./image-folder.js');
-  return (i) => readImageChw(source.files[i]!, shape, source.maxPixels);
+  return (i) => readImageChw(source.files[i]!, shape, source.decode);
 }

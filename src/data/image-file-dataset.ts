@@ -6,13 +6,14 @@
  */
 import { ValueError } from '../errors.js';
 import type { WorkerDatasetSource } from './batch-worker-pool.js';
-import { listImageFolder, readImageChw } from './image-folder.js';
+import { listImageFolder, readImageChw, type ImageDecodeOptions } from './image-folder.js';
 import type { LazyImageDataset } from './lazy-image-dataset.js';
 
 /**
  * Image files with labels, decoded on demand to one size with sharp
  * (`loadImageFile`: EXIF orientation, transparency onto white, bilinear
- * resize to `[H, W]`, aspect ratio not kept).
+ * resize to `[H, W]`, stretched or, with `decode.fit: 'cover'`, the centre
+ * cut out).
  *
  * Shape: `loadImage(i)` gives `[C, H, W]` bytes.
  *
@@ -28,8 +29,8 @@ export class ImageFileDataset implements LazyImageDataset {
     readonly labels: Int32Array,
     readonly shape: readonly [number, number, number],
     readonly classNames: readonly string[],
-    /** Passed on to `loadImageFile` (default 100e6 pixels per image). */
-    readonly maxPixels?: number,
+    /** Passed on to `loadImageFile`: `maxPixels` (default 100e6 per image) and `fit` (default 'fill'). */
+    readonly decode: ImageDecodeOptions = {},
   ) {
     if (files.length !== labels.length) throw new ValueError(`ImageFileDataset: ${files.length} files but ${labels.length} labels`);
     const [c, h, w] = shape;
@@ -42,7 +43,7 @@ export class ImageFileDataset implements LazyImageDataset {
   loadImage(i: number): Promise<Uint8Array> {
     const file = this.files[i];
     if (file === undefined) return Promise.reject(new RangeError(`ImageFileDataset: index ${i} is out of range for ${this.length} images`));
-    return readImageChw(file, this.shape, this.maxPixels);
+    return readImageChw(file, this.shape, this.decode);
   }
 
   /** A dataset of the examples at `indices`, in that order (e.g. one part of `stratifiedSplit`). */
@@ -52,11 +53,11 @@ export class ImageFileDataset implements LazyImageDataset {
       if (f === undefined) throw new RangeError(`ImageFileDataset.subset: index ${i} is out of range for ${this.length} images`);
       return f;
     });
-    return new ImageFileDataset(files, Int32Array.from(indices, (i) => this.labels[i]!), this.shape, this.classNames, this.maxPixels);
+    return new ImageFileDataset(files, Int32Array.from(indices, (i) => this.labels[i]!), this.shape, this.classNames, this.decode);
   }
 
   get workerSource(): WorkerDatasetSource {
-    return { kind: 'image-files', files: this.files, shape: this.shape, ...(this.maxPixels !== undefined ? { maxPixels: this.maxPixels } : {}) };
+    return { kind: 'image-files', files: this.files, shape: this.shape, decode: { ...this.decode } };
   }
 }
 
@@ -75,8 +76,10 @@ export class ImageFileDataset implements LazyImageDataset {
  * const flowers = await openImageFolder('flowers', { size: [128, 128] });
  * const loader = new DataLoader(flowers, { batchSize: 32, shuffle: true, numWorkers: 2, transform });
  */
-export async function openImageFolder(dir: string, options: { size: readonly [height: number, width: number]; channels?: 1 | 3; maxPixels?: number }): Promise<ImageFileDataset> {
+export async function openImageFolder(dir: string, options: { size: readonly [height: number, width: number]; channels?: 1 | 3 } & ImageDecodeOptions): Promise<ImageFileDataset> {
   const { classNames, files, labels } = await listImageFolder(dir);
   const [height, width] = options.size;
-  return new ImageFileDataset(files, Int32Array.from(labels), [options.channels ?? 3, height, width], classNames, options.maxPixels);
+  return new ImageFileDataset(files, Int32Array.from(labels), [options.channels ?? 3, height, width], classNames, {
+    ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}), ...(options.fit !== undefined ? { fit: options.fit } : {}),
+  });
 }

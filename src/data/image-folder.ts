@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { FileError } from '../errors.js';
 import { ImageError } from '../vision/image-error.js';
 import { loadImageFile } from '../vision/image-file.js';
+import type { ImageFit } from '../vision/load-image-options.js';
 import { ImageDataset } from './dataset.js';
 import { DataError } from './errors.js';
 
@@ -21,10 +22,20 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.w
 
 const UNDECODABLE = ['.bmp', '.ppm', '.pgm', '.heic', '.jxl'];
 
+/** How image files are decoded besides their size: `loadImageFile`'s `maxPixels` and `fit`. */
+export interface ImageDecodeOptions {
+  /** Default 100e6 pixels per image. */
+  maxPixels?: number;
+  /** Default `'fill'`. */
+  fit?: ImageFit;
+}
+
 /** Options of {@link loadImageFolder}. */
 export interface ImageFolderOptions {
-  /** Every image is resized to `[height, width]` (bilinear, the aspect ratio not kept, as torchvision's `Resize((h, w))`). */
+  /** Every image is resized to `[height, width]` (bilinear; `fit` says whether the aspect ratio is kept). */
   size: readonly [height: number, width: number];
+  /** `'fill'` (default): stretched, as torchvision's `Resize((h, w))`; `'cover'`: the centre cut out, as `Resize(min(h, w))` + `CenterCrop((h, w))`. */
+  fit?: ImageFit;
   /** 3 for RGB (default), 1 for grayscale (luma). */
   channels?: 1 | 3;
   /** Skip files that cannot be decoded and list them in `skipped`, instead of failing on the first; default false. */
@@ -107,7 +118,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   await forEachPooled(files.length, concurrency, async (i) => {
     const file = files[i]!;
     try {
-      bytes.set(await readImageChw(file, [channels, height, width], options.maxPixels), i * per);
+      bytes.set(await readImageChw(file, [channels, height, width], options), i * per);
       ok[i] = 1;
     } catch (err) {
       if (!(err instanceof ImageError) || !options.skipUnreadable) throw err;
@@ -168,12 +179,13 @@ export async function listImageFolder(dir: string): Promise<{ classNames: string
  * Shape: `[C, H, W]` bytes.
  *
  * @throws {ImageError} naming the file (missing, not an image, truncated, too many pixels).
- * @example const bytes = await readImageChw('flowers/roses/1.jpg', [3, 64, 64]);
+ * @example const bytes = await readImageChw('flowers/roses/1.jpg', [3, 224, 224], { fit: 'cover' });
  */
-export async function readImageChw(file: string, shape: readonly [number, number, number], maxPixels?: number): Promise<Uint8Array> {
+export async function readImageChw(file: string, shape: readonly [number, number, number], decode: ImageDecodeOptions = {}): Promise<Uint8Array> {
   const [channels, height, width] = shape;
   if (channels !== 1 && channels !== 3) throw new RangeError(`readImageChw: ${channels} channels; expected 1 or 3`);
-  const img = await loadImageFile(file, { channels, size: [height, width], ...(maxPixels !== undefined ? { maxPixels } : {}) });
+  const { maxPixels, fit } = decode;
+  const img = await loadImageFile(file, { channels, size: [height, width], ...(maxPixels !== undefined ? { maxPixels } : {}), ...(fit !== undefined ? { fit } : {}) });
   const out = new Uint8Array(channels * height * width);
   hwcToChw(img.data, out, 0, height * width, channels);
   return out;

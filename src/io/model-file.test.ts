@@ -72,3 +72,13 @@ test('weights that do not fit the stored architecture are refused with the tenso
   const bad = encodeSafetensors(t, metadata);
   assert.throws(() => decodeModel(bad, 'bad.fovea'), /bad\.fovea.*features\.0\.weight.*\[6, 1, 3, 3\]/s);
 });
+
+test("the resize mode ('fit') is kept in the file; an unknown one is refused", () => {
+  const withFit: ModelMeta = { ...meta, fit: 'cover' };
+  assert.equal(decodeModel(encodeModel(lenet(), withFit), 'a.fovea').meta.fit, 'cover');
+  assert.equal(decodeModel(encodeModel(lenet(), meta), 'b.fovea').meta.fit, undefined, 'absent: predict stretches (fill), as before the field existed');
+  const { metadata, tensors } = decodeSafetensors(encodeModel(lenet(), withFit), 'c');
+  const header = JSON.parse(metadata['fovea']!);
+  const bad = encodeSafetensors(Object.fromEntries([...tensors].map(([k, v]) => [k, { shape: v.shape, data: v.data }])), { ...metadata, fovea: JSON.stringify({ ...header, fit: 'stretch' }) });
+  assert.throws(() => decodeModel(bad, 'bad-fit.fovea'), /bad-fit\.fovea.*invalid fit "stretch" \(expected 'fill' or 'cover'\)/);
+});

@@ -10,6 +10,7 @@ import type { Module, ModuleSpec } from '../nn/module.js';
 import { moduleFromSpec } from '../nn/spec.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type SafetensorsInput } from './safetensors.js';
 import { ModelFileError } from './io-error.js';
+import { IMAGE_FITS, type ImageFit } from '../vision/load-image-options.js';
 
 export const MODEL_FORMAT = 'fovea-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -20,6 +21,12 @@ export interface ModelMeta {
   /** Per-channel normalisation applied after scaling pixels to [0, 1]. */
   normalize: { mean: number[]; std: number[] };
   classNames: string[];
+  /**
+   * How a picture is resized to the input's [H, W] (`loadImageFile`'s `fit`):
+   * `'fill'` stretches it (the default, also when absent), `'cover'` cuts out
+   * the centre first. `predict`, `explain` and the web app use it.
+   */
+  fit?: ImageFit;
   /** Free-form: dataset, epochs, seed, accuracy, date ... */
   training?: Record<string, unknown>;
 }
@@ -89,6 +96,9 @@ export function modelFromParts(metadata: Record<string, string>, tensors: Readon
   if (!Array.isArray(header.classNames) || header.classNames.some((s) => typeof s !== 'string')) {
     throw new ModelFileError(source, 'invalid classNames (expected an array of strings)');
   }
+  if (header.fit !== undefined && !IMAGE_FITS.includes(header.fit)) {
+    throw new ModelFileError(source, `invalid fit ${JSON.stringify(header.fit)} (expected ${IMAGE_FITS.map((f) => `'${f}'`).join(' or ')})`);
+  }
   let model: Module;
   try {
     model = moduleFromSpec(header.architecture);
@@ -102,6 +112,7 @@ export function modelFromParts(metadata: Record<string, string>, tensors: Readon
     throw new ModelFileError(source, `weights do not match the architecture: ${(e as Error).message}`);
   }
   const meta: ModelMeta = { inputShape: header.inputShape, normalize: n, classNames: header.classNames };
+  if (header.fit !== undefined) meta.fit = header.fit;
   if (header.training) meta.training = header.training;
   model.eval();
   return { model, meta };

@@ -9,7 +9,7 @@ import { FoveaError } from '../errors.js';
 import { ImageError } from './image-error.js';
 import { describeImageStart, readImageHeader } from './image-header.js';
 import type { ImageData8 } from './image.js';
-import { checkLoadImageOptions, DEFAULT_MAX_PIXELS, formatPixelCount, type LoadImageOptions } from './load-image-options.js';
+import { checkLoadImageOptions, coverCrop, DEFAULT_MAX_PIXELS, formatPixelCount, type LoadImageOptions } from './load-image-options.js';
 import { resizeImage8 } from './resize-image8.js';
 import { rgbToLuma8, swapRedBlue8 } from './rgb8-conversions.js';
 
@@ -81,9 +81,23 @@ export async function decodeImage(input: Uint8Array | ArrayBuffer | Blob, option
   } finally {
     bitmap.close();
   }
-  if (options.size) rgb = resizeImage8(rgb, options.size);
+  if (options.size) {
+    if (options.fit === 'cover') rgb = cropImage8(rgb, coverCrop(rgb.width, rgb.height, options.size));
+    rgb = resizeImage8(rgb, options.size);
+  }
   if (options.channels === 1) return rgbToLuma8(rgb);
   return options.order === 'bgr' ? swapRedBlue8(rgb) : rgb;
+}
+
+/** The `width` x `height` region of `img` at (`left`, `top`). */
+function cropImage8(img: ImageData8, r: { left: number; top: number; width: number; height: number }): ImageData8 {
+  const c = img.channels;
+  const data = new Uint8Array(r.width * r.height * c);
+  for (let y = 0; y < r.height; y++) {
+    const from = ((r.top + y) * img.width + r.left) * c;
+    data.set(img.data.subarray(from, from + r.width * c), y * r.width * c);
+  }
+  return { width: r.width, height: r.height, channels: img.channels, data };
 }
 
 function checkPixels(name: string, width: number, height: number, maxPixels: number): void {

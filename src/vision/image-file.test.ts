@@ -10,6 +10,7 @@ import sharp, { type Sharp } from 'sharp';
 import { ImageError } from './image-error.js';
 import { loadImageFile } from './image-file.js';
 import { imageToTensorData } from './image.js';
+import { coverCrop } from './load-image-options.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fovea-image-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -180,6 +181,44 @@ test('resizing maps the whole image onto the target, ignoring the aspect ratio (
   // Bilinear: the columns at the edge blend; the row is monotone.
   const row = Array.from(img.data.subarray(0, 10));
   for (let x = 1; x < 10; x++) assert.ok(row[x]! >= row[x - 1]!, `row not monotone: ${row}`);
+});
+
+test("fit: 'cover' keeps the aspect ratio and cuts out the centre (torchvision's Resize + CenterCrop)", async () => {
+  // 30 x 10: red | green | blue thirds. Cover to 5 x 5 keeps only the green middle square.
+  await filled(30, 10, 3, (x) => (x < 10 ? [255, 0, 0] : x < 20 ? [0, 255, 0] : [0, 0, 255])).png().toFile(file('thirds.png'));
+  const img = await loadImageFile(file('thirds.png'), { channels: 3, size: [5, 5], fit: 'cover' });
+  assert.deepEqual([img.height, img.width], [5, 5]);
+  for (let i = 0; i < img.data.length; i += 3) assert.deepEqual(Array.from(img.data.subarray(i, i + 3)), [0, 255, 0], `pixel ${i / 3}`);
+  // 'fill' (the default) keeps all three thirds.
+  const stretched = await loadImageFile(file('thirds.png'), { channels: 3, size: [5, 6] });
+  assert.deepEqual([stretched.data[0], stretched.data[5 * 3 + 2]], [255, 255]);
+  // The crop is that of coverCrop, then the same resize: cropping by hand first gives the same bytes.
+  await filled(37, 23, 3, (x, y) => [(x * 7) % 256, (y * 11) % 256, (x * y) % 256]).png().toFile(file('ramp.png'));
+  const box = coverCrop(37, 23, [16, 12]);
+  assert.deepEqual(box, { left: 10, top: 0, width: 17, height: 23 }); // 12 wide : 16 high on a 37 x 23 picture: full height, 17 columns from column 10
+  await sharp(file('ramp.png')).extract(box).png().toFile(file('ramp-cut.png'));
+  const viaCover = await loadImageFile(file('ramp.png'), { channels: 3, size: [16, 12], fit: 'cover' });
+  const byHand = await loadImageFile(file('ramp-cut.png'), { channels: 3, size: [16, 12] });
+  assert.deepEqual(viaCover.data, byHand.data);
+});
+
+test("fit: 'cover' crops the upright picture: an EXIF-rotated portrait keeps its middle", async () => {
+  // Stored 30 x 10 (red | green | blue) with orientation 6: upright it is 10 x 30, red on top, blue at the bottom.
+  await filled(30, 10, 3, (x) => (x < 10 ? [255, 0, 0] : x < 20 ? [0, 255, 0] : [0, 0, 255])).png().toBuffer()
+    .then((b) => sharp(b).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toFile(file('thirds-6.jpg')));
+  const img = await loadImageFile(file('thirds-6.jpg'), { channels: 3, size: [4, 4], fit: 'cover' });
+  for (let i = 0; i < img.data.length; i += 3) {
+    const [r, g, b] = img.data.subarray(i, i + 3);
+    assert.ok(g! > 200 && r! < 60 && b! < 60, `pixel ${i / 3} should be green, got ${r}, ${g}, ${b}`);
+  }
+});
+
+test('coverCrop: the centred box of the target aspect ratio, and bad fits are refused', async () => {
+  assert.deepEqual(coverCrop(300, 160, [224, 224]), { left: 70, top: 0, width: 160, height: 160 });
+  assert.deepEqual(coverCrop(160, 300, [224, 224]), { left: 0, top: 70, width: 160, height: 160 });
+  assert.deepEqual(coverCrop(64, 48, [3, 4]), { left: 0, top: 0, width: 64, height: 48 });
+  assert.deepEqual(coverCrop(1, 1000, [10, 10]), { left: 0, top: 500, width: 1, height: 1 });
+  await assert.rejects(loadImageFile(file('thirds.png'), { channels: 3, size: [4, 4], fit: 'contain' as 'cover' }), /loadImageFile: fit is 'contain'; expected 'fill' or 'cover'/);
 });
 
 // ---- The digit fixtures ----

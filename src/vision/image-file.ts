@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { ImageError } from './image-error.js';
 import type { ImageData8 } from './image.js';
 import { describeImageStart } from './image-header.js';
-import { checkLoadImageOptions, DEFAULT_MAX_PIXELS, formatPixelCount, type LoadImageOptions } from './load-image-options.js';
+import { checkLoadImageOptions, coverCrop, DEFAULT_MAX_PIXELS, formatPixelCount, type LoadImageOptions } from './load-image-options.js';
 import { rgbToLuma8, swapRedBlue8 } from './rgb8-conversions.js';
 
 export { DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-image-options.js';
@@ -28,9 +28,11 @@ const SUPPORTED = 'PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG';
  *    black therefore becomes black ink on white; see {@link meanIntensity} to
  *    detect that and invert for MNIST-style models.)
  * 4. Converts palette, 16-bit, grayscale and CMYK images to 8-bit sRGB.
- * 5. Resizes to `size` if given: bilinear, every source pixel mapped onto the
- *    target (`fit: 'fill'`, the aspect ratio is not kept), like torchvision's
- *    `Resize((h, w))`.
+ * 5. Resizes to `size` if given, bilinear: with `fit: 'fill'` (default)
+ *    every source pixel is mapped onto the target, the aspect ratio not kept,
+ *    like torchvision's `Resize((h, w))`; with `fit: 'cover'` the centred
+ *    region of the target's aspect ratio is cut out first ({@link coverCrop}),
+ *    like torchvision's `Resize(min(h, w))` + `CenterCrop((h, w))`.
  * 6. For `channels: 1`, takes the ITU-R 601-2 luma
  *    `L = 0.299 R + 0.587 G + 0.114 B` with PIL's integer rounding, i.e. what
  *    `PIL.Image.convert('L')` gives (sharp's own `grayscale()` weights linear
@@ -63,7 +65,10 @@ export async function loadImageFile(path: string, options: LoadImageOptions): Pr
       `${meta.width} x ${meta.height} = ${formatPixelCount(pixels)} pixels exceeds the limit of ${formatPixelCount(maxPixels)}; raise maxPixels to allow it`,
     );
   }
-  const rgb = await decodeRgb(path, meta.format, size, maxPixels);
+  // 'cover' cuts the centre out of the upright image (orientations 5-8 swap width and height).
+  const upright = meta.orientation !== undefined && meta.orientation >= 5 ? { width: meta.height, height: meta.width } : meta;
+  const crop = size !== undefined && options.fit === 'cover' ? coverCrop(upright.width, upright.height, size) : undefined;
+  const rgb = await decodeRgb(path, meta.format, size, maxPixels, crop);
   if (channels === 1) return rgbToLuma8(rgb);
   return options.order === 'bgr' ? swapRedBlue8(rgb) : rgb;
 }
@@ -83,7 +88,7 @@ async function checkFile(path: string): Promise<void> {
 }
 
 /** Width, height and format from the header alone; no pixel data is decoded. */
-async function readHeader(path: string): Promise<{ width: number; height: number; format: string }> {
+async function readHeader(path: string): Promise<{ width: number; height: number; format: string; orientation?: number }> {
   let meta;
   try {
     // limitInputPixels: false, or sharp itself refuses huge headers with a message that names neither the file nor the size.
@@ -95,14 +100,14 @@ async function readHeader(path: string): Promise<{ width: number; height: number
     }
     throw new ImageError(path, `corrupt or truncated image header (${message})`, { cause: err });
   }
-  const { width, height, format } = meta;
+  const { width, height, format, orientation } = meta;
   if (width === undefined || height === undefined || width <= 0 || height <= 0) {
     throw new ImageError(path, `corrupt image: the ${format.toUpperCase()} header gives no usable size`);
   }
-  return { width, height, format };
+  return { width, height, format, ...(orientation !== undefined ? { orientation } : {}) };
 }
 
-async function decodeRgb(path: string, format: string, size: readonly number[] | undefined, maxPixels: number): Promise<ImageData8> {
+async function decodeRgb(path: string, format: string, size: readonly number[] | undefined, maxPixels: number, crop?: ReturnType<typeof coverCrop>): Promise<ImageData8> {
   // failOn 'error': refuse truncated and broken data, but accept files whose decoder only warns
   // (e.g. "extraneous bytes before marker", common in phone JPEGs) since their pixels are fine.
   let pipeline = sharp(path, { failOn: 'error', limitInputPixels: maxPixels === Infinity ? false : maxPixels })
@@ -110,6 +115,8 @@ async function decodeRgb(path: string, format: string, size: readonly number[] |
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .removeAlpha();
+  // extract before resize cuts from the upright source: the same crop, then the same resize, as decodeImage in a browser.
+  if (crop) pipeline = pipeline.extract(crop);
   if (size !== undefined) {
     const [height, width] = size as [number, number];
     pipeline = pipeline.resize({ width, height, fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false });

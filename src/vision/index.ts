@@ -16,7 +16,7 @@ export { makeGrid, type MakeGridOptions } from './make-grid.js';
 export { rescaleForDisplay, DISPLAY_MODES, type DisplayMode } from './rescale-for-display.js';
 export { ImageError } from './image-error.js';
 export { decodeImage, type DecodeImageOptions } from './decode-image.js';
-export { DEFAULT_MAX_PIXELS, type LoadImageOptions } from './load-image-options.js';
+export { coverCrop, DEFAULT_MAX_PIXELS, IMAGE_FITS, type ImageFit, type LoadImageOptions } from './load-image-options.js';
 export { readImageHeader, describeImageStart, type ImageHeader } from './image-header.js';
 export { resizeImage8 } from './resize-image8.js';
 export { rgbToLuma8, swapRedBlue8 } from './rgb8-conversions.js';

@@ -155,6 +155,17 @@ test('the EXIF orientation is applied in the page as in Node: orientation 6 stan
   assert.ok(at(29, 3)[0]! > 200 && at(29, 3)[1]! < 60, `top-right is red: ${at(29, 3)}`);
 });
 
+test("fit: 'cover' cuts out the same centre in the page as in Node, also from an EXIF-rotated picture", { skip: missing }, async () => {
+  const png = await (await colourPicture()).flatten({ background: '#ffffff' }).png().toBuffer();
+  for (const size of [[16, 16], [20, 12], [9, 30]] as [number, number][]) {
+    const d = compare(decoded(await decodeInPage(png, { channels: 3, size, fit: 'cover' })), await decodeInNode(png, '.png', { channels: 3, size, fit: 'cover' }));
+    assert.ok(d.max <= 1, `size ${size}: differs by ${d.max}`);
+  }
+  const rotated = await sharp(png).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+  const d = compare(decoded(await decodeInPage(rotated, { channels: 3, size: [10, 10], fit: 'cover' })), await decodeInNode(rotated, '.jpg', { channels: 3, size: [10, 10], fit: 'cover' }));
+  assert.ok(d.max <= 16 && d.mean < 3, `rotated: differs by up to ${d.max}, ${d.mean.toFixed(2)} on average`);
+});
+
 test('bad input fails with an ImageError naming the image: empty, not an image, a decompression bomb, over maxPixels', { skip: missing }, async () => {
   const failure = async (bytes: Uint8Array, options: LoadImageOptions & { name?: string }, asFile?: string): Promise<string> => {
     const r = await decodeInPage(bytes, options, asFile);

@@ -11,6 +11,7 @@ import { parseSplit, stratifiedSplit } from '../../data/split.js';
 import { parseTransforms } from '../../data/transforms/parse-transforms.js';
 import type { Transform } from '../../data/transforms/transform.js';
 import { ValueError } from '../../errors.js';
+import { IMAGE_FITS, type ImageFit } from '../../vision/load-image-options.js';
 import { UsageError } from '../cli-error.js';
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
@@ -65,11 +66,11 @@ export interface FolderSplits {
  */
 export async function loadFolderSplits(
   dir: string,
-  o: { size: [number, number]; channels: 1 | 3; fractions: number[]; seed: number; skipUnreadable: boolean; onProgress?: (done: number, total: number) => void },
+  o: { size: [number, number]; channels: 1 | 3; fit: ImageFit; fractions: number[]; seed: number; skipUnreadable: boolean; onProgress?: (done: number, total: number) => void },
 ): Promise<FolderSplits> {
   if (o.fractions.length < 2 || o.fractions.length > 3) throw new UsageError(`--split: expected 2 or 3 parts (train/val or train/val/test), got ${o.fractions.length}`);
   const { dataset, skipped } = await loadImageFolder(dir, {
-    size: o.size, channels: o.channels, skipUnreadable: o.skipUnreadable, ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    size: o.size, channels: o.channels, fit: o.fit, skipUnreadable: o.skipUnreadable, ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const parts = stratifiedSplit(dataset.labels, o.fractions, o.seed);
   const [trainIdx, valIdx, testIdx] = parts;
@@ -87,6 +88,13 @@ export function augmentOption(spec: string | undefined, height: number, width: n
     if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
     throw e;
   }
+}
+
+/** `--fit fill|cover`: how image-folder pictures reach --size (default 'fill'). */
+export function fitOption(raw: unknown): ImageFit {
+  const fit = raw === undefined ? 'fill' : String(raw);
+  if (!(IMAGE_FITS as readonly string[]).includes(fit)) throw new UsageError(`--fit: unknown '${fit}'; expected fill (stretch to --size) or cover (keep the aspect ratio, cut out the centre)`);
+  return fit as ImageFit;
 }
 
 /** `--split A/B[/C]` as fractions. */

@@ -42,7 +42,7 @@ export async function explainCommand(argv: string[]): Promise<void> {
   const { model, meta } = loadModel(file);
   const [c, h, w] = meta.inputShape;
   if (c !== 1 && c !== 3) throw new UsageError(`explain: model input has ${c} channels; images can be fed to 1- or 3-channel models`);
-  const img = await loadImageFile(image, { channels: c, size: [h, w] });
+  const img = await loadImageFile(image, { channels: c, size: [h, w], fit: meta.fit ?? 'fill' });
   if (v['invert']) for (let i = 0; i < img.data.length; i++) img.data[i] = 255 - img.data[i]!;
   const x = new Tensor(imageToTensorData(img, meta.normalize.mean, meta.normalize.std), [1, c, h, w]);
   const { page, probabilities } = explainModel(model, x, {

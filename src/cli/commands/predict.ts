@@ -51,7 +51,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (chart !== null && !/\.png$/i.test(chart)) mkdirSync(chart, { recursive: true });
   const results = [];
   for (const path of images) {
-    const img = await loadImageFile(path, { channels: c, size: [h, w] });
+    const img = await loadImageFile(path, { channels: c, size: [h, w], fit: meta.fit ?? 'fill' });
     if (v['invert']) for (let i = 0; i < img.data.length; i++) img.data[i] = 255 - img.data[i]!;
     const x = new Tensor(imageToTensorData(img, meta.normalize.mean, meta.normalize.std), [1, c, h, w]);
     const probs = noGrad(() => softmax(model.forward(x), 1)).data;

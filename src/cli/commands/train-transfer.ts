@@ -27,7 +27,7 @@ import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
 import { IMAGENET, num, numberList, pct, positive, printJson, str, type Options } from '../options.js';
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
-import { augmentOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
+import { augmentOption, fitOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler } from './train-optim.js';
 
 export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
@@ -118,8 +118,9 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const fractions = splitOption(str(v, 'split', '70/15/15'));
   const bar = new ProgressBar();
   const t0 = performance.now();
+  const fit = fitOption(v['fit']);
   const data = await loadFolderSplits(dir, {
-    size, channels: c as 1 | 3, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
+    size, channels: c as 1 | 3, fit, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
     onProgress: (done, total) => bar.update(done, total, 'decoding images'),
   });
   bar.done();
@@ -163,10 +164,10 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   net.requiresGrad_(true);
   const mode = fromScratch ? (frozen ? 'random frozen backbone' : 'from scratch') : frozen ? (fineTune ? 'frozen backbone, then fine-tuned' : 'frozen backbone') : 'whole network';
   await saveModel(out, net, {
-    inputShape, normalize, classNames: [...data.classNames],
+    inputShape, normalize, classNames: [...data.classNames], fit,
     training: {
       dataset: dir, model: 'transfer', backbone: spec, mode, cutAt, removedLayers: removed, epochs, fineTuneEpochs: fineTune,
-      batchSize, optimizer: optName, seed, split: str(v, 'split', '70/15/15'), ...(augmentSpec ? { augment: augmentSpec } : {}),
+      batchSize, optimizer: optName, seed, split: str(v, 'split', '70/15/15'), fit, ...(augmentSpec ? { augment: augmentSpec } : {}),
       bestEpoch, valAccuracy: bestVal ?? null, testAccuracy: test?.accuracy ?? null, featureSeconds,
       seconds, backend: ctx.compute.backend, threads: ctx.compute.threads, date: new Date().toISOString(), fovea: '0.1.0',
     },
@@ -182,7 +183,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
       command: 'train', mode, backbone: spec, cutAt, removed, features, dataset: dir, out, seed, epochs, fineTuneEpochs: fineTune,
       history, fineTuneHistory, bestEpoch, valAccuracy: bestVal ?? null,
       test: test ? { accuracy: test.accuracy, loss: test.loss, perClassAccuracy: test.perClassAccuracy, count: test.count } : null,
-      classNames: data.classNames, inputShape, normalize, featureSeconds, seconds, report,
+      classNames: data.classNames, inputShape, fit, normalize, featureSeconds, seconds, report,
       backend: ctx.compute.backend, threads: ctx.compute.threads,
     });
   }

@@ -28,7 +28,8 @@ import { ProgressBar } from '../../train/progress.js';
 import { TrainingInterrupted } from '../../train/training-interrupted.js';
 import { CommandExit, UsageError } from '../cli-error.js';
 import { int, num, parse, pct, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
-import { augmentOption, datasetName, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize, splitOption } from './data-source.js';
+import { augmentOption, datasetName, fitOption, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize, splitOption } from './data-source.js';
+import type { ImageFit } from '../../vision/load-image-options.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
 import { makeOptimizer, makeScheduler } from './train-optim.js';
 import { transferHelp, transferOptions, transferTrain } from './train-transfer.js';
@@ -43,6 +44,9 @@ Trains a CNN and saves it as a .fovea model file.
                         class (DIR/roses/1.jpg, DIR/tulips/2.jpg ...), detected automatically;
                         class names = sorted folder names; PNG, JPEG, WebP, GIF, TIFF, AVIF
   --size N|HxW          image folders: resize every image to N x N or H x W (default 64)
+  --fit fill|cover      image folders: fill (default) stretches each picture to --size; cover
+                        keeps its aspect ratio and cuts out the centre (torchvision's Resize +
+                        CenterCrop). Saved in the model, so predict and explain do the same
   --channels 1|3        image folders: grayscale or RGB (default 3)
   --split A/B[/C]       image folders: seeded stratified train/validation[/test] split
                         (default 80/10/10); the normalisation (per-channel mean/std) is
@@ -93,7 +97,7 @@ const options: Options = {
   schedule: { type: 'string' }, 'label-smoothing': { type: 'string' }, 'val-split': { type: 'string' },
   limit: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   'no-report': { type: 'boolean' },
-  size: { type: 'string' }, channels: { type: 'string' }, split: { type: 'string' }, augment: { type: 'string' },
+  size: { type: 'string' }, fit: { type: 'string' }, channels: { type: 'string' }, split: { type: 'string' }, augment: { type: 'string' },
   'skip-unreadable': { type: 'boolean' },
   checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'keep-checkpoint': { type: 'boolean' },
   resume: { type: 'string' },
@@ -109,6 +113,8 @@ interface TrainData {
   normalize: { mean: number[]; std: number[] };
   classNames: string[];
   inputShape: [number, number, number];
+  /** How pictures were resized (image folders). */
+  fit?: ImageFit;
   /** For logs and the model file: 'mnist', or the image folder's path. */
   source: string;
   extra: Record<string, unknown>;
@@ -156,7 +162,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const model = ckpt ? ckpt.model : buildModel(modelName, { inputShape, numClasses });
   const optimizer = makeOptimizer(optName, model.parameters(), v);
   const scheduler = makeScheduler(optimizer, epochs, v);
-  const meta = { inputShape, normalize, classNames: [...data.classNames] };
+  const meta = { inputShape, normalize, classNames: [...data.classNames], ...(data.fit ? { fit: data.fit } : {}) };
   if (ckpt) restoreOptimizer(ckpt, resumeFile!, optimizer, scheduler);
   if (ckpt && JSON.stringify([ckpt.meta.inputShape, ckpt.meta.classNames]) !== JSON.stringify([meta.inputShape, meta.classNames])) {
     throw new ModelFileError(resumeFile!, `the checkpoint's run had classes [${ckpt.meta.classNames.join(', ')}] of ${ckpt.meta.inputShape.join('x')} images, but the data now gives [${meta.classNames.join(', ')}] of ${inputShape.join('x')}; has the data changed?`);
@@ -244,7 +250,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
 /** MNIST / Fashion-MNIST / CIFAR-10: official test set, validation held out of the training set. */
 function idxData(dataset: ReturnType<typeof datasetName>, dir: string | undefined, v: Record<string, unknown>, seed: number, limit: number, valSplit: number): TrainData {
-  for (const flag of ['size', 'channels', 'split', 'skip-unreadable']) {
+  for (const flag of ['size', 'fit', 'channels', 'split', 'skip-unreadable']) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class)${flag === 'split' ? '; use --val-split here' : ''}`);
   }
   const fullTrain = loadSplit(dataset, dir, true);
@@ -269,8 +275,9 @@ async function folderData(dir: string, v: Record<string, unknown>, seed: number,
   const fractions = splitOption(splitSpec);
   const bar = new ProgressBar();
   const t0 = performance.now();
+  const fit = fitOption(v['fit']);
   const s = await loadFolderSplits(dir, {
-    size, channels, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
+    size, channels, fit, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
     onProgress: (done, total) => bar.update(done, total, 'decoding images'),
   });
   bar.done();
@@ -280,8 +287,8 @@ async function folderData(dir: string, v: Record<string, unknown>, seed: number,
   log(`normalisation from the ${s.train.length} training images: mean [${normalize.mean.join(', ')}], std [${normalize.std.join(', ')}]`);
   return {
     train: s.train, val: s.val, test: s.test, normalize, classNames: s.classNames,
-    inputShape: [channels, size[0], size[1]], source: dir,
-    extra: { split: splitSpec, skipped: s.skipped.length },
+    inputShape: [channels, size[0], size[1]], fit, source: dir,
+    extra: { split: splitSpec, fit, skipped: s.skipped.length },
   };
 }
 
