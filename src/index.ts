@@ -18,6 +18,7 @@ export { exportOnnx, EXPORTABLE_MODULES, type ExportOnnxOptions } from './io/onn
 export { loadOnnx, SUPPORTED_ONNX_OPS, type LoadOnnxOptions, type LoadedOnnx } from './io/onnx/load-onnx.js';
 export { OnnxError } from './io/onnx/onnx-error.js';
 export { loadTfjs, SUPPORTED_TFJS_LAYERS, type LoadTfjsOptions, type LoadedTfjs } from './io/tfjs/load-tfjs.js';
+export { SUPPORTED_TFJS_GRAPH_OPS } from './io/tfjs/tfjs-graph-model.js';
 export { TfjsError } from './io/tfjs/tfjs-error.js';
 export { parseTfjsMetadata, normalizationFromMetadata, type TfjsMetadata } from './io/tfjs/tfjs-metadata.js';
 export * from './vision/index.js';

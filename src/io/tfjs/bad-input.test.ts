@@ -57,7 +57,7 @@ test('wrong JSON types name the field and the layer', () => {
   const { bytes } = tiny();
   rejects(null, bytes, /expected a model.json object/);
   rejects({}, bytes, /no modelTopology/);
-  rejects({ format: 'graph-model', modelTopology: { node: [] } }, bytes, /graph model/);
+  rejects({ format: 'graph-model', modelTopology: { node: [] } }, new Uint8Array(), /this TF.js graph model has 0 Placeholder \(input\) nodes/);
   rejects(edited((j) => (j.modelTopology.class_name = 'Graph')).json, bytes, /class_name must be one of Sequential, Model, Functional/);
   rejects(edited((j) => (j.modelTopology.config.layers = 'many')).json, bytes, /needs a 'layers' list/);
   rejects(edited((j) => (j.modelTopology.config.layers[1].config.kernel_size = 'three')).json, bytes, /layer 'conv' \(Conv2D\): config.kernel_size must be an integer or two integers/);

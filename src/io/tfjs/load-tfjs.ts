@@ -1,5 +1,6 @@
 /**
- * TensorFlow.js layers-model import: a parsed model.json (`modelTopology` +
+ * TensorFlow.js model import (layers models here, graph models in
+ * tfjs-graph-model.ts): a parsed model.json (`modelTopology` +
  * `weightsManifest`) and its weight bytes → an ordinary fovea model (a
  * GraphModule of fovea layers, NCHW) that predicts, explains, fine-tunes and
  * saves like any other. Platform-free; see tfjs-file-node.ts for files and
@@ -13,10 +14,11 @@
  */
 import type { GraphModule } from '../../nn/graph-module.js';
 import { FoveaError } from '../../errors.js';
-import { isRecord, LayerConfig, show } from './tfjs-config.js';
+import { isRecord, show } from './tfjs-config.js';
 import { SUPPORTED_ACTIVATIONS } from './tfjs-conv-layers.js';
 import { TfjsError } from './tfjs-error.js';
-import { GraphBuilder, type LayerContext, type Val } from './tfjs-graph.js';
+import { GraphBuilder, imageInputShape, layerContext, plainOf, type Val } from './tfjs-graph.js';
+import { convertGraphModel } from './tfjs-graph-model.js';
 import { LAYER_CONVERTERS } from './tfjs-layers.js';
 import { parseTopology, type LayerCall, type Topology } from './tfjs-topology.js';
 import { parseWeightsManifest, WeightStore } from './tfjs-weights.js';
@@ -32,11 +34,11 @@ export interface LoadTfjsOptions {
 
 export interface LoadedTfjs {
   model: GraphModule;
-  /** The input [C, H, W] the model takes (Keras's [H, W, C], transposed). */
+  /** The input [C, H, W] the model takes (TF's [H, W, C], transposed). */
   inputShape: [number, number, number];
-  /** The Keras name of the input layer; also the GraphModule's input value. */
+  /** The Keras name of the input layer (a graph model's Placeholder node); also the GraphModule's input value. */
   inputName: string;
-  /** The Keras name of the layer that computes the output. */
+  /** The Keras name of the layer (a graph model's node, past any final Identity) that computes the output. */
   outputName: string;
   /** True when a softmax at the output was dropped: `softmax(model.forward(x))` gives TF.js's probabilities. */
   removedSoftmax: boolean;
@@ -46,20 +48,19 @@ export interface LoadedTfjs {
    * value names, which equal the Keras names unless they had to be sanitised
    * ('.' and '/' become '_') or made unique. InputLayers, nested models and
    * dropped layers (a final softmax, a Flatten of a vector) map to the value
-   * they pass on.
+   * they pass on. For a graph model: every node on the way from the
+   * Placeholder to the output except the Consts (whose values become layer
+   * weights); Identity nodes and a dropped softmax map to their input's value.
    */
   nodeNames: Record<string, string>;
-  /** Manifest weights no layer used (optimizer state, pruned layers). */
+  /** Manifest weights no layer used (optimizer state, pruned layers, Consts off the output's path). */
   unusedWeights: string[];
+  /** The Keras version that saved a layers model; null for graph models and older files. */
   kerasVersion: string | null;
 }
 
 /** The Keras layer classes `loadTfjs` converts (plus InputLayer and nested Sequential / Model / Functional). */
 export const SUPPORTED_TFJS_LAYERS: readonly string[] = [...LAYER_CONVERTERS.keys()];
-
-/** Largest input side and size accepted. */
-const MAX_SIDE = 65536;
-const MAX_INPUT = 2 ** 28;
 
 function concatBytes(data: Uint8Array | readonly Uint8Array[]): Uint8Array {
   if (data instanceof Uint8Array) return data;
@@ -73,29 +74,14 @@ function concatBytes(data: Uint8Array | readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function inputShapeOf(t: Topology, options: LoadTfjsOptions, fail: (p: string) => never): [number, number, number] {
-  const b = t.input.batchShape;
-  if (b && b.length !== 4) fail(`input '${t.input.name}' has shape ${show(b)}; fovea models take an image batch [N, H, W, C]`);
-  const declared = b ? [b[3], b[1], b[2]] : [null, null, null];
-  const given = options.inputShape;
-  if (given) {
-    if (!given.every((d) => Number.isInteger(d) && d > 0 && d <= MAX_SIDE)) fail(`invalid inputShape [${given.join(', ')}]`);
-    declared.forEach((d, i) => {
-      if (d !== null && d !== undefined && d !== given[i]) fail(`inputShape [${given.join(', ')}] (C, H, W) does not match the model's input ${show(b)} (N, H, W, C)`);
-    });
-    return [given[0], given[1], given[2]];
-  }
-  if (declared.some((d) => d === null || d === undefined)) fail(`input '${t.input.name}' has shape ${show(b)} with free dims; give inputShape [C, H, W] (fovea import --input-shape C,H,W)`);
-  const chw = declared as [number, number, number];
-  if (chw.some((d) => d < 1 || d > MAX_SIDE) || chw[0] * chw[1] * chw[2] > MAX_INPUT) fail(`input '${t.input.name}' has absurd dims ${show(b)}`);
-  return chw;
-}
-
 /**
- * Loads a TF.js layers model as a fovea GraphModule (in eval mode).
+ * Loads a TF.js model as a fovea GraphModule (in eval mode): a layers model
+ * (tf.layers / Keras), or a graph model (format 'graph-model', a SavedModel
+ * or TF Hub module converted by tensorflowjs_converter; see
+ * tfjs-graph-model.ts for the ops it takes).
  *
- * Shape: input [N, C, H, W] (N free; the Keras input [N, H, W, C] transposed)
- * → the Keras output, logits when a final softmax was dropped.
+ * Shape: input [N, C, H, W] (N free; the model's input [N, H, W, C] transposed)
+ * → the model's output, logits when a final softmax was dropped.
  * @example
  * const json = JSON.parse(readFileSync('model.json', 'utf8'));
  * const { model, inputShape, removedSoftmax } = loadTfjs(json, readFileSync('group1-shard1of1.bin'));
@@ -107,16 +93,19 @@ export function loadTfjs(modelJson: unknown, weightData: Uint8Array | readonly U
     throw new TfjsError(source, problem);
   };
   if (!isRecord(modelJson)) return fail(`expected a model.json object, got ${show(modelJson)}`);
-  if (modelJson['format'] === 'graph-model') fail("this is a TF.js graph model (format 'graph-model'); only layers models (tf.layers / Keras) are supported");
   if (modelJson['modelTopology'] === undefined) fail('model.json has no modelTopology');
-  const topology = parseTopology(modelJson['modelTopology'], fail);
+  const raw = modelJson['modelTopology'];
+  // converters before 1.x wrote no format; a GraphDef is the one topology with a node list
+  const isGraph = modelJson['format'] === 'graph-model' || (isRecord(raw) && Array.isArray(raw['node']));
+  const topology = isGraph ? null : parseTopology(raw, fail);
   const manifest = parseWeightsManifest(modelJson['weightsManifest'], fail);
   const bytes = concatBytes(weightData);
   if (bytes.length !== manifest.byteLength) {
     fail(`the weight data holds ${bytes.length} bytes but the manifest's ${manifest.specs.length} weights take ${manifest.byteLength}${bytes.length < manifest.byteLength ? ' (a truncated or missing shard?)' : ''}`);
   }
   const weights = new WeightStore(manifest.specs, bytes, fail);
-  const chw = inputShapeOf(topology, options, fail);
+  if (!topology) return convertGraphModel(raw, weights, options, fail);
+  const chw = imageInputShape(topology.input.name, topology.input.batchShape, options.inputShape, fail);
   const g = new GraphBuilder(topology.input.name);
   const values = new Map<string, Val>([[topology.input.key, { ref: g.inputRef, shape: [1, ...chw] }]]);
   let removedSoftmax = false;
@@ -139,15 +128,6 @@ export function loadTfjs(modelJson: unknown, weightData: Uint8Array | readonly U
   };
 }
 
-/** A flattened map back in Keras's H, W, C feature order. */
-function plainOf(x: Val, g: GraphBuilder, name: string, fail: (p: string) => never): Val {
-  if (!x.hwc) return x;
-  const [c, h, w] = x.hwc;
-  const img = g.fn('reshape', [x], { shape: [0, c, h, w] }, `${name}_chw`, fail);
-  const nhwc = g.fn('permute', [img], { dims: [0, 2, 3, 1] }, `${name}_nhwc`, fail);
-  return g.fn('reshape', [nhwc], { shape: [0, c * h * w] }, `${name}_hwc`, fail);
-}
-
 function convertCall(call: LayerCall, t: Topology, values: Map<string, Val>, g: GraphBuilder, weights: WeightStore, source: string, options: LoadTfjsOptions, dropped: () => void): Val {
   const { name, className } = call.layer;
   const fail = (problem: string): never => {
@@ -157,24 +137,10 @@ function convertCall(call: LayerCall, t: Topology, values: Map<string, Val>, g: 
   if (!convert) {
     return fail(`unsupported layer class '${className}'; supported: ${SUPPORTED_TFJS_LAYERS.join(', ')} (and InputLayer, nested Sequential/Model); activations: ${SUPPORTED_ACTIVATIONS.join(', ')}`);
   }
-  const inputs = call.inputs.map((k) => values.get(k)!);
-  const isOutput = call.output === t.output && !options.keepSoftmax;
-  const partName = (part?: string): string => (part ? `${name}_${part}` : name);
-  const c: LayerContext = {
-    name, className, inputs, isOutput, cfg: new LayerConfig(call.layer.config, fail),
-    single: () => (inputs.length === 1 ? inputs[0]! : fail(`takes one input, got ${inputs.length}`)),
-    input4d: () => {
-      const x = c.single();
-      return x.shape.length === 4 ? x : fail(`expects an image input [N, H, W, C], got a rank-${x.shape.length} value (fovea shape [${x.shape.join(', ')}])`);
-    },
-    weight: (w, shape) => weights.take(name, w, shape),
-    module: (m, x, part) => g.module(m, x, partName(part), fail),
-    fn: (op, ins, attrs, part) => g.fn(op, ins, attrs, partName(part), fail),
-    constant: (tensor, part) => g.constant(tensor, partName(part)),
-    plain: (x) => plainOf(x, g, name, fail),
-    droppedSoftmax: dropped,
-    fail,
-  };
+  const c = layerContext(g, {
+    name, className, config: call.layer.config, inputs: call.inputs.map((k) => values.get(k)!), isOutput: call.output === t.output && !options.keepSoftmax,
+    weight: (w, shape) => weights.take(name, w, shape), droppedSoftmax: dropped, fail,
+  });
   try {
     return convert(c);
   } catch (e) {

@@ -3,6 +3,9 @@
  * from the working directory's (or fovea's) node_modules, read from the
  * package's UMD bundles without running them, and returned with the class
  * names and the preprocessing nsfwjs applies (`pixels / 255`, no mean).
+ * mobilenet_v2 and inception_v3 are layers models; mobilenet_v2_mid is a
+ * graph model (a converted TF Hub MobileNetV2 1.4 feature vector + Dense),
+ * which scales the pixels to [-1, 1] itself.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,7 +61,8 @@ function readBundle(file: string, label: string): unknown {
  * model; its final softmax is dropped (`removedSoftmax`), so the softmax of
  * its output gives nsfwjs's probabilities.
  *
- * Shape: [N, 3, 224, 224] → [N, 5] (inception_v3: 299x299).
+ * Shape: [N, 3, 224, 224] → [N, 5] (inception_v3: 299x299). mobilenet_v2_mid's
+ * 1792 pooled features are the value `nodeNames['…/feature_vector/SpatialSqueeze']`.
  * @example
  * const { model, classNames, normalize, inputShape } = loadNsfwjsModel('mobilenet_v2');
  */

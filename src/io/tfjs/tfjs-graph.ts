@@ -14,7 +14,7 @@ import { GraphModule, graphNodeShape, type GraphNode, type GraphOp } from '../..
 import type { Module } from '../../nn/module.js';
 import { withModule } from '../../tensor/context.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { LayerConfig } from './tfjs-config.js';
+import { LayerConfig, show } from './tfjs-config.js';
 import { ValueNames } from '../../nn/value-names.js';
 
 /** A value of the graph: its name, its fovea shape (batch 1 while tracing), and the feature order of a flattened map. */
@@ -53,6 +53,84 @@ export interface LayerContext {
   /** Records that a softmax at the output was dropped (fovea models output logits). */
   droppedSoftmax(): void;
   fail(problem: string): never;
+}
+
+/** What a Keras layer converter is given, besides the builder: the layer, its inputs and where its weights come from. */
+export interface ConverterCall {
+  name: string;
+  className: string;
+  config: Record<string, unknown>;
+  inputs: readonly Val[];
+  isOutput: boolean;
+  weight(name: string, kerasShape: readonly number[]): Float32Array;
+  droppedSoftmax(): void;
+  fail: Fail;
+}
+
+/**
+ * The context a Keras layer converter runs in. The TF.js graph-model importer
+ * uses it too: a graph op such as MaxPool becomes the Keras layer of the same
+ * meaning (its attributes written as a Keras config), so both importers share
+ * one tested conversion of TF's padding, kernels and feature order.
+ * @example
+ * const c = layerContext(g, { name: 'pool', className: 'MaxPooling2D', config: { pool_size: [3, 3], strides: [2, 2], padding: 'same' },
+ *   inputs: [x], isOutput: false, weight: noWeights, droppedSoftmax: () => {}, fail });
+ * const y = LAYER_CONVERTERS.get('MaxPooling2D')!(c);
+ */
+export function layerContext(g: GraphBuilder, call: ConverterCall): LayerContext {
+  const { name, inputs, fail } = call;
+  const partName = (part?: string): string => (part ? `${name}_${part}` : name);
+  const c: LayerContext = {
+    name, className: call.className, inputs, isOutput: call.isOutput, cfg: new LayerConfig(call.config, fail),
+    single: () => (inputs.length === 1 ? inputs[0]! : fail(`takes one input, got ${inputs.length}`)),
+    input4d: () => {
+      const x = c.single();
+      return x.shape.length === 4 ? x : fail(`expects an image input [N, H, W, C], got a rank-${x.shape.length} value (fovea shape [${x.shape.join(', ')}])`);
+    },
+    weight: (w, shape) => call.weight(w, shape),
+    module: (m, x, part) => g.module(m, x, partName(part), fail),
+    fn: (op, ins, attrs, part) => g.fn(op, ins, attrs, partName(part), fail),
+    constant: (tensor, part) => g.constant(tensor, partName(part)),
+    plain: (x) => plainOf(x, g, name, fail),
+    droppedSoftmax: () => call.droppedSoftmax(),
+    fail,
+  };
+  return c;
+}
+
+/** A flattened map back in Keras's H, W, C feature order. @example const v = plainOf(flat, g, 'dense_1', fail); */
+export function plainOf(x: Val, g: GraphBuilder, name: string, fail: Fail): Val {
+  if (!x.hwc) return x;
+  const [c, h, w] = x.hwc;
+  const img = g.fn('reshape', [x], { shape: [0, c, h, w] }, `${name}_chw`, fail);
+  const nhwc = g.fn('permute', [img], { dims: [0, 2, 3, 1] }, `${name}_nhwc`, fail);
+  return g.fn('reshape', [nhwc], { shape: [0, c * h * w] }, `${name}_hwc`, fail);
+}
+
+/** Largest input side and size accepted. */
+export const MAX_SIDE = 65536;
+export const MAX_INPUT = 2 ** 28;
+
+/**
+ * The fovea input [C, H, W] of an image input declared [N, H, W, C] (null
+ * dims free; `shape` null when not declared at all), filled in and checked
+ * against the `given` inputShape option.
+ * @example imageInputShape('input_1', [null, 224, 224, 3], undefined, fail) // [3, 224, 224]
+ */
+export function imageInputShape(name: string, shape: readonly (number | null)[] | null, given: readonly number[] | undefined, fail: Fail): [number, number, number] {
+  if (shape && shape.length !== 4) fail(`input '${name}' has shape ${show(shape)}; fovea models take an image batch [N, H, W, C]`);
+  const declared = shape ? [shape[3], shape[1], shape[2]] : [null, null, null];
+  if (given) {
+    if (given.length !== 3 || !given.every((d) => Number.isInteger(d) && d > 0 && d <= MAX_SIDE)) fail(`invalid inputShape [${given.join(', ')}]`);
+    declared.forEach((d, i) => {
+      if (d !== null && d !== undefined && d !== given[i]) fail(`inputShape [${given.join(', ')}] (C, H, W) does not match the model's input ${show(shape)} (N, H, W, C)`);
+    });
+    return [given[0]!, given[1]!, given[2]!];
+  }
+  if (declared.some((d) => d === null || d === undefined)) fail(`input '${name}' has shape ${show(shape)} with free dims; give inputShape [C, H, W] (fovea import --input-shape C,H,W)`);
+  const chw = declared as [number, number, number];
+  if (chw.some((d) => d < 1 || d > MAX_SIDE) || chw[0] * chw[1] * chw[2] > MAX_INPUT) fail(`input '${name}' has absurd dims ${show(shape)}`);
+  return chw;
 }
 
 

@@ -183,6 +183,14 @@ export class WeightStore {
     return decodeWeight(spec, this.bytes, this.fail);
   }
 
+  /** A weight by its full manifest name (a graph model's Const node), with its shape; undefined when the manifest has none. */
+  named(name: string): { values: Float32Array; shape: number[] } | undefined {
+    const spec = this.byName.get(name);
+    if (!spec) return undefined;
+    this.used.add(spec.name);
+    return { values: decodeWeight(spec, this.bytes, this.fail), shape: [...spec.shape] };
+  }
+
   /** Manifest entries no layer asked for (optimizer state, layers pruned from the graph). */
   unused(): string[] {
     return [...this.byName.values()].map((s) => s.name).filter((n) => !this.used.has(n));
