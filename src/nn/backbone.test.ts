@@ -89,6 +89,12 @@ test('cutting at a named graph value keeps everything it depends on (residual br
   const shapes = g.valueShapes([1, ...inputShape]);
   assert.equal(cut.features, shapes.get(at)![1]);
   assert.throws(() => cutBackbone(model, inputShape, { at: 'no-such-layer' }), /has no value 'no-such-layer'/);
+  // The end of a name is enough when it names one value (imported TF graphs prefix every name with their scopes).
+  assert.equal(cutBackbone(model, inputShape, { at: 'layer3_Add' }).cutAt, 'layer3_Add');
+  assert.equal(cutBackbone(model, inputShape, { at: 'layer2_downsample_downsample_1_BatchNormalization,GlobalAveragePool' }).features, cutBackbone(model, inputShape, { at: 'layer2_downsample_downsample_1_BatchNormalization,avgpool_GlobalAveragePool' }).features);
+  assert.equal(splitAt(model, 'layer2_relu_1_Relu').suffix.constructor.name, 'GraphModule');
+  assert.throws(() => cutBackbone(model, inputShape, { at: 'Add' }), /'Add' ends 4 value names \(layer1_Add, layer2_Add, layer3_Add, layer4_Add\); give more of the name/);
+  assert.throws(() => cutBackbone(model, inputShape, { at: 'downsample_1_BatchNormalization' }), /ends 3 value names/);
 });
 
 test('cutting a Sequential at a child path', () => {

@@ -75,15 +75,28 @@ export function cutBackbone(model: Module, inputShape: readonly number[], option
   return { model: backbone, features: out[1]!, cutAt: cut.cutAt, removed: cut.removed, pooled };
 }
 
+/**
+ * The graph value `name`: its exact name, or else the one value whose name
+ * ends with `_name` (imported TF graphs prefix every name with their scopes:
+ * 'expanded_conv_14_expand_Relu6' finds
+ * 'sequential_keras_layer_predict_MobilenetV2_expanded_conv_14_expand_Relu6').
+ */
+function graphValue(g: GraphModule, name: string, who: string): string {
+  if (name === '') throw new FoveaError(`${who}: empty value name`);
+  const names = g.graph.nodes.map((n) => n.name);
+  if (names.includes(name)) return name;
+  const ending = names.filter((n) => n.endsWith(`_${name}`));
+  if (ending.length === 1) return ending[0]!;
+  if (ending.length > 1) throw new FoveaError(`${who}: '${name}' ends ${ending.length} value names (${ending.slice(0, 4).join(', ')}${ending.length > 4 ? ', ...' : ''}); give more of the name`);
+  const near = names.filter((n) => n.includes(name) || name.includes(n)).slice(0, 8);
+  throw new FoveaError(`${who}: the graph has no value '${name}'${near.length ? `; similar: ${near.join(', ')}` : ''} (fovea summary lists the names)`);
+}
+
 /** The model up to and including the value / child `at`; several graph values (comma-separated) give their pooled features side by side. */
 function cutAt(model: Module, at: string): Cut {
-  if (model instanceof GraphModule && at.includes(',')) return multiScale(model, at.split(',').map((s) => s.trim()).filter(Boolean));
+  if (model instanceof GraphModule && at.includes(',')) return multiScale(model, at.split(',').map((s) => s.trim()).filter(Boolean).map((v) => graphValue(model, v, 'cutBackbone')));
   if (model instanceof GraphModule) {
-    const names = new Set(model.graph.nodes.map((n) => n.name));
-    if (!names.has(at)) {
-      const near = [...names].filter((n) => n.includes(at) || at.includes(n)).slice(0, 8);
-      throw new FoveaError(`cutBackbone: the graph has no value '${at}'${near.length ? `; similar: ${near.join(', ')}` : ''} (fovea summary lists the names)`);
-    }
+    at = graphValue(model, at, 'cutBackbone');
     const cut = graphUpTo(model, at);
     const kept = new Set(cut.graph.nodes.map((n) => n.name));
     return { model: cut, cutAt: at, removed: model.graph.nodes.filter((n) => !kept.has(n.name)).map((n) => n.name) };
@@ -125,7 +138,6 @@ function cutAt(model: Module, at: string): Cut {
  */
 function multiScale(g: GraphModule, values: string[]): Cut {
   const names = new Set(g.graph.nodes.map((n) => n.name));
-  for (const v of values) if (!names.has(v)) throw new FoveaError(`cutBackbone: the graph has no value '${v}' (fovea summary lists the names)`);
   const kept = nodesUpTo(g, values);
   const fresh = new ValueNames().reserve(names);
   const extra: GraphNode[] = [];
@@ -292,6 +304,7 @@ export interface SplitModel {
  */
 export function splitAt(model: Module, at: string): SplitModel {
   if (model instanceof GraphModule) {
+    at = graphValue(model, at, 'splitAt');
     const prefix = graphUpTo(model, at);
     const inPrefix = new Set([model.graph.input, ...prefix.graph.nodes.map((n) => n.name)]);
     const nodes = model.graph.nodes.filter((n) => !inPrefix.has(n.name));
