@@ -75,12 +75,14 @@ function classNames(raw: unknown, outputs: number): string[] {
 interface Imported {
   model: Module;
   inputShape: [number, number, number];
-  format: 'onnx' | 'tfjs-layers' | 'nsfwjs';
+  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'nsfwjs';
   classNames: string[] | null;
   normalize: { mean: number[]; std: number[] } | null;
   training: Record<string, unknown>;
   removedSoftmax: boolean;
 }
+
+const tfjsFormat = (f: 'layers-model' | 'graph-model'): 'tfjs-layers' | 'tfjs-graph' => (f === 'graph-model' ? 'tfjs-graph' : 'tfjs-layers');
 
 const isTfjs = (file: string): boolean => /\.json$/i.test(file) || (existsSync(file) && statSync(file).isDirectory());
 
@@ -90,15 +92,15 @@ function importFrom(file: string, inputShape: [number, number, number] | undefin
     const m = loadNsfwjsModel(file.slice('nsfwjs:'.length));
     return {
       model: m.model, inputShape: m.inputShape, format: 'nsfwjs', classNames: m.classNames, normalize: m.normalize, removedSoftmax: m.removedSoftmax,
-      training: { importedFrom: file, format: 'tfjs-layers', package: `nsfwjs@${m.version}`, removedSoftmax: m.removedSoftmax },
+      training: { importedFrom: file, format: tfjsFormat(m.format), package: `nsfwjs@${m.version}`, removedSoftmax: m.removedSoftmax },
     };
   }
   if (isTfjs(file)) {
     const m = loadTfjsFile(file, shape);
     return {
-      model: m.model, inputShape: m.inputShape, format: 'tfjs-layers', classNames: m.metadata?.labels ?? null,
+      model: m.model, inputShape: m.inputShape, format: tfjsFormat(m.format), classNames: m.metadata?.labels ?? null,
       normalize: normalizationFromMetadata(m.metadata, m.inputShape[0]), removedSoftmax: m.removedSoftmax,
-      training: { importedFrom: file, format: 'tfjs-layers', kerasVersion: m.kerasVersion, removedSoftmax: m.removedSoftmax },
+      training: { importedFrom: file, format: tfjsFormat(m.format), kerasVersion: m.kerasVersion, removedSoftmax: m.removedSoftmax },
     };
   }
   const m = loadOnnxFile(file, shape);

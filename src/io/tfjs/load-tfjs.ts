@@ -34,6 +34,8 @@ export interface LoadTfjsOptions {
 
 export interface LoadedTfjs {
   model: GraphModule;
+  /** 'layers-model' (tf.layers / Keras) or 'graph-model' (a converted SavedModel / TF Hub module). */
+  format: 'layers-model' | 'graph-model';
   /** The input [C, H, W] the model takes (TF's [H, W, C], transposed). */
   inputShape: [number, number, number];
   /** The Keras name of the input layer (a graph model's Placeholder node); also the GraphModule's input value. */
@@ -123,7 +125,7 @@ export function loadTfjs(modelJson: unknown, weightData: Uint8Array | readonly U
   for (const call of topology.calls) nodeNames[call.output] = values.get(call.output)!.ref;
   for (const [name, key] of topology.aliases) nodeNames[name] ??= values.get(key)!.ref;
   return {
-    model: g.build(out.ref), inputShape: chw, inputName: topology.input.name, outputName: outCall?.layer.name ?? topology.input.name,
+    model: g.build(out.ref), format: 'layers-model', inputShape: chw, inputName: topology.input.name, outputName: outCall?.layer.name ?? topology.input.name,
     removedSoftmax, nodeNames, unusedWeights: weights.unused(), kerasVersion: topology.kerasVersion,
   };
 }

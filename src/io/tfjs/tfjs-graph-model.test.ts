@@ -18,7 +18,7 @@ import { exportedLiteral } from './js-literal.js';
 import { loadTfjs, type LoadedTfjs, type LoadTfjsOptions } from './load-tfjs.js';
 import { loadNsfwjsModel } from './nsfwjs-node.js';
 import { TfjsError } from './tfjs-error.js';
-import { SUPPORTED_TFJS_GRAPH_OPS } from './tfjs-graph-model.js';
+import { shortName, SUPPORTED_TFJS_GRAPH_OPS } from './tfjs-graph-model.js';
 
 await tf.setBackend('cpu');
 
@@ -349,6 +349,11 @@ test(`nsfwjs ${MID} (a graph model) gives TF.js's probabilities and 1792 feature
   assert.deepEqual(loaded.inputShape, [3, 224, 224]);
   assert.equal(loaded.removedSoftmax, true);
   assert.deepEqual(loaded.unusedWeights, []);
+  assert.equal(loaded.format, 'graph-model');
+  // TF's function-call scopes are left out of the value names: short enough to type after --cut-at
+  assert.equal(loaded.nodeNames[SQUEEZE], 'sequential_keras_layer_predict_feature_vector_SpatialSqueeze');
+  assert.equal(shortName('PartitionedCall_2/a/StatefulPartitionedCall/b'), 'a/b');
+  assert.equal(shortName('StatefulPartitionedCall'), 'StatefulPartitionedCall');
   const [C, H, W] = loaded.inputShape;
   const chw = new Float32Array(2 * C * H * W);
   for (const [i, p] of photos.entries()) chw.set(imageToTensorData(await loadImageFile(p, { channels: 3, size: [H, W] }), loaded.normalize.mean, loaded.normalize.std), i * C * H * W);

@@ -54,10 +54,23 @@ function weightOf(weights: Record<string, Konst | null>, key: string, shape: rea
   return k.values;
 }
 
+/**
+ * A TF node name without the scopes TF adds for function calls
+ * ('StatefulPartitionedCall', 'PartitionedCall_3'), which carry no meaning and
+ * make a Hub model's names 150 characters long: the graph value of
+ * 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/.../MobilenetV2/Conv_1/Relu6'
+ * is 'sequential_keras_layer_predict_MobilenetV2_Conv_1_Relu6' ('nodeNames' maps one to the other).
+ */
+export function shortName(tfName: string): string {
+  const kept = tfName.split('/').filter((seg) => !/^(Stateful)?PartitionedCall(_\d+)?$/.test(seg));
+  return kept.length ? kept.join('/') : tfName;
+}
+
 function convertNode(n: TfNode, s: Converting, f: Fail): Val {
   const { g } = s;
   const input = (i: number): string => n.inputs[i] ?? f(`needs input ${i}, but has ${n.inputs.length} input${n.inputs.length === 1 ? '' : 's'}`);
-  const name = (part?: string): string => (part ? `${n.name}_${part}` : n.name);
+  const base = shortName(n.name);
+  const name = (part?: string): string => (part ? `${base}_${part}` : base);
   const c: OpContext = {
     node: n,
     isOutput: n === s.def.computedBy && !s.keepSoftmax,
@@ -74,7 +87,7 @@ function convertNode(n: TfNode, s: Converting, f: Fail): Val {
     module: (m, x, part) => g.module(m, x, name(part), f),
     fn: (op, ins, attrs, part) => g.fn(op, ins, attrs, name(part), f),
     constant: (t, part) => g.constant(t, name(part)),
-    plain: (x) => plainOf(x, g, n.name, f),
+    plain: (x) => plainOf(x, g, base, f),
     droppedSoftmax: s.dropped,
     fail: f,
   };
@@ -142,7 +155,7 @@ export function convertGraphModel(topology: unknown, weights: WeightStore, optio
     if (v) nodeNames[n.name] = v.ref;
   }
   return {
-    model: g.build(out.ref), inputShape: chw, inputName: input.name, outputName: def.computedBy.name,
+    model: g.build(out.ref), format: 'graph-model', inputShape: chw, inputName: input.name, outputName: def.computedBy.name,
     removedSoftmax, nodeNames, unusedWeights: weights.unused(), kerasVersion: null,
   };
 }
