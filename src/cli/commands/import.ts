@@ -24,11 +24,13 @@ fine-tune the result. MODEL is one of
                         MatMul, pooling, BatchNormalization, activations, Add,
                         Concat, Pad, Reshape, ...)
   model.json | FOLDER   a TensorFlow.js layers model (tf.layers / Keras, e.g. a
-                        Teachable Machine export) with its weight shards; class
+                        Teachable Machine export) or graph model (a converted
+                        SavedModel / TF Hub module) with its weight shards; class
                         names and normalisation come from a Teachable Machine
                         metadata.json beside it
   nsfwjs:NAME           a model of the nsfwjs npm package (mobilenet_v2,
-                        inception_v3), with its class names and normalisation
+                        mobilenet_v2_mid, inception_v3), with its class names
+                        and normalisation
 
 A final softmax of a TF.js model is dropped (fovea models output logits;
 predict applies the softmax), so probabilities stay the same.
