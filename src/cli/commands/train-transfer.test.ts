@@ -157,4 +157,15 @@ test('MobileNetV2 from the nsfwjs package as a frozen backbone on real flower ph
   const p = fovea('predict', join(dir, 'flowers.fovea'), photo, '--top', '5', '--json');
   assert.equal(p.code, 0, p.stderr);
   assert.equal(JSON.parse(p.stdout).results[0].top.length, 5);
+
+  // The README's first command: the TF Hub MobileNetV2 1.4 (a TF.js graph model), photos centre-cropped.
+  const m = fovea('train', '--data', small, '--backbone', 'nsfwjs:mobilenet_v2_mid', '--freeze-backbone', '--fit', 'cover', '--epochs', '30', '--optimizer', 'adam',
+    '--lr', '0.001', '--split', '50/10/40', '--out', join(dir, 'flowers-mid.fovea'), '--no-report', '--json');
+  assert.equal(m.code, 0, m.stderr);
+  const jm = JSON.parse(m.stdout);
+  assert.equal(jm.features, 1792);
+  assert.equal(jm.cutAt, 'sequential_keras_layer_predict_feature_vector_SpatialSqueeze');
+  assert.equal(jm.fit, 'cover');
+  assert.ok(jm.history[jm.history.length - 1].trainAccuracy >= 0.9);
+  assert.equal(loadModel(join(dir, 'flowers-mid.fovea')).meta.fit, 'cover');
 });
