@@ -8,6 +8,7 @@
 import type { BatchSource } from '../data/batch-source.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
+import { clipGradNorm_ } from '../optim/clip-grad.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { ValueError } from '../errors.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
@@ -51,6 +52,13 @@ export interface FitOptions {
   /** Stepped once per epoch. */
   scheduler?: LRScheduler;
   labelSmoothing?: number;
+  /**
+   * Rescales the gradients before each step so that their joint L2 norm is at
+   * most this (`torch.nn.utils.clip_grad_norm_`). Fine-tuning a pretrained
+   * network whose batch norms are fixed (or folded into its convolutions)
+   * with SGD can blow up within a few steps without it.
+   */
+  clipGradNorm?: number;
   /** Stop when validation accuracy has not improved for this many epochs. */
   earlyStoppingPatience?: number;
   /** Restore the weights of the best validation epoch at the end (default true when val is given). */
@@ -110,7 +118,7 @@ export interface FitResult {
 }
 
 /** One optimisation step on a batch; returns [loss, correct]. */
-export function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Int32Array, labelSmoothing = 0): [number, number] {
+export function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Int32Array, labelSmoothing = 0, clipGradNorm?: number): [number, number] {
   return scope(() => {
     optimizer.zeroGrad(false);
     const logits = model.forward(x);
@@ -120,6 +128,7 @@ export function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Int
       throw new ValueError(`training diverged: loss is ${value}; lower the learning rate (now ${optimizer.lr})`);
     }
     loss.backward();
+    if (clipGradNorm !== undefined) clipGradNorm_(optimizer.params, clipGradNorm);
     optimizer.step();
     const c = logits.shape[1]!;
     const d = logits.data;
@@ -142,6 +151,7 @@ export function trainStep(model: Module, optimizer: Optimizer, x: Tensor, y: Int
  * await fit(model, { epochs: 10, optimizer, train, numClasses: 10, resume: state });
  */
 export async function fit(model: Module, o: FitOptions): Promise<FitResult> {
+  if (o.clipGradNorm !== undefined && !(o.clipGradNorm > 0 && Number.isFinite(o.clipGradNorm))) throw new ValueError(`fit: clipGradNorm must be a positive number, got ${o.clipGradNorm}`);
   const r = o.resume;
   if (r) checkResume(r, o.train.length);
   const history: EpochLog[] = r ? [...r.history] : [];
@@ -167,7 +177,7 @@ export async function fit(model: Module, o: FitOptions): Promise<FitResult> {
     });
     // for await: a DataLoader with worker threads hands out batches as they are ready
     for await (const { x, y } of o.train.batches(startBatch)) {
-      const [l, c] = trainStep(model, o.optimizer, x, y, o.labelSmoothing ?? 0);
+      const [l, c] = trainStep(model, o.optimizer, x, y, o.labelSmoothing ?? 0, o.clipGradNorm);
       lossSum += l * y.length;
       correct += c;
       seen += y.length;

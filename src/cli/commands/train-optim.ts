@@ -1,6 +1,7 @@
 /**
  * The optimiser and learning-rate schedule of `fovea train`, from its
- * options (--optimizer, --lr, --momentum, --weight-decay, --schedule).
+ * options (--optimizer, --lr, --momentum, --weight-decay, --schedule), and
+ * what each step takes (--label-smoothing, --clip-grad-norm).
  */
 import { Adam, AdamW } from '../../optim/adam.js';
 import { CosineAnnealingLR, StepLR, type LRScheduler } from '../../optim/lr-scheduler.js';
@@ -25,6 +26,12 @@ export function makeOptimizer(name: string, params: Tensor[], v: Record<string, 
   if (name === 'adam') return new Adam(params, { lr: rate, weightDecay: num(v, 'weight-decay', 0, (x) => x >= 0) });
   if (name === 'adamw') return new AdamW(params, { lr: rate, weightDecay: num(v, 'weight-decay', 0.01, (x) => x >= 0) });
   throw new UsageError(`--optimizer: unknown optimizer '${name}' (sgd, adam, adamw)`);
+}
+
+/** What every training step of `fovea train` takes from the options: --label-smoothing and --clip-grad-norm. */
+export function stepOptions(v: Record<string, unknown>): { labelSmoothing: number; clipGradNorm?: number } {
+  const labelSmoothing = num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1);
+  return v['clip-grad-norm'] === undefined ? { labelSmoothing } : { labelSmoothing, clipGradNorm: num(v, 'clip-grad-norm', 0, (x) => x > 0 && Number.isFinite(x)) };
 }
 
 /** The schedule named by --schedule (cosine by default), stepped once per epoch over `epochs`. */

@@ -28,7 +28,7 @@ import { UsageError } from '../cli-error.js';
 import { IMAGENET, num, numberList, pct, positive, printJson, str, type Options } from '../options.js';
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
 import { augmentOption, fitOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
-import { DEFAULT_LR, makeOptimizer, makeScheduler } from './train-optim.js';
+import { DEFAULT_LR, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 
 export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
   --backbone SOURCE     start from a pretrained network: ${BACKBONE_SYNTAX}
@@ -260,7 +260,7 @@ async function trainFrozen(run: Run): Promise<RunResult> {
   const r = await fit(head, {
   epochs, optimizer, numClasses, train: new FeatureLoader(trainF, { batchSize, shuffle: true, seed }),
   ...(valF ? { val: new FeatureLoader(valF, { batchSize: 256 }) } : {}), ...(scheduler ? { scheduler } : {}),
-  labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+  ...stepOptions(v),
   onBatchEnd: batchLog(epochs, 'head'), onEpochEnd: epochLog(epochs, 'head'),
   });
   history.push(...r.history);
@@ -297,7 +297,7 @@ async function fineTuneAfterHead(run: Run, split: SplitModel | null, trainC: Fea
   const val = split ? (valC ? new FeatureLoader(valC, { batchSize: 64 }) : undefined) : imagesOf(data.val);
   const ft = await fit(trainable, {
     epochs: fineTune, optimizer: ftOpt, numClasses, ...(val ? { val } : {}), ...(ftSched ? { scheduler: ftSched } : {}),
-    train: split ? new FeatureLoader(trainC, { batchSize, shuffle: true, seed: seed + 1 }) : trainImages(true, true),
+    train: split ? new FeatureLoader(trainC, { batchSize, shuffle: true, seed: seed + 1 }) : trainImages(true, true), ...stepOptions(v),
     onBatchEnd: batchLog(fineTune, 'fine-tune'), onEpochEnd: epochLog(fineTune, 'fine-tune'),
   });
   if (split && testC) test = evaluate(trainable, new FeatureLoader(testC, { batchSize: 64 }), numClasses);
@@ -313,7 +313,7 @@ async function trainWhole(run: Run, what: string): Promise<RunResult> {
   const val = imagesOf(data.val);
   const r = await fit(net, {
     epochs, optimizer, numClasses, train: trainImages(true, true), ...(val ? { val } : {}), ...(scheduler ? { scheduler } : {}),
-    labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+    ...stepOptions(v),
     onBatchEnd: batchLog(epochs, what), onEpochEnd: epochLog(epochs, what),
   });
   return { history: r.history, bestEpoch: r.bestEpoch, bestVal: r.bestValAccuracy, test: null, featureSeconds: 0, fineTuneHistory: [] };

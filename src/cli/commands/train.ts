@@ -31,7 +31,7 @@ import { int, num, parse, pct, printJson, str, type Options, applyBackend, backe
 import { augmentOption, datasetName, fitOption, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize, splitOption } from './data-source.js';
 import type { ImageFit } from '../../vision/load-image-options.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
-import { makeOptimizer, makeScheduler } from './train-optim.js';
+import { makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 import { transferHelp, transferOptions, transferTrain } from './train-transfer.js';
 
 export const trainHelp = `fovea train [options]
@@ -66,6 +66,9 @@ Trains a CNN and saves it as a .fovea model file.
   --weight-decay X      default 5e-4 for sgd, 0 for adam, 0.01 for adamw
   --schedule NAME       cosine (default) | step | none
   --label-smoothing X   default 0
+  --clip-grad-norm X    rescale the gradients to an L2 norm of at most X before each step
+                        (torch.nn.utils.clip_grad_norm_); keeps SGD fine-tuning of a
+                        pretrained network from blowing up (try 1)
   --val-split X         fraction of the training set held out for validation (default 0.1)
   --limit N             train on the first N training images only (quick runs)
   --seed N              default 1; the same seed gives the same weights
@@ -94,7 +97,7 @@ const options: Options = {
   dataset: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' },
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' },
   lr: { type: 'string' }, momentum: { type: 'string' }, 'weight-decay': { type: 'string' },
-  schedule: { type: 'string' }, 'label-smoothing': { type: 'string' }, 'val-split': { type: 'string' },
+  schedule: { type: 'string' }, 'label-smoothing': { type: 'string' }, 'clip-grad-norm': { type: 'string' }, 'val-split': { type: 'string' },
   limit: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   'no-report': { type: 'boolean' },
   size: { type: 'string' }, fit: { type: 'string' }, channels: { type: 'string' }, split: { type: 'string' }, augment: { type: 'string' },
@@ -195,7 +198,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   try {
     result = await fit(model, {
       epochs, optimizer, train: trainLoader, ...(valLoader ? { val: valLoader } : {}), numClasses,
-      ...(scheduler ? { scheduler } : {}), labelSmoothing: num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1),
+      ...(scheduler ? { scheduler } : {}), ...stepOptions(v),
       ...(ckpt ? { resume: ckpt.fit } : {}), ...(ckptEvery ? { checkpointEvery: ckptEvery } : {}),
       signal: interrupt.signal, onCheckpoint: writeCheckpoint,
       onBatchEnd: (b) => bar.update(b.batch, b.batches,
