@@ -28,7 +28,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   augment: { run: augmentCommand, help: augmentHelp, what: 'a grid of randomly augmented copies of an image (seeded), as a PNG' },
   serve: { run: serveCommand, help: serveHelp, what: 'the explainer web app on this machine: draw a digit, watch every layer, load your model, train in the page' },
   export: { run: exportCommand, help: exportHelp, what: 'write a model file as ONNX (dynamic batch, for ONNX Runtime and other runtimes)' },
-  import: { run: importCommand, help: importHelp, what: 'convert an ONNX CNN (e.g. from PyTorch) or a TF.js layers model (Teachable Machine, nsfwjs) to a fovea model file' },
+  import: { run: importCommand, help: importHelp, what: 'convert an ONNX CNN (e.g. from PyTorch) or a TF.js layers or graph model (Teachable Machine, TF Hub, nsfwjs) to a fovea model file' },
   summary: { run: summaryCommand, help: summaryHelp, what: 'layers, output shapes and parameter counts' },
   bench: { run: benchCommand, help: benchHelp, what: 'benchmark the standard workloads (JSON lines)' },
   verify: { run: verifyCommand, help: verifyHelp, what: 'check every kernel and gradient on every backend of this machine' },
