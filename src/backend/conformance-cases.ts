@@ -141,6 +141,41 @@ function activationCases(): ConformanceCase[] {
       }));
     }
   }
+  // ELU: odd lengths (SIMD tails), alpha != 1 and 0, zeros in x (gradient dy * alpha there), and
+  // large negative inputs, where exp underflows and the output must settle at exactly -alpha
+  const eluSpecial = [0, -0, 1e-7, -1e-7, -1e-3, 0.5, -0.5, -5, -20, -88, -104, -1e4, -Infinity, 20, 1e4, NaN, Infinity];
+  for (const alpha of [1, 0.3, 2.5, 0]) {
+    for (const n of [1, 7, 64, 1001]) {
+      out.push(makeCase('elu', `${n} elements, alpha ${alpha}`, (k, x) => {
+        const a = x.normal(n, 4);
+        const y = x.out(n);
+        k.elu(a, y, alpha);
+        return [y];
+      }));
+      out.push(makeCase('eluBackward', `${n} elements, alpha ${alpha}, zeros in x`, (k, x) => {
+        const dy = x.normal(n);
+        const v = x.state(n, 4);
+        for (let i = 0; i < n; i += 3) v[i] = 0;
+        const a = x.input(v);
+        const y = x.out(n);
+        k.eluBackward(dy, a, y, alpha);
+        return [y];
+      }));
+    }
+    out.push(makeCase('elu', `special values, alpha ${alpha}`, (k, x) => {
+      const a = x.input(Float32Array.from(eluSpecial));
+      const y = x.out(a.length);
+      k.elu(a, y, alpha);
+      return [y];
+    }));
+    out.push(makeCase('eluBackward', `special values, alpha ${alpha}`, (k, x) => {
+      const a = x.input(Float32Array.from(eluSpecial.filter((v) => !Number.isNaN(v))));
+      const dy = x.normal(a.length);
+      const y = x.out(a.length);
+      k.eluBackward(dy, a, y, alpha);
+      return [y];
+    }));
+  }
   for (const [scale, shift] of [[2, 0], [1, -0.5], [-0.25, 3], [0, 1], [1e-3, 1e3]] as const) {
     out.push(makeCase('affineScalar', `scale ${scale}, shift ${shift}`, (k, x) => {
       const a = x.normal(257);

@@ -70,6 +70,10 @@ export type KernelTable = {
   hardtanh(x: F32, out: F32, min: number, max: number): void;
   /** out = dy where min < x < max, else 0 (PyTorch's hardtanh backward: no gradient at the bounds). */
   hardtanhBackward(dy: F32, x: F32, out: F32, min: number, max: number): void;
+  /** ELU: out = x where x > 0, else alpha * (exp(x) - 1) (PyTorch's nn.ELU). */
+  elu(x: F32, out: F32, alpha: number): void;
+  /** out = dy where x > 0, else dy * alpha * exp(x) (PyTorch's elu backward, from x). */
+  eluBackward(dy: F32, x: F32, out: F32, alpha: number): void;
   /** out = x * scale + shift, element-wise. */
   affineScalar(x: F32, out: F32, scale: number, shift: number): void;
   powScalar(x: F32, out: F32, exponent: number): void;
@@ -112,7 +116,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'tanh', 'sigmoid', 'square',
   'add', 'sub', 'mul', 'div',
   'reluBackward', 'tanhBackward', 'sigmoidBackward', 'leakyRelu', 'leakyReluBackward',
-  'hardtanh', 'hardtanhBackward',
+  'hardtanh', 'hardtanhBackward', 'elu', 'eluBackward',
   'affineScalar', 'powScalar', 'sum', 'max', 'argmax', 'permute', 'matmul',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',

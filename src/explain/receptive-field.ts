@@ -10,7 +10,7 @@
  * (every layer here acts on rows and columns independently), then taking the
  * bounding box at the input.
  */
-import { Hardtanh, ReLU, LeakyReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
+import { ELU, Hardtanh, ReLU, LeakyReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
 import { ConvTranspose2d } from '../nn/conv-transpose2d.js';
 import { ConstantPad2d } from '../nn/pad2d.js';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
@@ -181,7 +181,7 @@ function back(m: Module, inShape: number[], reach: Reach): Reach {
     const d = m.dim < 0 ? m.dim + inShape.length : m.dim;
     return { ys: d === 2 ? new Uint8Array(h).fill(1) : reach.ys, xs: d === 3 ? new Uint8Array(w).fill(1) : reach.xs };
   }
-  if (m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh || m instanceof Tanh || m instanceof Sigmoid || m instanceof Dropout || m instanceof BatchNorm2d) {
+  if (m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh || m instanceof ELU || m instanceof Tanh || m instanceof Sigmoid || m instanceof Dropout || m instanceof BatchNorm2d) {
     return reach;
   }
   if (m instanceof Flatten || m instanceof Linear) return 'all';

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convnet, lenet } from '../nn/models.js';
+import { ELU } from '../nn/activation.js';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Sequential } from '../nn/sequential.js';
@@ -42,6 +43,15 @@ test('batch-norm running statistics are saved as buffers', () => {
   const bytes = encodeModel(model, { ...meta, inputShape: [1, 6, 6], classNames: ['a', 'b', 'c'] });
   const { model: back } = decodeModel(bytes, 'mem');
   assert.deepEqual(back.stateDict().get('1.running_mean')!.toArray(), model.stateDict().get('1.running_mean')!.toArray());
+});
+
+test('a model with ELU layers (alpha kept) reloads with the same outputs', () => {
+  manualSeed(3);
+  const model = new Sequential(new Conv2d(1, 2, 3), new ELU(0.7), new Flatten(), new Linear(2 * 4 * 4, 3), new ELU());
+  const { model: back } = decodeModel(encodeModel(model, { ...meta, inputShape: [1, 6, 6], classNames: ['a', 'b', 'c'] }), 'mem');
+  const x = randn([2, 1, 6, 6]);
+  assert.deepEqual(noGrad(() => back.forward(x)).toArray(), noGrad(() => model.eval().forward(x)).toArray());
+  assert.equal(back.toString(), model.toString());
 });
 
 test('a truncated model file is refused with a clear error naming the file', () => {

@@ -1,7 +1,7 @@
 /**
  * Activation layers: element-wise non-linearities (shape unchanged) and Softmax.
  */
-import { hardtanh, leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
+import { elu, hardtanh, leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
 import { logSoftmax, softmax } from '../tensor/ops/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleSpec } from './module.js';
@@ -104,5 +104,30 @@ export class Hardtanh extends Elementwise {
   }
   override extraRepr(): string {
     return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
+  }
+}
+
+/**
+ * Exponential linear unit, PyTorch's nn.ELU: x if x > 0 else
+ * alpha * (exp(x) - 1). Smooth at 0 when alpha is 1, and saturates at -alpha
+ * for large negative x, which pushes mean activations toward zero
+ * (Clevert et al. 2015). One `elu` kernel pass.
+ *
+ * Shape: unchanged (any → the same).
+ * @example new ELU()        // alpha 1
+ * @example new ELU(0.5).forward(x)
+ */
+export class ELU extends Elementwise {
+  constructor(readonly alpha = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return elu(x, this.alpha);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'ELU', args: { alpha: this.alpha } };
+  }
+  override extraRepr(): string {
+    return this.alpha === 1 ? '' : `alpha=${this.alpha}`;
   }
 }

@@ -8,7 +8,7 @@ import { FoveaError } from '../errors.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { GraphModule, type GraphNode } from './graph-module.js';
-import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
+import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { AdaptiveAvgPool2d } from './pooling.js';
@@ -31,7 +31,7 @@ export interface Backbone {
 
 /** Layers that make up a classifier head: fully connected layers, dropout and activations. */
 function isHeadLayer(m: Module): boolean {
-  return m instanceof Linear || m instanceof Dropout || m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh ||
+  return m instanceof Linear || m instanceof Dropout || m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh || m instanceof ELU ||
     m instanceof Sigmoid || m instanceof Tanh || m instanceof Softmax || m instanceof LogSoftmax;
 }
 

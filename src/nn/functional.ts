@@ -6,7 +6,7 @@ export { conv2d } from '../tensor/ops/conv.js';
 export { convTranspose2d } from '../tensor/ops/conv-transpose.js';
 export { linear } from '../tensor/ops/matmul.js';
 export { maxPool2d, avgPool2d, sumPool2d, adaptiveAvgPool2d } from '../tensor/ops/pool.js';
-export { relu, leakyRelu, hardtanh, tanh, sigmoid } from '../tensor/ops/elementwise.js';
+export { relu, leakyRelu, hardtanh, elu, tanh, sigmoid } from '../tensor/ops/elementwise.js';
 export { softmax, logSoftmax } from '../tensor/ops/softmax.js';
 export { dropout } from '../tensor/ops/dropout.js';
 export { batchNorm2d } from '../tensor/ops/batch-norm.js';

@@ -4,7 +4,7 @@ export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose2d.js';
 export { Linear } from './linear.js';
 export { MaxPool2d, AvgPool2d, SumPool2d, AdaptiveAvgPool2d } from './pooling.js';
-export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Hardtanh } from './activation.js';
+export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Hardtanh, ELU } from './activation.js';
 export { ConstantPad2d } from './pad2d.js';
 export { GraphModule, GRAPH_OPS, type GraphDef, type GraphNode, type GraphOp } from './graph-module.js';
 export { Flatten } from './flatten.js';

@@ -4,7 +4,7 @@
  * module classes with `registerModuleType` so their models can be saved too.
  */
 import { FoveaError } from '../errors.js';
-import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
+import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { BatchNorm2d } from './batch-norm2d.js';
 import { Conv2d } from './conv2d.js';
 import { ConvTranspose2d } from './conv-transpose2d.js';
@@ -39,6 +39,7 @@ const factories = new Map<string, Factory>([
   ['Softmax', (g) => new Softmax(a(g, 'dim') ?? 1)],
   ['LogSoftmax', (g) => new LogSoftmax(a(g, 'dim') ?? 1)],
   ['Hardtanh', (g) => new Hardtanh(a(g, 'minVal') ?? null, a(g, 'maxVal') ?? null)],
+  ['ELU', (g) => new ELU(a(g, 'alpha') ?? 1)],
   ['ConstantPad2d', (g) => new ConstantPad2d(a(g, 'pads'), Number(a(g, 'value') ?? 0))],
   ['GraphModule', graphModuleFromSpec],
   ['Dropout', (g) => new Dropout(a(g, 'p') ?? 0.5)],

@@ -10,7 +10,7 @@ import { gradcheck, type GradcheckResult } from './gradcheck.js';
 import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
 import {
-  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,
+  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, elu, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,
   mean, mul, sigmoid, softmax, sum, sumPool2d, tanh,
 } from './ops/index.js';
 
@@ -62,6 +62,8 @@ export function gradcheckCases(seed = 7): GradcheckCase[] {
       () => [(x) => add(add(tanh(x), sigmoid(x)), leakyRelu(x, 0.1)), [input(g, [3, 4], 0.05)]]),
     c('hardtanh (ReLU6 and a one-sided clamp)', 'hardtanh, hardtanhBackward',
       () => [(x) => add(hardtanh(x, 0, 6), hardtanh(x, -Infinity, 0)), [input(g, [3, 4], 0.05)]]),
+    c('elu (alpha 1 and 0.5)', 'elu, eluBackward',
+      () => [(x) => add(elu(x), elu(x, 0.5)), [input(g, [3, 4], 0.05)]]),
     c('softmax and logSoftmax', 'softmax, logSoftmax, exp, sum', () => [(x) => add(softmax(x, 1), logSoftmax(x, 1)), [input(g, [3, 5])]]),
     c('crossEntropy with label smoothing', 'logSoftmax, mul, sum, affineScalar', () => [(x) => crossEntropy(x, [1, 0, 4], { labelSmoothing: 0.1 }), [input(g, [3, 5])]]),
     c('batchNorm2d training', 'sub, div, sqrt, mean (broadcasting)', () => [

@@ -59,6 +59,25 @@ export function hardtanhBackward(dy: F32, x: F32, out: F32, min: number, max: nu
   }
 }
 
+/**
+ * ELU, alpha * (exp(x) - 1) for x <= 0 and x otherwise (PyTorch's branch test,
+ * so NaN stays NaN). expm1, not exp - 1: no cancellation for x near 0.
+ */
+export function elu(x: F32, out: F32, alpha: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    out[i] = v <= 0 ? alpha * Math.expm1(v) : v;
+  }
+}
+
+/** PyTorch's elu backward from x: dy * alpha * exp(x) for x <= 0, dy otherwise (so dy * alpha at 0). */
+export function eluBackward(dy: F32, x: F32, out: F32, alpha: number): void {
+  for (let i = 0; i < dy.length; i++) {
+    const v = x[i]!;
+    out[i] = v <= 0 ? dy[i]! * alpha * Math.exp(v) : dy[i]!;
+  }
+}
+
 export function affineScalar(x: F32, out: F32, scale: number, shift: number): void {
   for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
 }

@@ -130,6 +130,12 @@ const naive: KernelTable = {
   hardtanhBackward(dy, x, out, min, max) {
     for (let i = 0; i < dy.length; i++) out[i] = min < x[i]! && x[i]! < max ? dy[i]! : 0;
   },
+  elu(x, out, alpha) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i]! > 0 ? x[i]! : alpha * (Math.exp(x[i]!) - 1);
+  },
+  eluBackward(dy, x, out, alpha) {
+    for (let i = 0; i < dy.length; i++) out[i] = x[i]! > 0 ? dy[i]! : dy[i]! * alpha * Math.exp(x[i]!);
+  },
   affineScalar(x, out, scale, shift) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
   },

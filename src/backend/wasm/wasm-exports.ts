@@ -11,6 +11,8 @@ export interface WasmExports {
   leakyReluBackward(dy: number, x: number, out: number, n: number, slope: number): void;
   hardtanh(x: number, out: number, n: number, lo: number, hi: number): void;
   hardtanhBackward(dy: number, x: number, out: number, n: number, lo: number, hi: number): void;
+  elu(x: number, out: number, n: number, alpha: number): void;
+  eluBackward(dy: number, x: number, out: number, n: number, alpha: number): void;
   binaryFlat(op: number, a: number, b: number, out: number, n: number, mode: number): void;
   binaryStrided(op: number, a: number, b: number, out: number, n: number, rank: number, dims: number, idx: number): void;
   sum(x: number, n: number, out: number, nOut: number, rank: number, dims: number, idx: number, acc: number): void;

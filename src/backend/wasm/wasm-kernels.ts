@@ -136,6 +136,16 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       w.hardtanhBackward(m.in(dy), m.in(x), m.out(out), dy.length, min, max);
       m.end();
     },
+    elu(x, out, alpha) {
+      m.begin([x, out]);
+      w.elu(m.in(x), m.out(out), x.length, alpha);
+      m.end();
+    },
+    eluBackward(dy, x, out, alpha) {
+      m.begin([dy, x, out]);
+      w.eluBackward(m.in(dy), m.in(x), m.out(out), dy.length, alpha);
+      m.end();
+    },
     affineScalar(x, out, scale, shift) {
       m.begin([x, out]);
       w.affineScalar(m.in(x), m.out(out), x.length, scale, shift);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import { Hardtanh, LeakyReLU, LogSoftmax, Sigmoid, Softmax, Tanh, ReLU } from '../../nn/activation.js';
+import { ELU, Hardtanh, LeakyReLU, LogSoftmax, Sigmoid, Softmax, Tanh, ReLU } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Dropout } from '../../nn/dropout.js';
@@ -15,7 +15,7 @@ import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../../nn/poo
 import { Residual, basicBlock } from '../../nn/residual.js';
 import { Sequential } from '../../nn/sequential.js';
 import { noGrad } from '../../tensor/grad-mode.js';
-import { rand, randn } from '../../tensor/ops/creation.js';
+import { rand, randn, tensor } from '../../tensor/ops/creation.js';
 import { manualSeed } from '../../tensor/random.js';
 import { exportOnnx } from './export-onnx.js';
 import { OnnxError } from './onnx-error.js';
@@ -67,6 +67,25 @@ test('batch norm, residual blocks, groups, dilation, same padding and every pool
   });
   randomizeBatchNorm(model);
   assert.ok((await ortMaxDiff(model, [3, 17, 19])) < 1e-4);
+});
+
+test('ELU runs in ONNX Runtime as Elu with its alpha, saturating at -alpha like fovea', async (t) => {
+  manualSeed(8);
+  const model = new Sequential(new Conv2d(2, 6, 3, { padding: 1 }), new ELU(), new Conv2d(6, 6, 1), new ELU(0.3),
+    new Flatten(), new Linear(6 * 5 * 5, 4), new ELU(2.5));
+  const net = await ortMaxDiff(model, [2, 5, 5], 3);
+  assert.ok(net < 1e-4, `network: largest difference from ONNX Runtime ${net}`);
+  const nodes = decodeOnnxModel(exportOnnx(model, { inputShape: [2, 5, 5] }), 'elu.onnx').graph.nodes.filter((n) => n.opType === 'Elu');
+  assert.deepEqual(nodes.map((n) => n.attributes.find((a) => a.name === 'alpha')?.f), [1, Math.fround(0.3), 2.5]);
+  // the activation alone on values from -1e4 to 20, including zeros and tiny negatives
+  const act = new Sequential(new ELU(0.3));
+  const xs = Float32Array.from([-1e4, -104, -88, -20, -5, -1, -1e-3, -1e-7, 0, 1e-7, 0.5, 3, 20, ...randn([37]).mul(tensor(4)).data]);
+  const session = await ort.InferenceSession.create(exportOnnx(act, { inputShape: [1, 1, xs.length] }));
+  const got = (await session.run({ input: new ort.Tensor('float32', xs, [1, 1, 1, xs.length]) }))['logits']!.data as Float32Array;
+  const want = noGrad(() => act.forward(tensor(Array.from(xs), [1, 1, 1, xs.length]))).data;
+  const worst = want.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
+  t.diagnostic(`largest difference from ONNX Runtime: network ${net.toExponential(2)}, ELU alone ${worst.toExponential(2)}`);
+  assert.ok(worst < 1e-6, `largest difference from ONNX Runtime ${worst}`);
 });
 
 test('the exported graph names its input and output and keeps PyTorch parameter names', () => {

@@ -7,7 +7,7 @@
  * names (`features.0.weight`). Dropout is left out (export is for inference)
  * and batch norm uses its running statistics.
  */
-import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
+import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
@@ -35,7 +35,7 @@ export interface ExportOnnxOptions {
 /** Module types `exportOnnx` understands. */
 export const EXPORTABLE_MODULES = [
   'Sequential', 'Residual', 'GraphModule', 'Conv2d', 'ConvTranspose2d', 'Linear', 'MaxPool2d', 'AvgPool2d', 'SumPool2d', 'AdaptiveAvgPool2d',
-  'BatchNorm2d', 'ReLU', 'LeakyReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Flatten', 'Dropout', 'ConstantPad2d',
+  'BatchNorm2d', 'ReLU', 'LeakyReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'ELU', 'Flatten', 'Dropout', 'ConstantPad2d',
 ];
 
 const SOURCE = '<onnx export>';
@@ -142,6 +142,7 @@ function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string 
   }
   if (m instanceof ReLU) return b.node(path, 'Relu', [x]);
   if (m instanceof LeakyReLU) return b.node(path, 'LeakyRelu', [x], [attrF('alpha', m.negativeSlope)]);
+  if (m instanceof ELU) return b.node(path, 'Elu', [x], [attrF('alpha', m.alpha)]);
   if (m instanceof Tanh) return b.node(path, 'Tanh', [x]);
   if (m instanceof Sigmoid) return b.node(path, 'Sigmoid', [x]);
   if (m instanceof Softmax) return b.node(path, 'Softmax', [x], [attrI('axis', m.dim)]);

@@ -5,7 +5,7 @@
  * (Shape → Gather → Unsqueeze → Concat → Reshape, as PyTorch exports
  * `x.view(x.size(0), -1)`).
  */
-import { Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
+import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Flatten } from '../../nn/flatten.js';
@@ -404,6 +404,7 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ['Add', binary('add')], ['Sub', binary('sub')], ['Mul', binary('mul')], ['Div', binary('div')],
   ['Relu', (c) => T(c.module(new ReLU(), c.tensor(0)))],
   ['LeakyRelu', (c) => T(c.module(new LeakyReLU(c.attrF('alpha', 0.01)), c.tensor(0)))],
+  ['Elu', (c) => T(c.module(new ELU(c.attrF('alpha', 1)), c.tensor(0)))],
   ['Sigmoid', (c) => T(c.module(new Sigmoid(), c.tensor(0)))],
   ['Tanh', (c) => T(c.module(new Tanh(), c.tensor(0)))],
   ['Clip', clip], ['Softmax', softmaxLike(false)], ['LogSoftmax', softmaxLike(true)],

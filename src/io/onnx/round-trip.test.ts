@@ -11,7 +11,7 @@ import { Linear } from '../../nn/linear.js';
 import { lenet } from '../../nn/models.js';
 import type { Module } from '../../nn/module.js';
 import { AdaptiveAvgPool2d, AvgPool2d } from '../../nn/pooling.js';
-import { ReLU, Hardtanh } from '../../nn/activation.js';
+import { ELU, ReLU, Hardtanh } from '../../nn/activation.js';
 import { basicBlock } from '../../nn/residual.js';
 import { Sequential } from '../../nn/sequential.js';
 import { SGD } from '../../optim/sgd.js';
@@ -58,6 +58,17 @@ test('fovea → exportOnnx → loadOnnx gives the same outputs (lenet, and batch
   // and the imported graph exports again
   const twice = loadOnnx(exportOnnx(again, { inputShape: [3, 20, 20] }), 'twice.onnx').model;
   assert.ok(maxDiff(m, twice) < 1e-4);
+});
+
+test('ELU exports as Elu (alpha kept) and imports back as ELU, also far below zero', () => {
+  manualSeed(7);
+  const m = new Sequential(new Conv2d(3, 4, 3), new ELU(), new Conv2d(4, 4, 1), new ELU(0.3), new Flatten(), new Linear(4 * 18 * 18, 3), new ELU(2.5));
+  const bytes = exportOnnx(m, { inputShape: [3, 20, 20] });
+  const back = loadOnnx(bytes, 'elu.onnx').model;
+  const elus = [...back.modulesIter()].filter((l): l is ELU => l instanceof ELU);
+  assert.deepEqual(elus.map((l) => l.alpha), [1, Math.fround(0.3), 2.5]);
+  assert.ok(maxDiff(m, back) < 1e-5);
+  assert.ok(maxDiff(m, back, randn([2, 3, 20, 20]).mul(tensor(50))) < 1e-3, 'large inputs saturate the same way');
 });
 
 test('an imported model runs hooks, trains, and saves to .fovea and back', () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Hardtanh, LeakyReLU } from '../../nn/activation.js';
+import { ELU, Hardtanh, LeakyReLU } from '../../nn/activation.js';
 import { exportedLiteral } from './js-literal.js';
 import { loadTfjs } from './load-tfjs.js';
 import { loadTfjsFile } from './load-tfjs-node.js';
@@ -71,7 +71,7 @@ test('wrong JSON types name the field and the layer', () => {
 test('an unsupported layer or activation names the class, the layer and what is supported', () => {
   const { bytes } = tiny();
   rejects(tiny([layer('rnn', 'LSTM', { units: 4 })], 'rnn').json, bytes, /layer 'rnn' \(LSTM\): unsupported layer class 'LSTM'; supported: Conv2D, DepthwiseConv2D, .*Flatten, Dropout/);
-  rejects(tiny([layer('act', 'Activation', { activation: 'elu' })], 'act').json, bytes, /layer 'act' \(Activation\): activation 'elu' is not supported; supported: linear, relu, relu6, sigmoid, tanh, softmax/);
+  rejects(tiny([layer('act', 'Activation', { activation: 'selu' })], 'act').json, bytes, /layer 'act' \(Activation\): activation 'selu' is not supported; supported: linear, relu, relu6, elu, sigmoid, tanh, softmax/);
   rejects(tiny([layer('r', 'ReLU', { threshold: 0.5 })], 'r').json, bytes, /threshold 0.5 is not supported/);
   rejects(tiny([layer('d', 'Dense', { units: 2 })], 'd').json, bytes, /Dense on a rank-4 input .* is not supported \(put a Flatten/);
 });
@@ -82,6 +82,16 @@ test('ReLU options: max_value is a clamp (ReLU6), negative_slope a LeakyReLU', (
   assert.ok(six instanceof Hardtanh && six.minVal === 0 && six.maxVal === 6);
   const leaky = loadTfjs(tiny([layer('r', 'ReLU', { negative_slope: 0.1 })], 'r').json, bytes).model.module('r');
   assert.ok(leaky instanceof LeakyReLU && leaky.negativeSlope === 0.1);
+});
+
+test("ELU layers keep their alpha (Keras's, which TF.js itself refuses unless 1); activation 'elu' is alpha 1", () => {
+  const { bytes } = tiny();
+  const half = loadTfjs(tiny([layer('e', 'ELU', { alpha: 0.5 })], 'e').json, bytes).model.module('e');
+  assert.ok(half instanceof ELU && half.alpha === 0.5);
+  const plain = loadTfjs(tiny([layer('e', 'ELU', {})], 'e').json, bytes).model.module('e');
+  assert.ok(plain instanceof ELU && plain.alpha === 1);
+  const act = loadTfjs(tiny([layer('a', 'Activation', { activation: 'elu' })], 'a').json, bytes).model.module('a');
+  assert.ok(act instanceof ELU && act.alpha === 1);
 });
 
 test('cycles, dangling inputs, shared layers, several inputs or outputs name the layers', () => {

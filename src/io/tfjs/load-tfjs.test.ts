@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { ELU } from '../../nn/activation.js';
 import { SGD } from '../../optim/sgd.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { tensor } from '../../tensor/ops/creation.js';
@@ -199,6 +200,24 @@ test('GlobalAveragePooling2D, Reshape to a vector and back to an image, Activati
   const { loaded, diff } = await roundTrip(m);
   assert.ok(diff < 1e-4, `max abs difference ${diff}`);
   assert.equal(loaded.removedSoftmax, false);
+});
+
+test("ELU: the 'elu' activation of Conv2D and Dense and the ELU layer match TF.js, far below zero too", async (t) => {
+  const L = tf.layers;
+  const m = tf.sequential({ layers: [
+    L.rescaling({ name: 'big', inputShape: [6, 5, 3], scale: 8 }),
+    L.conv2d({ name: 'c1', filters: 6, kernelSize: 3, activation: 'elu' }),
+    L.conv2d({ name: 'c2', filters: 4, kernelSize: 1 }),
+    // (TF.js's ELU layer refuses an alpha other than 1; bad-input.test.ts loads one from a config)
+    L.elu({ name: 'elu_layer' }),
+    L.flatten({ name: 'f' }),
+    L.dense({ name: 'fc', units: 4, activation: 'elu' }),
+  ] });
+  const { loaded, diff } = await roundTrip(m);
+  t.diagnostic(`max abs difference ${diff.toExponential(2)}`);
+  assert.ok(diff < 1e-4, `max abs difference ${diff}`);
+  const elus = [...loaded.model.modulesIter()].filter((l): l is ELU => l instanceof ELU);
+  assert.deepEqual(elus.map((l) => l.alpha), [1, 1, 1]);
 });
 
 test('nested models as Teachable Machine exports them: Sequential[Sequential[Model, Flatten], Sequential[Dense, Dense]]', async () => {

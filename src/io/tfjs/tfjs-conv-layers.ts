@@ -5,7 +5,7 @@
  * which puts the odd pixel at the bottom/right, becomes a ConstantPad2d in
  * front of the layer when the two sides differ.
  */
-import { Hardtanh, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
+import { ELU, Hardtanh, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Linear } from '../../nn/linear.js';
@@ -15,7 +15,7 @@ import type { Pad4 } from '../../tensor/ops/pad.js';
 import { hwcIndex, type LayerContext, type Val } from './tfjs-graph.js';
 
 /** The `activation` strings fovea has a layer for. */
-export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax'] as const;
+export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
 
 /**
  * The module for a Keras activation name applied to a value of rank `rank`
@@ -27,6 +27,7 @@ export function activationModule(c: LayerContext, name: string, rank: number): M
     case 'linear': return null;
     case 'relu': return new ReLU();
     case 'relu6': return new Hardtanh(0, 6);
+    case 'elu': return new ELU(); // keras.activations.elu's alpha defaults to 1
     case 'sigmoid': return new Sigmoid();
     case 'tanh': return new Tanh();
     case 'softmax':

@@ -4,13 +4,13 @@
  * FusedBatchNorm, ...) is written as that layer's config and run through the
  * layers importer's converter, so TF's 'SAME' padding (the odd pixel at the
  * bottom/right), kernel layouts and NHWC feature order are handled in one
- * place; the rest (math with constants, Pad, Squeeze, ELU) is built here.
+ * place; the rest (math with constants, Pad, Squeeze) is built here.
  *
  * Layout: TF values are NHWC, fovea's NCHW; a 4-D value here is stored NCHW
  * (TF axis 3 is fovea dim 1), and a Const that meets a value elementwise is
  * broadcast from TF's last axis and then transposed the same way.
  */
-import { Hardtanh, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
+import { ELU, Hardtanh, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
 import type { GraphNode, GraphOp } from '../../nn/graph-module.js';
 import type { Module } from '../../nn/module.js';
 import { ConstantPad2d } from '../../nn/pad2d.js';
@@ -97,21 +97,6 @@ function intsOf(c: OpContext, k: Konst): number[] {
 
 const scalar = (c: OpContext, v: number, part: string): Val => c.constant(tensor([v], [1]), part);
 
-/**
- * ELU (x > 0 ? x : exp(x) - 1) from layers fovea has, which include no ELU
- * or exp: with m = min(x, 0) and t = tanh(m / 2), exp(m) - 1 = 2t / (1 - t),
- * exact in real arithmetic and well conditioned (1 - t lies in [1, 2)).
- */
-function elu(c: OpContext, x: Val, part?: string): Val {
-  const p = (s: string): string => (part ? `${part}_${s}` : s);
-  const m = c.module(new Hardtanh(null, 0), x, p('neg'));
-  const t = c.module(new Tanh(), c.fn('mul', [m, scalar(c, 0.5, p('half_k'))], undefined, p('half')), p('tanh'));
-  const num = c.fn('add', [t, t], undefined, p('twice'));
-  const den = c.fn('sub', [scalar(c, 1, p('one')), t], undefined, p('den'));
-  const expm1 = c.fn('div', [num, den], undefined, p('expm1'));
-  return c.fn('add', [c.module(new ReLU(), x, p('pos')), expm1], undefined, part);
-}
-
 function activation(c: OpContext, kind: string, x: Val, alpha: number, part?: string): Val {
   let m: Module;
   switch (kind) {
@@ -120,7 +105,7 @@ function activation(c: OpContext, kind: string, x: Val, alpha: number, part?: st
     case 'Sigmoid': m = new Sigmoid(); break;
     case 'Tanh': m = new Tanh(); break;
     case 'LeakyRelu': m = new LeakyReLU(alpha); break;
-    case 'Elu': return keepOrder(x, elu(c, x, part));
+    case 'Elu': m = new ELU(); break; // TF's Elu has no alpha: always 1
     default: return c.fail(`activation '${kind}' is not supported; supported: ${GRAPH_ACTIVATIONS.join(', ')}`);
   }
   return keepOrder(x, c.module(m, x, part));

@@ -3,7 +3,7 @@
  * tfjs-conv-layers.ts): each turns a layer call into fovea modules and graph
  * nodes, the last of which carries the Keras layer's name.
  */
-import { Hardtanh, LeakyReLU, ReLU, Softmax } from '../../nn/activation.js';
+import { ELU, Hardtanh, LeakyReLU, ReLU, Softmax } from '../../nn/activation.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Flatten } from '../../nn/flatten.js';
 import { ConstantPad2d } from '../../nn/pad2d.js';
@@ -43,6 +43,14 @@ function leakyReluLayer(c: LayerContext): Val {
   // Keras 2 and TF.js call it alpha; Keras 3 negative_slope
   const slope = c.cfg.has('alpha') ? c.cfg.number('alpha') : c.cfg.number('negative_slope', 0.3);
   return keepOrder(x, c.module(new LeakyReLU(slope), x));
+}
+
+/** Keras ELU: alpha * (exp(x) - 1) below 0, alpha 1 by default. */
+function eluLayer(c: LayerContext): Val {
+  const x = c.single();
+  const alpha = c.cfg.number('alpha', 1);
+  if (!Number.isFinite(alpha)) c.fail(`alpha ${alpha} must be a finite number`);
+  return keepOrder(x, c.module(new ELU(alpha), x));
 }
 
 function softmaxLayer(c: LayerContext): Val {
@@ -206,7 +214,7 @@ function rescalingLayer(c: LayerContext): Val {
 export const LAYER_CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Converter>([
   ['Conv2D', conv2dLayer], ['DepthwiseConv2D', depthwiseConv2dLayer], ['SeparableConv2D', separableConv2dLayer],
   ['Dense', denseLayer], ['BatchNormalization', batchNormLayer],
-  ['Activation', activationLayer], ['ReLU', reluLayer], ['LeakyReLU', leakyReluLayer], ['Softmax', softmaxLayer],
+  ['Activation', activationLayer], ['ReLU', reluLayer], ['LeakyReLU', leakyReluLayer], ['ELU', eluLayer], ['Softmax', softmaxLayer],
   ['MaxPooling2D', maxPoolLayer], ['AveragePooling2D', avgPoolLayer],
   ['GlobalAveragePooling2D', globalPoolLayer(false)], ['GlobalMaxPooling2D', globalPoolLayer(true)],
   ['Add', mergeLayer('add')], ['Subtract', mergeLayer('sub')], ['Multiply', mergeLayer('mul')], ['Average', mergeLayer('avg')],

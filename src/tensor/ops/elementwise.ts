@@ -143,6 +143,25 @@ export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
   });
 }
 
+/**
+ * ELU, PyTorch's elu: x for x > 0, alpha * (exp(x) - 1) otherwise (so it
+ * saturates at -alpha). The gradient at 0 is alpha, as in PyTorch.
+ *
+ * Shape: any → the same.
+ * @example elu(x)       // alpha 1, nn.ELU()
+ * @example elu(x, 0.5)
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  if (!Number.isFinite(alpha)) throw new ValueError(`elu: alpha must be a finite number, got ${alpha}`);
+  const out = empty(x.shape);
+  kernels().elu(x.data, out.data, alpha);
+  return record(out, 'elu', [x], (g) => {
+    const dx = empty(x.shape);
+    kernels().eluBackward(g.data, x.data, dx.data, alpha);
+    return [dx];
+  });
+}
+
 /** x for x > 0, slope * x otherwise (PyTorch's default slope 0.01). */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   const out = empty(x.shape);

@@ -88,6 +88,30 @@ export function hardtanhBackward(dy: usize, x: usize, out: usize, n: i32, lo: f3
   }
 }
 
+/**
+ * ELU: x > 0 ? x : alpha * expm1(x). There is no SIMD exp, so this is a scalar
+ * loop on f64 expm1 like tanh and sigmoid above (the js backend's formula,
+ * rounded once to f32). `v <= 0` is PyTorch's branch test.
+ */
+export function elu(x: usize, out: usize, n: i32, alpha: f64): void {
+  const a = alpha; // f64, as the js backend multiplies: 0.3 is not rounded to f32 first
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    store<f32>(out + o, v <= 0 ? <f32>(a * Math.expm1(<f64>v)) : v);
+  }
+}
+
+/** dy where x > 0, else dy * alpha * exp(x) (PyTorch's elu backward from x). */
+export function eluBackward(dy: usize, x: usize, out: usize, n: i32, alpha: f64): void {
+  const a = alpha;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o), g = load<f32>(dy + o);
+    store<f32>(out + o, v <= 0 ? <f32>(<f64>g * a * Math.exp(<f64>v)) : g);
+  }
+}
+
 export function affineScalar(x: usize, out: usize, n: i32, scale: f32, shift: f32): void {
   let i = 0;
   const s = f32x4.splat(scale), t = f32x4.splat(shift);
