@@ -2,6 +2,7 @@
  * The options every image loader takes (Node's `loadImageFile`, the
  * browser's `decodeImage`), and their checks. Platform-free.
  */
+import { roundHalfEven } from './round.js';
 
 /** Options for `loadImageFile` and `decodeImage`. */
 export interface LoadImageOptions {
@@ -53,7 +54,7 @@ export function coverCrop(width: number, height: number, size: readonly [number,
   // Wider than the target: keep the full height; else keep the full width.
   const cw = width * oh > ow * height ? Math.max(1, Math.min(width, Math.round((height * ow) / oh))) : width;
   const ch = width * oh > ow * height ? height : Math.max(1, Math.min(height, Math.round((width * oh) / ow)));
-  return { left: Math.round((width - cw) / 2), top: Math.round((height - ch) / 2), width: cw, height: ch };
+  return { left: roundHalfEven((width - cw) / 2), top: roundHalfEven((height - ch) / 2), width: cw, height: ch };
 }
 
 /** The default for {@link LoadImageOptions.maxPixels}: 100 million pixels (a 10000 x 10000 photo). */

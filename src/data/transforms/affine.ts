@@ -6,6 +6,7 @@
  */
 import { ValueError } from '../../errors.js';
 import { checkImageF32, type ImageF32 } from '../../vision/image-f32.js';
+import { roundHalfEven } from '../../vision/round.js';
 import type { Interpolation } from './resize.js';
 import { fillPerChannel } from './util.js';
 
@@ -134,8 +135,8 @@ function warp(img: ImageF32, m: readonly number[], interpolation: Interpolation,
       const iy = f(f(f(gy + 1) * h) - 1) / 2;
       const o = y * w + x;
       if (interpolation === 'nearest') {
-        const nx = roundHalfEvenInt(ix);
-        const ny = roundHalfEvenInt(iy);
+        const nx = roundHalfEven(ix);
+        const ny = roundHalfEven(iy);
         const inside = nx >= 0 && nx < w && ny >= 0 && ny < h;
         for (let c = 0; c < channels; c++) out[c * plane + o] = inside ? data[c * plane + ny * w + nx]! : fill ? fill[c]! : 0;
         continue;
@@ -168,10 +169,4 @@ function warp(img: ImageF32, m: readonly number[], interpolation: Interpolation,
     }
   }
   return { channels, height: h, width: w, data: out };
-}
-
-/** grid_sample's nearest: `nearbyint`, halves to even. */
-function roundHalfEvenInt(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -10,11 +10,7 @@ export function uniform(rng: Generator, low: number, high: number): number {
   return low + (high - low) * rng.random();
 }
 
-/** Python 3's `round()`: halves go to the even neighbour (round(2.5) = 2, round(3.5) = 4). */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+export { roundHalfEven } from '../../vision/round.js';
 
 /**
  * torchvision's `_setup_angle` / range arguments: a number v gives [-v, v]
