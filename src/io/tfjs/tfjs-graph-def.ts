@@ -7,6 +7,7 @@
  * (`{i: '2'}`), lists `{list: {i: [...]}}`, shapes `{shape: {dim: [{size: '-1'}]}}`.
  */
 import { isRecord, show } from './tfjs-config.js';
+import { topoOrder } from './topo-order.js';
 
 type Fail = (problem: string) => never;
 
@@ -174,31 +175,14 @@ function parseNode(raw: unknown, i: number, fail: Fail): TfNode {
   return { name, op, inputs, attrs: new NodeAttrs(attr, f) };
 }
 
-/** Nodes in an order where every input comes first (Kahn); a cycle fails naming its nodes. */
-function topoOrder(nodes: Map<string, TfNode>, fail: Fail): TfNode[] {
-  const pending = new Map<string, number>();
-  const users = new Map<string, TfNode[]>();
-  for (const n of nodes.values()) {
-    pending.set(n.name, n.inputs.length);
-    for (const i of n.inputs) {
-      const u = users.get(i);
-      if (u) u.push(n);
-      else users.set(i, [n]);
-    }
-  }
-  const order = [...nodes.values()].filter((n) => n.inputs.length === 0);
-  for (let k = 0; k < order.length; k++) {
-    for (const u of users.get(order[k]!.name) ?? []) {
-      const left = pending.get(u.name)! - 1;
-      pending.set(u.name, left);
-      if (left === 0) order.push(u);
-    }
-  }
-  if (order.length === nodes.size) return order;
+/** Nodes in an order where every input comes first; a cycle fails naming its nodes. */
+function nodeOrder(nodes: Map<string, TfNode>, fail: Fail): TfNode[] {
+  const { order, stuck } = topoOrder([...nodes.keys()], (n) => nodes.get(n)!.inputs);
+  if (!stuck.length) return order.map((n) => nodes.get(n)!);
   // every node left waits on another node left: walking inputs among them must come back to a node seen
-  const left = new Set([...pending].filter(([, k]) => k > 0).map(([n]) => n));
+  const left = new Set(stuck);
   const path: string[] = [];
-  let at = [...left][0]!;
+  let at = stuck[0]!;
   while (!path.includes(at)) {
     path.push(at);
     at = nodes.get(at)!.inputs.find((i) => left.has(i))!;
@@ -231,7 +215,7 @@ export function parseGraphDef(topology: unknown, fail: Fail): GraphDefInfo {
   for (const n of nodes.values()) {
     for (const i of n.inputs) if (!nodes.has(i)) nodeFail(fail, n)(`input '${i}' is not a node of the graph`);
   }
-  const order = topoOrder(nodes, fail);
+  const order = nodeOrder(nodes, fail);
   const placeholders = order.filter((n) => n.op === 'Placeholder');
   if (placeholders.length !== 1) {
     fail(`this TF.js graph model has ${placeholders.length} Placeholder (input) nodes${placeholders.length ? ` (${placeholders.map((n) => n.name).join(', ')})` : ''}; fovea models take one image input`);

@@ -9,6 +9,7 @@
  * shared layers and multi-output layers are errors naming the layers.
  */
 import { isRecord, show } from './tfjs-config.js';
+import { topoOrder } from './topo-order.js';
 
 /** One Keras layer as model.json describes it. */
 export interface KerasLayer {
@@ -143,7 +144,7 @@ class Parser {
       for (const d of ds) if (!byName.has(d)) this.fail(`layer '${name}' takes its input from '${d}', which is not a layer of ${where}`);
     }
     const keyOf = new Map<string, string>();
-    for (const name of topoOrder(layers.map((l) => l.name), deps, this.fail)) {
+    for (const name of layerOrder(layers.map((l) => l.name), deps, this.fail)) {
       const l = byName.get(name)!;
       const ins = deps.get(name)!.map((d) => keyOf.get(d)!);
       if (l.className === 'InputLayer') {
@@ -203,26 +204,10 @@ function inboundOf(l: KerasLayer & { raw: Record<string, unknown> }, fail: Fail)
   });
 }
 
-/** Kahn's algorithm over layer names; a cycle is an error naming some of its layers. */
-function topoOrder(names: string[], deps: Map<string, string[]>, fail: Fail): string[] {
-  const waiting = new Map(names.map((n) => [n, deps.get(n)!.length]));
-  const users = new Map<string, string[]>();
-  for (const n of names) for (const d of deps.get(n)!) users.set(d, [...(users.get(d) ?? []), n]);
-  const ready = names.filter((n) => waiting.get(n) === 0);
-  const order: string[] = [];
-  while (ready.length) {
-    const n = ready.shift()!;
-    order.push(n);
-    for (const u of users.get(n) ?? []) {
-      const w = waiting.get(u)! - 1;
-      waiting.set(u, w);
-      if (w === 0) ready.push(u);
-    }
-  }
-  if (order.length !== names.length) {
-    const stuck = names.filter((n) => waiting.get(n)! > 0).slice(0, 5).map((n) => `'${n}'`);
-    fail(`the layer graph has a cycle through ${stuck.join(', ')}`);
-  }
+/** Layer names with each after the layers it takes input from; a cycle is an error naming some of its layers. */
+function layerOrder(names: string[], deps: Map<string, string[]>, fail: Fail): string[] {
+  const { order, stuck } = topoOrder(names, (n) => deps.get(n)!);
+  if (stuck.length) fail(`the layer graph has a cycle through ${stuck.slice(0, 5).map((n) => `'${n}'`).join(', ')}`);
   return order;
 }
 
@@ -232,7 +217,6 @@ function topoOrder(names: string[], deps: Map<string, string[]>, fail: Fail): st
  */
 export function parseTopology(modelTopology: unknown, fail: Fail): Topology {
   if (!isRecord(modelTopology)) return fail(`modelTopology must be an object, got ${show(modelTopology)}`);
-  if (Array.isArray(modelTopology['node'])) fail('this is a TF.js graph model (a converted SavedModel); only layers models (tf.layers / Keras) are supported');
   const root = isRecord(modelTopology['model_config']) ? modelTopology['model_config'] : modelTopology;
   const className = root['class_name'];
   if (typeof className !== 'string' || !MODEL_CLASSES.has(className)) return fail(`model class_name must be one of ${[...MODEL_CLASSES].join(', ')}, got ${show(className)}`);
