@@ -77,9 +77,7 @@ export class ImageFileDataset implements LazyImageDataset {
  * const loader = new DataLoader(flowers, { batchSize: 32, shuffle: true, numWorkers: 2, transform });
  */
 export async function openImageFolder(dir: string, options: { size: readonly [height: number, width: number]; channels?: 1 | 3 } & ImageDecodeOptions): Promise<ImageFileDataset> {
+  const { size: [height, width], channels = 3, ...decode } = options;
   const { classNames, files, labels } = await listImageFolder(dir);
-  const [height, width] = options.size;
-  return new ImageFileDataset(files, Int32Array.from(labels), [options.channels ?? 3, height, width], classNames, {
-    ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}), ...(options.fit !== undefined ? { fit: options.fit } : {}),
-  });
+  return new ImageFileDataset(files, Int32Array.from(labels), [channels, height, width], classNames, decode);
 }
