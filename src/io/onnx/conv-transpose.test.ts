@@ -3,7 +3,7 @@
 // ONNX Runtime on the same hand-built model; fovea's ConvTranspose2d exported and run there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-web';
 import { ReLU } from '../../nn/activation.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';

@@ -1,7 +1,7 @@
 // ONNX export checked by ONNX Runtime itself: the same logits within 1e-4.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
+import * as ort from 'onnxruntime-web';
 import { ELU, Hardtanh, LeakyReLU, LogSoftmax, Sigmoid, Softmax, Tanh, ReLU } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
