@@ -4,13 +4,8 @@
  * a TF.js layers model (model.json) or a model shipped in an npm package
  * (`nsfwjs:mobilenet_v2`).
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadModel } from '../../io/model-file-node.js';
-import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
-import { loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
-import { loadNsfwjsModel } from '../../io/tfjs/nsfwjs-node.js';
-import { normalizationFromMetadata } from '../../io/tfjs/tfjs-metadata.js';
+import { existsSync } from 'node:fs';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
 import type { Module } from '../../nn/module.js';
 import { UsageError } from '../cli-error.js';
 
@@ -34,31 +29,13 @@ export const BACKBONE_SYNTAX = `MODEL.fovea (its stored input size and normalisa
 
 type Normalization = { mean: number[]; std: number[] };
 
-/** Loads `--backbone`. ONNX and TF.js files carry no normalisation: pixels in [0, 1] unless `--mean/--std` give it. */
+/** Loads `--backbone` (any model `loadAnyModel` reads). ONNX and TF.js files without metadata carry no normalisation: pixels in [0, 1] unless `--mean/--std` give it. */
 export async function loadBackboneSource(spec: string, normalize?: Normalization): Promise<BackboneSource> {
+  if (!spec.startsWith('nsfwjs:') && !existsSync(spec)) throw new UsageError(`--backbone: no such file '${spec}' (expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')})`);
+  const { model, meta, stored, format, source } = loadAnyModel(spec);
   // --mean/--std win; else the backbone's own normalisation; else plain [0, 1] pixels.
-  const source = (model: Module, inputShape: [number, number, number], own: Normalization | null, ownFrom: string): BackboneSource => {
-    const c = inputShape[0];
-    const [norm, from] = normalize ? [normalize, '--mean/--std'] : own ? [own, ownFrom]
-      : [{ mean: new Array<number>(c).fill(0), std: new Array<number>(c).fill(1) }, 'none given: pixels in [0, 1]'];
-    return { model, inputShape, normalize: norm, normalizeFrom: from, source: spec };
-  };
-  if (spec.startsWith('nsfwjs:')) {
-    const loaded = loadNsfwjsModel(spec.slice('nsfwjs:'.length));
-    return source(loaded.model, loaded.inputShape, loaded.normalize, 'nsfwjs');
-  }
-  if (!existsSync(spec)) throw new UsageError(`--backbone: no such file '${spec}' (expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')})`);
-  if (/\.fovea$/i.test(spec)) {
-    const { model, meta } = loadModel(spec);
-    return source(model, meta.inputShape, meta.normalize, spec);
-  }
-  if (/\.onnx$/i.test(spec)) {
-    const loaded = loadOnnxFile(spec);
-    return source(loaded.model, loaded.inputShape, null, '');
-  }
-  if (/\.json$/i.test(spec) || (statSync(spec).isDirectory() && existsSync(join(spec, 'model.json')))) {
-    const loaded = loadTfjsFile(spec);
-    return source(loaded.model, loaded.inputShape, normalizationFromMetadata(loaded.metadata, loaded.inputShape[0]), 'metadata.json (Teachable Machine: x / 127 - 1)');
-  }
-  throw new UsageError(`--backbone: cannot tell the format of '${spec}'; expected ${BACKBONE_SYNTAX.replace(/\s+/g, ' ')}`);
+  const [norm, from] = normalize ? [normalize, '--mean/--std']
+    : stored.normalize ? [meta.normalize, format === 'tfjs-layers' || format === 'tfjs-graph' ? 'metadata.json (Teachable Machine: x / 127 - 1)' : format === 'nsfwjs' ? 'nsfwjs' : source]
+    : [meta.normalize, 'none given: pixels in [0, 1]'];
+  return { model, inputShape: meta.inputShape, normalize: norm, normalizeFrom: from, source: spec };
 }

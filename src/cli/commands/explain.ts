@@ -6,16 +6,17 @@
 import { basename, extname, join } from 'node:path';
 import { explainModel } from '../../explain/explain-model.js';
 import { writePage } from '../../explain/write-page-node.js';
-import { loadModel } from '../../io/model-file-node.js';
-import { Tensor } from '../../tensor/tensor.js';
-import { loadImageFile } from '../../vision/image-file.js';
-import { imageToTensorData } from '../../vision/image.js';
+import { checkClassifier } from '../../io/load-any-model.js';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
+import { loadModelInput } from '../../vision/model-input-node.js';
+import { topK } from '../../vision/top-k.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, printJson, type Options } from '../options.js';
 
 export const explainHelp = `fovea explain MODEL IMAGE [-o DIR] [options]
 
-Shows what a model does with one image. Writes into DIR:
+Shows what a model does with one image. MODEL is a .fovea file, an .onnx
+file, a TF.js model (model.json or its folder) or nsfwjs:NAME. Writes into DIR:
   00-input.png               the image as the model sees it (its input size and channels)
   01-filters-<layer>.png     the first conv layer's filters
   NN-<layer>-<type>.png      every layer's output in order: each channel's feature map
@@ -33,26 +34,24 @@ const options: Options = { out: { type: 'string', short: 'o' }, top: { type: 'st
 export async function explainCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'explain');
   const [file, image, extra] = positionals;
-  if (!file) throw new UsageError('explain: missing MODEL (a .fovea file)');
+  if (!file) throw new UsageError('explain: missing MODEL (a .fovea or .onnx file, a TF.js model or nsfwjs:NAME)');
   if (!image) throw new UsageError('explain: missing IMAGE (a PNG/JPEG file)');
   if (extra) throw new UsageError(`explain: unexpected argument '${extra}' (one MODEL and one IMAGE)`);
   const top = num(v, 'top', 5, (x) => Number.isInteger(x) && x >= 1);
   const out = typeof v['out'] === 'string' ? v['out'] : `${basename(image, extname(image))}.explain`;
   // Read both inputs before anything is written: bad input leaves no folder behind.
-  const { model, meta } = loadModel(file);
-  const [c, h, w] = meta.inputShape;
-  if (c !== 1 && c !== 3) throw new UsageError(`explain: model input has ${c} channels; images can be fed to 1- or 3-channel models`);
-  const img = await loadImageFile(image, { channels: c, size: [h, w], fit: meta.fit ?? 'fill' });
-  if (v['invert']) for (let i = 0; i < img.data.length; i++) img.data[i] = 255 - img.data[i]!;
-  const x = new Tensor(imageToTensorData(img, meta.normalize.mean, meta.normalize.std), [1, c, h, w]);
+  const loaded = loadAnyModel(file);
+  const { model, meta } = loaded;
+  checkClassifier(loaded, 'explain');
+  const { x, image: img, notes } = await loadModelInput(image, meta, { invert: v['invert'] === true });
+  for (const note of notes) process.stderr.write(`fovea explain: note: ${note}\n`);
   const { page, probabilities } = explainModel(model, x, {
     classNames: meta.classNames, image: img, topK: top, title: `${basename(image)} through ${basename(file)}`,
   });
   const files = await writePage(out, page);
-  const ranked = Array.from(probabilities, (p, i) => ({ class: meta.classNames[i]!, index: i, probability: p }))
-    .sort((a, b) => b.probability - a.probability).slice(0, Math.min(top, probabilities.length));
+  const ranked = topK(probabilities, top, meta.classNames);
   if (v['json']) {
-    printJson({ command: 'explain', model: file, image, out, index: join(out, 'index.html'), files, top: ranked });
+    printJson({ command: 'explain', model: file, image, out, index: join(out, 'index.html'), files, top: ranked, ...(notes.length ? { notes } : {}) });
     return;
   }
   process.stdout.write(`wrote ${files.length} files to ${out}; open ${join(out, 'index.html')}\n`);

@@ -6,19 +6,24 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { predictionFigure } from '../../explain/prediction-figure-node.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { loadModel } from '../../io/model-file-node.js';
+import { checkClassifier } from '../../io/load-any-model.js';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { softmax } from '../../tensor/ops/softmax.js';
-import { Tensor } from '../../tensor/tensor.js';
-import { loadImageFile } from '../../vision/image-file.js';
-import { imageToTensorData } from '../../vision/image.js';
+import { loadModelInput } from '../../vision/model-input-node.js';
+import { inputChannels } from '../../vision/model-input.js';
+import { topK } from '../../vision/top-k.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, printJson, type Options } from '../options.js';
 
 export const predictHelp = `fovea predict MODEL IMAGE... [options]
 
-Classifies PNG/JPEG/WebP images with a model file: decodes, converts to the
-model's channels, resizes to its input size, normalises as stored in the file.
+Classifies PNG/JPEG/WebP images: decodes, converts to the model's channels,
+resizes to its input size (as it was trained: stretched or centre-cropped),
+normalises as stored in the model, and warns when a picture clearly does not
+fit the model (a colour photo for a grayscale model, another shape stretched).
+MODEL is a .fovea file, an .onnx file, a TF.js model (model.json or its
+folder) or nsfwjs:NAME.
 
   --top K        how many classes to print (default 3)
   --chart PATH   also write each photo beside a bar chart of its top K classes as a
@@ -33,12 +38,13 @@ const options: Options = { top: { type: 'string' }, chart: { type: 'string' }, i
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'predict');
   const [file, ...images] = positionals;
-  if (!file) throw new UsageError('predict: missing MODEL (a .fovea file)');
-  if (!images.length) throw new UsageError('predict: missing IMAGE (one or more PNG/JPEG files)');
-  const { model, meta } = loadModel(file);
+  if (!file) throw new UsageError('predict: missing MODEL (a .fovea or .onnx file, a TF.js model or nsfwjs:NAME)');
+  if (!images.length) throw new UsageError('predict: missing IMAGE (one or more PNG/JPEG/WebP files)');
+  const loaded = loadAnyModel(file);
+  const { model, meta } = loaded;
+  checkClassifier(loaded, 'predict');
   const k = Math.min(num(v, 'top', 3, (x) => Number.isInteger(x) && x >= 1), meta.classNames.length);
-  const [c, h, w] = meta.inputShape;
-  if (c !== 1 && c !== 3) throw new UsageError(`predict: model input has ${c} channels; images can be fed to 1- or 3-channel models`);
+  inputChannels(meta, file);
   const chart = v['chart'] === undefined ? null : String(v['chart']);
   const chartFile = (image: string): string | null => {
     if (chart === null) return null;
@@ -51,15 +57,13 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (chart !== null && !/\.png$/i.test(chart)) mkdirSync(chart, { recursive: true });
   const results = [];
   for (const path of images) {
-    const img = await loadImageFile(path, { channels: c, size: [h, w], fit: meta.fit ?? 'fill' });
-    if (v['invert']) for (let i = 0; i < img.data.length; i++) img.data[i] = 255 - img.data[i]!;
-    const x = new Tensor(imageToTensorData(img, meta.normalize.mean, meta.normalize.std), [1, c, h, w]);
+    const { x, notes } = await loadModelInput(path, meta, { invert: v['invert'] === true });
+    for (const note of notes) process.stderr.write(`fovea predict: note: ${note}\n`);
     const probs = noGrad(() => softmax(model.forward(x), 1)).data;
-    const top = Array.from(probs, (p, i) => ({ class: meta.classNames[i]!, index: i, probability: p }))
-      .sort((a, b) => b.probability - a.probability).slice(0, k);
+    const top = topK(probs, k, meta.classNames);
     const figure = chartFile(path);
     if (figure) await writeFileAtomic(figure, await predictionFigure(path, probs, meta.classNames, { topK: k, title: basename(path) }));
-    results.push({ image: path, top, ...(figure ? { chart: figure } : {}) });
+    results.push({ image: path, top, ...(notes.length ? { notes } : {}), ...(figure ? { chart: figure } : {}) });
   }
   if (v['json']) {
     printJson({ command: 'predict', model: file, results });

@@ -1,16 +1,18 @@
 /**
  * `fovea summary MODEL | --model NAME`: layers, output shapes, parameter counts.
  */
-import { loadModel } from '../../io/model-file-node.js';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
 import { formatSummary, summarize } from '../../nn/summary.js';
 import { UsageError } from '../cli-error.js';
 import { parse, printJson, type Options } from '../options.js';
 
-export const summaryHelp = `fovea summary MODEL_FILE
+export const summaryHelp = `fovea summary MODEL
 fovea summary --model NAME
 
-Prints each layer with its output shape (batch 1) and parameter count.
+Prints each layer with its output shape (batch 1) and parameter count. MODEL
+is a .fovea file, an .onnx file, a TF.js model (model.json or its folder) or
+nsfwjs:NAME.
 
   --model NAME   a built-in model (${Object.keys(MODELS).join(', ')}) instead of a file
   --json         machine-readable output`;
@@ -24,10 +26,10 @@ export async function summaryCommand(argv: string[]): Promise<void> {
   let inputShape: number[];
   let classNames: string[] | undefined;
   if (file) {
-    const loaded = loadModel(file);
+    const loaded = loadAnyModel(file);
     model = loaded.model;
     inputShape = loaded.meta.inputShape;
-    classNames = loaded.meta.classNames;
+    if (loaded.meta.classNames.length) classNames = loaded.meta.classNames;
   } else if (typeof v['model'] === 'string') {
     model = buildModel(v['model']);
     inputShape = [1, 28, 28];
