@@ -10,6 +10,8 @@ export { loadMnist, NORMALIZATION } from './data/mnist-dataset.js';
 export { loadMnistSplit, MNIST_CLASS_NAMES, FASHION_MNIST_CLASS_NAMES, type MnistDataset, type MnistSplit } from './data/mnist.js';
 export { readIdx, parseIdx, type IdxArray } from './data/idx.js';
 export { saveModel, loadModel } from './io/model-file-node.js';
+export { loadAnyModel, type LoadAnyModelOptions } from './io/load-any-model-node.js';
+export { loadModelInput, type LoadedModelInput } from './vision/model-input-node.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint-node.js';
 export { loadOnnxFile, saveOnnx } from './io/onnx/onnx-file-node.js';
 export { loadTfjsFile, loadNsfwjsModel, NSFWJS_CLASS_NAMES, NSFWJS_MODELS, type LoadedTfjsFile, type LoadedNsfwjs } from './io/tfjs/load-tfjs-node.js';

@@ -20,3 +20,5 @@ export { coverCrop, DEFAULT_MAX_PIXELS, IMAGE_FITS, type ImageFit, type LoadImag
 export { readImageHeader, describeImageStart, type ImageHeader } from './image-header.js';
 export { resizeImage8 } from './resize-image8.js';
 export { rgbToLuma8, swapRedBlue8 } from './rgb8-conversions.js';
+export { modelInput, inputNotes, inputChannels, invert, colourfulness, pictureFacts, type ModelInputSpec, type ModelInputOptions, type PictureFacts } from './model-input.js';
+export { topK, type RankedClass } from './top-k.js';

@@ -8,7 +8,7 @@
  * session or throws a `ModelLoadError` with a message for the page, and the
  * caller keeps its previous session.
  */
-import { Conv2d, decodeModel, loadOnnx, scope, tensor, type Module, type ModelMeta } from 'fovea';
+import { Conv2d, loadModelBytes, scope, tensor, type Module, type ModelMeta } from 'fovea';
 import { recordForward, type ForwardRecord, type RecordedLayer } from './record-forward.js';
 
 /** Largest model file the page reads (checked before reading it). */
@@ -70,7 +70,8 @@ export class ModelSession {
     if (bytes.length > limits.bytes) throw new ModelLoadError(`${name} is ${mb(bytes.length)}; the page opens models up to ${mb(limits.bytes)}`);
     let decoded: { model: Module; meta: ModelMeta };
     try {
-      decoded = /\.onnx$/i.test(name) ? fromOnnx(bytes, name) : decodeModel(bytes, name);
+      // The format comes from the bytes (.fovea or ONNX, with its metadata), not the file name.
+      decoded = loadModelBytes(bytes, name);
     } catch (e) {
       throw new ModelLoadError((e as Error).message);
     }
@@ -170,17 +171,6 @@ export class ModelSession {
       if (saved) p.data.set(saved);
     }
   }
-}
-
-/**
- * An ONNX model (e.g. exported from PyTorch): ONNX files carry no
- * preprocessing or class names, so pixels go in as [0, 1] and classes are
- * numbered.
- */
-function fromOnnx(bytes: Uint8Array, name: string): { model: Module; meta: ModelMeta } {
-  const { model, inputShape } = loadOnnx(bytes, name);
-  const c = inputShape[0];
-  return { model, meta: { inputShape, normalize: { mean: new Array<number>(c).fill(0), std: new Array<number>(c).fill(1) }, classNames: [], training: { source: 'ONNX' } } };
 }
 
 /** The page layout of the recorded layers: maps for [C, H, W] outputs, vectors for the rest. */

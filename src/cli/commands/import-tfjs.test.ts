@@ -15,6 +15,7 @@ import { noGrad } from '../../tensor/grad-mode.js';
 import { tensor } from '../../tensor/ops/creation.js';
 import { softmax } from '../../tensor/ops/softmax.js';
 import { writePng } from '../../vision/write-png.js';
+import { tmFolder as makeTmFolder } from '../../testing/tm-folder.js';
 
 await tf.setBackend('cpu');
 
@@ -26,26 +27,7 @@ function fovea(...args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A small classifier saved as Teachable Machine saves one: model.json, one shard, metadata.json with labels. */
-async function tmFolder(name: string): Promise<{ folder: string; model: tf.LayersModel }> {
-  const L = tf.layers;
-  const model = tf.sequential({ layers: [
-    L.conv2d({ name: 'c1', inputShape: [16, 16, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-    L.maxPooling2d({ name: 'p1', poolSize: 2 }),
-    L.flatten({ name: 'flat' }),
-    L.dense({ name: 'probs', units: 3, activation: 'softmax' }),
-  ] });
-  const folder = join(dir, name);
-  mkdirSync(folder);
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const data = new Uint8Array(a.weightData as ArrayBuffer);
-    writeFileSync(join(folder, 'model.json'), JSON.stringify({ modelTopology: a.modelTopology, format: a.format, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }));
-    writeFileSync(join(folder, 'weights.bin'), data);
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  writeFileSync(join(folder, 'metadata.json'), JSON.stringify({ tfjsVersion: '4.22.0', packageName: '@teachablemachine/image', labels: ['cat', 'dog', 'bird'], imageSize: 16 }));
-  return { folder, model };
-}
+const tmFolder = (name: string): ReturnType<typeof makeTmFolder> => makeTmFolder(dir, name);
 
 test('import of a Teachable Machine folder: labels and x/127-1 normalisation from metadata.json, TF.js\'s probabilities', async () => {
   const { folder, model } = await tmFolder('tm-model');
