@@ -18,7 +18,7 @@ Writes the model as ONNX (for ONNX Runtime, TensorRT, OpenVINO, ...): input
 out and batch norm uses its running statistics (inference).
 
 The file's metadata_props say how to feed it (fovea import reads them back;
-ONNX Runtime shows them as modelMetadata.customMetadataMap):
+Python's ONNX Runtime: get_modelmeta().custom_metadata_map):
   ${K.classNames.padEnd(22)} JSON array of the class names, one per logit
   ${K.normalizeMean.padEnd(22)} JSON array, per channel: feed (pixel/255 - mean) / std
   ${K.normalizeStd.padEnd(22)} JSON array, per channel

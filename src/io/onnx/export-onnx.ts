@@ -246,9 +246,6 @@ function emitGraph(b: Builder, g: GraphModule, path: string, x: string, s: Shape
 function emitNormalize(b: Builder, meta: ModelMeta, x: string): string {
   const c = meta.inputShape[0];
   const { mean, std } = meta.normalize;
-  if (mean.length !== c || std.length !== c) {
-    throw new OnnxError(SOURCE, `normalize has ${mean.length} means and ${std.length} stds for ${c} input channel(s)`);
-  }
   const m = b.node('normalize', 'Sub', [x, b.floats('normalize.mean', [1, c, 1, 1], Float32Array.from(mean))]);
   return b.node('normalize', 'Div', [m, b.floats('normalize.std', [1, c, 1, 1], Float32Array.from(std))]);
 }
@@ -277,6 +274,9 @@ export function exportOnnx(model: Module, options: ExportOnnxOptions): Uint8Arra
   const meta = options.meta;
   if (meta && meta.inputShape.some((d, i) => d !== options.inputShape[i])) {
     throw new OnnxError(SOURCE, `meta.inputShape [${meta.inputShape.join(', ')}] differs from inputShape [${options.inputShape.join(', ')}]`);
+  }
+  if (meta && (meta.normalize.mean.length !== c || meta.normalize.std.length !== c)) {
+    throw new OnnxError(SOURCE, `meta.normalize has ${meta.normalize.mean.length} means and ${meta.normalize.std.length} stds for ${c} input channel(s)`);
   }
   if (options.bakeNormalization && !meta) throw new OnnxError(SOURCE, 'bakeNormalization needs meta (the normalisation to bake in)');
   const outShape = model.outputShape([1, c, h, w]);

@@ -3,7 +3,7 @@
  * (ModelProto field 14, string → string): class names, normalisation, resize
  * fit. ONNX itself has no keys for these, so fovea writes its own under the
  * `fovea.` prefix (every value JSON or a plain word, so any runtime can read
- * them: ONNX Runtime's `modelMetadata.customMetadataMap`, Netron's
+ * them: ONNX Runtime's `get_modelmeta().custom_metadata_map` in Python, Netron's
  * properties pane, Python's `onnx.load(f).metadata_props`), plus the ONNX
  * repository's experimental `Image.*` keys (docs/MetadataProps.md) when the
  * graph takes plain [0, 1] pixels. Platform-free.
