@@ -126,6 +126,7 @@ test('a malformed value is an error naming the file and the key; unknown keys ar
   fails(K.inputLayout, 'NHWC', /'fovea\.input_layout' is "NHWC"/);
   fails(K.formatVersion, '2', /newer than this fovea understands/);
 
+  assert.throws(() => modelMetaFromOnnx(new Map([[K.normalizeMean, '[0, 0, 0]']]), [3, 8, 8], 'x.onnx'), /^OnnxError: x\.onnx: metadata has 'fovea\.normalize\.mean' without 'fovea\.normalize\.std'/);
   const props = new Map(onnxMetadataProps(meta));
   props.set('some.other.tool', '{not json');
   props.set('names', "{0: 'person'}");

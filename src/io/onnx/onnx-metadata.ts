@@ -113,16 +113,7 @@ export function modelMetaFromOnnx(
   props: ReadonlyMap<string, string>, inputShape: readonly [number, number, number], source: string, numClasses?: number,
 ): OnnxModelMeta {
   const c = inputShape[0];
-  const bad = (key: string, want: string): never => {
-    throw new OnnxError(source, `metadata '${key}' is ${JSON.stringify(props.get(key))}; expected ${want}`);
-  };
-  const json = (key: string, want: string): unknown => {
-    try {
-      return JSON.parse(props.get(key)!);
-    } catch {
-      return bad(key, want);
-    }
-  };
+  const { bad, json } = valueReader(props, source);
   const meta: OnnxModelMeta = { inputShape: [...inputShape] };
   const version = props.get(K.formatVersion);
   if (version !== undefined) {
@@ -139,24 +130,8 @@ export function modelMetaFromOnnx(
     }
     meta.classNames = names as string[];
   }
-  const perChannel = (key: string, positive: boolean): number[] | undefined => {
-    if (!props.has(key)) return undefined;
-    const want = `a JSON array of ${c} ${positive ? 'positive ' : ''}numbers (one per input channel)`;
-    const v = json(key, want);
-    const ok = Array.isArray(v) && v.length === c && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0));
-    return ok ? (v as number[]) : bad(key, want);
-  };
-  const mean = perChannel(K.normalizeMean, false);
-  const std = perChannel(K.normalizeStd, true);
-  if ((mean === undefined) !== (std === undefined)) {
-    throw new OnnxError(source, `metadata has '${mean ? K.normalizeMean : K.normalizeStd}' without '${mean ? K.normalizeStd : K.normalizeMean}'`);
-  }
-  if (mean && std) meta.normalize = { mean, std };
-  else {
-    const range = props.get(K.imagePixelRange);
-    const r = range === undefined ? undefined : PIXEL_RANGES[range.toLowerCase()];
-    if (r) meta.normalize = { mean: new Array<number>(c).fill(r.mean), std: new Array<number>(c).fill(r.std) };
-  }
+  const normalize = readNormalize(props, c, source);
+  if (normalize) meta.normalize = normalize;
   const baked = props.get(K.normalizeBaked);
   if (baked !== undefined && baked !== 'true' && baked !== 'false') bad(K.normalizeBaked, '"true" or "false"');
   const layout = props.get(K.inputLayout);
@@ -174,6 +149,42 @@ export function modelMetaFromOnnx(
     meta.training = t as Record<string, unknown>;
   }
   return meta;
+}
+
+/** Error and JSON helpers for the values of `props`, naming `source` and the key. */
+function valueReader(props: ReadonlyMap<string, string>, source: string): { bad: (key: string, want: string) => never; json: (key: string, want: string) => unknown } {
+  const bad = (key: string, want: string): never => {
+    throw new OnnxError(source, `metadata '${key}' is ${JSON.stringify(props.get(key))}; expected ${want}`);
+  };
+  const json = (key: string, want: string): unknown => {
+    try {
+      return JSON.parse(props.get(key)!);
+    } catch {
+      return bad(key, want);
+    }
+  };
+  return { bad, json };
+}
+
+/** The fovea mean/std pair, else what ONNX's Image.NominalPixelRange implies, else undefined. */
+function readNormalize(props: ReadonlyMap<string, string>, c: number, source: string): { mean: number[]; std: number[] } | undefined {
+  const { bad, json } = valueReader(props, source);
+  const perChannel = (key: string, positive: boolean): number[] | undefined => {
+    if (!props.has(key)) return undefined;
+    const want = `a JSON array of ${c} ${positive ? 'positive ' : ''}numbers (one per input channel)`;
+    const v = json(key, want);
+    const ok = Array.isArray(v) && v.length === c && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0));
+    return ok ? (v as number[]) : bad(key, want);
+  };
+  const mean = perChannel(K.normalizeMean, false);
+  const std = perChannel(K.normalizeStd, true);
+  if (mean && std) return { mean, std };
+  if (mean || std) {
+    throw new OnnxError(source, `metadata has '${mean ? K.normalizeMean : K.normalizeStd}' without '${mean ? K.normalizeStd : K.normalizeMean}'`);
+  }
+  const range = props.get(K.imagePixelRange);
+  const r = range === undefined ? undefined : PIXEL_RANGES[range.toLowerCase()];
+  return r && { mean: new Array<number>(c).fill(r.mean), std: new Array<number>(c).fill(r.std) };
 }
 
 /**
