@@ -1,9 +1,12 @@
 /**
  * `fovea export MODEL.fovea --onnx OUT.onnx`: the model as an ONNX file
  * (opset 13+, input `input` [N, C, H, W] with a dynamic batch, output
- * `logits`), written atomically.
+ * `logits`) carrying its class names, normalisation and fit as
+ * metadata_props, written atomically.
  */
+import { readFileSync } from 'node:fs';
 import { loadModel } from '../../io/model-file-node.js';
+import { ONNX_METADATA_KEYS as K } from '../../io/onnx/onnx-metadata.js';
 import { saveOnnx } from '../../io/onnx/onnx-file-node.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, printJson, type Options } from '../options.js';
@@ -14,11 +17,36 @@ Writes the model as ONNX (for ONNX Runtime, TensorRT, OpenVINO, ...): input
 'input' [N, C, H, W] with a dynamic batch N, output 'logits'. Dropout is left
 out and batch norm uses its running statistics (inference).
 
-  --onnx FILE    the .onnx file to write (atomically)
-  --opset N      ONNX opset, 13 to 21 (default 13)
-  --json         machine-readable output`;
+The file's metadata_props say how to feed it (fovea import reads them back;
+Python's ONNX Runtime: get_modelmeta().custom_metadata_map):
+  ${K.classNames.padEnd(22)} JSON array of the class names, one per logit
+  ${K.normalizeMean.padEnd(22)} JSON array, per channel: feed (pixel/255 - mean) / std
+  ${K.normalizeStd.padEnd(22)} JSON array, per channel
+  ${K.normalizeBaked.padEnd(22)} true when the graph normalises itself (see below)
+  ${K.fit.padEnd(22)} fill (stretch to H×W) or cover (centre crop, then resize)
+  ${K.inputLayout.padEnd(22)} NCHW; ${K.pixelRange}: [0,1]; ${K.formatVersion}: 1
+  ${K.training.padEnd(22)} JSON training record, when the model has one
+and, when the graph takes plain [0, 1] pixels, ONNX's Image.BitmapPixelFormat,
+Image.ColorSpaceGamma and Image.NominalPixelRange.
 
-const options: Options = { onnx: { type: 'string' }, opset: { type: 'string' }, json: { type: 'boolean' } };
+  --onnx FILE            the .onnx file to write (atomically)
+  --opset N              ONNX opset, 13 to 21 (default 13)
+  --bake-normalization   put the normalisation into the graph (a Sub and a Div
+                         on the input), for consumers that read no metadata:
+                         the graph then takes pixel/255 in [0, 1], and its
+                         metadata says mean 0, std 1, normalize.baked true
+  --json                 machine-readable output`;
+
+const options: Options = { onnx: { type: 'string' }, opset: { type: 'string' }, 'bake-normalization': { type: 'boolean' }, json: { type: 'boolean' } };
+
+/** fovea's version, for the file's producer_version (dist/cli/commands → the package root). */
+function foveaVersion(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function exportCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'export');
@@ -27,9 +55,18 @@ export async function exportCommand(argv: string[]): Promise<void> {
   const out = v['onnx'];
   if (typeof out !== 'string') throw new UsageError('export: give --onnx OUT.onnx');
   const opset = num(v, 'opset', 13, (x) => Number.isInteger(x) && x >= 13 && x <= 21);
+  const bake = v['bake-normalization'] === true;
   const { model, meta } = loadModel(file);
-  await saveOnnx(out, model, { inputShape: meta.inputShape, opset });
+  const producerVersion = foveaVersion();
+  await saveOnnx(out, model, { inputShape: meta.inputShape, opset, meta, bakeNormalization: bake, ...(producerVersion ? { producerVersion } : {}) });
   const outputShape = model.outputShape([1, ...meta.inputShape]).slice(1);
-  if (v['json']) printJson({ command: 'export', model: file, onnx: out, opset, input: ['N', ...meta.inputShape], output: ['N', ...outputShape] });
-  else process.stdout.write(`wrote ${out} (opset ${opset}): input [N, ${meta.inputShape.join(', ')}] → logits [N, ${outputShape.join(', ')}]\n`);
+  if (v['json']) {
+    printJson({
+      command: 'export', model: file, onnx: out, opset, input: ['N', ...meta.inputShape], output: ['N', ...outputShape],
+      classes: meta.classNames.length, normalize: meta.normalize, bakedNormalization: bake, fit: meta.fit ?? 'fill',
+    });
+    return;
+  }
+  const pre = bake ? 'normalisation baked in (feed [0, 1] pixels)' : `normalize mean [${meta.normalize.mean.join(', ')}] std [${meta.normalize.std.join(', ')}] in metadata`;
+  process.stdout.write(`wrote ${out} (opset ${opset}): input [N, ${meta.inputShape.join(', ')}] → logits [N, ${outputShape.join(', ')}], ${meta.classNames.length} class names, ${pre}\n`);
 }

@@ -12,6 +12,7 @@ import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
 import { loadNsfwjsModel, loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
 import { normalizationFromMetadata } from '../../io/tfjs/tfjs-metadata.js';
 import type { Module } from '../../nn/module.js';
+import type { ImageFit } from '../../vision/load-image-options.js';
 import { UsageError } from '../cli-error.js';
 import { IMAGENET, numberList, parse, printJson, type Options } from '../options.js';
 
@@ -22,7 +23,9 @@ fine-tune the result. MODEL is one of
 
   MODEL.onnx            an ONNX model (the CNN operator subset: Conv, Gemm,
                         MatMul, pooling, BatchNormalization, activations, Add,
-                        Concat, Pad, Reshape, ...)
+                        Concat, Pad, Reshape, ...); class names,
+                        normalisation and fit come from its metadata_props
+                        when present (as fovea export writes them)
   model.json | FOLDER   a TensorFlow.js layers model (tf.layers / Keras, e.g. a
                         Teachable Machine export) or graph model (a converted
                         SavedModel / TF Hub module) with its weight shards; class
@@ -80,6 +83,7 @@ interface Imported {
   format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'nsfwjs';
   classNames: string[] | null;
   normalize: { mean: number[]; std: number[] } | null;
+  fit?: ImageFit;
   training: Record<string, unknown>;
   removedSoftmax: boolean;
 }
@@ -106,7 +110,10 @@ function importFrom(file: string, inputShape: [number, number, number] | undefin
     };
   }
   const m = loadOnnxFile(file, shape);
-  return { model: m.model, inputShape: m.inputShape, format: 'onnx', classNames: null, normalize: null, removedSoftmax: false, training: { importedFrom: file, opset: m.opset } };
+  return {
+    model: m.model, inputShape: m.inputShape, format: 'onnx', classNames: m.meta.classNames ?? null, normalize: m.meta.normalize ?? null,
+    ...(m.meta.fit ? { fit: m.meta.fit } : {}), removedSoftmax: false, training: { ...m.meta.training, importedFrom: file, opset: m.opset },
+  };
 }
 
 function defaultOut(file: string): string {
@@ -140,6 +147,7 @@ export async function importCommand(argv: string[]): Promise<void> {
       std: v['std'] === undefined && loaded.normalize ? loaded.normalize.std : perChannel(v['std'], 'std', c, 1),
     },
     classNames: given ?? classNames(v['classes'], outShape[1]!),
+    ...(loaded.fit ? { fit: loaded.fit } : {}),
     training: loaded.training,
   };
   await saveModel(out, loaded.model, meta);

@@ -5,7 +5,11 @@
  * The graph has one input `input` [N, C, H, W] with a dynamic batch `N` and
  * one output `logits`; weights are initializers under their PyTorch-style
  * names (`features.0.weight`). Dropout is left out (export is for inference)
- * and batch norm uses its running statistics.
+ * and batch norm uses its running statistics. Given the model's metadata, the
+ * file carries its class names, normalisation and fit in `metadata_props`
+ * (keys: ONNX_METADATA_KEYS in onnx-metadata.ts); `bakeNormalization` puts
+ * the normalisation into the graph instead, for consumers that read no
+ * metadata.
  */
 import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
 import { BatchNorm2d } from '../../nn/batch-norm2d.js';
@@ -22,7 +26,9 @@ import { Residual } from '../../nn/residual.js';
 import { Sequential } from '../../nn/sequential.js';
 import { conv2dAttrs } from '../../tensor/ops/conv.js';
 import { pool2dAttrs } from '../../tensor/ops/pool.js';
+import type { ModelMeta } from '../model-file.js';
 import { OnnxError } from './onnx-error.js';
+import { onnxMetadataProps } from './onnx-metadata.js';
 import { AT, DT, encodeOnnxModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 
 export interface ExportOnnxOptions {
@@ -30,6 +36,20 @@ export interface ExportOnnxOptions {
   inputShape: readonly [number, number, number];
   /** ONNX opset, 13 (default) to 21. */
   opset?: number;
+  /**
+   * The model's metadata (class names, normalisation, fit, training record),
+   * written to the file's `metadata_props`; its inputShape must equal
+   * `inputShape`. Without it the file says nothing about preprocessing.
+   */
+  meta?: ModelMeta;
+  /**
+   * Put `meta.normalize` into the graph: `(input - mean) / std` as a Sub and a
+   * Div on the input, so the graph takes plain [0, 1] pixels (its metadata
+   * then says mean 0, std 1, `fovea.normalize.baked` true). Needs `meta`.
+   */
+  bakeNormalization?: boolean;
+  /** ModelProto.producer_version, e.g. fovea's package version. */
+  producerVersion?: string;
 }
 
 /** Module types `exportOnnx` understands. */
@@ -216,6 +236,20 @@ function emitGraph(b: Builder, g: GraphModule, path: string, x: string, s: Shape
   return values.get(g.graph.output)!;
 }
 
+/**
+ * `(x - mean[c]) / std[c]` with constants [1, C, 1, 1]: exactly what fovea's
+ * imageToTensorData does after scaling to [0, 1] (a Sub then a Div, each
+ * rounded to float32). Folding it into the first Conv would be wrong when
+ * that conv pads: its zero padding would then stand for 0 after
+ * normalisation instead of 0 before it.
+ */
+function emitNormalize(b: Builder, meta: ModelMeta, x: string): string {
+  const c = meta.inputShape[0];
+  const { mean, std } = meta.normalize;
+  const m = b.node('normalize', 'Sub', [x, b.floats('normalize.mean', [1, c, 1, 1], Float32Array.from(mean))]);
+  return b.node('normalize', 'Div', [m, b.floats('normalize.std', [1, c, 1, 1], Float32Array.from(std))]);
+}
+
 function unsupported(m: Module, path: string, why: string): OnnxError {
   return new OnnxError(SOURCE, `cannot export module '${path || '<root>'}' (${m.constructor.name}): ${why}`);
 }
@@ -229,7 +263,7 @@ function irVersionFor(opset: number): number {
  *
  * Shape: input `input` [N, C, H, W] (N dynamic) → output `logits` [N, ...].
  * @example
- * const bytes = exportOnnx(lenet(), { inputShape: [1, 28, 28] });
+ * const bytes = exportOnnx(model, { inputShape: meta.inputShape, meta }); // meta from loadModel
  * await writeFileAtomic('lenet.onnx', bytes);
  */
 export function exportOnnx(model: Module, options: ExportOnnxOptions): Uint8Array {
@@ -237,9 +271,18 @@ export function exportOnnx(model: Module, options: ExportOnnxOptions): Uint8Arra
   if (!Number.isInteger(opset) || opset < 13 || opset > 21) throw new OnnxError(SOURCE, `opset ${opset} is not supported; use 13 to 21`);
   const [c, h, w] = options.inputShape;
   if (![c, h, w].every((d) => Number.isInteger(d) && d > 0)) throw new OnnxError(SOURCE, `inputShape must be [C, H, W] of positive integers, got [${options.inputShape.join(', ')}]`);
+  const meta = options.meta;
+  if (meta && meta.inputShape.some((d, i) => d !== options.inputShape[i])) {
+    throw new OnnxError(SOURCE, `meta.inputShape [${meta.inputShape.join(', ')}] differs from inputShape [${options.inputShape.join(', ')}]`);
+  }
+  if (meta && (meta.normalize.mean.length !== c || meta.normalize.std.length !== c)) {
+    throw new OnnxError(SOURCE, `meta.normalize has ${meta.normalize.mean.length} means and ${meta.normalize.std.length} stds for ${c} input channel(s)`);
+  }
+  if (options.bakeNormalization && !meta) throw new OnnxError(SOURCE, 'bakeNormalization needs meta (the normalisation to bake in)');
   const outShape = model.outputShape([1, c, h, w]);
   const b = new Builder();
-  const y = emit(b, model, '', 'input', [1, c, h, w]);
+  const x = options.bakeNormalization ? emitNormalize(b, meta!, 'input') : 'input';
+  const y = emit(b, model, '', x, [1, c, h, w]);
   // the graph output is called 'logits': rename the value that holds it (an Identity when that is the input itself)
   let producer = b.nodes.find((n) => n.outputs[0] === y);
   if (!producer) {
@@ -252,6 +295,8 @@ export function exportOnnx(model: Module, options: ExportOnnxOptions): Uint8Arra
   return encodeOnnxModel({
     irVersion: irVersionFor(opset),
     producerName: 'fovea',
+    ...(options.producerVersion ? { producerVersion: options.producerVersion } : {}),
+    ...(meta ? { metadataProps: onnxMetadataProps(meta, { bakedNormalization: options.bakeNormalization ?? false }) } : {}),
     opsetImport: [{ domain: '', version: opset }],
     graph: {
       name: 'fovea',

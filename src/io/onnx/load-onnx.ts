@@ -16,6 +16,7 @@ import { FoveaError } from '../../errors.js';
 import { tensor } from '../../tensor/ops/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { OnnxError } from './onnx-error.js';
+import { modelMetaFromOnnx, type OnnxModelMeta } from './onnx-metadata.js';
 import { BATCH, CONVERTERS, type ConstValue, type OpContext, type TensorValue, type Value } from './onnx-ops.js';
 import { decodeOnnxModel, tensorFromRaw, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 
@@ -36,6 +37,14 @@ export interface LoadedOnnx {
   inputName: string;
   outputName: string;
   opset: number;
+  /** The file's metadata_props, every key (a repeated key: its last value). */
+  metadataProps: Record<string, string>;
+  /**
+   * What the metadata says about preprocessing and classes, checked (keys:
+   * ONNX_METADATA_KEYS); absent entries are left out. Complete it with
+   * `withMetaDefaults(meta, numClasses)`.
+   */
+  meta: OnnxModelMeta;
 }
 
 /** The ONNX operators `loadOnnx` converts. */
@@ -241,7 +250,12 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
   const keptConstants = Object.fromEntries(Object.entries(constants).filter(([n]) => used.has(n)));
   const model = new GraphModule({ input: inputRef, output: out.t.ref, nodes: kept }, modules, keptConstants);
   model.eval();
-  return { model, inputShape: input.chw, inputName: input.name, outputName: outName, opset };
+  const metadataProps = Object.fromEntries(m.metadataProps ?? []);
+  // class names are checked against the outputs when the model is a classifier, [N, classes]
+  const outShape = out.t.shape;
+  const numClasses = outShape.length === 2 && outShape[1]! > 0 ? outShape[1] : undefined;
+  const meta = modelMetaFromOnnx(new Map(Object.entries(metadataProps)), input.chw, source, numClasses);
+  return { model, inputShape: input.chw, inputName: input.name, outputName: outName, opset, metadataProps, meta };
 }
 
 /** Drops nodes whose values never reach the output (dead branches of the ONNX graph). */

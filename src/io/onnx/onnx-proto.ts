@@ -3,7 +3,8 @@
  * decoded to and encoded from plain objects: ModelProto, GraphProto,
  * NodeProto, AttributeProto, TensorProto (raw_data, float_data, int32_data,
  * int64_data, double_data, external data), ValueInfoProto/TypeProto with
- * dim_value and dim_param, OperatorSetIdProto. Unknown fields are skipped.
+ * dim_value and dim_param, OperatorSetIdProto, and the model's producer and
+ * metadata_props. Unknown fields are skipped.
  * Platform-free: bytes in, bytes out.
  *
  * @example
@@ -70,6 +71,9 @@ export interface OnnxGraph {
 export interface OnnxModel {
   irVersion: number;
   producerName: string;
+  producerVersion?: string;
+  /** ModelProto.metadata_props (field 14), in file order; a repeated key is kept as often as it appears. */
+  metadataProps?: Array<[string, string]>;
   opsetImport: { domain: string; version: number }[];
   graph: OnnxGraph;
 }
@@ -111,6 +115,18 @@ export function tensorFromRaw(t: OnnxTensor, raw: Uint8Array, source: string): F
   return decodeRaw(raw, t.dataType, checkedNumel(t.dims, source, `tensor '${t.name}'`), source, `tensor '${t.name}'`);
 }
 
+/** A StringStringEntryProto: key (1), value (2). */
+function decodeEntry(e: ProtoReader): [string, string] {
+  let k = '', v = '';
+  while (e.more()) {
+    const [ef, ew] = e.tag();
+    if (ef === 1 && ew === WIRE_LEN) k = e.string();
+    else if (ef === 2 && ew === WIRE_LEN) v = e.string();
+    else e.skip(ew);
+  }
+  return [k, v];
+}
+
 function decodeTensor(r: ProtoReader): OnnxTensor {
   const t: OnnxTensor = { name: '', dims: [], dataType: 0, data: null };
   let raw: Uint8Array | null = null;
@@ -131,14 +147,7 @@ function decodeTensor(r: ProtoReader): OnnxTensor {
       if (w === WIRE_LEN) { const s = r.message(r.what); while (s.more()) doubles.push(s.float64()); } else doubles.push(r.float64());
     } else if (f === 13) {
       r.expect(w, WIRE_LEN, 'external_data');
-      const e = r.message('StringStringEntryProto');
-      let k = '', v = '';
-      while (e.more()) {
-        const [ef, ew] = e.tag();
-        if (ef === 1 && ew === WIRE_LEN) k = e.string();
-        else if (ef === 2 && ew === WIRE_LEN) v = e.string();
-        else e.skip(ew);
-      }
+      const [k, v] = decodeEntry(r.message('StringStringEntryProto'));
       ext[k] = v;
     } else if (f === 14) { r.expect(w, WIRE_VARINT, 'data_location'); location = r.varint(); }
     else r.skip(w);
@@ -261,12 +270,14 @@ function decodeGraph(r: ProtoReader): OnnxGraph {
 /** Decodes the bytes of an .onnx file; `source` names it in errors. */
 export function decodeOnnxModel(bytes: Uint8Array, source: string): OnnxModel {
   const r = new ProtoReader(bytes, source);
-  const m: OnnxModel = { irVersion: 0, producerName: '', opsetImport: [], graph: { name: '', nodes: [], initializers: [], inputs: [], outputs: [] } };
+  const m: OnnxModel = { irVersion: 0, producerName: '', opsetImport: [], metadataProps: [], graph: { name: '', nodes: [], initializers: [], inputs: [], outputs: [] } };
   let hasGraph = false;
   while (r.more()) {
     const [f, w] = r.tag();
     if (f === 1) { r.expect(w, WIRE_VARINT, 'ir_version'); m.irVersion = r.int64(); }
     else if (f === 2) { r.expect(w, WIRE_LEN, 'producer_name'); m.producerName = r.string(); }
+    else if (f === 3) { r.expect(w, WIRE_LEN, 'producer_version'); m.producerVersion = r.string(); }
+    else if (f === 14) { r.expect(w, WIRE_LEN, 'metadata_props'); m.metadataProps!.push(decodeEntry(r.message('StringStringEntryProto'))); }
     else if (f === 7) { r.expect(w, WIRE_LEN, 'graph'); m.graph = decodeGraph(r.message('GraphProto')); hasGraph = true; }
     else if (f === 8) {
       r.expect(w, WIRE_LEN, 'opset_import');
@@ -336,7 +347,10 @@ export function encodeOnnxModel(m: OnnxModel): Uint8Array {
   for (const t of m.graph.initializers) g.message(5, encodeTensor(t));
   for (const v of m.graph.inputs) g.message(11, encodeValueInfo(v));
   for (const v of m.graph.outputs) g.message(12, encodeValueInfo(v));
-  const w = new ProtoWriter().int64(1, m.irVersion).string(2, m.producerName).message(7, g);
+  const w = new ProtoWriter().int64(1, m.irVersion).string(2, m.producerName);
+  if (m.producerVersion) w.string(3, m.producerVersion);
+  w.message(7, g);
   for (const o of m.opsetImport) w.message(8, new ProtoWriter().string(1, o.domain).int64(2, o.version));
+  for (const [k, v] of m.metadataProps ?? []) w.message(14, new ProtoWriter().string(1, k).string(2, v));
   return w.finish();
 }
