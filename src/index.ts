@@ -18,7 +18,7 @@ export { loadModelBytes, sniffModelFormat, checkClassifier, MODEL_SOURCES, type 
 export { exportOnnx, EXPORTABLE_MODULES, type ExportOnnxOptions } from './io/onnx/export-onnx.js';
 export { loadOnnx, SUPPORTED_ONNX_OPS, type LoadOnnxOptions, type LoadedOnnx } from './io/onnx/load-onnx.js';
 export { OnnxError } from './io/onnx/onnx-error.js';
-export { ONNX_METADATA_KEYS, ONNX_METADATA_VERSION, modelMetaFromOnnx, onnxMetadataProps, withMetaDefaults, type OnnxMetadataOptions, type OnnxModelMeta } from './io/onnx/onnx-metadata.js';
+export { ONNX_METADATA_KEYS, ONNX_METADATA_VERSION, modelMetaFromOnnx, onnxMetadataProps, type OnnxMetadataOptions, type OnnxModelMeta } from './io/onnx/onnx-metadata.js';
 export { loadTfjs, SUPPORTED_TFJS_LAYERS, type LoadTfjsOptions, type LoadedTfjs } from './io/tfjs/load-tfjs.js';
 export { SUPPORTED_TFJS_GRAPH_OPS } from './io/tfjs/tfjs-graph-model.js';
 export { TfjsError } from './io/tfjs/tfjs-error.js';

@@ -128,12 +128,20 @@ export function checkClassifier(loaded: Pick<LoadedModel, 'model' | 'meta' | 'so
   if (out[1] !== loaded.meta.classNames.length) throw new ModelFileError(loaded.source, `names ${loaded.meta.classNames.length} classes but outputs ${out[1]} values`);
 }
 
-/** A {@link LoadedModel} from what `loadOnnx` / `loadOnnxFile` gave. */
+/** A {@link LoadedModel} from what `loadOnnx` / `loadOnnxFile` gave, with the metadata `fovea export` writes. */
 export function fromLoadedOnnx(loaded: LoadedOnnx, source: string): LoadedModel {
-  const { model, inputShape } = loaded;
-  const meta: ModelMeta = { inputShape, normalize: identityNormalization(inputShape[0]), classNames: defaultClassNames(model, inputShape) };
+  const { model, inputShape, meta: own } = loaded;
+  const meta: ModelMeta = {
+    inputShape,
+    normalize: own.normalize ?? identityNormalization(inputShape[0]),
+    classNames: own.classNames ?? defaultClassNames(model, inputShape),
+    ...(own.fit !== undefined ? { fit: own.fit } : {}),
+    ...(own.training !== undefined ? { training: own.training } : {}),
+  };
   return {
-    model, meta, format: 'onnx', source, stored: { classNames: false, normalize: false, fit: false }, removedSoftmax: false,
+    model, meta, format: 'onnx', source,
+    stored: { classNames: own.classNames !== undefined, normalize: own.normalize !== undefined, fit: own.fit !== undefined },
+    removedSoftmax: false,
     origin: { importedFrom: source, format: 'onnx', opset: loaded.opset },
   };
 }

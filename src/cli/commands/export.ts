@@ -5,15 +5,16 @@
  * metadata_props, written atomically.
  */
 import { readFileSync } from 'node:fs';
-import { loadModel } from '../../io/model-file-node.js';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { ONNX_METADATA_KEYS as K } from '../../io/onnx/onnx-metadata.js';
 import { saveOnnx } from '../../io/onnx/onnx-file-node.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, printJson, type Options } from '../options.js';
 
-export const exportHelp = `fovea export MODEL_FILE --onnx OUT.onnx [options]
+export const exportHelp = `fovea export MODEL --onnx OUT.onnx [options]
 
-Writes the model as ONNX (for ONNX Runtime, TensorRT, OpenVINO, ...): input
+Writes the model (a .fovea file, or any model fovea reads: an .onnx file, a
+TF.js model or nsfwjs:NAME) as ONNX (for ONNX Runtime, TensorRT, OpenVINO, ...): input
 'input' [N, C, H, W] with a dynamic batch N, output 'logits'. Dropout is left
 out and batch norm uses its running statistics (inference).
 
@@ -51,12 +52,12 @@ function foveaVersion(): string | undefined {
 export async function exportCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'export');
   const file = positionals[0];
-  if (!file) throw new UsageError('export: missing MODEL_FILE (a .fovea file)');
+  if (!file) throw new UsageError('export: missing MODEL (a .fovea file, or an .onnx file, a TF.js model or nsfwjs:NAME)');
   const out = v['onnx'];
   if (typeof out !== 'string') throw new UsageError('export: give --onnx OUT.onnx');
   const opset = num(v, 'opset', 13, (x) => Number.isInteger(x) && x >= 13 && x <= 21);
   const bake = v['bake-normalization'] === true;
-  const { model, meta } = loadModel(file);
+  const { model, meta } = loadAnyModel(file);
   const producerVersion = foveaVersion();
   await saveOnnx(out, model, { inputShape: meta.inputShape, opset, meta, bakeNormalization: bake, ...(producerVersion ? { producerVersion } : {}) });
   const outputShape = model.outputShape([1, ...meta.inputShape]).slice(1);

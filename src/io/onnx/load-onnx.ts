@@ -41,8 +41,8 @@ export interface LoadedOnnx {
   metadataProps: Record<string, string>;
   /**
    * What the metadata says about preprocessing and classes, checked (keys:
-   * ONNX_METADATA_KEYS); absent entries are left out. Complete it with
-   * `withMetaDefaults(meta, numClasses)`.
+   * ONNX_METADATA_KEYS); absent entries are left out. `loadModelBytes` / `loadAnyModel` complete it
+   * with the defaults (classes '0'..'N-1', mean 0 / std 1).
    */
   meta: OnnxModelMeta;
 }

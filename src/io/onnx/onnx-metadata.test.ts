@@ -17,7 +17,8 @@ import type { ModelMeta } from '../model-file.js';
 import { exportOnnx } from './export-onnx.js';
 import { loadOnnx } from './load-onnx.js';
 import { OnnxError } from './onnx-error.js';
-import { ONNX_METADATA_KEYS as K, modelMetaFromOnnx, onnxMetadataProps, withMetaDefaults } from './onnx-metadata.js';
+import { ONNX_METADATA_KEYS as K, modelMetaFromOnnx, onnxMetadataProps } from './onnx-metadata.js';
+import { loadModelBytes } from '../load-any-model.js';
 import { decodeOnnxModel, encodeOnnxModel } from './onnx-proto.js';
 
 const meta: ModelMeta = {
@@ -66,7 +67,7 @@ test('exportOnnx → loadOnnx gives back the class names, normalisation, fit and
   const proto = decodeOnnxModel(bytes, 'flowers.onnx');
   assert.equal(proto.producerName, 'fovea');
   assert.equal(proto.producerVersion, '9.9.9');
-  assert.deepEqual(withMetaDefaults(back.meta, 5), meta);
+  assert.deepEqual(loadModelBytes(bytes, 'flowers.onnx').meta, meta);
 });
 
 test('ONNX Runtime gives fovea\'s logits within 1e-5, with the normalisation in the metadata or baked into the graph', async (t) => {
@@ -98,11 +99,12 @@ test('ONNX Runtime gives fovea\'s logits within 1e-5, with the normalisation in 
   assert.ok(maxDiff(again, want) < 1e-5);
 });
 
-test('a model without metadata loads with none, and withMetaDefaults fills in the defaults', () => {
-  const back = loadOnnx(exportOnnx(net(), { inputShape: [3, 8, 8] }), 'bare.onnx');
+test('a model without metadata loads with none, and loadModelBytes fills in the defaults', () => {
+  const bare = exportOnnx(net(), { inputShape: [3, 8, 8] });
+  const back = loadOnnx(bare, 'bare.onnx');
   assert.deepEqual(back.metadataProps, {});
   assert.deepEqual(back.meta, { inputShape: [3, 8, 8] });
-  assert.deepEqual(withMetaDefaults(back.meta, 5), {
+  assert.deepEqual(loadModelBytes(bare, 'bare.onnx').meta, {
     inputShape: [3, 8, 8], normalize: { mean: [0, 0, 0], std: [1, 1, 1] }, classNames: ['0', '1', '2', '3', '4'],
   });
 });

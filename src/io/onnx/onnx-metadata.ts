@@ -186,21 +186,3 @@ function readNormalize(props: ReadonlyMap<string, string>, c: number, source: st
   const r = range === undefined ? undefined : PIXEL_RANGES[range.toLowerCase()];
   return r && { mean: new Array<number>(c).fill(r.mean), std: new Array<number>(c).fill(r.std) };
 }
-
-/**
- * A full ModelMeta from what a file said, with the defaults for what it did
- * not: class names '0'..'N-1', mean 0 / std 1 per channel, fit 'fill' (left
- * absent, as in a .fovea file).
- * @example const meta = withMetaDefaults(loaded.meta, 10);
- */
-export function withMetaDefaults(meta: OnnxModelMeta, numClasses: number): ModelMeta {
-  const c = meta.inputShape[0];
-  const full: ModelMeta = {
-    inputShape: [...meta.inputShape],
-    normalize: meta.normalize ?? { mean: new Array<number>(c).fill(0), std: new Array<number>(c).fill(1) },
-    classNames: meta.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i)),
-  };
-  if (meta.fit !== undefined) full.fit = meta.fit;
-  if (meta.training !== undefined) full.training = meta.training;
-  return full;
-}
