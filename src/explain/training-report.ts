@@ -5,6 +5,13 @@
  * as PNG beside it (linked under the chart, for slides, issues and viewers
  * without SVG). Platform-free; the data is what `fit()` (its history) and
  * `evaluate()` (its confusion matrix) return.
+ *
+ * The axes zoom to the curves (nice-axis.ts): accuracy in percent, never past
+ * 0–100 %, so a run at 97–99 % gets a 97–99 % axis instead of two lines
+ * flattened against the top of a 0–1 one. The loss axis is bounded below by 0
+ * but not forced to include it: late in training, or when fine-tuning, the
+ * loss moves within e.g. 0.30–0.34 and a 0-based axis would squash that into
+ * a strip; when the loss falls from 2.3 to 0.05 the axis starts at 0 anyway.
  */
 import { confusionMatrixSvg } from '../vision/render/confusion-matrix-svg.js';
 import { lineChartSvg } from '../vision/render/line-chart-svg.js';

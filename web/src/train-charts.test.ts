@@ -16,6 +16,7 @@ test('the live accuracy chart zooms to the curves with percent ticks; its legend
   const ticks = [...accuracy.matchAll(/>([\d.]+)%<\/text>/g)].map((m) => Number(m[1]));
   assert.ok(ticks.length >= 3 && Math.min(...ticks) >= 90 && Math.max(...ticks) <= 100, `accuracy ticks ${ticks}`);
   assert.ok(!accuracy.includes('>0%<'), 'not a 0–100% axis');
+  assert.equal(accuracy.match(/<polyline /g)?.length, 2, 'the per-epoch tests are joined into a line too');
   const lossTicks = [...loss.matchAll(/text-anchor="end" fill="#444444">([\d.]+)<\/text>/g)].map((m) => Number(m[1]));
   assert.ok(lossTicks.length >= 3 && Math.max(...lossTicks) <= 0.3, `loss ticks ${lossTicks}`);
   // The same layout as drawn: legend above the frame.

@@ -25,7 +25,7 @@ export function trainCharts(points: readonly TrainPoint[]): { loss: string; accu
     loss: lineChartSvg([{ label: 'train loss', values: points.map((p) => p.loss) }], { ...opts, yLabel: 'cross-entropy', yLimits: [0, Infinity] }),
     accuracy: lineChartSvg([
       { label: 'train (batches)', values: points.map((p) => p.accuracy) },
-      { label: 'test', values: points.map((p) => p.test), dashed: true },
+      { label: 'test', values: points.map((p) => p.test), dashed: true, connectGaps: true },
     ], { ...opts, yLabel: 'accuracy', yLimits: [0, 1], yFormat: 'percent' }),
   };
 }

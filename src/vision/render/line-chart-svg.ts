@@ -18,6 +18,8 @@ export interface LineSeries {
   /** CSS colour; default from a small palette. */
   color?: string;
   dashed?: boolean;
+  /** Draw the line across missing values (a sparse series, e.g. a test after each epoch among per-step values); default false. */
+  connectGaps?: boolean;
 }
 
 /** Options for {@link lineChartSvg}. */
@@ -67,6 +69,8 @@ const TITLE_SIZE = 14;
 const X_INSET = 10;
 /** A legend entry: a line sample, a gap, the label, then space before the next entry. */
 const SAMPLE = 20, SAMPLE_GAP = 5, ENTRY_GAP = 16;
+/** A series with more points than this is drawn as a bare line, without a marker on each point. */
+const MAX_MARKERS = 40;
 
 /**
  * Lays out a line chart: the title and the legend above the plot (the
@@ -153,10 +157,13 @@ export function lineChartSvg(series: readonly LineSeries[], o: LineChartOptions 
   series.forEach((s, k) => {
     const { color, dashed } = L.legend.items[k]!;
     const dash = dashed ? ' stroke-dasharray="6 4"' : '';
-    for (const run of runs(s.values)) {
+    const lines = runs(s.values, !!s.connectGaps);
+    // Markers show where the values are; on a dense line (live per-step curves) they would only be clutter.
+    const markers = lines.reduce((a, r) => a + r.length, 0) <= MAX_MARKERS;
+    for (const run of lines) {
       const pts = run.map((i) => `${f(px(xs[i]!))},${f(py(s.values[i]!))}`).join(' ');
       if (run.length > 1) out.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
-      for (const i of run) out.push(`<circle cx="${f(px(xs[i]!))}" cy="${f(py(s.values[i]!))}" r="3" fill="${color}"/>`);
+      if (markers || run.length === 1) for (const i of run) out.push(`<circle cx="${f(px(xs[i]!))}" cy="${f(py(s.values[i]!))}" r="3" fill="${color}"/>`);
     }
   });
   // The legend sits above the frame, so it cannot cover a line.
@@ -169,13 +176,13 @@ export function lineChartSvg(series: readonly LineSeries[], o: LineChartOptions 
   return out.join('\n');
 }
 
-/** Index runs of consecutive finite values. */
-function runs(values: readonly (number | undefined)[]): number[][] {
+/** Index runs of consecutive finite values (with `connectGaps`, one run of all of them). */
+function runs(values: readonly (number | undefined)[], connectGaps: boolean): number[][] {
   const result: number[][] = [];
   let cur: number[] = [];
   values.forEach((v, i) => {
     if (v !== undefined && Number.isFinite(v)) cur.push(i);
-    else if (cur.length) (result.push(cur), (cur = []));
+    else if (cur.length && !connectGaps) (result.push(cur), (cur = []));
   });
   if (cur.length) result.push(cur);
   return result;

@@ -58,6 +58,10 @@ test('line charts: well-formed with one epoch or many, validation dashed, gaps b
   assert.equal(many.match(/<polyline /g)!.length, 2, 'train: one line; val: [2] alone, then [0.6, 0.5]');
   assert.ok(many.includes('stroke-dasharray'));
   assert.ok(many.includes('a &lt;loss&gt; &amp; more'));
+  const sparse = lineChartSvg([{ label: 'test', values: [undefined, 0.9, undefined, undefined, 0.95], connectGaps: true }]);
+  assert.equal(sparse.match(/<polyline /g)!.length, 1, 'connectGaps: one line through the sparse values');
+  const dense = lineChartSvg([{ label: 'train', values: Array.from({ length: 100 }, (_, i) => 1 / (i + 1)) }]);
+  assert.equal(dense.match(/<circle /g), null, 'no marker on each of 100 points');
   assert.deepEqual(niceTicks(0.13, 2.4), [0, 0.5, 1, 1.5, 2, 2.5]);
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.ok(niceTicks(5, 5).length >= 2);
