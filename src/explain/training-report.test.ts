@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { ConfusionMatrix } from '../train/metrics.js';
 import { pageFiles } from './html-page.js';
-import { trainingReport, type ReportEpoch } from './training-report.js';
+import { resultSentence, trainingReport, type ReportEpoch } from './training-report.js';
 import { reportDirFor, writeTrainingReport } from './write-training-report-node.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fovea-report-'));
@@ -27,16 +27,32 @@ test('the training report has loss and accuracy curves and the confusion matrix'
   const cm = confusion();
   const page = trainingReport({ title: 'lenet on mnist', history, classNames: ['cat', 'dog', 'bird'], test: { accuracy: cm.accuracy, loss: 0.5, count: cm.total, confusion: cm } });
   assert.deepEqual(pageFiles(page), ['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png', 'confusion-matrix.svg', 'confusion-matrix.png']);
-  assert.match(page.intro!.join('\n'), /Test set: accuracy 75\.00%, loss 0\.5000, 4 images/);
+  assert.equal(page.intro![0], 'Test accuracy: 75.00% on 4 images (best validation epoch 2 of 2; test loss 0.5000).', 'the result first, in words');
   const [loss, acc] = page.sections[0]!.figures.map((f) => f.content as string);
   assert.equal(loss!.match(/<polyline /g)!.length, 2, 'train and validation');
   assert.ok(acc!.includes('>validation</text>'));
+  // Accuracy 60%–78%: the axis zooms there (no 0%), with percent labels.
+  assert.ok(acc!.includes('>80%</text>') && acc!.includes('>60%</text>') && !acc!.includes('>0%</text>'), 'zoomed percent axis');
   const matrix = page.sections[1]!.figures[0]!.content as string;
   for (const n of ['cat', 'dog', 'bird']) assert.ok(matrix.includes(`>${n}</text>`));
   // Without validation or test results: train curves only, no matrix.
   const bare = trainingReport({ title: 't', history: [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5 }], classNames: [] });
   assert.deepEqual(pageFiles(bare), ['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png']);
   assert.ok(!(bare.sections[0]!.figures[0]!.content as string).includes('validation'));
+});
+
+test('the result sentence: the test accuracy with the best validation epoch, else the validation accuracy', () => {
+  const long: ReportEpoch[] = Array.from({ length: 10 }, (_, i) => ({ epoch: i + 1, trainLoss: 0.1, trainAccuracy: 0.97 + i * 0.002, valLoss: 0.1, valAccuracy: [0.97, 0.975, 0.98, 0.982, 0.985, 0.986, 0.989, 0.989, 0.988, 0.987][i]! }));
+  const test = { accuracy: 0.98844, loss: 0.0391, count: 10000, confusion: { counts: [] } };
+  assert.equal(resultSentence({ history: long, test }), 'Test accuracy: 98.84% on 10,000 images (best validation epoch 7 of 10; test loss 0.0391).');
+  assert.equal(resultSentence({ history: long, test, bestEpoch: 8 }), 'Test accuracy: 98.84% on 10,000 images (best validation epoch 8 of 10; test loss 0.0391).');
+  assert.equal(resultSentence({ history: long }), 'Validation accuracy: 98.90% (best validation epoch 7 of 10); no test set.');
+  const noVal = long.map(({ epoch, trainLoss, trainAccuracy }) => ({ epoch, trainLoss, trainAccuracy }));
+  assert.equal(resultSentence({ history: noVal, test, bestEpoch: 10 }), 'Test accuracy: 98.84% on 10,000 images (after 10 epochs; test loss 0.0391).');
+  assert.equal(resultSentence({ history: noVal }), undefined);
+  const acc = trainingReport({ title: 't', history: long, classNames: [] }).sections[0]!.figures[1]!.content as string;
+  const ticks = [...acc.matchAll(/>([\d.]+)%<\/text>/g)].map((m) => Number(m[1]));
+  assert.ok(ticks.length >= 3 && Math.min(...ticks) >= 95 && Math.max(...ticks) <= 100, `a 97%–99% run gets an axis near 97%–99%, not 0–100%: ${ticks}`);
 });
 
 /** Width, height and how much of a PNG is not white, and how many pixels are strongly coloured (a blue or red curve, a shaded cell). */

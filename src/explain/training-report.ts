@@ -5,6 +5,13 @@
  * as PNG beside it (linked under the chart, for slides, issues and viewers
  * without SVG). Platform-free; the data is what `fit()` (its history) and
  * `evaluate()` (its confusion matrix) return.
+ *
+ * The axes zoom to the curves (nice-axis.ts): accuracy in percent, never past
+ * 0–100 %, so a run at 97–99 % gets a 97–99 % axis instead of two lines
+ * flattened against the top of a 0–1 one. The loss axis is bounded below by 0
+ * but not forced to include it: late in training, or when fine-tuning, the
+ * loss moves within e.g. 0.30–0.34 and a 0-based axis would squash that into
+ * a strip; when the loss falls from 2.3 to 0.05 the axis starts at 0 anyway.
  */
 import { confusionMatrixSvg } from '../vision/render/confusion-matrix-svg.js';
 import { lineChartSvg } from '../vision/render/line-chart-svg.js';
@@ -28,11 +35,35 @@ export interface TrainingReportData {
   classNames: readonly string[];
   /** The test set's result, from `evaluate()`: counts are `ConfusionMatrix.counts` (actual * n + predicted). */
   test?: { accuracy: number; loss: number; count: number; confusion: { counts: ArrayLike<number> } };
+  /**
+   * The epoch whose weights were kept (`fit(...).bestEpoch`); default: the
+   * first epoch with the highest validation accuracy, as `fit` picks it.
+   */
+  bestEpoch?: number;
   /** Extra lines for the top of the page (settings, timing). */
   notes?: readonly string[];
 }
 
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+
+/**
+ * The run's result in words, first on the page: the test accuracy when there
+ * is a test set, else the best validation accuracy, and which epoch it came from.
+ *
+ * @example 'Test accuracy: 98.84% on 10,000 images (best validation epoch 7 of 10; test loss 0.0391).'
+ */
+export function resultSentence(d: Pick<TrainingReportData, 'history' | 'test' | 'bestEpoch'>): string | undefined {
+  const h = d.history;
+  let best: ReportEpoch | undefined;
+  for (const e of h) if (e.valAccuracy !== undefined && (!best || e.valAccuracy > best.valAccuracy!)) best = e;
+  const bestEpoch = d.bestEpoch ?? best?.epoch;
+  const of = `${h.length ? h[h.length - 1]!.epoch : 0}`;
+  const where = bestEpoch !== undefined && best ? `best validation epoch ${bestEpoch} of ${of}` : `after ${of} epoch${of === '1' ? '' : 's'}`;
+  if (d.test) return `Test accuracy: ${pct(d.test.accuracy)} on ${d.test.count.toLocaleString('en-US')} images (${where}; test loss ${d.test.loss.toFixed(4)}).`;
+  const atBest = h.find((e) => e.epoch === bestEpoch) ?? best;
+  if (atBest?.valAccuracy !== undefined) return `Validation accuracy: ${pct(atBest.valAccuracy)} (${where}); no test set.`;
+  return undefined;
+}
 
 /**
  * Lays out the report: `loss.svg`, `accuracy.svg` and (with test results)
@@ -50,7 +81,8 @@ export function trainingReport(d: TrainingReportData): Page {
   const h = d.history;
   const hasVal = h.some((e) => e.valLoss !== undefined);
   const intro = [...(d.notes ?? [])];
-  if (d.test) intro.push(`Test set: accuracy ${pct(d.test.accuracy)}, loss ${d.test.loss.toFixed(4)}, ${d.test.count} images.`);
+  const result = resultSentence(d);
+  if (result) intro.unshift(result);
   const last = h[h.length - 1];
   if (last) {
     intro.push(`Last epoch (${last.epoch}): train loss ${last.trainLoss.toFixed(4)}, train accuracy ${pct(last.trainAccuracy)}` +
@@ -63,10 +95,11 @@ export function trainingReport(d: TrainingReportData): Page {
   ];
   const sections: PageSection[] = [{
     heading: 'Curves',
-    text: 'Per epoch. Training loss and accuracy are averaged over the epoch\'s batches (while the weights change); validation is measured after the epoch.',
+    text: 'Per epoch. Training loss and accuracy are averaged over the epoch\'s batches (while the weights change); validation is measured after the epoch. ' +
+      'Both axes zoom to where the curves are (an accuracy axis may run from 95% to 100%, a loss axis need not start at 0): read the tick labels before comparing heights.',
     figures: [
-      { file: 'loss.svg', caption: `loss per epoch (train${hasVal ? ' and validation' : ''}), cross-entropy`, content: lineChartSvg(curve('Loss'), { title: 'loss', yLabel: 'cross-entropy', x }), png: true },
-      { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yRange: [0, 1] }), png: true },
+      { file: 'loss.svg', caption: `loss per epoch (train${hasVal ? ' and validation' : ''}), cross-entropy`, content: lineChartSvg(curve('Loss'), { title: 'loss', yLabel: 'cross-entropy', x, yLimits: [0, Infinity] }), png: true },
+      { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yLimits: [0, 1], yFormat: 'percent' }), png: true },
     ],
   }];
   if (d.test) {

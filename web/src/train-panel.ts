@@ -5,22 +5,16 @@
  * and stop at any time; a finished (or stopped) model can be explored in
  * the page or saved as a .fovea file.
  */
-import { lineChartSvg } from 'fovea';
 import { byId, el, fmt } from './dom.js';
 import { drawFilterTiles } from './filter-tiles.js';
 import { loadDigits } from './mnist-subset.js';
+import { testAccuracySentence, trainCharts, type TrainPoint } from './train-charts.js';
 import type { FromWorker, ToWorker, TrainConfig } from './train-protocol.js';
-
-interface Point {
-  step: number;
-  loss: number;
-  accuracy: number;
-  test?: number;
-}
 
 export class TrainPanel {
   private worker: Worker | null = null;
-  private points: Point[] = [];
+  private points: TrainPoint[] = [];
+  private testCount = 0;
   private trained: Uint8Array | null = null;
   private readonly status = byId('train-status');
   private readonly lossChart = byId('loss-chart');
@@ -74,6 +68,7 @@ export class TrainPanel {
       return this.say(`could not load the training digits: ${(e as Error).message}`, true);
     }
     this.points = [];
+    this.testCount = test.labels.length;
     this.trained = null;
     this.draw();
     const config: TrainConfig = {
@@ -106,10 +101,10 @@ export class TrainPanel {
         break;
       case 'eval': {
         const last = this.points[this.points.length - 1];
-        if (last && last.step === m.step) last.test = m.testAccuracy;
-        else this.points.push({ step: m.step, loss: NaN, accuracy: NaN, test: m.testAccuracy });
+        if (last && last.step === m.step) Object.assign(last, { test: m.testAccuracy, epoch: m.epoch });
+        else this.points.push({ step: m.step, loss: NaN, accuracy: NaN, test: m.testAccuracy, epoch: m.epoch });
         this.draw();
-        this.say(`epoch ${m.epoch} done: test accuracy ${(100 * m.testAccuracy).toFixed(1)}% on 1,000 test digits`);
+        this.say(`epoch ${m.epoch} done: test accuracy ${(100 * m.testAccuracy).toFixed(1)}% on ${this.testCount.toLocaleString('en-US')} test digits`);
         break;
       }
       case 'filters':
@@ -127,7 +122,7 @@ export class TrainPanel {
         break;
       case 'done':
         this.trained = m.model;
-        this.say(`${m.reason} after ${m.step} steps; explore the trained model or save it`);
+        this.say(`${m.reason} after ${m.step} steps. ${testAccuracySentence(this.points, this.testCount, m.step)} Explore the trained model or save it.`);
         this.finish();
         break;
       case 'error':
@@ -153,13 +148,9 @@ export class TrainPanel {
   }
 
   private draw(): void {
-    const x = this.points.map((p) => p.step);
-    const opts = { x, xLabel: 'step', width: 400, height: 220 };
-    this.lossChart.innerHTML = lineChartSvg([{ label: 'train loss', values: this.points.map((p) => p.loss) }], { ...opts, yLabel: 'cross-entropy' });
-    this.accChart.innerHTML = lineChartSvg([
-      { label: 'train (batches)', values: this.points.map((p) => p.accuracy) },
-      { label: 'test', values: this.points.map((p) => p.test), dashed: true },
-    ], { ...opts, yLabel: 'accuracy', yRange: [0, 1] });
+    const charts = trainCharts(this.points);
+    this.lossChart.innerHTML = charts.loss;
+    this.accChart.innerHTML = charts.accuracy;
     this.lossChart.dataset['points'] = String(this.points.filter((p) => Number.isFinite(p.loss)).length);
     this.accChart.dataset['points'] = String(this.points.length);
   }

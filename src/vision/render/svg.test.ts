@@ -5,7 +5,8 @@ import { confusionMatrixSvg } from './confusion-matrix-svg.js';
 import { svgToPng } from './encode-png-node.js';
 import { escapeXml } from './escape-xml.js';
 import { formatNumber } from './format-number.js';
-import { lineChartSvg, niceTicks } from './line-chart-svg.js';
+import { lineChartLayout, lineChartSvg, niceTicks, type ChartBox } from './line-chart-svg.js';
+import { estimateTextWidth } from './nice-axis.js';
 import { probabilityChartSvg } from './probability-chart-svg.js';
 
 /**
@@ -57,9 +58,61 @@ test('line charts: well-formed with one epoch or many, validation dashed, gaps b
   assert.equal(many.match(/<polyline /g)!.length, 2, 'train: one line; val: [2] alone, then [0.6, 0.5]');
   assert.ok(many.includes('stroke-dasharray'));
   assert.ok(many.includes('a &lt;loss&gt; &amp; more'));
+  const sparse = lineChartSvg([{ label: 'test', values: [undefined, 0.9, undefined, undefined, 0.95], connectGaps: true }]);
+  assert.equal(sparse.match(/<polyline /g)!.length, 1, 'connectGaps: one line through the sparse values');
+  const dense = lineChartSvg([{ label: 'train', values: Array.from({ length: 100 }, (_, i) => 1 / (i + 1)) }]);
+  assert.equal(dense.match(/<circle /g), null, 'no marker on each of 100 points');
   assert.deepEqual(niceTicks(0.13, 2.4), [0, 0.5, 1, 1.5, 2, 2.5]);
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.ok(niceTicks(5, 5).length >= 2);
+});
+
+/** Whether segment a–b crosses or touches box r (Liang–Barsky clipping). */
+function segmentHitsBox(a: number[], b: number[], r: ChartBox): boolean {
+  let t0 = 0, t1 = 1;
+  const [dx, dy] = [b[0]! - a[0]!, b[1]! - a[1]!];
+  for (const [p, q] of [[-dx, a[0]! - r.x], [dx, r.x + r.width - a[0]!], [-dy, a[1]! - r.y], [dy, r.y + r.height - a[1]!]] as const) {
+    if (p === 0) { if (q < 0) return false; continue; }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+test('line charts: the legend covers no line, every point lies inside the frame, tick labels do not collide', () => {
+  const acc = (n: number, top: number): number[] => Array.from({ length: n }, (_, i) => top - 0.3 * Math.exp(-i));
+  const cases = [
+    // Curves hugging the top right (where a legend used to sit), one epoch, 200 epochs, a long title, a narrow web chart.
+    { series: [{ label: 'train', values: acc(10, 0.995) }, { label: 'validation', values: acc(10, 0.988), dashed: true }], o: { title: 'accuracy', yLimits: [0, 1] as const, yFormat: 'percent' as const, yLabel: 'accuracy' } },
+    { series: [{ label: 'train', values: [0.7] }, { label: 'validation', values: [0.7], dashed: true }], o: { title: 'loss' } },
+    { series: [{ label: 'train', values: acc(200, 0.99) }], o: { title: 'a rather long title for a chart that also has a legend', yLabel: 'accuracy', yFormat: 'percent' as const } },
+    { series: [{ label: 'train (batches)', values: acc(40, 0.97) }, { label: 'test', values: acc(40, 0.96), dashed: true }], o: { x: Array.from({ length: 40 }, (_, i) => (i + 1) * 250), xLabel: 'step', width: 400, height: 220, yLimits: [0, 1] as const, yFormat: 'percent' as const } },
+  ];
+  for (const { series, o } of cases) {
+    const L = lineChartLayout(series, o);
+    const svg = lineChartSvg(series, o);
+    assertWellFormedSvg(svg);
+    const { plot, legend } = L;
+    assert.ok(legend.y + legend.height <= plot.y, 'the legend is above the frame');
+    assert.ok(legend.x >= 0 && legend.x + legend.width <= L.width, 'the legend is inside the picture');
+    const lines = [...svg.matchAll(/<polyline points="([^"]+)"/g)].map((m) => m[1]!.split(' ').map((p) => p.split(',').map(Number)));
+    assert.ok(lines.length >= (series[0]!.values.length > 1 ? 1 : 0));
+    for (const pts of lines) {
+      for (const [x, y] of pts) assert.ok(x! > plot.x && x! < plot.x + plot.width && y! > plot.y && y! < plot.y + plot.height, `point ${x},${y} inside the frame`);
+      for (let i = 1; i < pts.length; i++) assert.ok(!segmentHitsBox(pts[i - 1]!, pts[i]!, legend), 'no line under the legend');
+    }
+    // y labels: at least a line of text apart, and the widest fits left of the frame.
+    const ys = L.yAxis.ticks.map(L.py);
+    for (let i = 1; i < ys.length; i++) assert.ok(ys[i - 1]! - ys[i]! >= 14, `y labels ${(ys[i - 1]! - ys[i]!).toFixed(1)} px apart`);
+    for (const l of L.yAxis.labels) assert.ok(plot.x - 6 - estimateTextWidth(l) >= (o.yLabel ? 20 : 0), `'${l}' fits left of the frame`);
+    // x labels: centred on their ticks, not touching.
+    const xs = L.xAxis.ticks.map(L.px);
+    for (let i = 1; i < xs.length; i++) {
+      const need = (estimateTextWidth(L.xAxis.labels[i]!) + estimateTextWidth(L.xAxis.labels[i - 1]!)) / 2;
+      assert.ok(xs[i]! - xs[i - 1]! > need + 4, `x labels '${L.xAxis.labels[i - 1]}', '${L.xAxis.labels[i]}' overlap`);
+    }
+  }
 });
 
 test('the confusion matrix heat map has every class name and every non-zero count', () => {
