@@ -8,11 +8,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { saveModel } from '../../io/model-file-node.js';
-import { loadOnnxFile } from '../../io/onnx/onnx-file-node.js';
-import { loadNsfwjsModel, loadTfjsFile } from '../../io/tfjs/load-tfjs-node.js';
-import { normalizationFromMetadata } from '../../io/tfjs/tfjs-metadata.js';
-import type { Module } from '../../nn/module.js';
-import type { ImageFit } from '../../vision/load-image-options.js';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
+import type { ModelMeta } from '../../io/model-file.js';
 import { UsageError } from '../cli-error.js';
 import { IMAGENET, numberList, parse, printJson, type Options } from '../options.js';
 
@@ -76,45 +73,7 @@ function classNames(raw: unknown, outputs: number): string[] {
   return names;
 }
 
-/** What an importer hands the command: the model, and what its source knows about classes and pixels. */
-interface Imported {
-  model: Module;
-  inputShape: [number, number, number];
-  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'nsfwjs';
-  classNames: string[] | null;
-  normalize: { mean: number[]; std: number[] } | null;
-  fit?: ImageFit;
-  training: Record<string, unknown>;
-  removedSoftmax: boolean;
-}
-
-const tfjsFormat = (f: 'layers-model' | 'graph-model'): 'tfjs-layers' | 'tfjs-graph' => (f === 'graph-model' ? 'tfjs-graph' : 'tfjs-layers');
-
 const isTfjs = (file: string): boolean => /\.json$/i.test(file) || (existsSync(file) && statSync(file).isDirectory());
-
-function importFrom(file: string, inputShape: [number, number, number] | undefined): Imported {
-  const shape = inputShape ? { inputShape } : {};
-  if (file.startsWith('nsfwjs:')) {
-    const m = loadNsfwjsModel(file.slice('nsfwjs:'.length));
-    return {
-      model: m.model, inputShape: m.inputShape, format: 'nsfwjs', classNames: m.classNames, normalize: m.normalize, removedSoftmax: m.removedSoftmax,
-      training: { importedFrom: file, format: tfjsFormat(m.format), package: `nsfwjs@${m.version}`, removedSoftmax: m.removedSoftmax },
-    };
-  }
-  if (isTfjs(file)) {
-    const m = loadTfjsFile(file, shape);
-    return {
-      model: m.model, inputShape: m.inputShape, format: tfjsFormat(m.format), classNames: m.metadata?.labels ?? null,
-      normalize: normalizationFromMetadata(m.metadata, m.inputShape[0]), removedSoftmax: m.removedSoftmax,
-      training: { importedFrom: file, format: tfjsFormat(m.format), kerasVersion: m.kerasVersion, removedSoftmax: m.removedSoftmax },
-    };
-  }
-  const m = loadOnnxFile(file, shape);
-  return {
-    model: m.model, inputShape: m.inputShape, format: 'onnx', classNames: m.meta.classNames ?? null, normalize: m.meta.normalize ?? null,
-    ...(m.meta.fit ? { fit: m.meta.fit } : {}), removedSoftmax: false, training: { ...m.meta.training, importedFrom: file, opset: m.opset },
-  };
-}
 
 function defaultOut(file: string): string {
   if (file.startsWith('nsfwjs:')) return `${file.slice('nsfwjs:'.length)}.fovea`;
@@ -134,27 +93,29 @@ export async function importCommand(argv: string[]): Promise<void> {
     if (s.length !== 3 || s.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input-shape: expected C,H,W, got '${v['input-shape']}'`);
     inputShape = s as [number, number, number];
   }
-  const loaded = importFrom(file, inputShape);
-  const c = loaded.inputShape[0];
-  const outShape = loaded.model.outputShape([1, ...loaded.inputShape]);
+  const loaded = loadAnyModel(file, inputShape ? { inputShape } : {});
+  const own = loaded.meta;
+  const c = own.inputShape[0];
+  const outShape = loaded.model.outputShape([1, ...own.inputShape]);
   if (outShape.length !== 2) throw new UsageError(`import: the model outputs shape [N, ${outShape.slice(1).join(', ')}]; a classifier outputs [N, classes]`);
-  const given = loaded.classNames && v['classes'] === undefined ? loaded.classNames : null;
+  const given = loaded.stored.classNames && v['classes'] === undefined ? own.classNames : null;
   if (given && given.length !== outShape[1]) throw new UsageError(`import: the model's metadata names ${given.length} classes for ${outShape[1]} outputs; give --classes`);
-  const meta = {
-    inputShape: loaded.inputShape,
+  const ownNorm = loaded.stored.normalize ? own.normalize : null;
+  const meta: ModelMeta = {
+    inputShape: own.inputShape,
     normalize: {
-      mean: v['mean'] === undefined && loaded.normalize ? loaded.normalize.mean : perChannel(v['mean'], 'mean', c, 0),
-      std: v['std'] === undefined && loaded.normalize ? loaded.normalize.std : perChannel(v['std'], 'std', c, 1),
+      mean: v['mean'] === undefined && ownNorm ? ownNorm.mean : perChannel(v['mean'], 'mean', c, 0),
+      std: v['std'] === undefined && ownNorm ? ownNorm.std : perChannel(v['std'], 'std', c, 1),
     },
     classNames: given ?? classNames(v['classes'], outShape[1]!),
-    ...(loaded.fit ? { fit: loaded.fit } : {}),
-    training: loaded.training,
+    ...(own.fit ? { fit: own.fit } : {}),
+    training: { ...own.training, ...loaded.origin },
   };
   await saveModel(out, loaded.model, meta);
   const layers = [...loaded.model.children()].length;
   const params = loaded.model.numParameters();
   if (v['json']) {
-    printJson({ command: 'import', from: file, format: loaded.format, out, inputShape: meta.inputShape, classes: meta.classNames.length, layers, parameters: params, removedSoftmax: loaded.removedSoftmax, normalize: meta.normalize, ...(loaded.format === 'onnx' ? { onnx: file, opset: loaded.training['opset'] } : {}) });
+    printJson({ command: 'import', from: file, format: loaded.format, out, inputShape: meta.inputShape, classes: meta.classNames.length, layers, parameters: params, removedSoftmax: loaded.removedSoftmax, normalize: meta.normalize, ...(loaded.format === 'onnx' ? { onnx: file, opset: loaded.origin['opset'] } : {}) });
     return;
   }
   const softmaxNote = loaded.removedSoftmax ? '; the final softmax was dropped (predict applies it)' : '';
