@@ -14,6 +14,7 @@ import { scope } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getBackend } from '../backend/registry.js';
 import { profileKernels } from './profile.js';
+import { FOVEA_VERSION } from '../version.js';
 
 export interface Workload {
   input: [number, number, number];
@@ -114,7 +115,7 @@ export interface BenchOptions {
 export function runBench(o: BenchOptions): void {
   const S = o.spec.settings;
   const base = { peer: o.peer, threads: o.threads };
-  o.emit({ ...base, mode: 'info', version: '0.1.0', backend: getBackend().name });
+  o.emit({ ...base, mode: 'info', version: FOVEA_VERSION, backend: getBackend().name });
   for (const name of o.workloads) {
     const w = o.spec.workloads[name];
     if (!w) {

@@ -17,6 +17,7 @@ import { serveCommand, serveHelp } from './commands/serve.js';
 import { summaryCommand, summaryHelp } from './commands/summary.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { tutorialCommand, tutorialHelp } from './commands/tutorial.js';
+import { FOVEA_VERSION } from '../version.js';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string; what: string }> = {
   train: { run: trainCommand, help: trainHelp, what: 'train a CNN (default: LeNet on MNIST) and save a model file' },
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === '--version') {
-    process.stdout.write('0.1.0\n');
+    process.stdout.write(`${FOVEA_VERSION}\n`);
     return 0;
   }
   const cmd = commands[name];

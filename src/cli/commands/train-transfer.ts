@@ -29,6 +29,7 @@ import { IMAGENET, num, numberList, pct, positive, printJson, str, type Options 
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
 import { augmentOption, fitOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
+import { FOVEA_VERSION } from '../../version.js';
 
 export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
   --backbone SOURCE     start from a pretrained network: ${BACKBONE_SYNTAX}
@@ -169,7 +170,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
       dataset: dir, model: 'transfer', backbone: spec, mode, cutAt, removedLayers: removed, epochs, fineTuneEpochs: fineTune,
       batchSize, optimizer: optName, seed, split: str(v, 'split', '70/15/15'), fit, ...(augmentSpec ? { augment: augmentSpec } : {}),
       bestEpoch, valAccuracy: bestVal ?? null, testAccuracy: test?.accuracy ?? null, featureSeconds,
-      seconds, backend: ctx.compute.backend, threads: ctx.compute.threads, date: new Date().toISOString(), fovea: '0.1.0',
+      seconds, backend: ctx.compute.backend, threads: ctx.compute.threads, date: new Date().toISOString(), fovea: FOVEA_VERSION,
     },
   });
   log(`saved ${out}`);

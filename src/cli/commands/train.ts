@@ -33,6 +33,7 @@ import type { ImageFit } from '../../vision/load-image-options.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
 import { makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 import { transferHelp, transferOptions, transferTrain } from './train-transfer.js';
+import { FOVEA_VERSION } from '../../version.js';
 
 export const trainHelp = `fovea train [options]
 
@@ -230,7 +231,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       dataset: data.source, model: modelName, epochs: result.history.length, batchSize, optimizer: optName, seed,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null, testAccuracy: testResult?.accuracy ?? null,
       ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
-      seconds: trainSeconds, backend: compute.backend, threads: compute.threads, date: new Date().toISOString(), fovea: '0.1.0',
+      seconds: trainSeconds, backend: compute.backend, threads: compute.threads, date: new Date().toISOString(), fovea: FOVEA_VERSION,
     },
   });
   log(`saved ${out}`);
