@@ -4,10 +4,10 @@
  * `logits`) carrying its class names, normalisation and fit as
  * metadata_props, written atomically.
  */
-import { readFileSync } from 'node:fs';
 import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { ONNX_METADATA_KEYS as K } from '../../io/onnx/onnx-metadata.js';
 import { saveOnnx } from '../../io/onnx/onnx-file-node.js';
+import { FOVEA_VERSION } from '../../version.js';
 import { UsageError } from '../cli-error.js';
 import { num, parse, printJson, type Options } from '../options.js';
 
@@ -40,15 +40,6 @@ Image.ColorSpaceGamma and Image.NominalPixelRange.
 
 const options: Options = { onnx: { type: 'string' }, opset: { type: 'string' }, 'bake-normalization': { type: 'boolean' }, json: { type: 'boolean' } };
 
-/** fovea's version, for the file's producer_version (dist/cli/commands → the package root). */
-function foveaVersion(): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function exportCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'export');
   const file = positionals[0];
@@ -58,8 +49,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
   const opset = num(v, 'opset', 13, (x) => Number.isInteger(x) && x >= 13 && x <= 21);
   const bake = v['bake-normalization'] === true;
   const { model, meta } = loadAnyModel(file);
-  const producerVersion = foveaVersion();
-  await saveOnnx(out, model, { inputShape: meta.inputShape, opset, meta, bakeNormalization: bake, ...(producerVersion ? { producerVersion } : {}) });
+  await saveOnnx(out, model, { inputShape: meta.inputShape, opset, meta, bakeNormalization: bake, producerVersion: FOVEA_VERSION });
   const outputShape = model.outputShape([1, ...meta.inputShape]).slice(1);
   if (v['json']) {
     printJson({
