@@ -92,6 +92,14 @@ test('eval on an image folder: the training split by default, --split none, a 2-
   assert.deepEqual([same.count, same.accuracy], [train.test.count, train.test.accuracy]);
   assert.deepEqual(same.classNames, ['red', 'blue', 'green']);
 
+  // Without --data, the folder the model was trained on, when it is there.
+  assert.equal(lastJson(fovea('eval', model, '--json').stdout).accuracy, train.test.accuracy);
+  const moved = join(dir, 'moved.fovea');
+  await saveModel(moved, net, { ...meta, training: { ...meta.training, dataset: join(dir, 'gone') } });
+  const gone = fovea('eval', moved);
+  assert.equal(gone.code, 2);
+  assert.match(gone.stderr, new RegExp(`^fovea eval: ${moved} was trained on ${dir}/gone, which is not here; pass --data DIR`));
+
   // Without a test part, eval takes the validation part and says so.
   const two = join(dir, 'two.fovea');
   const t2 = lastJson(fovea('train', '--data', colours, '--size', '16', '--epochs', '1', '--split', '70/30', '--out', two, '--no-report', '--json').stdout);

@@ -103,6 +103,7 @@ async function evalData(v: Record<string, unknown>, file: string, meta: ModelMet
   if (dir === undefined && datasetRaw === undefined && typeof trainedOn === 'string') {
     if ((DATASETS as readonly string[]).includes(trainedOn)) datasetRaw = trainedOn;
     else if (existsSync(trainedOn)) dir = trainedOn;
+    else throw new UsageError(`${file} was trained on ${trainedOn}, which is not here; pass --data DIR (an image folder with its classes) or --dataset NAME`);
     why = ' (what the model was trained on, its file says)';
   }
   const source = resolveDataSource(datasetRaw, dir);
