@@ -4,6 +4,8 @@
  * image folders (one sub-folder per class).
  */
 import { CIFAR10_NORMALIZATION, loadCifar10 } from '../../data/cifar10.js';
+import { basename, resolve } from 'node:path';
+import { dataKind, describeDataKind } from '../../data/data-kind.js';
 import type { ImageDataset } from '../../data/dataset.js';
 import { isImageFolder, loadImageFolder } from '../../data/image-folder.js';
 import { loadMnist, NORMALIZATION } from '../../data/mnist-dataset.js';
@@ -37,6 +39,53 @@ export function normalizationOf(name: DatasetName): { mean: number[]; std: numbe
 
 /** Whether --data names an image folder (class sub-folders with images) rather than IDX or CIFAR files. */
 export { isImageFolder };
+
+/** Where a command's images come from: a built-in data set (its files in `dir` or the default places) or an image folder. */
+export type DataSource =
+  | { kind: 'dataset'; dataset: DatasetName; dir: string | undefined; found: string | null }
+  | { kind: 'image-folder'; dir: string; classes: string[]; found: string };
+
+/**
+ * `--dataset NAME` and `--data DIR` as one data source. Without `--data`,
+ * the named data set (default mnist) from its default places. With it, the
+ * folder's contents decide (`dataKind`): IDX files are MNIST, or
+ * Fashion-MNIST with `--dataset fashion-mnist`; CIFAR-10 batches are
+ * CIFAR-10; class sub-folders of images are an image folder. `found` says
+ * what was found, for the log.
+ *
+ * @throws {DataError} for a folder that is missing or holds none of these (saying what it expected).
+ * @throws {UsageError} when `--dataset` names another kind of data than the folder holds.
+ * @example resolveDataSource(undefined, 'photos/flowers'); // { kind: 'image-folder', dir: 'photos/flowers', classes: [...], found: '...' }
+ */
+export function resolveDataSource(datasetRaw: string | undefined, dir: string | undefined): DataSource {
+  if (dir === undefined) return { kind: 'dataset', dataset: datasetName(datasetRaw), dir, found: null };
+  const k = dataKind(dir);
+  const found = describeDataKind(k);
+  if (k.kind === 'image-folder') {
+    if (datasetRaw !== undefined) throw new UsageError(`--dataset ${datasetRaw}: ${dir} is an image folder (its sub-folders are the classes); leave --dataset out`);
+    return { kind: 'image-folder', dir, classes: k.classes, found };
+  }
+  if (k.kind === 'cifar10') {
+    if (datasetRaw !== undefined && datasetRaw !== 'cifar10') throw new UsageError(`--dataset ${datasetRaw}: ${dir} holds CIFAR-10 batches (${k.files.join(', ')}); use --dataset cifar10 or leave it out`);
+    return { kind: 'dataset', dataset: 'cifar10', dir, found };
+  }
+  const dataset = datasetName(datasetRaw);
+  if (dataset === 'cifar10') throw new UsageError(`--dataset cifar10: ${dir} holds IDX files (${k.files.join(', ')}), which are MNIST or Fashion-MNIST, not CIFAR-10 batches`);
+  return { kind: 'dataset', dataset, dir, found };
+}
+
+/**
+ * The model file `fovea train` writes without `--out`: named after the data,
+ * so that training on another data set never overwrites the last model. An
+ * image folder gives its own name (`flowers.fovea`, for training from
+ * scratch and transfer learning alike), a built-in data set its name and the
+ * model's (`mnist-lenet.fovea`, `cifar10-resnet.fovea`).
+ * @example defaultModelFile({ kind: 'image-folder', dir: '../data/flowers/', ... }, 'lenet') // 'flowers.fovea'
+ */
+export function defaultModelFile(source: DataSource, modelName: string): string {
+  if (source.kind === 'image-folder') return `${basename(resolve(source.dir))}.fovea`;
+  return `${source.dataset}-${modelName}.fovea`;
+}
 
 /**
  * `--size`: "64" for 64x64 or "HxW" such as "48x64" (height x width).

