@@ -19,6 +19,7 @@ export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
 export { ImageError } from './vision/image-error.js';
 export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from './data/image-folder.js';
+export { dataKind, describeDataKind, type DataKind } from './data/data-kind.js';
 export { listImageFolder, readImageChw } from './data/image-folder.js';
 export { ImageFileDataset, openImageFolder } from './data/image-file-dataset.js';
 export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/cifar10.js';

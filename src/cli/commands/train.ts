@@ -244,8 +244,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   log(`saved ${out}`);
   if (v['keep-checkpoint'] !== true) await unlink(ckptPath).catch(() => undefined);
   const report = v['no-report'] ? null : await writeTrainingReport(out, {
-    title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, ...(testResult ? { test: testResult } : {}),
-    notes: [`${train.length} training / ${val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; best validation epoch ${result.bestEpoch}; ${trainSeconds.toFixed(1)} s.`],
+    title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, bestEpoch: result.bestEpoch, ...(testResult ? { test: testResult } : {}),
+    notes: [`${train.length} training / ${val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; ${trainSeconds.toFixed(1)} s.`],
   });
   if (report) log(`report ${report}`);
   if (json) {
