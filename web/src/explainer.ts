@@ -113,7 +113,7 @@ export class Explainer {
     const [c, h, w] = s.inputShape;
     const training = s.meta.training;
     const acc = typeof training?.['testAccuracy'] === 'number' ? `, test accuracy ${(100 * training['testAccuracy']).toFixed(2)}%`
-      : training?.['source'] === 'ONNX' ? ' (ONNX: no preprocessing stored, pixels go in as 0–1)' : '';
+      : s.origin.format === 'onnx' && !s.origin.stored.normalize ? ' (ONNX without preprocessing metadata: pixels go in as 0–1)' : '';
     byId('model-name').textContent = s.name;
     byId('model-info').textContent = `${s.layers.length} layers, ${s.model.numParameters().toLocaleString('en')} parameters, input ${c}×${h}×${w}, ${s.classNames.length} classes${acc}`;
     document.body.dataset['model'] = s.name;

@@ -89,7 +89,21 @@ test('an ONNX model (here the shipped one, exported) opens too, with pixels in [
   const normalised = pixels.map((v) => (v - fovea.meta.normalize.mean[0]!) / fovea.meta.normalize.std[0]!);
   const p = onnx.run(normalised).probabilities;
   assert.equal(p.indexOf(Math.max(...p)), label);
-  refused(() => ModelSession.load(digits, 'digits.onnx'), /digits\.onnx/);
+  // The format comes from the bytes: a .fovea file named .onnx opens as what it is; a picture is named as one.
+  assert.deepEqual(ModelSession.load(digits, 'digits.onnx').meta.normalize, fovea.meta.normalize);
+  const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 28, 0, 0, 0, 28, 8, 0, 0, 0, 0);
+  refused(() => ModelSession.load(png, 'digit.png'), /digit\.png: is a PNG image, not a model/);
+});
+
+test('an ONNX export with its metadata opens with the class names and normalisation of the .fovea file', () => {
+  const fovea = ModelSession.load(digits, 'digits.fovea');
+  const onnx = ModelSession.load(exportOnnx(fovea.model, { inputShape: [1, 28, 28], meta: fovea.meta }), 'digits.onnx');
+  assert.deepEqual(onnx.classNames, fovea.classNames);
+  assert.deepEqual(onnx.meta.normalize, fovea.meta.normalize);
+  const { pixels } = mnistTest(2);
+  const a = fovea.run(pixels).probabilities;
+  const b = onnx.run(pixels).probabilities;
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-5, `${v} vs ${b[i]}`));
 });
 
 test('saliency is |d score / d pixel|, as finite differences measure it, and leaves no gradients behind', () => {

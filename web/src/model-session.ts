@@ -8,7 +8,7 @@
  * session or throws a `ModelLoadError` with a message for the page, and the
  * caller keeps its previous session.
  */
-import { Conv2d, loadModelBytes, scope, tensor, type Module, type ModelMeta } from 'fovea';
+import { Conv2d, loadModelBytes, scope, tensor, type LoadedModel, type Module, type ModelMeta } from 'fovea';
 import { recordForward, type ForwardRecord, type RecordedLayer } from './record-forward.js';
 
 /** Largest model file the page reads (checked before reading it). */
@@ -58,6 +58,8 @@ export class ModelSession {
     readonly name: string,
     readonly layers: LayerInfo[],
     readonly classNames: string[],
+    /** The file's format, and which of its meta fields it stored (the rest are defaults). */
+    readonly origin: Pick<LoadedModel, 'format' | 'stored'>,
   ) {
     this.original = new Map([...model.namedParameters()].map(([k, p]) => [k, p.data.slice()]));
   }
@@ -68,7 +70,7 @@ export class ModelSession {
    */
   static load(bytes: Uint8Array, name: string, limits: ModelLimits = DEFAULT_LIMITS): ModelSession {
     if (bytes.length > limits.bytes) throw new ModelLoadError(`${name} is ${mb(bytes.length)}; the page opens models up to ${mb(limits.bytes)}`);
-    let decoded: { model: Module; meta: ModelMeta };
+    let decoded: LoadedModel;
     try {
       // The format comes from the bytes (.fovea or ONNX, with its metadata), not the file name.
       decoded = loadModelBytes(bytes, name);
@@ -101,7 +103,7 @@ export class ModelSession {
       throw new ModelLoadError(`${name}: one forward pass makes ${total.toLocaleString('en')} activation values; the page draws up to ${limits.activations.toLocaleString('en')} live`);
     }
     const names = meta.classNames.length === classes ? [...meta.classNames] : Array.from({ length: classes }, (_, i) => String(i));
-    return new ModelSession(model, meta, name, layout(trial.layers), names);
+    return new ModelSession(model, meta, name, layout(trial.layers), names, { format: decoded.format, stored: decoded.stored });
   }
 
   get inputShape(): [number, number, number] {
