@@ -4,6 +4,7 @@
  * of the same seeded split that training made, so that the number reproduces
  * training's test accuracy.
  */
+import { inferenceBatchSize } from '../../nn/inference-batch-size.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataLoader } from '../../data/data-loader.js';
@@ -36,7 +37,7 @@ Evaluates a model (.fovea, ONNX or TF.js) on a data set's test set or on an imag
   --seed N          the split's seed (default: the one training recorded, else 1)
   --skip-unreadable skip images that cannot be decoded (on by default when training skipped some)
   --top K           also report top-K accuracy (default 1)
-  --batch-size N    default 256
+  --batch-size N    default: as many images as fit 512 MiB of activations, at most 256
   --json            machine-readable output
 ${backendHelp}`;
 
@@ -70,7 +71,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const json = v['json'] === true;
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
   const topK = num(v, 'top', 1, (x) => Number.isInteger(x) && x >= 1);
-  const batchSize = num(v, 'batch-size', 256, (x) => Number.isInteger(x) && x >= 1);
+  const batchSize = num(v, 'batch-size', inferenceBatchSize(model, meta.inputShape), (x) => Number.isInteger(x) && x >= 1);
 
   const data = await evalData(v, file, meta, json ? log : (s) => void process.stdout.write(`${s}\n`));
   const { test } = data;

