@@ -15,5 +15,7 @@ export { Residual, basicBlock } from './residual.js';
 export { moduleFromSpec, registerModuleType } from './spec.js';
 export { lenet, convnet, classic, buildModel, fromWorkload, MODELS, type ModelName, type ModelOptions, type WorkloadLayer } from './models.js';
 export { summarize, formatSummary, type SummaryRow } from './summary.js';
+export { cutBackbone, splitAt, reinitialize, type Backbone, type SplitModel } from './backbone.js';
+export { inferenceBatchSize, type InferenceBatchOptions } from './inference-batch-size.js';
 export * as init from './init.js';
 export * as F from './functional.js';

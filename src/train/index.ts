@@ -4,3 +4,4 @@ export { TrainingInterrupted } from './training-interrupted.js';
 export { evaluate, evaluateAsync, type EvalResult } from './evaluate.js';
 export { ConfusionMatrix } from './metrics.js';
 export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type OptimizerState } from './checkpoint.js';
+export { extractFeatures, mapFeatures, FeatureLoader, featureStats, standardize, type FeatureSet, type ImageBatches, type ExtractOptions, type FeatureLoaderOptions, type FeatureStats } from './feature-cache.js';
