@@ -423,6 +423,67 @@ def model_cases():
     )]
 
 
+# ---------------------------------------------------------------- explanations
+
+def make_cam_model():
+    return nn.Sequential(
+        nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, padding=1), nn.ReLU(),
+        nn.Flatten(), nn.Linear(6 * 5 * 5, 3),
+    )
+
+
+def grad_cam(model, x, layer, class_index):
+    """Grad-CAM as Selvaraju et al. define it, with forward/backward hooks:
+    alpha_c = mean over positions of d logit / d A_c; ReLU(sum_c alpha_c A_c),
+    upsampled with F.interpolate(bilinear, align_corners=False)."""
+    store = {}
+    module = model[int(layer)]
+    h1 = module.register_forward_hook(lambda m, i, o: store.__setitem__("a", o))
+    h2 = module.register_full_backward_hook(lambda m, gi, go: store.__setitem__("g", go[0]))
+    logits = model(x)
+    k = int(logits.argmax(1)) if class_index is None else class_index
+    model.zero_grad()
+    logits[0, k].backward()
+    h1.remove()
+    h2.remove()
+    a, g = store["a"].detach(), store["g"].detach()
+    weights = g.mean(dim=(2, 3))[0]
+    coarse = F.relu((weights[:, None, None] * a[0]).sum(0))
+    up = F.interpolate(coarse[None, None], size=x.shape[2:], mode="bilinear", align_corners=False)[0, 0]
+    return k, logits.detach(), weights, coarse, up
+
+
+def explain_cases():
+    cases = []
+    name = "grad-cam and saliency, small cnn 3x10x10 -> 3"
+    seed_for(name)
+    model = make_cam_model().eval()
+    x = torch.randn(1, 3, 10, 10)
+    state = OrderedDict((k, tensor_json(v)) for k, v in model.state_dict().items())
+    cams = []
+    for layer, class_index in (("4", None), ("3", 1), ("0", 2)):
+        k, logits, weights, coarse, up = grad_cam(model, x, layer, class_index)
+        cams.append(OrderedDict(layer=layer, class_index=k, logits=tensor_json(logits), weights=tensor_json(weights),
+                                coarse=tensor_json(coarse), map=tensor_json(up)))
+    xs = leaf(x)
+    logits = model(xs)
+    k = int(logits.argmax(1))
+    logits[0, k].backward()
+    std = torch.tensor([0.5, 0.25, 2.0])
+    sal = (xs.grad[0].abs() / std[:, None, None]).amax(0)
+    cases.append(OrderedDict(
+        name=name,
+        op="explain",
+        attrs=OrderedDict(architecture="Sequential(Conv2d(3,4,3,padding=1), ReLU(), MaxPool2d(2), Conv2d(4,6,3,padding=1), ReLU(), Flatten(), Linear(150,3))"),
+        state_dict=state,
+        inputs=OrderedDict(x=tensor_json(x)),
+        grad_cam=cams,
+        saliency=OrderedDict(class_index=k, std=[0.5, 0.25, 2.0], map=tensor_json(sal)),
+    ))
+    return cases
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -434,6 +495,7 @@ def main():
         ("batchnorm.json", batchnorm_cases),
         ("losses.json", loss_cases),
         ("model.json", model_cases),
+        ("explain.json", explain_cases),
     ]
     # `gen-golden.py conv_transpose2d.json ...` regenerates only the named files
     only = set(sys.argv[1:])

@@ -8,7 +8,7 @@
  * session or throws a `ModelLoadError` with a message for the page, and the
  * caller keeps its previous session.
  */
-import { Conv2d, loadModelBytes, scope, tensor, type LoadedModel, type Module, type ModelMeta } from 'fovea';
+import { Conv2d, loadModelBytes, saliency, tensor, type LoadedModel, type Module, type ModelMeta } from 'fovea';
 import { recordForward, type ForwardRecord, type RecordedLayer } from './record-forward.js';
 
 /** Largest model file the page reads (checked before reading it). */
@@ -133,26 +133,8 @@ export class ModelSession {
    */
   saliency(pixels: Float32Array, k: number): Float32Array {
     const [c, h, w] = this.inputShape;
-    const x = this.normalise(pixels);
-    try {
-      return scope(() => {
-        const input = tensor(x, [1, c, h, w], { requiresGrad: true });
-        const out = this.model.forward(input);
-        const pick = new Float32Array(out.size);
-        pick[k] = 1;
-        out.mul(tensor(pick, out.shape)).sum().backward();
-        const g = input.grad!.data;
-        const map = new Float32Array(h * w);
-        // d score / d pixel = d score / d normalised input ÷ std
-        for (let ch = 0; ch < c; ch++) {
-          const std = this.meta.normalize.std[ch]!;
-          for (let i = 0; i < h * w; i++) map[i] = Math.max(map[i]!, Math.abs(g[ch * h * w + i]! / std));
-        }
-        return map;
-      });
-    } finally {
-      this.model.zeroGrad(); // the parameters' gradients from this pass are of no use
-    }
+    // The library's saliency, taken with respect to the [0, 1] pixels: ∂score/∂normalised input ÷ std.
+    return saliency(this.model, tensor(this.normalise(pixels), [1, c, h, w]), { classIndex: k, std: this.meta.normalize.std }).map;
   }
 
   private normalise(pixels: Float32Array): Float32Array {
