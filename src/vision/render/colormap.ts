@@ -63,8 +63,17 @@ export const blueWhiteRed: ColorMap = fromStops('blue-white-red', [
   [5, 113, 176], [146, 197, 222], [255, 255, 255], [244, 165, 130], [202, 0, 32],
 ], true);
 
+/**
+ * Jet: dark blue (t = 0) through cyan, yellow and red to dark red (t = 1), the
+ * map Grad-CAM's heat maps are usually drawn in (hot = evidence).
+ * @example heatmapOverlay(photo, cam.map, { colorMap: jet })
+ */
+export const jet: ColorMap = fromStops('jet', [
+  [0, 0, 143], [0, 0, 255], [0, 127, 255], [0, 255, 255], [127, 255, 127], [255, 255, 0], [255, 127, 0], [255, 0, 0], [127, 0, 0],
+], false);
+
 /** The colour maps by name, for command-line options. */
-export const COLOR_MAPS: Readonly<Record<string, ColorMap>> = Object.freeze({ gray, viridis, 'blue-white-red': blueWhiteRed });
+export const COLOR_MAPS: Readonly<Record<string, ColorMap>> = Object.freeze({ gray, viridis, 'blue-white-red': blueWhiteRed, jet });
 
 /**
  * The colour for t in [0, 1] (clamped; NaN counts as 0).

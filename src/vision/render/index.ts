@@ -4,12 +4,13 @@
  * probabilities, training curves, confusion matrices). PNG encoding is
  * Node-only, in encode-png-node.ts.
  */
-export { gray, viridis, blueWhiteRed, colorAt, colorIndex, COLOR_MAPS, type ColorMap, type Rgb } from './colormap.js';
+export { gray, viridis, blueWhiteRed, jet, colorAt, colorIndex, COLOR_MAPS, type ColorMap, type Rgb } from './colormap.js';
 export { renderMap, autoRange, resolveRange, normalizeValue, type RenderMapOptions, type ValueRange } from './render-map.js';
 export { Canvas, upscale, toRgba, WHITE, INK } from './canvas.js';
 export { drawText, textWidth, glyph, GLYPH_WIDTH, GLYPH_HEIGHT } from './bitmap-font.js';
 export { gridLayout, composeGrid, TITLE_HEIGHT, LABEL_HEIGHT, type GridLayout, type GridLayoutOptions, type GridTile } from './grid.js';
 export { legendStrip } from './legend.js';
+export { heatmapOverlay, type HeatmapOverlayOptions } from './heatmap-overlay.js';
 export { activationGrid, autoScale, defaultColorMap, type ActivationGridOptions } from './activation-grid.js';
 export { filterGrid, type FilterGridOptions } from './filter-grid.js';
 export { probabilityChartSvg, type ProbabilityChartOptions } from './probability-chart-svg.js';
