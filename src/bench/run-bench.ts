@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { fromWorkload, type WorkloadLayer } from '../nn/models.js';
 import { SGD } from '../optim/sgd.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { getBackend } from '../backend/registry.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ReLU } from './activation.js';

@@ -14,7 +14,7 @@ import { ReLU, Sigmoid, Tanh } from '../nn/activation.js';
 import { MaxPool2d, AvgPool2d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { gradcheck, type GradcheckOptions } from './gradcheck.js';
-import { Generator, manualSeed } from './random.js';
+import { Generator, manualSeed } from '../util/random.js';
 import { Tensor, empty, record } from './tensor.js';
 import {
   abs, adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, crossEntropy, div, dropout, exp, flatten, leakyRelu, linear,
