@@ -12,7 +12,7 @@ import { noGrad } from '../tensor/grad-mode.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
-import { getBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
 import { profileKernels } from './profile.js';
 import { FOVEA_VERSION } from '../version.js';
 

@@ -1,7 +1,7 @@
 // GraphModule in inference frees each activation after its last use, without touching what is still needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
 import { manualSeed } from '../util/random.js';

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getBackend, listBackends, setBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
+import { listBackends, setBackend } from '../backend/registry.js';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
