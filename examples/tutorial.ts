@@ -17,7 +17,7 @@ import { writePage } from '../src/explain/node.js';
 import { activationGrid, autoScale, blueWhiteRed, filterGrid, gray, upscale } from '../src/vision/render/index.js';
 import { filter2d } from '../src/vision/filter2d.js';
 import { sobel, sobelX } from '../src/vision/filter-presets.js';
-import { handSetConv } from '../src/vision/hand-set-conv.js';
+import { handSetConv } from '../src/explain/hand-set-conv.js';
 import { imageF32FromData8 } from '../src/vision/image-f32.js';
 
 const [photoPath = 'test/fixtures/images/digit7.png', outDir = 'tutorial-out'] = process.argv.slice(2);

@@ -6,7 +6,7 @@ export * from './tensor/index.js';
 export { convTranspose2d, type ConvTranspose2dOptions } from './tensor/ops/conv-transpose.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
-export { registerBackend, setBackend, getBackend, listBackends, kernelProvider } from './backend/registry.js';
+export { registerBackend, setBackend, listBackends } from './backend/registry.js';
 export { createJsBackend } from './backend/js/index.js';
 export { KERNEL_NAMES, type Backend, type KernelName, type KernelTable } from './backend/kernels.js';
 export * from './data/index.js';
@@ -26,5 +26,5 @@ export { parseTfjsMetadata, normalizationFromMetadata, type TfjsMetadata } from 
 export * from './vision/index.js';
 export * from './explain/index.js';
 export * from './vision/render/index.js';
-export { configureBackend, type BackendChoice } from './backend/configure.js';
+export { configureBackend, getBackend, kernelProvider, type BackendChoice } from './backend/configure.js';
 export { createWasmBackend, wasmSimdSupported, wasmRelaxedSimdSupported, type WasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';

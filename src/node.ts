@@ -15,7 +15,7 @@ export { loadModelInput, type LoadedModelInput } from './vision/model-input-node
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint-node.js';
 export { loadOnnxFile, saveOnnx } from './io/onnx/onnx-file-node.js';
 export { loadTfjsFile, loadNsfwjsModel, NSFWJS_CLASS_NAMES, NSFWJS_MODELS, type LoadedTfjsFile, type LoadedNsfwjs } from './io/tfjs/load-tfjs-node.js';
-export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
+export { writeFileAtomic, writeFileAtomicSync } from './util/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
 export { ImageError } from './vision/image-error.js';
 export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from './data/image-folder.js';

@@ -3,17 +3,9 @@
 // code is reached through `fovea/node`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-function importsOf(file: string): string[] {
-  const src = readFileSync(file, 'utf8');
-  const specs: string[] = [];
-  for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of src.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  return specs;
-}
+import { importsOf } from './testing/imports-of.js';
 
 test('the main entry imports no Node built-in and no native module', () => {
   const entry = fileURLToPath(new URL('./index.js', import.meta.url));

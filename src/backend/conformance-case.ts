@@ -5,7 +5,7 @@
  * start filled with NaN, so a kernel that leaves an element unwritten (or
  * assumes zeroed memory) fails; inputs are checked unchanged after the call.
  */
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import type { F32, KernelName, KernelTable, Shape } from './kernels.js';
 
 export interface ConformanceCase {

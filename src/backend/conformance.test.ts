@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { conformanceCases, formatConformance, runConformance, type ConformanceResult } from './conformance.js';
 import { KERNEL_NAMES, type Backend, type KernelName, type KernelTable } from './kernels.js';
 import { createJsBackend } from './js/index.js';
-import { getBackend, listBackends, setBackend } from './registry.js';
+import { getBackend } from './configure.js';
+import { listBackends, setBackend } from './registry.js';
 
 const reference = createJsBackend().kernels as KernelTable;
 const cases = conformanceCases();

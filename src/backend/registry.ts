@@ -2,11 +2,13 @@
  * The one kernel registry. Backends are registered explicitly (no import side
  * effects); the active backend serves each kernel it implements and the js
  * reference backend serves the rest.
+ *
+ * The registry is abstract: it imports no backend, so importing it does not
+ * pull in the wasm binary. Which backends are the defaults, registered on
+ * first use, is decided in ./configure.ts (`getBackend`, `kernels`).
  */
 import type { Backend, KernelName, KernelTable } from './kernels.js';
 import { FoveaError } from '../errors.js';
-import { createJsBackend } from './js/index.js';
-import { createWasmBackend, wasmSimdSupported } from './wasm/wasm-backend.js';
 
 const backends = new Map<string, Backend>();
 let reference: Backend | null = null;
@@ -30,42 +32,26 @@ export function setBackend(name: string): void {
   table = null;
 }
 
-/**
- * The active backend. When none was registered, the defaults are registered
- * on this first use (lazily: importing fovea has no side effects): the js
- * reference backend, and the wasm backend where WebAssembly SIMD is
- * available, which then is the active one. `FOVEA_BACKEND=js` (environment)
- * keeps js active.
- */
-export function getBackend(): Backend {
-  if (!active) registerDefaultBackends();
-  return active!;
-}
-
-/** Registers js (the reference) and, where supported, wasm; activates wasm unless FOVEA_BACKEND says otherwise. */
-export function registerDefaultBackends(): void {
-  if (!backends.has('js')) registerBackend(createJsBackend(), { reference: true });
-  if (!backends.has('wasm') && wasmSimdSupported()) registerBackend(createWasmBackend());
-  const wanted = typeof process !== 'undefined' ? process.env?.['FOVEA_BACKEND'] : undefined;
-  if (wanted) setBackend(wanted);
-  else if (backends.has('wasm')) setBackend('wasm');
+/** The active backend, or null when none is registered yet (./configure.ts then registers the defaults). */
+export function activeBackend(): Backend | null {
+  return active;
 }
 
 export function listBackends(): string[] {
   return [...backends.keys()];
 }
 
-/** Which backend serves `kernel` now: the active one, or the reference as fallback. */
-export function kernelProvider(kernel: KernelName): string {
-  const b = getBackend();
-  return b.kernels[kernel] ? b.name : (reference?.name ?? 'none');
+/** Which backend serves `kernel` on the active backend: it, or the reference as fallback; null when none is registered. */
+export function activeProvider(kernel: KernelName): string | null {
+  if (!active) return null;
+  return active.kernels[kernel] ? active.name : (reference?.name ?? 'none');
 }
 
-/** The resolved kernel table (active backend over the reference). */
-export function kernels(): KernelTable {
+/** The resolved kernel table (active backend over the reference); null when none is registered. */
+export function activeKernels(): KernelTable | null {
   if (table) return table;
-  const b = getBackend();
-  const ref = reference ?? b;
-  table = { ...ref.kernels, ...b.kernels } as KernelTable;
+  if (!active) return null;
+  const ref = reference ?? active;
+  table = { ...ref.kernels, ...active.kernels } as KernelTable;
   return table;
 }

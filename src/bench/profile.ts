@@ -3,7 +3,7 @@
  * backend wrapped in a timer, and returns milliseconds per kernel (and per
  * convolution/GEMM shape) per call of the function.
  */
-import { kernels } from '../backend/registry.js';
+import { kernels } from '../backend/configure.js';
 import type { KernelTable } from '../backend/kernels.js';
 
 export interface KernelTime {

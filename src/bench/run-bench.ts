@@ -7,12 +7,12 @@
 import { loadavg } from 'node:os';
 import { fromWorkload, type WorkloadLayer } from '../nn/models.js';
 import { SGD } from '../optim/sgd.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
-import { getBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
 import { profileKernels } from './profile.js';
 import { FOVEA_VERSION } from '../version.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel } from '../io/model-file-node.js';
 import { buildModel } from '../nn/models.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { tmFolder } from '../testing/tm-folder.js';
 import { writePng } from '../vision/write-png.js';
 

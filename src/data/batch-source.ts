@@ -3,7 +3,7 @@
  * labels, epoch after epoch, resumable mid-epoch. `DataLoader` is one
  * implementation; a cache of feature vectors can be another.
  */
-import type { Generator } from '../tensor/random.js';
+import type { Generator } from '../util/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** One mini-batch. */

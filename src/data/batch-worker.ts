@@ -5,7 +5,7 @@
  * ring, one job after the other. See batch-worker-pool.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import type { BatchJob, BatchReply, BatchStop, BatchWorkerInit, WorkerDatasetSource } from './batch-worker-pool.js';
 import { augmentSample, checkSampleShape, writeByteSample, writeFloatSample } from './sample-pipeline.js';
 import { rebuildTransform } from './transforms/rebuild-transform.js';

@@ -5,7 +5,7 @@
  * decode, augment and normalise ahead of the training step.
  */
 import { ValueError } from '../errors.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ImageF32 } from '../vision/image-f32.js';
 import type { Batch, BatchSource } from './batch-source.js';

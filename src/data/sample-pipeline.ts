@@ -5,7 +5,7 @@
  * both give bit-identical batches.
  */
 import { ShapeError, fmt } from '../errors.js';
-import type { Generator } from '../tensor/random.js';
+import type { Generator } from '../util/random.js';
 import type { ImageF32 } from '../vision/image-f32.js';
 import type { Transform } from './transforms/transform.js';
 

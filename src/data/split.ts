@@ -3,7 +3,7 @@
  * so a small validation set still has every class.
  */
 import { ValueError } from '../errors.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 
 /**
  * Splits indices 0..labels.length-1 into parts with the given fractions

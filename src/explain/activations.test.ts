@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lenet } from '../nn/models.js';
 import { summarize } from '../nn/summary.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activations } from './activations.js';

@@ -12,7 +12,7 @@ import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { filter2d } from '../vision/filter2d.js';
 import { sobel, sobelX, sobelY } from '../vision/filter-presets.js';
-import { handSetConv } from '../vision/hand-set-conv.js';
+import { handSetConv } from './hand-set-conv.js';
 import { imageF32FromData8 } from '../vision/image-f32.js';
 import type { ImageData8 } from '../vision/image.js';
 import { activationGrid, autoScale } from '../vision/render/activation-grid.js';

@@ -9,7 +9,7 @@ import { AdaptiveAvgPool2d } from '../nn/pooling.js';
 import { basicBlock } from '../nn/residual.js';
 import { Sequential } from '../nn/sequential.js';
 import { ShapeError } from '../errors.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ImageData8 } from '../vision/image.js';
 import { explainModel } from './explain-model.js';

@@ -2,7 +2,8 @@
  * explain: looking inside a model, platform-free. Every layer's activations
  * (via forward hooks), exact receptive fields, a page of pictures of a
  * model's insides for one input, the training report, and the edge-filter
- * tutorial. Writing pages to disk is Node-only: see ./node.ts.
+ * tutorial with its hand-set conv layer. Writing pages to disk is Node-only:
+ * see ./node.ts.
  */
 export { activations, type LayerActivation, type ActivationsOptions } from './activations.js';
 export { receptiveField, type ReceptiveField } from './receptive-field.js';
@@ -12,4 +13,5 @@ export { gradCamFigure } from './grad-cam-figure.js';
 export { explainModel, type ExplainOptions, type Explanation } from './explain-model.js';
 export { trainingReport, type TrainingReportData, type ReportEpoch } from './training-report.js';
 export { edgeTutorial } from './edge-tutorial.js';
+export { handSetConv } from './hand-set-conv.js';
 export { pageHtml, pageFiles, pngTwin, safeFileName, type Page, type PageSection, type PageFigure } from './html-page.js';

@@ -10,7 +10,7 @@ import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from '../nn/pooling.js';
 import { Residual } from '../nn/residual.js';
 import { Sequential } from '../nn/sequential.js';
 import { ValueError } from '../errors.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activations } from './activations.js';
 import { receptiveField, type ReceptiveField } from './receptive-field.js';

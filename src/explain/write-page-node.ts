@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { FileError, FoveaError } from '../errors.js';
 import { encodePng, svgToPng } from '../vision/render/encode-png-node.js';
 import { pageHtml, pngTwin, type Page } from './html-page.js';

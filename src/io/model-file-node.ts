@@ -4,7 +4,7 @@
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import type { Module } from '../nn/module.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { ModelFileError } from './io-error.js';
 import { decodeModel, encodeModel, type ModelMeta } from './model-file.js';
 

@@ -12,7 +12,7 @@ import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { decodeModel, encodeModel, type ModelMeta } from './model-file.js';
 import { loadModel, saveModel } from './model-file-node.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';

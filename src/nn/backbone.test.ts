@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadOnnxFile } from '../io/onnx/onnx-file-node.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { cutBackbone, reinitialize, splitAt } from './backbone.js';
 import type { GraphModule } from './graph-module.js';

@@ -5,7 +5,7 @@ import { ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
 import { mseLoss } from '../tensor/ops/loss.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv2d.js';
 import { ConvTranspose2d } from './conv-transpose2d.js';

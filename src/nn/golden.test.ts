@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test as nodeTest } from 'node:test';
-import { getBackend, listBackends, setBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
+import { listBackends, setBackend } from '../backend/registry.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
 import { batchNorm2d } from '../tensor/ops/batch-norm.js';

@@ -1,10 +1,10 @@
 // GraphModule in inference frees each activation after its last use, without touching what is still needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ReLU } from './activation.js';

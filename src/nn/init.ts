@@ -3,7 +3,7 @@
  * PyTorch's default: kaimingUniform_ with a = sqrt(5), i.e. U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
  * and bias U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
  */
-import { Generator, defaultGenerator } from '../tensor/random.js';
+import { Generator, defaultGenerator } from '../util/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** fan_in and fan_out of a weight [out, in, ...kernel]. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { randn } from '../tensor/ops/creation.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv2d.js';

@@ -1,4 +1,4 @@
-import { kernels } from '../backend/registry.js';
+import { kernels } from '../backend/configure.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, stateBuffer } from './optimizer.js';

@@ -7,7 +7,7 @@
  * gradcheck.test.ts (transposed convolution's in ops/conv-transpose.test.ts).
  */
 import { gradcheck, type GradcheckResult } from './gradcheck.js';
-import { Generator } from './random.js';
+import { Generator } from '../util/random.js';
 import { Tensor } from './tensor.js';
 import {
   adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, elu, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,

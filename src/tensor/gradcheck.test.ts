@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getBackend, listBackends, setBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
+import { listBackends, setBackend } from '../backend/registry.js';
 import { BatchNorm2d } from '../nn/batch-norm2d.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -14,7 +15,7 @@ import { ReLU, Sigmoid, Tanh } from '../nn/activation.js';
 import { MaxPool2d, AvgPool2d } from '../nn/pooling.js';
 import { Flatten } from '../nn/flatten.js';
 import { gradcheck, type GradcheckOptions } from './gradcheck.js';
-import { Generator, manualSeed } from './random.js';
+import { Generator, manualSeed } from '../util/random.js';
 import { Tensor, empty, record } from './tensor.js';
 import {
   abs, adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, crossEntropy, div, dropout, exp, flatten, leakyRelu, linear,

@@ -13,7 +13,7 @@
  */
 import { FoveaError, fmt } from '../errors.js';
 import { noGrad } from './grad-mode.js';
-import { Generator } from './random.js';
+import { Generator } from '../util/random.js';
 import { scope } from './scope.js';
 import { Tensor } from './tensor.js';
 

@@ -5,7 +5,7 @@
  * its result (or marked with `keep`) go back to the backend's pool. Code that
  * never uses a scope simply leaves buffers to the garbage collector.
  */
-import { getBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
 
 /** The memory behind one or more tensors (views share a Storage). */
 export class Storage {

@@ -3,7 +3,7 @@
  * define-by-run autograd tape. Each op validates shapes, runs a kernel by
  * name, and records a gradient rule written in terms of other ops.
  */
-import { getBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
 import { FoveaError, ShapeError, ValueError, fmt } from '../errors.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import * as ops from './ops/index.js';

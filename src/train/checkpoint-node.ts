@@ -4,7 +4,7 @@
  * checkpoint intact, never a half-written one.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { ModelFileError } from '../io/io-error.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 

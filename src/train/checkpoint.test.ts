@@ -23,7 +23,7 @@ import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/lr-scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { fit, type FitOptions, type FitState } from './fit.js';
 import { TrainingInterrupted } from './training-interrupted.js';

@@ -9,7 +9,7 @@ import { Flatten } from '../nn/flatten.js';
 import { AdaptiveAvgPool2d } from '../nn/pooling.js';
 import { Sequential } from '../nn/sequential.js';
 import { noGrad } from '../tensor/grad-mode.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { extractFeatures, FeatureLoader, featureStats, foldStandardization, standardize } from './feature-cache.js';
 import { Linear } from '../nn/linear.js';

@@ -8,7 +8,7 @@ import type { Batch } from '../data/data-loader.js';
 import type { Module } from '../nn/module.js';
 import { ShapeError, ValueError, fmt } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
-import { Generator } from '../tensor/random.js';
+import { Generator } from '../util/random.js';
 import { scope } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 

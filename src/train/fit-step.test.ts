@@ -7,7 +7,7 @@ import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { Sequential } from '../nn/sequential.js';
 import { SGD } from '../optim/sgd.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { fit } from './fit.js';
 
 const digits = loadMnist({ train: true }).subset(Int32Array.from({ length: 32 }, (_, i) => i));

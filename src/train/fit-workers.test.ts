@@ -14,7 +14,7 @@ import type { Module } from '../nn/module.js';
 import { MaxPool2d } from '../nn/pooling.js';
 import { Sequential } from '../nn/sequential.js';
 import { SGD } from '../optim/sgd.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { evaluate, evaluateAsync } from './evaluate.js';
 import { fit, type FitOptions, type FitState } from './fit.js';
 

@@ -12,7 +12,7 @@ import { clipGradNorm_ } from '../optim/clip-grad.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { ValueError } from '../errors.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
-import { defaultGenerator } from '../tensor/random.js';
+import { defaultGenerator } from '../util/random.js';
 import { scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluateAsync, type EvalResult } from './evaluate.js';

@@ -7,7 +7,7 @@ import { loadMnist, NORMALIZATION } from '../data/mnist-dataset.js';
 import { lenet } from '../nn/models.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { evaluate } from './evaluate.js';
 import { fit } from './fit.js';
 

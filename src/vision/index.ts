@@ -1,7 +1,7 @@
 /**
  * vision (platform-free part): float images, OpenCV-style filtering with its
- * border modes, the tutorial's hand-made filters, a hand-set conv layer,
- * image grids and display scaling, and image decoding in the browser
+ * border modes, the tutorial's hand-made filters, image grids and display
+ * scaling, and image decoding in the browser
  * (`decodeImage`). Node-only parts (decoding with sharp, PNG writing, kernel
  * files) are exported from `fovea/node`.
  */
@@ -11,7 +11,6 @@ export { filter2d, type Filter2dOptions } from './filter2d.js';
 export { BORDER_MODES, borderInterpolate, parseBorderMode, type BorderMode } from './border.js';
 export { checkKernel, kernelProblem, type Kernel } from './kernel.js';
 export { sobelX, sobelY, blur, sharpen, laplacian, edge4, edge4Filters, gaussianKernel, boxKernel, sobel } from './filter-presets.js';
-export { handSetConv } from './hand-set-conv.js';
 export { makeGrid, type MakeGridOptions } from './make-grid.js';
 export { rescaleForDisplay, DISPLAY_MODES, type DisplayMode } from './rescale-for-display.js';
 export { ImageError } from './image-error.js';

@@ -4,7 +4,7 @@
  * half a PNG.
  */
 import sharp from 'sharp';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { FileError } from '../errors.js';
 import { ImageError } from './image-error.js';
 import type { ImageData8 } from './image.js';

@@ -5,7 +5,7 @@
  */
 import { parseTransforms, TRANSFORM_SYNTAX } from '../../data/transforms/parse-transforms.js';
 import { ValueError } from '../../errors.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../util/random.js';
 import { imageF32FromData8, imageF32ToData8 } from '../../vision/image-f32.js';
 import { loadImageFile } from '../../vision/image-file.js';
 import { makeGrid } from '../../vision/make-grid.js';

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { predictionFigure } from '../../explain/prediction-figure-node.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { checkClassifier } from '../../io/load-any-model.js';
 import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { noGrad } from '../../tensor/grad-mode.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { loadModel, saveModel } from '../../io/model-file-node.js';
 import { classic } from '../../nn/models.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import { sharedDataDir } from '../../testing/shared-data.js';
 
 const main = fileURLToPath(new URL('../main.js', import.meta.url));

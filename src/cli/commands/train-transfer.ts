@@ -18,7 +18,7 @@ import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
 import { Sequential } from '../../nn/sequential.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import { evaluate, type EvalResult } from '../../train/evaluate.js';
 import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapFeatures, standardize, type FeatureSet } from '../../train/feature-cache.js';
 import { fit, type BatchLog, type EpochLog } from '../../train/fit.js';

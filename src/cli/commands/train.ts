@@ -20,7 +20,7 @@ import { saveModel } from '../../io/model-file-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
 import type { LRScheduler } from '../../optim/lr-scheduler.js';
 import type { Optimizer } from '../../optim/optimizer.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import type { Checkpoint } from '../../train/checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint-node.js';
 import { evaluate } from '../../train/evaluate.js';

@@ -2,11 +2,11 @@
  * `fovea verify`: runs the kernel conformance suite and gradient checks on
  * every backend available on this machine and prints kernel x backend.
  */
-import { configureBackend } from '../../backend/configure.js';
+import { configureBackend, getBackend } from '../../backend/configure.js';
 import { runConformance, type ConformanceResult } from '../../backend/conformance.js';
 import { KERNEL_NAMES, type KernelTable } from '../../backend/kernels.js';
 import { createJsBackend } from '../../backend/js/index.js';
-import { getBackend, listBackends, setBackend } from '../../backend/registry.js';
+import { listBackends, setBackend } from '../../backend/registry.js';
 import { gradcheckCases } from '../../tensor/gradcheck-suite.js';
 import { parse, printJson, type Options } from '../options.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../util/random.js';
 import type { ImageF32 } from '../../vision/image-f32.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, rgbToGrayscale } from './color.js';
 import { colorJitter } from './color-jitter.js';

@@ -10,7 +10,7 @@ import { centerCrop } from './center-crop.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './color.js';
 import { cropImage, padImage, type PaddingMode } from './geometry.js';
 import { resize, type Interpolation } from './resize.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../util/random.js';
 
 interface T { shape: number[]; data: number[] }
 interface Case { name: string; op: string; args: Record<string, unknown>; input: string; output: T }

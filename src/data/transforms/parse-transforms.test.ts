@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueError } from '../../errors.js';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../util/random.js';
 import type { ImageF32 } from '../../vision/image-f32.js';
 import { affineImage } from './affine.js';
 import { parseSteps, parseTransforms } from './parse-transforms.js';

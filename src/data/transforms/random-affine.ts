@@ -1,5 +1,5 @@
 import { ValueError } from '../../errors.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../util/random.js';
 import { affineImage } from './affine.js';
 import type { Interpolation } from './resize.js';
 import { withSpec, type Transform } from './transform.js';

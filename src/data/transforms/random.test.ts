@@ -1,7 +1,7 @@
 // Every random transform: the output shape, and determinism under a seed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../util/random.js';
 import { imageF32FromData8, type ImageF32 } from '../../vision/image-f32.js';
 import { centerCrop } from './center-crop.js';
 import { colorJitter } from './color-jitter.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Generator } from '../../tensor/random.js';
+import { Generator } from '../../util/random.js';
 import type { ImageF32 } from '../../vision/image-f32.js';
 import { resize, resizedSize, resizeImage } from './resize.js';
 

@@ -2,7 +2,7 @@
  * The shape of every image transform: a function of a float CHW image and a
  * seeded random generator, torchvision's transforms as plain functions.
  */
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../util/random.js';
 import type { ImageF32 } from '../../vision/image-f32.js';
 
 /**

@@ -3,7 +3,7 @@
  * torch-style random draws, Python's rounding, option checks.
  */
 import { ValueError } from '../../errors.js';
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from '../../util/random.js';
 
 /** Uniform in [low, high), torch's `uniform_(low, high)`. */
 export function uniform(rng: Generator, low: number, high: number): number {

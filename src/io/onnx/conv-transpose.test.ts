@@ -10,7 +10,7 @@ import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
 import { Sequential } from '../../nn/sequential.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { randn } from '../../tensor/ops/creation.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import { decodeModel, encodeModel } from '../model-file.js';
 import { exportOnnx } from './export-onnx.js';
 import { loadOnnx } from './load-onnx.js';

@@ -16,7 +16,7 @@ import { Residual, basicBlock } from '../../nn/residual.js';
 import { Sequential } from '../../nn/sequential.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { rand, randn, tensor } from '../../tensor/ops/creation.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import { exportOnnx } from './export-onnx.js';
 import { OnnxError } from './onnx-error.js';
 import { decodeOnnxModel } from './onnx-proto.js';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { Module } from '../../nn/module.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { exportOnnx, type ExportOnnxOptions } from './export-onnx.js';
 import { checkExternalLocation, loadOnnx, type LoadOnnxOptions, type LoadedOnnx } from './load-onnx.js';
 import { OnnxError } from './onnx-error.js';

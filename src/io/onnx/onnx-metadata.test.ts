@@ -12,7 +12,7 @@ import { MaxPool2d } from '../../nn/pooling.js';
 import { Sequential } from '../../nn/sequential.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { rand, tensor } from '../../tensor/ops/creation.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import type { ModelMeta } from '../model-file.js';
 import { exportOnnx } from './export-onnx.js';
 import { loadOnnx } from './load-onnx.js';

@@ -18,7 +18,7 @@ import { SGD } from '../../optim/sgd.js';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { rand, randn } from '../../tensor/ops/creation.js';
 import { crossEntropy } from '../../tensor/ops/loss.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import { tensor } from '../../tensor/ops/creation.js';
 import { decodeModel, encodeModel } from '../model-file.js';
 import { exportOnnx } from './export-onnx.js';

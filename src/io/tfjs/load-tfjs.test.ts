@@ -10,7 +10,7 @@ import { noGrad } from '../../tensor/grad-mode.js';
 import { tensor } from '../../tensor/ops/creation.js';
 import { crossEntropy } from '../../tensor/ops/loss.js';
 import { softmax } from '../../tensor/ops/softmax.js';
-import { manualSeed } from '../../tensor/random.js';
+import { manualSeed } from '../../util/random.js';
 import { decodeModel, encodeModel } from '../model-file.js';
 import { loadTfjs, type LoadedTfjs } from './load-tfjs.js';
 

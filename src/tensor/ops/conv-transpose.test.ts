@@ -2,10 +2,11 @@
 // the adjoint identity with conv2d, a direct scatter reference, and the error paths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getBackend, listBackends, setBackend } from '../../backend/registry.js';
+import { getBackend } from '../../backend/configure.js';
+import { listBackends, setBackend } from '../../backend/registry.js';
 import { ShapeError } from '../../errors.js';
 import { gradcheck } from '../gradcheck.js';
-import { Generator } from '../random.js';
+import { Generator } from '../../util/random.js';
 import { Tensor } from '../tensor.js';
 import { conv2d } from './conv.js';
 import { convTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.js';

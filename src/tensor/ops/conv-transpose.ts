@@ -5,7 +5,7 @@
  * its weight gradient is conv2d's weight-gradient kernel with the roles of
  * input and output gradient swapped. So every backend runs it.
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import type { Conv2dAttrs } from '../../backend/kernels.js';
 import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';

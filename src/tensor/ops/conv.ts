@@ -1,7 +1,7 @@
 /**
  * 2-D convolution (cross-correlation, as in every deep-learning library).
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import type { Conv2dAttrs, Padding4 } from '../../backend/kernels.js';
 import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';

@@ -2,7 +2,7 @@
  * Tensor factories: `tensor`, `zeros`, `ones`, `full`, `randn`, `rand`, `arange`.
  */
 import { ShapeError, fmt } from '../../errors.js';
-import { Generator, defaultGenerator } from '../random.js';
+import { Generator, defaultGenerator } from '../../util/random.js';
 import { Tensor, empty, numel, type Shape } from '../tensor.js';
 
 type Nested = number | readonly Nested[];

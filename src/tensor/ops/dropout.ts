@@ -4,7 +4,7 @@
  * evaluation needs no rescaling.
  */
 import { ValueError } from '../../errors.js';
-import { Generator, defaultGenerator } from '../random.js';
+import { Generator, defaultGenerator } from '../../util/random.js';
 import { Tensor, empty } from '../tensor.js';
 import { mul } from './elementwise.js';
 

@@ -2,7 +2,7 @@
  * Element-wise ops with NumPy/PyTorch broadcasting, and the activations.
  * Shape: binary ops broadcast right-aligned (`[8, 16, 5, 5] + [16, 1, 1]`).
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import type { BinaryKernel, UnaryKernel } from '../../backend/kernels.js';
 import { ShapeError, ValueError, fmt } from '../../errors.js';
 import { Tensor, empty, record, type Shape } from '../tensor.js';

@@ -1,7 +1,7 @@
 /**
  * Matrix products: `matmul` (2-D and batched 3-D) and the fused `linear`.
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';
 import { add } from './elementwise.js';

@@ -1,7 +1,7 @@
 /**
  * Pooling: max, average, sum (average with divisor 1) and adaptive average.
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import type { Pool2dAttrs } from '../../backend/kernels.js';
 import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record } from '../tensor.js';

@@ -1,7 +1,7 @@
 /**
  * Reductions: sum, mean, max, argmax over dims (PyTorch's `dim`, `keepdim`).
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, record, type Shape } from '../tensor.js';
 import { currentPath, normDim } from './util.js';

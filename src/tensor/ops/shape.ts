@@ -2,7 +2,7 @@
  * Shape ops: reshape (a view sharing memory), flatten, permute, transpose,
  * squeeze, unsqueeze.
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import { ShapeError, fmt } from '../../errors.js';
 import { Tensor, empty, numel, record } from '../tensor.js';
 import { currentPath, normDim } from './util.js';

@@ -1,7 +1,7 @@
 /**
  * softmax and logSoftmax along a dim, computed stably (max-subtracted).
  */
-import { kernels } from '../../backend/registry.js';
+import { kernels } from '../../backend/configure.js';
 import { Tensor, empty, record } from '../tensor.js';
 import { mul, sub } from './elementwise.js';
 import { exp } from './elementwise.js';

@@ -18,7 +18,7 @@ import {
 import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ModelFileError } from './io-error.js';
+import { FileError } from '../errors.js';
 
 /**
  * Replaces `path` with `data` atomically (see the module comment). Strings are
@@ -28,7 +28,7 @@ import { ModelFileError } from './io-error.js';
  * The directory must already exist: a missing one is reported, not created,
  * since a typo in a checkpoint directory should not silently create a tree.
  *
- * @throws {ModelFileError} naming `path` (and the directory when it is missing).
+ * @throws {FileError} naming `path` (and the directory when it is missing).
  * @example
  * await writeFileAtomic('runs/mnist/last.safetensors', encodeSafetensors(weights));
  */
@@ -111,16 +111,16 @@ function tempPath(target: string): string {
 function checkDirectory(path: string, dir: string, s: { isDirectory(): boolean } | NodeJS.ErrnoException): void {
   if (s instanceof Error) {
     if (s.code === 'ENOENT') {
-      throw new ModelFileError(path, `cannot write: directory ${dir} does not exist`, { cause: s });
+      throw new FileError(path, `cannot write: directory ${dir} does not exist`, undefined, { cause: s });
     }
-    throw new ModelFileError(path, `cannot write: directory ${dir} is not accessible (${s.message})`, { cause: s });
+    throw new FileError(path, `cannot write: directory ${dir} is not accessible (${s.message})`, undefined, { cause: s });
   }
-  if (!s.isDirectory()) throw new ModelFileError(path, `cannot write: ${dir} is not a directory`);
+  if (!s.isDirectory()) throw new FileError(path, `cannot write: ${dir} is not a directory`);
 }
 
-function writeError(path: string, e: unknown): ModelFileError {
+function writeError(path: string, e: unknown): FileError {
   const message = e instanceof Error ? e.message : String(e);
-  return new ModelFileError(path, `cannot write: ${message}`, { cause: e });
+  return new FileError(path, `cannot write: ${message}`, undefined, { cause: e });
 }
 
 /** Makes the rename durable. Best effort: some platforms (Windows) cannot open or fsync a directory. */

@@ -5,8 +5,8 @@
  */
 import { Conv2d, type Conv2dLayerOptions } from '../nn/conv2d.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { edge4Filters } from './filter-presets.js';
-import { checkKernel, type Kernel } from './kernel.js';
+import { edge4Filters } from '../vision/filter-presets.js';
+import { checkKernel, type Kernel } from '../vision/kernel.js';
 
 /**
  * Builds a bias-free `Conv2d(inChannels, kernels.length, [kH, kW])` whose

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
-import { ModelFileError } from './io-error.js';
+import { FileError } from '../errors.js';
 
 let dir = '';
 beforeEach(() => {
@@ -43,7 +43,7 @@ for (const { name, write } of variants) {
       const missing = join(dir, 'no-such-dir');
       const target = join(missing, 'last.safetensors');
       await assert.rejects(write(target, 'x'), (e: unknown) => {
-        assert.ok(e instanceof ModelFileError);
+        assert.ok(e instanceof FileError);
         assert.equal(e.file, target);
         assert.equal(e.message, `${target}: cannot write: directory ${missing} does not exist`);
         return true;
@@ -56,7 +56,7 @@ for (const { name, write } of variants) {
       mkdirSync(target);
       writeFileSync(join(target, 'inside'), 'keep');
       await assert.rejects(write(target, 'new'), (e: unknown) => {
-        assert.ok(e instanceof ModelFileError);
+        assert.ok(e instanceof FileError);
         assert.match(e.message, new RegExp(`^${escape(target)}: cannot write: `));
         assert.ok(e.cause instanceof Error);
         return true;

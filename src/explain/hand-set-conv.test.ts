@@ -4,8 +4,8 @@ import { Conv2d } from '../nn/conv2d.js';
 import { ShapeError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { tensor } from '../tensor/ops/creation.js';
-import { edge4Filters, sobelX, sobelY } from './filter-presets.js';
-import { filter2d } from './filter2d.js';
+import { edge4Filters, sobelX, sobelY } from '../vision/filter-presets.js';
+import { filter2d } from '../vision/filter2d.js';
 import { handSetConv } from './hand-set-conv.js';
 
 test('handSetConv() is Conv2d(1, 4, 4, bias=false) holding the four edge4 filters, frozen', () => {
