@@ -47,9 +47,15 @@ function moduleFiles(dir: string): string[] {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (dir !== dist || !SKIP.has(e.name)) out.push(...moduleFiles(p));
-    } else if (e.name.endsWith('.js') && !e.name.endsWith('.test.js')) out.push(p);
+    } else if (e.name.endsWith('.js') && !e.name.endsWith('.test.js') && fromSource(p)) out.push(p);
   }
   return out;
+}
+
+/** Whether a compiled file still has its source: a file moved or deleted in src/ leaves a stale copy in dist/ until a clean build. */
+function fromSource(file: string): boolean {
+  const ts = resolve(src, relative(dist, file)).replace(/\.js$/, '.ts');
+  return existsSync(ts) || existsSync(ts.replace(/\.ts$/, '.d.ts')); // a .d.ts: generated at build time (the wasm binary)
 }
 
 /** The layer a path under dist/ belongs to: its top folder, or a top-level file's name. */

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { getBackend, listBackends, setBackend } from '../backend/registry.js';
+import { getBackend } from '../backend/configure.js';
+import { listBackends, setBackend } from '../backend/registry.js';
 import { loadOnnx } from '../io/onnx/load-onnx.js';
 import { MaxPool2d } from '../nn/pooling.js';
 import { Conv2d } from '../nn/conv2d.js';
@@ -12,7 +13,7 @@ import { Linear } from '../nn/linear.js';
 import { Flatten } from '../nn/flatten.js';
 import { ReLU } from '../nn/activation.js';
 import { Sequential } from '../nn/sequential.js';
-import { manualSeed } from '../tensor/random.js';
+import { manualSeed } from '../util/random.js';
 import { randn } from '../tensor/ops/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradCam, upsampleBilinear } from './grad-cam.js';
