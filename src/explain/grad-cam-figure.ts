@@ -11,7 +11,11 @@ import { jet } from '../vision/render/colormap.js';
 import { composeGrid } from '../vision/render/grid.js';
 import { heatmapOverlay } from '../vision/render/heatmap-overlay.js';
 import { legendStrip } from '../vision/render/legend.js';
-import type { GradCam } from './grad-cam.js';
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { topK } from '../vision/top-k.js';
+import { gradCam, type GradCam } from './grad-cam.js';
+import { safeFileName, type PageFigure, type PageSection } from './html-page.js';
 
 /**
  * The figure of one Grad-CAM: `image` (the model's input as a picture, the
@@ -36,4 +40,39 @@ export function gradCamFigure(image: ImageData8, cam: GradCam, title: string, o:
     [{ image: upscale(image, factor), label: 'input' }, { image: upscale(overlay, factor), label }],
     { title, columns: 2, footer: legendStrip(jet, [0, max], { width: 160 }) },
   );
+}
+
+/** Options of {@link gradCamSection}. */
+export interface GradCamSectionOptions {
+  /** Class indices to explain, in order (default: the top `topK`). */
+  classes?: readonly number[];
+  /** How many top classes when `classes` is not given (default 3). */
+  topK?: number;
+  /** The layer whose maps are weighed (default: the last layer giving maps; see {@link gradCam}). */
+  layer?: string;
+}
+
+/**
+ * A page section (for `writePage` / `pageHtml`) with one Grad-CAM figure per
+ * class: `gradcam-<rank>-<class>.png`, the picture beside its heat map.
+ *
+ * Shape: `x` is `[1, C, H, W]`, `image` the same picture as bytes `[H, W, C]`.
+ * @example page.sections.push(gradCamSection(model, x, image, probabilities, meta.classNames, { topK: 3 }));
+ */
+export function gradCamSection(model: Module, x: Tensor, image: ImageData8, probabilities: ArrayLike<number>, classNames: readonly string[], o: GradCamSectionOptions = {}): PageSection {
+  const classes = o.classes ?? topK(probabilities, o.topK ?? 3, classNames).map((r) => r.index);
+  const figures: PageFigure[] = classes.map((k, rank) => {
+    const cam = gradCam(model, x, { classIndex: k, ...(o.layer !== undefined ? { layer: o.layer } : {}) });
+    const label = `${classNames[k]} ${(100 * probabilities[k]!).toFixed(1)}%`;
+    return {
+      file: `gradcam-${rank + 1}-${safeFileName(classNames[k]!)}.png`,
+      caption: `Grad-CAM for ${label}: where the maps of ${cam.layer} hold the evidence for this class (red: most)`,
+      content: gradCamFigure(image, cam, label),
+    };
+  });
+  return {
+    heading: 'Grad-CAM',
+    text: 'Each class\'s score, differentiated with respect to the last convolutional maps; each map weighted by its average gradient; the positive part of the weighted sum, enlarged to the picture (Selvaraju et al., 2017).',
+    figures,
+  };
 }

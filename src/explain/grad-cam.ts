@@ -124,7 +124,8 @@ function findModule(model: Module, path: string): Module {
   const paths = [...model.namedModules()].map(([p]) => p).filter((p) => p !== '');
   const ends = paths.filter((p) => p.endsWith(`.${path}`));
   if (ends.length === 1) return findModule(model, ends[0]!);
-  throw new ValueError(`gradCam: no layer '${path}' in the model${ends.length > 1 ? `; it ends ${ends.length} paths: ${ends.join(', ')}` : `; its layers: ${paths.slice(0, 30).join(', ')}${paths.length > 30 ? ', ...' : ''}`}`);
+  const listed = paths.length > 12 ? `its last 12 of ${paths.length} layers (all: fovea summary): ..., ${paths.slice(-12).join(', ')}` : `its layers: ${paths.join(', ')}`;
+  throw new ValueError(`gradCam: no layer '${path}' in the model${ends.length > 1 ? `; it ends ${ends.length} paths: ${ends.join(', ')}` : `; ${listed}`}`);
 }
 
 /**

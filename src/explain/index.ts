@@ -9,7 +9,7 @@ export { activations, type LayerActivation, type ActivationsOptions } from './ac
 export { receptiveField, type ReceptiveField } from './receptive-field.js';
 export { gradCam, lastMapLayer, upsampleBilinear, type GradCam, type GradCamOptions } from './grad-cam.js';
 export { saliency, type SaliencyOptions } from './saliency.js';
-export { gradCamFigure } from './grad-cam-figure.js';
+export { gradCamFigure, gradCamSection, type GradCamSectionOptions } from './grad-cam-figure.js';
 export { explainModel, type ExplainOptions, type Explanation } from './explain-model.js';
 export { trainingReport, type TrainingReportData, type ReportEpoch } from './training-report.js';
 export { edgeTutorial } from './edge-tutorial.js';

@@ -109,3 +109,29 @@ test('explain: a model file or image that is not one gives a clear error and wri
   assert.match(fovea('explain', model).stderr, /missing IMAGE/);
   assert.match(fovea('explain', '--help').stdout, /index\.html/);
 });
+
+test('explain --gradcam draws a heat map over the image for the top 3 classes, or the --class ones, and links them in index.html', async () => {
+  const dir = join(tmp, 'gradcam');
+  const r = fovea('explain', model, digit, '-o', dir, '--gradcam', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const top = (JSON.parse(r.stdout) as { top: { class: string }[] }).top;
+  const cams = readdirSync(dir).filter((f) => f.startsWith('gradcam-')).sort();
+  assert.equal(cams.length, 3, cams.join(' '));
+  assert.ok(cams[0]!.startsWith('gradcam-1-'), cams[0]);
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  for (const f of cams) assert.ok(links(html).includes(f), `${f} not linked`);
+  assert.match(html, /Grad-CAM for /);
+  const { width, height, channels } = await sharp(join(dir, cams[0]!)).metadata();
+  assert.ok(width! >= 448 && height! >= 224 && channels === 3, `${width} x ${height} x ${channels}`);
+
+  const one = join(tmp, 'gradcam-one');
+  const second = top[1]!.class;
+  const r1 = fovea('explain', model, digit, '-o', one, '--gradcam', '--class', second);
+  assert.equal(r1.code, 0, r1.stderr);
+  assert.deepEqual(readdirSync(one).filter((f) => f.startsWith('gradcam-')).length, 1);
+  const bad = fovea('explain', model, digit, '-o', join(tmp, 'gradcam-bad'), '--gradcam', '--class', 'no-such-class');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--class: the model has no class 'no-such-class'; its classes: /);
+  assert.equal(existsSync(join(tmp, 'gradcam-bad')), false);
+  assert.match(fovea('explain', model, digit, '--class', second).stderr, /--class applies to --gradcam/);
+});

@@ -5,6 +5,7 @@
  */
 import { basename, extname, join } from 'node:path';
 import { explainModel } from '../../explain/explain-model.js';
+import { gradCamSection } from '../../explain/grad-cam-figure.js';
 import { writePage } from '../../explain/write-page-node.js';
 import { checkClassifier } from '../../io/load-any-model.js';
 import { loadAnyModel } from '../../io/load-any-model-node.js';
@@ -22,14 +23,24 @@ file, a TF.js model (model.json or its folder) or nsfwjs:NAME. Writes into DIR:
   NN-<layer>-<type>.png      every layer's output in order: each channel's feature map
                              (conv, after ReLU, after pooling) or the values of a vector
   NN-probabilities.svg/.png  the top classes with their probabilities
+  gradcam-R-<class>.png      with --gradcam: the image beside its Grad-CAM heat map for
+                             each explained class (R: its rank), with a colour legend
   index.html                 all of them in order with one-line captions (works offline)
 
   -o, --out DIR  output folder (default <image name>.explain), created if missing
   --top K        classes in the probability chart (default 5)
   --invert       invert intensities first (dark-on-light drawings for an MNIST model)
+  --gradcam      also draw Grad-CAM heat maps (where the last conv maps hold the evidence
+                 for a class) over the image, for the top 3 classes (or --class)
+  --class NAMES  with --gradcam: the classes to explain, comma-separated
+  --layer NAME   with --gradcam: the layer whose maps are weighed (default the last one
+                 giving maps; names as 'fovea summary' lists them)
   --json         machine-readable output`;
 
-const options: Options = { out: { type: 'string', short: 'o' }, top: { type: 'string' }, invert: { type: 'boolean' }, json: { type: 'boolean' } };
+const options: Options = {
+  out: { type: 'string', short: 'o' }, top: { type: 'string' }, invert: { type: 'boolean' }, json: { type: 'boolean' },
+  gradcam: { type: 'boolean' }, class: { type: 'string' }, layer: { type: 'string' },
+};
 
 export async function explainCommand(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, options, 'explain');
@@ -39,6 +50,7 @@ export async function explainCommand(argv: string[]): Promise<void> {
   if (extra) throw new UsageError(`explain: unexpected argument '${extra}' (one MODEL and one IMAGE)`);
   const top = num(v, 'top', 5, (x) => Number.isInteger(x) && x >= 1);
   const out = typeof v['out'] === 'string' ? v['out'] : `${basename(image, extname(image))}.explain`;
+  if (!v['gradcam'] && (v['class'] !== undefined || v['layer'] !== undefined)) throw new UsageError(`--${v['class'] !== undefined ? 'class' : 'layer'} applies to --gradcam`);
   // Read both inputs before anything is written: bad input leaves no folder behind.
   const loaded = loadAnyModel(file);
   const { model, meta } = loaded;
@@ -48,6 +60,12 @@ export async function explainCommand(argv: string[]): Promise<void> {
   const { page, probabilities } = explainModel(model, x, {
     classNames: meta.classNames, image: img, topK: top, title: `${basename(image)} through ${basename(file)}`,
   });
+  if (v['gradcam']) {
+    const classes = typeof v['class'] === 'string' ? classIndices(v['class'], meta.classNames) : undefined;
+    page.sections.push(gradCamSection(model, x, img, probabilities, meta.classNames, {
+      ...(classes ? { classes } : {}), ...(typeof v['layer'] === 'string' ? { layer: v['layer'] } : {}),
+    }));
+  }
   const files = await writePage(out, page);
   const ranked = topK(probabilities, top, meta.classNames);
   if (v['json']) {
@@ -56,4 +74,13 @@ export async function explainCommand(argv: string[]): Promise<void> {
   }
   process.stdout.write(`wrote ${files.length} files to ${out}; open ${join(out, 'index.html')}\n`);
   for (const r of ranked.slice(0, 3)) process.stdout.write(`  ${r.class.padEnd(12)} ${(r.probability * 100).toFixed(2).padStart(6)}%\n`);
+}
+
+/** `--class daisy,roses` as class indices, or a usage error listing the model's classes. */
+function classIndices(raw: string, classNames: readonly string[]): number[] {
+  return raw.split(',').map((name) => {
+    const i = classNames.indexOf(name.trim());
+    if (i < 0) throw new UsageError(`--class: the model has no class '${name.trim()}'; its classes: ${classNames.join(', ')}`);
+    return i;
+  });
 }
