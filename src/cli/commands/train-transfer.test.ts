@@ -18,7 +18,8 @@ const folder = join(dir, 'shapes');
 const backbone = join(dir, 'backbone.fovea');
 
 function fovea(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, FOVEA_THREADS: '1' } });
+  // FOVEA_CACHE: the features kept between runs go to this test's folder, not the user's ~/.cache.
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, FOVEA_THREADS: '1', FOVEA_CACHE: join(dir, 'cache') } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -74,6 +75,16 @@ test('a frozen backbone: features cached once, a new head trained, the whole mod
   const metaPng = await sharp(chart).metadata();
   assert.ok(metaPng.width! > metaPng.height!, 'photo beside the chart');
   assert.ok(img.channels.some((c) => c.stdev > 10), 'not blank');
+
+  // A second run reads the features from the disk cache: the backbone does not run, the result is the same.
+  const again = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--epochs', '8', '--split', '50/25/25', '--optimizer', 'adam', '--lr', '0.01', '--out', join(dir, 'frozen2.fovea'), '--no-report', '--json');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /features of 36 images read from the feature cache .*cache[\\/]features/);
+  assert.deepEqual(JSON.parse(again.stdout).test, j.test);
+  const off = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--epochs', '1', '--split', '50/25/25', '--out', join(dir, 'frozen3.fovea'), '--no-report', '--feature-cache', 'off');
+  assert.equal(off.code, 0, off.stderr);
+  assert.match(off.stdout, /cached 1152-float features of 36 images/);
+  assert.doesNotMatch(off.stdout, /kept in/);
 });
 
 test('augmented views, then fine-tuning the whole network', async () => {

@@ -20,6 +20,7 @@ import { Linear } from '../../nn/linear.js';
 import { Sequential } from '../../nn/sequential.js';
 import { manualSeed } from '../../util/random.js';
 import { evaluate, type EvalResult } from '../../train/evaluate.js';
+import { cachedFeatures, defaultFeatureCacheDir } from '../../train/feature-disk-cache-node.js';
 import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapFeatures, standardize, type FeatureSet } from '../../train/feature-cache.js';
 import { fit, type BatchLog, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
@@ -38,6 +39,9 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
                         names, comma-separated: their pooled maps side by side
   --freeze-backbone     keep the backbone's weights; compute every image's features once
                         (cached) and train only the new head on them: seconds, not minutes
+  --feature-cache DIR   with --freeze-backbone: where backbone features are kept between runs,
+                        keyed by the backbone's weights, the cut, the images and the preprocessing
+                        (default $FOVEA_CACHE/features or ~/.cache/fovea/features; off: none)
   --feature-views N     with --freeze-backbone and --augment: cache N augmented views of each
                         training image, one used per epoch (default 4)
   --fine-tune N         after the head, unfreeze everything and train N more epochs on the
@@ -56,7 +60,7 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
 
 /** The options only transfer learning takes (train refuses them without --backbone). */
 export const transferOptions: Options = {
-  'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' }, 'fine-tune': { type: 'string' },
+  'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' }, 'feature-cache': { type: 'string' }, 'fine-tune': { type: 'string' },
   'fine-tune-lr': { type: 'string' }, 'fine-tune-from': { type: 'string' }, 'head-dropout': { type: 'string' },
   'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' },
 };
@@ -157,7 +161,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const tTrain = performance.now();
   const run: Run = {
     v, log, bar, data, backbone, head, fc, net, numClasses, epochs, batchSize, optName, seed, lr, transform, fineTune, fineTuneFrom,
-    features, trainImages, imagesOf, epochLog, batchLog,
+    features, normalize, trainImages, imagesOf, epochLog, batchLog,
   };
   const result = frozen ? await trainFrozen(run) : await trainWhole(run, fromScratch ? 'scratch' : 'train');
   const { history, bestEpoch, bestVal, featureSeconds, fineTuneHistory } = result;
@@ -215,6 +219,8 @@ interface Run {
   fineTune: number;
   fineTuneFrom: string | undefined;
   features: number;
+  /** The backbone's input normalisation (part of the feature-cache key). */
+  normalize: { mean: number[]; std: number[] };
   trainImages: (shuffle: boolean, withTransform: boolean) => DataLoader;
   imagesOf: (set: ImageDataset | null) => DataLoader | undefined;
   epochLog: (total: number, what: string) => (e: EpochLog) => void;
@@ -246,18 +252,27 @@ async function trainFrozen(run: Run): Promise<RunResult> {
   // are cached once, the head's features are computed from them, and fine-tuning trains the rest on them.
   const split = fineTuneFrom !== undefined ? splitAt(backbone, fineTuneFrom) : null;
   const frozenPart = split ? split.prefix : backbone;
-  const cache = async (loader: DataLoader | undefined, n: number, what: string, k = 1): Promise<FeatureSet | null> => loader
-  ? extractFeatures(frozenPart, loader, n, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) })
-  : null;
-  const trainC = (await cache(trainImages(false, true), data.train.length, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
-  const valC = await cache(imagesOf(data.val), data.val?.length ?? 0, 'validation images');
-  const testC = await cache(imagesOf(data.test), data.test?.length ?? 0, 'test images');
+  // Feature vectors are kept on disk between runs (not the big maps of a --fine-tune-from prefix).
+  const diskDir = split || v['feature-cache'] === 'off' ? null : typeof v['feature-cache'] === 'string' ? v['feature-cache'] : defaultFeatureCacheDir();
+  let hits = 0;
+  const cache = async (loader: DataLoader | undefined, images: ImageDataset | null, what: string, k = 1): Promise<FeatureSet | null> => {
+    if (!loader || !images) return null;
+    const key = { model: frozenPart, images, normalize: run.normalize, views: k, ...(augmentSpec ? { augment: augmentSpec } : {}), seed };
+    const r = await cachedFeatures(diskDir, key, () => extractFeatures(frozenPart, loader, images.length, { views: k, onProgress: (d, t) => bar.update(d, t, `features: ${what}`) }));
+    if (r.hit) hits++;
+    return r.set;
+  };
+  const augmentSpec = v['augment'] as string | undefined;
+  const trainC = (await cache(trainImages(false, true), data.train, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
+  const valC = await cache(imagesOf(data.val), data.val, 'validation images');
+  const testC = await cache(imagesOf(data.test), data.test, 'test images');
   const tail = async (set: FeatureSet | null): Promise<FeatureSet | null> => (set && split ? mapFeatures(split.suffix, set, { onProgress: (d, t) => bar.update(d, t, 'features: the rest of the backbone') }) : set);
   const [trainF, valF, testF] = [(await tail(trainC))!, await tail(valC), await tail(testC)];
   bar.done();
   featureSeconds = (performance.now() - tf) / 1000;
   const imagesRun = data.train.length * views + (data.val?.length ?? 0) + (data.test?.length ?? 0);
-  log(`cached ${split ? `${trainC.shape.join('x')} maps of '${fineTuneFrom}' and ` : ''}${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)`);
+  if (hits === 3 || (hits > 0 && hits === [trainC, valC, testC].filter(Boolean).length)) log(`features of ${imagesRun} images read from the feature cache ${diskDir} in ${featureSeconds.toFixed(1)}s (the backbone did not run; --feature-cache off recomputes them)`);
+  else log(`cached ${split ? `${trainC.shape.join('x')} maps of '${fineTuneFrom}' and ` : ''}${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)${diskDir ? `; kept in ${diskDir} for the next run` : ''}`);
   // The head trains on standardised features; the standardisation is folded into its weights afterwards.
   const stats = featureStats(trainF);
   for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
