@@ -12,7 +12,7 @@
  */
 import { MaxPool2d, ReLU, Sequential, Tensor } from '../src/index.js';
 import { loadImageFile } from '../src/node.js';
-import { activations, type PageFigure } from '../src/explain/index.js';
+import { recordActivations, type PageFigure } from '../src/explain/index.js';
 import { writePage } from '../src/explain/node.js';
 import { activationGrid, autoScale, blueWhiteRed, filterGrid, gray, upscale } from '../src/vision/render/index.js';
 import { filter2d } from '../src/vision/filter2d.js';
@@ -35,7 +35,7 @@ const conv = handSetConv();
 const net = new Sequential({ edges: conv, relu: new ReLU(), pool: new MaxPool2d(2) });
 
 // 3. Run it and read every layer's output with forward hooks.
-const { layers } = activations(net, x);
+const { layers } = recordActivations(net, x);
 
 // 4. Pictures: red/blue for signed values (conv output, weights), viridis after ReLU, gray for edges.
 const figures: PageFigure[] = [

@@ -5,7 +5,7 @@ import { summarize } from '../nn/summary.js';
 import { Generator } from '../util/random.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activations } from './activations.js';
+import { recordActivations } from './activations.js';
 
 const input = (): Tensor => {
   const g = new Generator(1);
@@ -15,7 +15,7 @@ const input = (): Tensor => {
 test('activations: every layer in execution order with path, type and shape, via hooks', () => {
   const model = lenet();
   const x = input();
-  const { layers, output } = activations(model, x);
+  const { layers, output } = recordActivations(model, x);
   const rows = summarize(model, [1, 1, 28, 28]);
   assert.deepEqual(layers.map((a) => [a.path, a.type, a.shape]), rows.map((r) => [r.name, r.type, r.outputShape]));
   assert.deepEqual(layers.slice(0, 3).map((a) => a.path), ['features.0', 'features.1', 'features.2']);
@@ -30,11 +30,11 @@ test('activations removes its hooks, restores training mode, and can pick layers
   const model = lenet();
   model.train();
   const x = input();
-  const first = activations(model, x).layers.length;
-  assert.equal(activations(model, x).layers.length, first, 'no hooks left behind from the first call');
+  const first = recordActivations(model, x).layers.length;
+  assert.equal(recordActivations(model, x).layers.length, first, 'no hooks left behind from the first call');
   assert.equal(model.training, true);
-  const convs = activations(model, x, { include: (_p, m) => m.constructor.name === 'Conv2d' }).layers;
+  const convs = recordActivations(model, x, { include: (_p, m) => m.constructor.name === 'Conv2d' }).layers;
   assert.deepEqual(convs.map((a) => a.path), ['features.0', 'features.3']);
-  assert.throws(() => activations(model, new Tensor(new Float32Array(3 * 28 * 28), [1, 3, 28, 28])), /conv2d \(features\.0\)/);
-  assert.equal(activations(model, x).layers.length, first, 'hooks removed after an error too');
+  assert.throws(() => recordActivations(model, new Tensor(new Float32Array(3 * 28 * 28), [1, 3, 28, 28])), /conv2d \(features\.0\)/);
+  assert.equal(recordActivations(model, x).layers.length, first, 'hooks removed after an error too');
 });

@@ -19,7 +19,7 @@ import { activationGrid, autoScale } from '../vision/render/activation-grid.js';
 import { upscale } from '../vision/render/canvas.js';
 import { gray as grayMap, blueWhiteRed } from '../vision/render/colormap.js';
 import { filterGrid } from '../vision/render/filter-grid.js';
-import { activations } from './activations.js';
+import { recordActivations } from './activations.js';
 import type { Page, PageFigure } from './html-page.js';
 
 /**
@@ -41,7 +41,7 @@ export function edgeTutorial(photo: ImageData8, o: { title?: string } = {}): Pag
   const { height: h, width: w } = img;
   const conv = handSetConv();
   const net = new Sequential({ edges: conv, relu: new ReLU(), pool: new MaxPool2d(2) });
-  const { layers } = activations(net, new Tensor(img.data, [1, 1, h, w]));
+  const { layers } = recordActivations(net, new Tensor(img.data, [1, 1, h, w]));
   const [before, afterRelu, pooled] = layers;
   const s = autoScale(h, w, 112);
   const grid = (title: string, a: typeof before, colorMap?: typeof grayMap): ImageData8 => {

@@ -19,7 +19,7 @@ import { filterGrid } from '../vision/render/filter-grid.js';
 import { formatNumber } from '../vision/render/format-number.js';
 import { probabilityChartSvg } from '../vision/render/probability-chart-svg.js';
 import { autoRange } from '../vision/render/render-map.js';
-import { activations, type LayerActivation } from './activations.js';
+import { recordActivations, type LayerActivation } from './activations.js';
 import { safeFileName, type Page, type PageFigure } from './html-page.js';
 
 /** Options for {@link explainModel}. */
@@ -55,7 +55,7 @@ export interface Explanation {
  */
 export function explainModel(model: Module, input: Tensor, o: ExplainOptions): Explanation {
   if (input.ndim !== 4 || input.shape[0] !== 1) throw new ShapeError('explainModel', `expected one image [1, C, H, W], got ${fmt(input.shape)}`);
-  const { layers, output } = activations(model, input);
+  const { layers, output } = recordActivations(model, input);
   const last = layers[layers.length - 1];
   const probabilities = last?.type === 'Softmax' ? output.data.slice() : noGrad(() => softmax(output, 1)).data.slice();
   if (probabilities.length !== o.classNames.length) {

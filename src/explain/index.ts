@@ -5,7 +5,7 @@
  * tutorial with its hand-set conv layer. Writing pages to disk is Node-only:
  * see ./node.ts.
  */
-export { activations, type LayerActivation, type ActivationsOptions } from './activations.js';
+export { recordActivations, type LayerActivation, type ActivationsOptions } from './activations.js';
 export { receptiveField, type ReceptiveField } from './receptive-field.js';
 export { gradCam, lastMapLayer, upsampleBilinear, type GradCam, type GradCamOptions } from './grad-cam.js';
 export { saliency, type SaliencyOptions } from './saliency.js';

@@ -12,7 +12,7 @@ import { Sequential } from '../nn/sequential.js';
 import { ValueError } from '../errors.js';
 import { Generator } from '../util/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { activations } from './activations.js';
+import { recordActivations } from './activations.js';
 import { receptiveField, type ReceptiveField } from './receptive-field.js';
 
 /**
@@ -28,7 +28,7 @@ function bruteForce(model: Module, [c, h, w]: [number, number, number]): Map<str
   }
   const gen = new Generator(3);
   const base = Float32Array.from({ length: c * h * w }, () => 0.1 + 0.9 * gen.random());
-  const ref = activations(model, new Tensor(base, [1, c, h, w])).layers;
+  const ref = recordActivations(model, new Tensor(base, [1, c, h, w])).layers;
   const boxes = new Map<string, ReceptiveField[][]>();
   for (const a of ref) {
     if (a.shape.length !== 4) continue;
@@ -38,7 +38,7 @@ function bruteForce(model: Module, [c, h, w]: [number, number, number]): Map<str
     for (let px = 0; px < w; px++) {
       const x = base.slice();
       for (let ch = 0; ch < c; ch++) x[(ch * h + py) * w + px]! += 100;
-      const got = activations(model, new Tensor(x, [1, c, h, w])).layers;
+      const got = recordActivations(model, new Tensor(x, [1, c, h, w])).layers;
       got.forEach((a, li) => {
         const grid = boxes.get(a.path);
         if (!grid) return;
