@@ -34,7 +34,9 @@ export interface Budgets {
 
 export const DEFAULT_BUDGETS: Budgets = { trainS: 5, inferS: 3, latencyS: 2, maxS: 20, warmupS: 0.5, minIters: 3, sanityMaxS: 30 };
 
-export type Mode = 'train' | 'infer' | 'latency' | 'sanity' | 'soak';
+/** What a measurement times. */
+export const MODES = ['train', 'infer', 'latency', 'sanity', 'soak'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** Forward FLOPs per image: 2 x multiply-adds of conv and linear layers (the harness's count). */
 export function forwardFlops(w: Workload): number {

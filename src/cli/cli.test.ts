@@ -97,7 +97,7 @@ test('bad input gets a clear message and a non-zero exit code', () => {
   assert.equal(noData.code, 1);
   assert.match(noData.stderr, /empty/);
   assert.equal(fovea('frobnicate').code, 2);
-  assert.match(fovea('train', '--epochs', 'ten').stderr, /--epochs: invalid value 'ten'/);
+  assert.match(fovea('train', '--epochs', 'ten').stderr, /--epochs: expected an integer >= 1, got 'ten'/);
   const notImage = fovea('predict', model, junk);
   assert.equal(notImage.code, 1);
   assert.match(notImage.stderr, /junk\.fovea/);

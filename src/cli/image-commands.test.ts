@@ -163,7 +163,7 @@ test('train on a bad image folder or with misplaced flags fails clearly', () => 
   assert.match(r.stderr, /tulips\/t\.png: not a supported image/);
   assert.match(fovea('train', '--split', '80/20', '--epochs', '1').stderr, /--split applies to image folders/);
   assert.match(fovea('train', '--fit', 'cover', '--epochs', '1').stderr, /--fit applies to image folders/);
-  assert.match(fovea('train', '--clip-grad-norm', '0', '--epochs', '1').stderr, /--clip-grad-norm: invalid value '0'/);
+  assert.match(fovea('train', '--clip-grad-norm', '0', '--epochs', '1').stderr, /--clip-grad-norm: expected a number > 0, got '0'/);
   assert.match(fovea('train', '--data', one, '--fit', 'contain', '--epochs', '1').stderr, /--fit: unknown 'contain'; expected fill .* or cover/);
   assert.match(fovea('train', '--augment', 'hflip,twirl').stderr, /--augment: augmentation list 'hflip,twirl': .*unknown step 'twirl'/);
   assert.match(fovea('train', '--help').stdout, /--augment LIST/);

@@ -4,36 +4,8 @@
  */
 import { FoveaError } from '../errors.js';
 import { CommandExit, UsageError } from './cli-error.js';
-import { augmentCommand, augmentHelp } from './commands/augment.js';
-import { benchCommand, benchHelp } from './commands/bench.js';
-import { verifyCommand, verifyHelp } from './commands/verify.js';
-import { filterCommand, filterHelp } from './commands/filter.js';
-import { evalCommand, evalHelp } from './commands/eval.js';
-import { explainCommand, explainHelp } from './commands/explain.js';
-import { exportCommand, exportHelp } from './commands/export.js';
-import { importCommand, importHelp } from './commands/import.js';
-import { predictCommand, predictHelp } from './commands/predict.js';
-import { serveCommand, serveHelp } from './commands/serve.js';
-import { summaryCommand, summaryHelp } from './commands/summary.js';
-import { trainCommand, trainHelp } from './commands/train.js';
-import { tutorialCommand, tutorialHelp } from './commands/tutorial.js';
+import { COMMANDS as commands } from './command-table.js';
 import { FOVEA_VERSION } from '../version.js';
-
-const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string; what: string }> = {
-  train: { run: trainCommand, help: trainHelp, what: 'train a CNN (default: LeNet on MNIST) and save a model file' },
-  eval: { run: evalCommand, help: evalHelp, what: 'test accuracy, per-class accuracy and confusion matrix of a model file' },
-  predict: { run: predictCommand, help: predictHelp, what: 'classify images with a model file' },
-  explain: { run: explainCommand, help: explainHelp, what: 'every layer\'s feature maps, filters and class probabilities for an image, as PNGs + index.html' },
-  tutorial: { run: tutorialCommand, help: tutorialHelp, what: 'a photo through hand-set edge filters, ReLU, pooling and Sobel, as PNGs + index.html' },
-  filter: { run: filterCommand, help: filterHelp, what: 'a photo in grayscale through one filter (sobel, blur, sharpen, edge4, your JSON kernel), as a PNG' },
-  augment: { run: augmentCommand, help: augmentHelp, what: 'a grid of randomly augmented copies of an image (seeded), as a PNG' },
-  serve: { run: serveCommand, help: serveHelp, what: 'the explainer web app on this machine: draw a digit, watch every layer, load your model, train in the page' },
-  export: { run: exportCommand, help: exportHelp, what: 'write a model file as ONNX (dynamic batch, for ONNX Runtime and other runtimes)' },
-  import: { run: importCommand, help: importHelp, what: 'convert an ONNX CNN (e.g. from PyTorch) or a TF.js layers or graph model (Teachable Machine, TF Hub, nsfwjs) to a fovea model file' },
-  summary: { run: summaryCommand, help: summaryHelp, what: 'layers, output shapes and parameter counts' },
-  bench: { run: benchCommand, help: benchHelp, what: 'benchmark the standard workloads (JSON lines)' },
-  verify: { run: verifyCommand, help: verifyHelp, what: 'check every kernel and gradient on every backend of this machine' },
-};
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

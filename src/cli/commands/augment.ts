@@ -11,45 +11,41 @@ import { loadImageFile } from '../../vision/image-file.js';
 import { makeGrid } from '../../vision/make-grid.js';
 import { writePng } from '../../vision/write-png.js';
 import { UsageError } from '../cli-error.js';
-import { int, num, parse, printJson, str, type Options } from '../options.js';
-import { parseSize } from './data-source.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
-export const augmentHelp = `fovea augment IMAGE --transform LIST -o GRID.png [options]
-
-Applies a random augmentation list to one image N times (seeded) and writes the
-results side by side as one PNG: a grid of ceil(sqrt(N)) columns with 2-pixel
-white gaps (the first sample is the top-left one).
-
-  --transform LIST  the augmentation list, as for 'fovea train --augment' (below)
-  -n N              how many samples (default 16, at most 256)
-  --seed N          default 1; the same seed gives the same grid
-  --size N|HxW      resize the image first (bilinear), e.g. to the training size
-  --channels 1|3    grayscale or RGB (default 3)
-  --nrow N          samples per row (default ceil(sqrt(N)))
-  -o, --out FILE    the PNG to write (written atomically)
-  --json            print a JSON summary
-
-LIST: ${TRANSFORM_SYNTAX.replace(/\n/g, '\n  ')}`;
-
-const options: Options = {
-  transform: { type: 'string' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, size: { type: 'string' },
-  channels: { type: 'string' }, nrow: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' },
+export const augmentFlags = {
+  transform: flag.string({ arg: 'LIST', help: "the augmentation list, as for 'fovea train --augment' (below)" }),
+  n: flag.int({ min: 1, max: 256, default: 16, help: 'how many samples' }),
+  seed: flag.int({ min: 0, default: 1, help: 'the same seed gives the same grid' }),
+  size: flag.size({ help: 'resize the image first (bilinear), e.g. to the training size' }),
+  channels: flag.enum(['1', '3'], { arg: '1|3', default: '3', help: 'grayscale or RGB' }),
+  nrow: flag.int({ min: 1, help: 'samples per row (default ceil(sqrt(N)))' }),
+  out: flag.string({ arg: 'FILE', short: 'o', help: 'the PNG to write (written atomically)' }),
+  json: jsonFlag('print a JSON summary'),
 };
 
+export const augmentHelp = helpPage({
+  usage: 'fovea augment IMAGE --transform LIST -o GRID.png [options]',
+  flags: augmentFlags,
+  notes: `LIST: ${TRANSFORM_SYNTAX.replace(/\n/g, '\n  ')}`,
+  about: `Applies a random augmentation list to one image N times (seeded) and writes the
+results side by side as one PNG: a grid of ceil(sqrt(N)) columns with 2-pixel
+white gaps (the first sample is the top-left one).`,
+});
+
 export async function augmentCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'augment');
+  const { values: v, positionals } = parseFlags('augment', augmentFlags, argv);
   const [file, ...extra] = positionals;
   if (!file) throw new UsageError('augment: missing IMAGE (a PNG, JPEG or WebP file)');
   if (extra.length) throw new UsageError(`augment: unexpected argument '${extra[0]}' (one image at a time)`);
-  const out = v['out'];
-  if (typeof out !== 'string' || out === '') throw new UsageError('augment: missing -o GRID.png (where to write the grid)');
-  const spec = v['transform'];
-  if (typeof spec !== 'string') throw new UsageError('augment: missing --transform LIST, e.g. --transform "hflip,rotate:20,affine:translate=0.1,scale=0.9-1.1"');
-  const n = num(v, 'n', 16, (x) => Number.isInteger(x) && x >= 1 && x <= 256);
-  const seed = num(v, 'seed', 1, int);
-  const channels = num(v, 'channels', 3, (x) => x === 1 || x === 3) as 1 | 3;
-  const nrow = num(v, 'nrow', Math.ceil(Math.sqrt(n)), (x) => Number.isInteger(x) && x >= 1);
-  const size = v['size'] === undefined ? undefined : parseSize(str(v, 'size', ''), '--size');
+  const out = v.out;
+  if (out === undefined || out === '') throw new UsageError('augment: missing -o GRID.png (where to write the grid)');
+  const spec = v.transform;
+  if (spec === undefined) throw new UsageError('augment: missing --transform LIST, e.g. --transform "hflip,rotate:20,affine:translate=0.1,scale=0.9-1.1"');
+  const { n, seed, size } = v;
+  const channels = Number(v.channels) as 1 | 3;
+  const nrow = v.nrow ?? Math.ceil(Math.sqrt(n));
 
   const img = imageF32FromData8(await loadImageFile(file, { channels, ...(size ? { size } : {}) }));
   let transform;
@@ -63,7 +59,7 @@ export async function augmentCommand(argv: string[]): Promise<void> {
   const samples = Array.from({ length: n }, () => transform(img, rng));
   const grid = makeGrid(samples, { nrow, padding: 2, padValue: 1 });
   await writePng(out, imageF32ToData8(grid));
-  if (v['json']) {
+  if (v.json) {
     printJson({ command: 'augment', input: file, transform: spec, n, seed, sample: [img.channels, img.height, img.width], grid: [grid.height, grid.width], out });
     return;
   }

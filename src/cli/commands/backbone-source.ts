@@ -21,11 +21,12 @@ export interface BackboneSource {
   source: string;
 }
 
-export const BACKBONE_SYNTAX = `MODEL.fovea (its stored input size and normalisation), MODEL.onnx, a TF.js
-                        layers or graph model (model.json or its folder), or nsfwjs:NAME, a
-                        MobileNetV2 in the nsfwjs npm package: mobilenet_v2 (ImageNet-initialised,
-                        its last blocks trained for nsfwjs) or mobilenet_v2_mid (TF Hub's
-                        ImageNet MobileNetV2 1.4 under one Dense layer)`;
+/** What --backbone takes, as lines for --help (the error message joins them). */
+export const BACKBONE_SYNTAX = `MODEL.fovea (its stored input size and normalisation),
+MODEL.onnx, a TF.js layers or graph model (model.json or its folder), or
+nsfwjs:NAME, a MobileNetV2 in the nsfwjs npm package: mobilenet_v2
+(ImageNet-initialised, its last blocks trained for nsfwjs) or
+mobilenet_v2_mid (TF Hub's ImageNet MobileNetV2 1.4 under one Dense layer)`;
 
 type Normalization = { mean: number[]; std: number[] };
 

@@ -13,7 +13,7 @@ import { parseSplit, stratifiedSplit } from '../../data/split.js';
 import { parseTransforms } from '../../data/transforms/parse-transforms.js';
 import type { Transform } from '../../data/transforms/transform.js';
 import { ValueError } from '../../errors.js';
-import { IMAGE_FITS, type ImageFit } from '../../vision/load-image-options.js';
+import type { ImageFit } from '../../vision/load-image-options.js';
 import { UsageError } from '../cli-error.js';
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
@@ -87,18 +87,6 @@ export function defaultModelFile(source: DataSource, modelName: string): string 
   return `${source.dataset}-${modelName}.fovea`;
 }
 
-/**
- * `--size`: "64" for 64x64 or "HxW" such as "48x64" (height x width).
- * @example parseSize('48x64', '--size'); // [48, 64]
- */
-export function parseSize(raw: string, flag: string): [number, number] {
-  const m = /^(\d+)(?:[x×](\d+))?$/i.exec(raw.trim());
-  const h = m ? Number(m[1]) : NaN;
-  const w = m ? Number(m[2] ?? m[1]) : NaN;
-  if (!(h >= 1 && w >= 1 && h <= 4096 && w <= 4096)) throw new UsageError(`${flag}: invalid size '${raw}'; expected N (N x N) or HxW, e.g. 64 or 48x64, each 1..4096`);
-  return [h, w];
-}
-
 /** The parts of an image folder after a seeded stratified split. */
 export interface FolderSplits {
   train: ImageDataset;
@@ -137,13 +125,6 @@ export function augmentOption(spec: string | undefined, height: number, width: n
     if (e instanceof ValueError) throw new UsageError(`--augment: ${e.message}`);
     throw e;
   }
-}
-
-/** `--fit fill|cover`: how image-folder pictures reach --size (default 'fill'). */
-export function fitOption(raw: unknown): ImageFit {
-  const fit = raw === undefined ? 'fill' : String(raw);
-  if (!(IMAGE_FITS as readonly string[]).includes(fit)) throw new UsageError(`--fit: unknown '${fit}'; expected fill (stretch to --size) or cover (keep the aspect ratio, cut out the centre)`);
-  return fit as ImageFit;
 }
 
 /** `--split A/B[/C]` as fractions. */

@@ -18,35 +18,36 @@ import { evaluate } from '../../train/evaluate.js';
 import { FoveaError, fmt } from '../../errors.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
-import { int, num, parse, pct, printJson, type Options, applyBackend, backendHelp, backendOptions } from '../options.js';
+import { flag, helpPage, parseFlags, type FlagValues } from '../flags.js';
+import { pct, printJson, applyBackend, backendFlags, jsonFlag } from '../options.js';
 import { DATASETS, loadFolderSplits, loadSplit, resolveDataSource, splitOption } from './data-source.js';
 
-export const evalHelp = `fovea eval MODEL [options]
+const FOLDERS = "Image folders (decoded at the model's input size, channels, fit and normalisation):";
 
-Evaluates a model (.fovea, ONNX or TF.js) on a data set's test set or on an image folder.
-
-  --dataset NAME    mnist, fashion-mnist or cifar10; default: the data set the model was trained on
-                    (its file says), else mnist
-  --data DIR        the IDX files, the CIFAR-10 .bin batches, or an image folder (one sub-folder
-                    per class, matched to the model's classes by name); default: the data set's
-                    default place, or the image folder the model was trained on when it exists
-  Image folders (decoded at the model's input size, channels, fit and normalisation):
-  --split A/B[/C]   the seeded split to evaluate a part of: its test part, or with two parts its
-                    validation part. Default: the split training recorded in the model file (so
-                    the test accuracy is training's); 'none' evaluates every image
-  --seed N          the split's seed (default: the one training recorded, else 1)
-  --skip-unreadable skip images that cannot be decoded (on by default when training skipped some)
-  --top K           also report top-K accuracy (default 1)
-  --batch-size N    default: as many images as fit 512 MiB of activations, at most 256
-  --json            machine-readable output
-${backendHelp}`;
-
-const options: Options = {
-  ...backendOptions,
-  dataset: { type: 'string' }, data: { type: 'string' }, top: { type: 'string' },
-  split: { type: 'string' }, seed: { type: 'string' }, 'skip-unreadable': { type: 'boolean' },
-  'batch-size': { type: 'string' }, json: { type: 'boolean' },
+export const evalFlags = {
+  dataset: flag.string({ arg: 'NAME', help: `mnist, fashion-mnist or cifar10; default: the data set the model was trained on
+(its file says), else mnist` }),
+  data: flag.string({ arg: 'DIR', help: `the IDX files, the CIFAR-10 .bin batches, or an image folder (one sub-folder
+per class, matched to the model's classes by name); default: the data set's
+default place, or the image folder the model was trained on when it exists` }),
+  top: flag.int({ arg: 'K', min: 1, default: 1, help: 'also report top-K accuracy' }),
+  'batch-size': flag.int({ min: 1, help: 'default: as many images as fit 512 MiB of activations, at most 256' }),
+  json: jsonFlag(),
+  ...backendFlags,
+  split: flag.string({ arg: 'A/B[/C]', group: FOLDERS, help: `the seeded split to evaluate a part of: its test part, or with two parts its
+validation part. Default: the split training recorded in the model file (so
+the test accuracy is training's); 'none' evaluates every image` }),
+  seed: flag.int({ min: 0, group: FOLDERS, help: "the split's seed (default: the one training recorded, else 1)" }),
+  'skip-unreadable': flag.boolean({ group: FOLDERS, help: 'skip images that cannot be decoded (on by default when training skipped some)' }),
 };
+
+type EvalValues = FlagValues<typeof evalFlags>;
+
+export const evalHelp = helpPage({
+  usage: 'fovea eval MODEL [options]',
+  about: 'Evaluates a model (.fovea, ONNX or TF.js) on a data set\'s test set or on an image folder.',
+  flags: evalFlags,
+});
 
 /** The data eval ran on, for the output. */
 interface Evaluated {
@@ -60,7 +61,7 @@ interface Evaluated {
 }
 
 export async function evalCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'eval');
+  const { values: v, positionals } = parseFlags('eval', evalFlags, argv);
   const file = positionals[0];
   if (!file) throw new UsageError('eval: missing MODEL (a .fovea, ONNX or TF.js model)');
   if (positionals.length > 1) throw new UsageError(`eval: unexpected argument '${positionals[1]}'`);
@@ -68,10 +69,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const loaded = loadAnyModel(file);
   checkClassifier(loaded, 'eval');
   const { model, meta } = loaded;
-  const json = v['json'] === true;
+  const { json, top: topK } = v;
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
-  const topK = num(v, 'top', 1, (x) => Number.isInteger(x) && x >= 1);
-  const batchSize = num(v, 'batch-size', inferenceBatchSize(model, meta.inputShape), (x) => Number.isInteger(x) && x >= 1);
+  const batchSize = v.batchSize ?? inferenceBatchSize(model, meta.inputShape);
 
   const data = await evalData(v, file, meta, json ? log : (s) => void process.stdout.write(`${s}\n`));
   const { test } = data;
@@ -96,9 +96,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
 }
 
 /** The images to evaluate on: --data / --dataset, else what the model was trained on. */
-async function evalData(v: Record<string, unknown>, file: string, meta: ModelMeta, log: (s: string) => void): Promise<Evaluated> {
-  let dir = v['data'] as string | undefined;
-  let datasetRaw = v['dataset'] as string | undefined;
+async function evalData(v: EvalValues, file: string, meta: ModelMeta, log: (s: string) => void): Promise<Evaluated> {
+  let dir = v.data;
+  let datasetRaw = v.dataset;
   const trainedOn = meta.training?.['dataset'];
   let why = '';
   if (dir === undefined && datasetRaw === undefined && typeof trainedOn === 'string') {
@@ -110,8 +110,8 @@ async function evalData(v: Record<string, unknown>, file: string, meta: ModelMet
   const source = resolveDataSource(datasetRaw, dir);
   if (source.found || why) log(`data: ${source.found ?? (source.kind === 'dataset' ? source.dataset : source.dir)}${why}`);
   if (source.kind === 'image-folder') return folderData(v, file, meta, source.dir, log);
-  for (const flag of ['split', 'seed', 'skip-unreadable']) {
-    if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class); ${source.dataset} has its own test set`);
+  for (const [flag, given] of [['split', v.split !== undefined], ['seed', v.seed !== undefined], ['skip-unreadable', v.skipUnreadable]] as const) {
+    if (given) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class); ${source.dataset} has its own test set`);
   }
   const { dataset } = source;
   const test = loadSplit(dataset, source.dir, false);
@@ -133,11 +133,11 @@ interface SplitPlan {
   from: string;
 }
 
-function splitPlan(v: Record<string, unknown>, training: Record<string, unknown>): SplitPlan {
+function splitPlan(v: EvalValues, training: Record<string, unknown>): SplitPlan {
   const recordedSeed = typeof training['seed'] === 'number' ? training['seed'] : undefined;
-  const given = v['split'] as string | undefined;
-  const seedGiven = v['seed'] !== undefined;
-  const seed = num(v, 'seed', recordedSeed ?? 1, int);
+  const given = v.split;
+  const seedGiven = v.seed !== undefined;
+  const seed = v.seed ?? recordedSeed ?? 1;
   if (given === 'none') {
     if (seedGiven) throw new UsageError('--seed goes with a split; --split none evaluates every image');
     return { fractions: null, spec: 'none', seed, from: 'given' };
@@ -156,7 +156,7 @@ function splitPlan(v: Record<string, unknown>, training: Record<string, unknown>
  * the normalisation is applied by the loader), split as training split it,
  * its labels mapped to the model's class indices by name.
  */
-async function folderData(v: Record<string, unknown>, file: string, meta: ModelMeta, dir: string, log: (s: string) => void): Promise<Evaluated> {
+async function folderData(v: EvalValues, file: string, meta: ModelMeta, dir: string, log: (s: string) => void): Promise<Evaluated> {
   const [channels, height, width] = meta.inputShape;
   if (channels !== 1 && channels !== 3) throw new FoveaError(`${file}: the model takes ${channels}-channel input; an image folder decodes to 1 (grayscale) or 3 (RGB) channels`);
   const training = meta.training ?? {};
@@ -164,7 +164,7 @@ async function folderData(v: Record<string, unknown>, file: string, meta: ModelM
   // Checked by name before decoding anything: a wrong folder fails at once.
   const toModel = classMapping(await findClasses(dir), meta.classNames, dir, file);
   const trainedSkipping = training['skipUnreadable'] === true || (typeof training['skipped'] === 'number' && training['skipped'] > 0);
-  const skipUnreadable = v['skip-unreadable'] === true || trainedSkipping;
+  const skipUnreadable = v.skipUnreadable || trainedSkipping;
   const fit = meta.fit ?? 'fill';
   const decode = { size: [height, width] as [number, number], channels: channels as 1 | 3, fit, skipUnreadable };
   const bar = new ProgressBar();

@@ -9,11 +9,23 @@ import { ONNX_METADATA_KEYS as K } from '../../io/onnx/onnx-metadata.js';
 import { saveOnnx } from '../../io/onnx/onnx-file-node.js';
 import { FOVEA_VERSION } from '../../version.js';
 import { UsageError } from '../cli-error.js';
-import { num, parse, printJson, type Options } from '../options.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
-export const exportHelp = `fovea export MODEL --onnx OUT.onnx [options]
+export const exportFlags = {
+  onnx: flag.string({ arg: 'FILE', help: 'the .onnx file to write (atomically)' }),
+  opset: flag.int({ min: 13, max: 21, default: 13, help: 'ONNX opset' }),
+  'bake-normalization': flag.boolean({ help: `put the normalisation into the graph (a Sub and a Div
+on the input), for consumers that read no metadata:
+the graph then takes pixel/255 in [0, 1], and its
+metadata says mean 0, std 1, normalize.baked true` }),
+  json: jsonFlag(),
+};
 
-Writes the model (a .fovea file, or any model fovea reads: an .onnx file, a
+export const exportHelp = helpPage({
+  usage: 'fovea export MODEL --onnx OUT.onnx [options]',
+  flags: exportFlags,
+  about: `Writes the model (a .fovea file, or any model fovea reads: an .onnx file, a
 TF.js model or nsfwjs:NAME) as ONNX (for ONNX Runtime, TensorRT, OpenVINO, ...): input
 'input' [N, C, H, W] with a dynamic batch N, output 'logits'. Dropout is left
 out and batch norm uses its running statistics (inference).
@@ -28,30 +40,20 @@ Python's ONNX Runtime: get_modelmeta().custom_metadata_map):
   ${K.inputLayout.padEnd(22)} NCHW; ${K.pixelRange}: [0,1]; ${K.formatVersion}: 1
   ${K.training.padEnd(22)} JSON training record, when the model has one
 and, when the graph takes plain [0, 1] pixels, ONNX's Image.BitmapPixelFormat,
-Image.ColorSpaceGamma and Image.NominalPixelRange.
-
-  --onnx FILE            the .onnx file to write (atomically)
-  --opset N              ONNX opset, 13 to 21 (default 13)
-  --bake-normalization   put the normalisation into the graph (a Sub and a Div
-                         on the input), for consumers that read no metadata:
-                         the graph then takes pixel/255 in [0, 1], and its
-                         metadata says mean 0, std 1, normalize.baked true
-  --json                 machine-readable output`;
-
-const options: Options = { onnx: { type: 'string' }, opset: { type: 'string' }, 'bake-normalization': { type: 'boolean' }, json: { type: 'boolean' } };
+Image.ColorSpaceGamma and Image.NominalPixelRange.`,
+});
 
 export async function exportCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'export');
+  const { values: v, positionals } = parseFlags('export', exportFlags, argv);
   const file = positionals[0];
   if (!file) throw new UsageError('export: missing MODEL (a .fovea file, or an .onnx file, a TF.js model or nsfwjs:NAME)');
-  const out = v['onnx'];
-  if (typeof out !== 'string') throw new UsageError('export: give --onnx OUT.onnx');
-  const opset = num(v, 'opset', 13, (x) => Number.isInteger(x) && x >= 13 && x <= 21);
-  const bake = v['bake-normalization'] === true;
+  const out = v.onnx;
+  if (out === undefined) throw new UsageError('export: give --onnx OUT.onnx');
+  const { opset, bakeNormalization: bake } = v;
   const { model, meta } = loadAnyModel(file);
   await saveOnnx(out, model, { inputShape: meta.inputShape, opset, meta, bakeNormalization: bake, producerVersion: FOVEA_VERSION });
   const outputShape = model.outputShape([1, ...meta.inputShape]).slice(1);
-  if (v['json']) {
+  if (v.json) {
     printJson({
       command: 'export', model: file, onnx: out, opset, input: ['N', ...meta.inputShape], output: ['N', ...outputShape],
       classes: meta.classNames.length, normalize: meta.normalize, bakedNormalization: bake, fit: meta.fit ?? 'fill',

@@ -13,8 +13,8 @@ import type { Kernel } from '../../vision/kernel.js';
 import { DISPLAY_MODES, rescaleForDisplay, type DisplayMode } from '../../vision/rescale-for-display.js';
 import { writePng } from '../../vision/write-png.js';
 import { UsageError } from '../cli-error.js';
-import { num, parse, printJson, str, type Options } from '../options.js';
-import { parseSize } from './data-source.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
 /** The named kernels; `sobel` (the gradient magnitude) is handled apart. */
 const PRESETS: Record<string, Kernel> = {
@@ -31,57 +31,52 @@ const PRESETS: Record<string, Kernel> = {
 };
 const NAMES = ['sobel', ...Object.keys(PRESETS)];
 
-export const filterHelp = `fovea filter PHOTO --kernel K -o OUT.png [options]
-
-Converts the photo to grayscale (0.299 R + 0.587 G + 0.114 B, values in [0, 1]),
-filters it as OpenCV's cv2.filter2D does (a correlation, same output size, the
-border made up by --border), and writes the result as an 8-bit grayscale PNG.
-
-  --kernel K        sobel-x | sobel-y | sobel (gradient magnitude) | blur (3x3 box) |
-                    gaussian (5x5) | sharpen | laplacian | edge4 (the tutorial's 4x4
-                    vertical-edge filter) | edge4-neg | edge4-h (its transpose) |
-                    edge4-h-neg | FILE.json (a 2-D array of numbers, rows top to bottom,
-                    e.g. [[1, 0, -1], [2, 0, -2], [1, 0, -1]])
-  --border MODE     ${BORDER_MODES.join(' | ')} (default reflect101, OpenCV's BORDER_DEFAULT)
-  --value V         outside value for --border constant (default 0)
-  --display MODE    how filter outputs become 0..255 (default auto):
-                      signed  [-M, +M] -> [0, 255] with M = max |v|: mid-gray = 0, darker =
-                              negative, brighter = positive (auto for kernels summing to 0:
-                              sobel-x/-y, laplacian, edge4*)
-                      abs     |v| / M -> [0, 255]: black = no response (auto for sobel)
-                      clip    v clamped to [0, 1] -> [0, 255] (auto for blur, gaussian,
-                              sharpen and other kernels that keep brightness)
-                      minmax  [min, max] -> [0, 255]
-  --size N|HxW      resize the photo first (bilinear); default: its own size
-  -o, --out FILE    the PNG to write (written atomically)
-  --json            print a JSON summary (kernel, size, value range)`;
-
-const options: Options = {
-  kernel: { type: 'string' }, border: { type: 'string' }, value: { type: 'string' }, display: { type: 'string' },
-  size: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' },
+export const filterFlags = {
+  kernel: flag.string({ arg: 'K', help: `sobel-x | sobel-y | sobel (gradient magnitude) | blur (3x3 box) |
+gaussian (5x5) | sharpen | laplacian | edge4 (the tutorial's 4x4
+vertical-edge filter) | edge4-neg | edge4-h (its transpose) |
+edge4-h-neg | FILE.json (a 2-D array of numbers, rows top to bottom,
+e.g. [[1, 0, -1], [2, 0, -2], [1, 0, -1]])` }),
+  border: flag.string({ arg: 'MODE', default: 'reflect101', defaultText: "reflect101, OpenCV's BORDER_DEFAULT", help: BORDER_MODES.join(' | ') }),
+  value: flag.number({ arg: 'V', default: 0, help: 'outside value for --border constant' }),
+  display: flag.enum(['auto', ...DISPLAY_MODES], { arg: 'MODE', help: `how filter outputs become 0..255 (default auto):
+  signed  [-M, +M] -> [0, 255] with M = max |v|: mid-gray = 0, darker =
+          negative, brighter = positive (auto for kernels summing to 0:
+          sobel-x/-y, laplacian, edge4*)
+  abs     |v| / M -> [0, 255]: black = no response (auto for sobel)
+  clip    v clamped to [0, 1] -> [0, 255] (auto for blur, gaussian,
+          sharpen and other kernels that keep brightness)
+  minmax  [min, max] -> [0, 255]` }),
+  size: flag.size({ help: 'resize the photo first (bilinear); default: its own size' }),
+  out: flag.string({ arg: 'FILE', short: 'o', help: 'the PNG to write (written atomically)' }),
+  json: jsonFlag('print a JSON summary (kernel, size, value range)'),
 };
 
+export const filterHelp = helpPage({
+  usage: 'fovea filter PHOTO --kernel K -o OUT.png [options]',
+  flags: filterFlags,
+  about: `Converts the photo to grayscale (0.299 R + 0.587 G + 0.114 B, values in [0, 1]),
+filters it as OpenCV's cv2.filter2D does (a correlation, same output size, the
+border made up by --border), and writes the result as an 8-bit grayscale PNG.`,
+});
+
 export async function filterCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'filter');
+  const { values: v, positionals } = parseFlags('filter', filterFlags, argv);
   const [photo, ...extra] = positionals;
   if (!photo) throw new UsageError('filter: missing PHOTO (a PNG, JPEG or WebP file)');
   if (extra.length) throw new UsageError(`filter: unexpected argument '${extra[0]}' (one photo at a time)`);
-  const out = v['out'];
-  if (typeof out !== 'string' || out === '') throw new UsageError('filter: missing -o OUT.png (where to write the filtered picture)');
-  const kernelArg = v['kernel'];
-  if (typeof kernelArg !== 'string') throw new UsageError(`filter: missing --kernel (${NAMES.join(', ')} or FILE.json)`);
+  const out = v.out;
+  if (out === undefined || out === '') throw new UsageError('filter: missing -o OUT.png (where to write the filtered picture)');
+  const kernelArg = v.kernel;
+  if (kernelArg === undefined) throw new UsageError(`filter: missing --kernel (${NAMES.join(', ')} or FILE.json)`);
   let border;
   try {
-    border = parseBorderMode(str(v, 'border', 'reflect101'), '--border');
+    border = parseBorderMode(v.border, '--border');
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const value = num(v, 'value', 0);
-  const displayArg = str(v, 'display', 'auto');
-  if (displayArg !== 'auto' && !(DISPLAY_MODES as readonly string[]).includes(displayArg)) {
-    throw new UsageError(`--display: unknown mode '${displayArg}'; expected auto, ${DISPLAY_MODES.join(', ')}`);
-  }
-  const size = v['size'] === undefined ? undefined : parseSize(str(v, 'size', ''), '--size');
+  const { value, size } = v;
+  const displayArg = v.display ?? 'auto';
 
   // Read the kernel before decoding the photo: a bad kernel file fails fast.
   const kernel = kernelArg === 'sobel' ? null : await resolveKernel(kernelArg);
@@ -97,7 +92,7 @@ export async function filterCommand(argv: string[]): Promise<void> {
     if (x < min) min = x;
     if (x > max) max = x;
   }
-  if (v['json']) {
+  if (v.json) {
     printJson({
       command: 'filter', input: photo, kernel: kernelArg, kernelSize: kernel ? [kernel.length, kernel[0]!.length] : [3, 3],
       border, display, width: filtered.width, height: filtered.height, min, max, out,

@@ -11,11 +11,25 @@ import { saveModel } from '../../io/model-file-node.js';
 import { loadAnyModel } from '../../io/load-any-model-node.js';
 import type { ModelMeta } from '../../io/model-file.js';
 import { UsageError } from '../cli-error.js';
-import { IMAGENET, numberList, parse, printJson, type Options } from '../options.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { IMAGENET, jsonFlag, printJson } from '../options.js';
 
-export const importHelp = `fovea import MODEL -o MODEL.fovea [options]
+export const importFlags = {
+  out: flag.string({ arg: 'FILE', short: 'o', help: 'the .fovea file to write (default: MODEL.fovea)' }),
+  'input-shape': flag.list('int', { arg: 'C,H,W', length: 3, min: 1, expects: 'C,H,W (3 integers >= 1)', help: "the input size, when the model's dims are dynamic" }),
+  classes: flag.string({ arg: 'FILE|N', help: `class names: a file with one name per line (or a JSON
+array), or a count N for names 0..N-1 (default: from
+the model's metadata, else one per model output)` }),
+  mean: flag.list('number', { arg: 'M1,M2,..', named: { imagenet: IMAGENET.mean }, help: `per-channel mean applied after scaling pixels to [0, 1]
+(default 0, or the model's; 'imagenet' for 0.485,0.456,0.406)` }),
+  std: flag.list('number', { arg: 'S1,S2,..', above: 0, named: { imagenet: IMAGENET.std }, help: "per-channel std (default 1, or the model's; 'imagenet' for 0.229,0.224,0.225)" }),
+  json: jsonFlag(),
+};
 
-Converts an image classifier to a fovea model file. Weights stay trainable:
+export const importHelp = helpPage({
+  usage: 'fovea import MODEL -o MODEL.fovea [options]',
+  flags: importFlags,
+  about: `Converts an image classifier to a fovea model file. Weights stay trainable:
 fine-tune the result. MODEL is one of
 
   MODEL.onnx            an ONNX model (the CNN operator subset: Conv, Gemm,
@@ -33,35 +47,18 @@ fine-tune the result. MODEL is one of
                         and normalisation
 
 A final softmax of a TF.js model is dropped (fovea models output logits;
-predict applies the softmax), so probabilities stay the same.
+predict applies the softmax), so probabilities stay the same.`,
+});
 
-  -o, --out FILE        the .fovea file to write (default: MODEL.fovea)
-  --input-shape C,H,W   the input size, when the model's dims are dynamic
-  --classes FILE|N      class names: a file with one name per line (or a JSON
-                        array), or a count N for names 0..N-1 (default: from
-                        the model's metadata, else one per model output)
-  --mean M1,M2,..       per-channel mean applied after scaling pixels to [0, 1]
-                        (default 0, or the model's; 'imagenet' for 0.485,0.456,0.406)
-  --std S1,S2,..        per-channel std (default 1, or the model's; 'imagenet' for 0.229,0.224,0.225)
-  --json                machine-readable output`;
-
-const options: Options = {
-  out: { type: 'string', short: 'o' }, 'input-shape': { type: 'string' }, classes: { type: 'string' },
-  mean: { type: 'string' }, std: { type: 'string' }, json: { type: 'boolean' },
-};
-
-function perChannel(raw: unknown, flag: 'mean' | 'std', channels: number, fallback: number): number[] {
-  if (raw === undefined) return new Array<number>(channels).fill(fallback);
-  const v = raw === 'imagenet' ? IMAGENET[flag] : numberList(String(raw), flag);
+function perChannel(v: number[] | undefined, name: 'mean' | 'std', channels: number, fallback: number): number[] {
+  if (v === undefined) return new Array<number>(channels).fill(fallback);
   if (v.length === 1) return new Array<number>(channels).fill(v[0]!);
-  if (v.length !== channels) throw new UsageError(`--${flag}: the model has ${channels} input channel(s), got ${v.length} values`);
-  if (flag === 'std' && v.some((x) => x <= 0)) throw new UsageError('--std: values must be > 0');
+  if (v.length !== channels) throw new UsageError(`--${name}: the model has ${channels} input channel(s), got ${v.length} values`);
   return v;
 }
 
-function classNames(raw: unknown, outputs: number): string[] {
-  if (raw === undefined) return Array.from({ length: outputs }, (_, i) => String(i));
-  const s = String(raw);
+function classNames(s: string | undefined, outputs: number): string[] {
+  if (s === undefined) return Array.from({ length: outputs }, (_, i) => String(i));
   let names: string[];
   if (/^\d+$/.test(s) && !existsSync(s)) names = Array.from({ length: Number(s) }, (_, i) => String(i));
   else {
@@ -83,38 +80,33 @@ function defaultOut(file: string): string {
 }
 
 export async function importCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'import');
+  const { values: v, positionals } = parseFlags('import', importFlags, argv);
   const file = positionals[0];
   if (!file) throw new UsageError('import: missing MODEL (an .onnx file, a TF.js model.json or folder, or nsfwjs:NAME)');
-  const out = typeof v['out'] === 'string' ? v['out'] : defaultOut(file);
-  let inputShape: [number, number, number] | undefined;
-  if (typeof v['input-shape'] === 'string') {
-    const s = numberList(v['input-shape'], 'input-shape');
-    if (s.length !== 3 || s.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input-shape: expected C,H,W, got '${v['input-shape']}'`);
-    inputShape = s as [number, number, number];
-  }
+  const out = v.out ?? defaultOut(file);
+  const inputShape = v.inputShape as [number, number, number] | undefined;
   const loaded = loadAnyModel(file, inputShape ? { inputShape } : {});
   const own = loaded.meta;
   const c = own.inputShape[0];
   const outShape = loaded.model.outputShape([1, ...own.inputShape]);
   if (outShape.length !== 2) throw new UsageError(`import: the model outputs shape [N, ${outShape.slice(1).join(', ')}]; a classifier outputs [N, classes]`);
-  const given = loaded.stored.classNames && v['classes'] === undefined ? own.classNames : null;
+  const given = loaded.stored.classNames && v.classes === undefined ? own.classNames : null;
   if (given && given.length !== outShape[1]) throw new UsageError(`import: the model's metadata names ${given.length} classes for ${outShape[1]} outputs; give --classes`);
   const ownNorm = loaded.stored.normalize ? own.normalize : null;
   const meta: ModelMeta = {
     inputShape: own.inputShape,
     normalize: {
-      mean: v['mean'] === undefined && ownNorm ? ownNorm.mean : perChannel(v['mean'], 'mean', c, 0),
-      std: v['std'] === undefined && ownNorm ? ownNorm.std : perChannel(v['std'], 'std', c, 1),
+      mean: v.mean === undefined && ownNorm ? ownNorm.mean : perChannel(v.mean, 'mean', c, 0),
+      std: v.std === undefined && ownNorm ? ownNorm.std : perChannel(v.std, 'std', c, 1),
     },
-    classNames: given ?? classNames(v['classes'], outShape[1]!),
+    classNames: given ?? classNames(v.classes, outShape[1]!),
     ...(own.fit ? { fit: own.fit } : {}),
     training: { ...own.training, ...loaded.origin },
   };
   await saveModel(out, loaded.model, meta);
   const layers = [...loaded.model.children()].length;
   const params = loaded.model.numParameters();
-  if (v['json']) {
+  if (v.json) {
     printJson({ command: 'import', from: file, format: loaded.format, out, inputShape: meta.inputShape, classes: meta.classNames.length, layers, parameters: params, removedSoftmax: loaded.removedSoftmax, normalize: meta.normalize, ...(loaded.format === 'onnx' ? { onnx: file, opset: loaded.origin['opset'] } : {}) });
     return;
   }

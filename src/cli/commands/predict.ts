@@ -14,38 +14,41 @@ import { loadModelInput } from '../../vision/model-input-node.js';
 import { inputChannels } from '../../vision/model-input.js';
 import { topK } from '../../vision/top-k.js';
 import { UsageError } from '../cli-error.js';
-import { num, parse, printJson, type Options } from '../options.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
-export const predictHelp = `fovea predict MODEL IMAGE... [options]
+export const predictFlags = {
+  top: flag.int({ arg: 'K', min: 1, default: 3, help: 'how many classes to print' }),
+  chart: flag.string({ arg: 'PATH', help: `also write each photo beside a bar chart of its top K classes as a
+PNG: PATH is the file (one image, PATH ends in .png) or a folder
+(created if needed) that gets IMAGE-NAME.topK.png per image` }),
+  invert: flag.boolean({ help: `invert intensities first (for dark-on-light drawings fed to an
+MNIST model, whose digits are light on dark)` }),
+  json: jsonFlag(),
+};
 
-Classifies PNG/JPEG/WebP images: decodes, converts to the model's channels,
+export const predictHelp = helpPage({
+  usage: 'fovea predict MODEL IMAGE... [options]',
+  flags: predictFlags,
+  about: `Classifies PNG/JPEG/WebP images: decodes, converts to the model's channels,
 resizes to its input size (as it was trained: stretched or centre-cropped),
 normalises as stored in the model, and warns when a picture clearly does not
 fit the model (a colour photo for a grayscale model, another shape stretched).
 MODEL is a .fovea file, an .onnx file, a TF.js model (model.json or its
-folder) or nsfwjs:NAME.
-
-  --top K        how many classes to print (default 3)
-  --chart PATH   also write each photo beside a bar chart of its top K classes as a
-                 PNG: PATH is the file (one image, PATH ends in .png) or a folder
-                 (created if needed) that gets IMAGE-NAME.topK.png per image
-  --invert       invert intensities first (for dark-on-light drawings fed to an
-                 MNIST model, whose digits are light on dark)
-  --json         machine-readable output`;
-
-const options: Options = { top: { type: 'string' }, chart: { type: 'string' }, invert: { type: 'boolean' }, json: { type: 'boolean' } };
+folder) or nsfwjs:NAME.`,
+});
 
 export async function predictCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'predict');
+  const { values: v, positionals } = parseFlags('predict', predictFlags, argv);
   const [file, ...images] = positionals;
   if (!file) throw new UsageError('predict: missing MODEL (a .fovea or .onnx file, a TF.js model or nsfwjs:NAME)');
   if (!images.length) throw new UsageError('predict: missing IMAGE (one or more PNG/JPEG/WebP files)');
   const loaded = loadAnyModel(file);
   const { model, meta } = loaded;
   checkClassifier(loaded, 'predict');
-  const k = Math.min(num(v, 'top', 3, (x) => Number.isInteger(x) && x >= 1), meta.classNames.length);
+  const k = Math.min(v.top, meta.classNames.length);
   inputChannels(meta, file);
-  const chart = v['chart'] === undefined ? null : String(v['chart']);
+  const chart = v.chart ?? null;
   const chartFile = (image: string): string | null => {
     if (chart === null) return null;
     if (/\.png$/i.test(chart)) {
@@ -57,7 +60,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (chart !== null && !/\.png$/i.test(chart)) mkdirSync(chart, { recursive: true });
   const results = [];
   for (const path of images) {
-    const { x, notes } = await loadModelInput(path, meta, { invert: v['invert'] === true });
+    const { x, notes } = await loadModelInput(path, meta, { invert: v.invert });
     for (const note of notes) process.stderr.write(`fovea predict: note: ${note}\n`);
     const probs = noGrad(() => softmax(model.forward(x), 1)).data;
     const top = topK(probs, k, meta.classNames);
@@ -65,7 +68,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
     if (figure) await writeFileAtomic(figure, await predictionFigure(path, probs, meta.classNames, { topK: k, title: basename(path) }));
     results.push({ image: path, top, ...(notes.length ? { notes } : {}), ...(figure ? { chart: figure } : {}) });
   }
-  if (v['json']) {
+  if (v.json) {
     printJson({ command: 'predict', model: file, results });
     return;
   }

@@ -13,24 +13,28 @@ import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { saveModel } from '../../io/model-file-node.js';
 import { startStaticServer } from '../../serve/static-server.js';
 import { UsageError } from '../cli-error.js';
-import { int, num, parse, printJson, str, type Options } from '../options.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
-export const serveHelp = `fovea serve [MODEL] [options]
+export const serveFlags = {
+  port: flag.int({ min: 0, max: 65535, default: 8080, help: '0 picks a free port' }),
+  host: flag.string({ arg: 'H', help: `interface to listen on; default 127.0.0.1 (this machine only).
+--host 0.0.0.0 makes the page reachable from your network` }),
+  json: jsonFlag('print {"url": ...} as one JSON line once listening'),
+};
 
-Serves the explainer web app: draw a digit and watch every layer of the model,
+export const serveHelp = helpPage({
+  usage: 'fovea serve [MODEL] [options]',
+  flags: serveFlags,
+  about: `Serves the explainer web app: draw a digit and watch every layer of the model,
 hover a unit for its receptive field and arithmetic, load your own model,
 train in the page. Prints the address to open; Ctrl-C stops it.
 
   MODEL          the model the page opens with: a .fovea or .onnx file, a TF.js
                  model (model.json or its folder; converted to .fovea for the page)
                  or nsfwjs:NAME (default: the digit model that ships with fovea,
-                 LeNet trained on MNIST)
-  --port N       default 8080; 0 picks a free port
-  --host H       interface to listen on; default 127.0.0.1 (this machine only).
-                 --host 0.0.0.0 makes the page reachable from your network
-  --json         print {"url": ...} as one JSON line once listening`;
-
-const options: Options = { port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean' } };
+                 LeNet trained on MNIST)`,
+});
 
 /** The URL paths the page loads its model from, by format. */
 export const MODEL_URL_PATHS = { fovea: '/model.fovea', onnx: '/model.onnx' } as const;
@@ -41,10 +45,10 @@ function webRoot(): string {
 }
 
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'serve');
+  const { values: v, positionals } = parseFlags('serve', serveFlags, argv);
   if (positionals.length > 1) throw new UsageError(`serve takes at most one model file, got ${positionals.length}: ${positionals.join(' ')}`);
-  const port = num(v, 'port', 8080, (p) => int(p) && p <= 65535);
-  const host = str(v, 'host', '127.0.0.1');
+  const port = v.port;
+  const host = v.host ?? '127.0.0.1';
   const root = webRoot();
   if (!existsSync(`${root}index.html`)) {
     throw new FoveaError(`the web app is not built (${root}index.html is missing); run 'npm run build' in the fovea package`);
@@ -78,7 +82,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new FoveaError(`cannot listen on host '${host}': no such local interface`);
     throw e;
   }
-  if (v['json']) printJson({ command: 'serve', url: server.url, model: source, format: loaded.format });
+  if (v.json) printJson({ command: 'serve', url: server.url, model: source, format: loaded.format });
   else {
     process.stdout.write(`fovea serve: ${server.url}  (model: ${source.startsWith('nsfwjs:') ? source : basename(source)}; Ctrl-C to stop)\n`);
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {

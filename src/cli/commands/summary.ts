@@ -5,22 +5,24 @@ import { loadAnyModel } from '../../io/load-any-model-node.js';
 import { buildModel, MODELS } from '../../nn/models.js';
 import { formatSummary, summarize } from '../../nn/summary.js';
 import { UsageError } from '../cli-error.js';
-import { parse, printJson, type Options } from '../options.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
-export const summaryHelp = `fovea summary MODEL
-fovea summary --model NAME
+export const summaryFlags = {
+  model: flag.enum(Object.keys(MODELS), { help: `a built-in model (${Object.keys(MODELS).join(', ')}) instead of a file` }),
+  json: jsonFlag(),
+};
 
-Prints each layer with its output shape (batch 1) and parameter count. MODEL
+export const summaryHelp = helpPage({
+  usage: 'fovea summary MODEL\nfovea summary --model NAME',
+  flags: summaryFlags,
+  about: `Prints each layer with its output shape (batch 1) and parameter count. MODEL
 is a .fovea file, an .onnx file, a TF.js model (model.json or its folder) or
-nsfwjs:NAME.
-
-  --model NAME   a built-in model (${Object.keys(MODELS).join(', ')}) instead of a file
-  --json         machine-readable output`;
-
-const options: Options = { model: { type: 'string' }, json: { type: 'boolean' } };
+nsfwjs:NAME.`,
+});
 
 export async function summaryCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'summary');
+  const { values: v, positionals } = parseFlags('summary', summaryFlags, argv);
   const file = positionals[0];
   let model;
   let inputShape: number[];
@@ -30,15 +32,15 @@ export async function summaryCommand(argv: string[]): Promise<void> {
     model = loaded.model;
     inputShape = loaded.meta.inputShape;
     if (loaded.meta.classNames.length) classNames = loaded.meta.classNames;
-  } else if (typeof v['model'] === 'string') {
-    model = buildModel(v['model']);
+  } else if (v.model !== undefined) {
+    model = buildModel(v.model);
     inputShape = [1, 28, 28];
   } else {
     throw new UsageError('summary: give a model file or --model NAME');
   }
   const rows = summarize(model, [1, ...inputShape]);
   const total = model.numParameters();
-  if (v['json']) {
+  if (v.json) {
     printJson({ command: 'summary', inputShape, classNames, layers: rows, totalParameters: total });
     return;
   }

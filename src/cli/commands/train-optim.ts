@@ -8,37 +8,38 @@ import { CosineAnnealingLR, StepLR, type LRScheduler } from '../../optim/lr-sche
 import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { UsageError } from '../cli-error.js';
-import { num, positive, str } from '../options.js';
+import type { TrainValues } from './train-flags.js';
 
 /** Default learning rates when --lr is not given. */
-export const DEFAULT_LR: Record<string, number> = { sgd: 0.02, adam: 1e-3, adamw: 1e-3 };
+export const DEFAULT_LR: Record<TrainValues['optimizer'], number> = { sgd: 0.02, adam: 1e-3, adamw: 1e-3 };
+
+/** Default weight decay when --weight-decay is not given. */
+const DEFAULT_WEIGHT_DECAY: Record<TrainValues['optimizer'], number> = { sgd: 5e-4, adam: 0, adamw: 0.01 };
+
+type OptimValues = Pick<TrainValues, 'optimizer' | 'lr' | 'momentum' | 'weightDecay'>;
+
+/** The learning rate: --lr, else the optimiser's default. */
+export const learningRate = (v: Pick<TrainValues, 'optimizer' | 'lr'>): number => v.lr ?? DEFAULT_LR[v.optimizer];
 
 /**
  * The optimiser named by --optimizer over `params`; `lr` overrides --lr
  * (fine-tuning uses a lower rate than head training).
  */
-export function makeOptimizer(name: string, params: Tensor[], v: Record<string, unknown>, lr?: number): Optimizer {
-  const rate = lr ?? num(v, 'lr', DEFAULT_LR[name] ?? 0.02, positive);
-  if (name === 'sgd') {
-    return new SGD(params, { lr: rate, momentum: num(v, 'momentum', 0.9, (x) => x >= 0 && x < 1), weightDecay: num(v, 'weight-decay', 5e-4, (x) => x >= 0) });
-  }
-  if (name === 'adam') return new Adam(params, { lr: rate, weightDecay: num(v, 'weight-decay', 0, (x) => x >= 0) });
-  if (name === 'adamw') return new AdamW(params, { lr: rate, weightDecay: num(v, 'weight-decay', 0.01, (x) => x >= 0) });
-  throw new UsageError(`--optimizer: unknown optimizer '${name}' (sgd, adam, adamw)`);
+export function makeOptimizer(v: OptimValues, params: Tensor[], lr = learningRate(v)): Optimizer {
+  const weightDecay = v.weightDecay ?? DEFAULT_WEIGHT_DECAY[v.optimizer];
+  if (v.optimizer === 'sgd') return new SGD(params, { lr, momentum: v.momentum, weightDecay });
+  if (v.optimizer === 'adam') return new Adam(params, { lr, weightDecay });
+  return new AdamW(params, { lr, weightDecay });
 }
 
 /** What every training step of `fovea train` takes from the options: --label-smoothing and --clip-grad-norm. */
-export function stepOptions(v: Record<string, unknown>): { labelSmoothing: number; clipGradNorm?: number } {
-  const labelSmoothing = num(v, 'label-smoothing', 0, (x) => x >= 0 && x < 1);
-  return v['clip-grad-norm'] === undefined ? { labelSmoothing } : { labelSmoothing, clipGradNorm: num(v, 'clip-grad-norm', 0, (x) => x > 0 && Number.isFinite(x)) };
+export function stepOptions(v: Pick<TrainValues, 'labelSmoothing' | 'clipGradNorm'>): { labelSmoothing: number; clipGradNorm?: number } {
+  return v.clipGradNorm === undefined ? { labelSmoothing: v.labelSmoothing } : { labelSmoothing: v.labelSmoothing, clipGradNorm: v.clipGradNorm };
 }
 
 /** The schedule named by --schedule (cosine by default), stepped once per epoch over `epochs`. */
-export function makeScheduler(optimizer: Optimizer, epochs: number, v: Record<string, unknown>): LRScheduler | undefined {
-  const name = str(v, 'schedule', 'cosine');
-  if (name === 'cosine') return new CosineAnnealingLR(optimizer, epochs);
-  if (name === 'step') return new StepLR(optimizer, Math.max(1, Math.floor(epochs / 3)), 0.1);
-  if (name === 'none') return undefined;
-  throw new UsageError(`--schedule: unknown schedule '${name}' (cosine, step, none)`);
+export function makeScheduler(optimizer: Optimizer, epochs: number, v: Pick<TrainValues, 'schedule'>): LRScheduler | undefined {
+  if (v.schedule === 'cosine') return new CosineAnnealingLR(optimizer, epochs);
+  if (v.schedule === 'step') return new StepLR(optimizer, Math.max(1, Math.floor(epochs / 3)), 0.1);
+  return undefined;
 }

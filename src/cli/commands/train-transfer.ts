@@ -25,127 +25,89 @@ import { extractFeatures, FeatureLoader, featureStats, foldStandardization, mapF
 import { fit, type BatchLog, type EpochLog } from '../../train/fit.js';
 import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
-import { IMAGENET, num, numberList, pct, positive, printJson, str, type Options } from '../options.js';
-import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
-import { augmentOption, fitOption, loadFolderSplits, parseSize, splitOption, type DataSource, type FolderSplits } from './data-source.js';
-import { DEFAULT_LR, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
+import { pct, printJson } from '../options.js';
+import { loadBackboneSource } from './backbone-source.js';
+import { augmentOption, loadFolderSplits, splitOption, type DataSource, type FolderSplits } from './data-source.js';
+import type { TrainFlags, TrainValues } from './train-flags.js';
+import { learningRate, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 import { FOVEA_VERSION } from '../../version.js';
-
-export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
-  --backbone SOURCE     start from a pretrained network: ${BACKBONE_SYNTAX}
-  --cut-at NAME         where to cut it (default: before its classifier head): a layer / value
-                        name of an imported model (fovea summary lists them) or a child path
-                        such as features.6; earlier layers are more generic. Several graph
-                        names, comma-separated: their pooled maps side by side
-  --freeze-backbone     keep the backbone's weights; compute every image's features once
-                        (cached) and train only the new head on them: seconds, not minutes
-  --feature-cache DIR   with --freeze-backbone: where backbone features are kept between runs,
-                        keyed by the backbone's weights, the cut, the images and the preprocessing
-                        (default $FOVEA_CACHE/features or ~/.cache/fovea/features; off: none)
-  --feature-views N     with --freeze-backbone and --augment: cache N augmented views of each
-                        training image, one used per epoch (default 4)
-  --fine-tune N         after the head, unfreeze everything and train N more epochs on the
-                        images (augmented if --augment) at --fine-tune-lr
-  --fine-tune-from NAME fine-tune only the backbone's layers after NAME: the layers up to NAME
-                        stay frozen and their output maps are cached, so each fine-tuning epoch
-                        runs only the rest (batch-norm statistics stay as pretrained)
-  --fine-tune-lr X      default: the head's learning rate / 10
-  --head-dropout P      dropout before the new head's linear layer (default 0.2)
-  --from-scratch        the same architecture with random weights (the baseline a pretrained
-                        backbone should beat): trained end to end, or with --freeze-backbone
-                        kept random while the same head trains on its features
-  --mean/--std M,..     the backbone's input normalisation (numbers or 'imagenet'), for ONNX/TF.js
-                        files that do not store it (a .fovea backbone brings its own)
-  --size defaults to the backbone's input size, --channels to its channels.`;
-
-/** The options only transfer learning takes (train refuses them without --backbone). */
-export const transferOptions: Options = {
-  'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' }, 'feature-cache': { type: 'string' }, 'fine-tune': { type: 'string' },
-  'fine-tune-lr': { type: 'string' }, 'fine-tune-from': { type: 'string' }, 'head-dropout': { type: 'string' },
-  'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' },
-};
 
 /** What train.ts has already worked out. */
 export interface TransferContext {
-  v: Record<string, unknown>;
+  v: TrainValues;
+  /** Whether a flag was given (a default is not "given"). */
+  given: (name: keyof TrainFlags) => boolean;
   log: (s: string) => void;
   json: boolean;
   compute: { backend: string; threads: number };
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  optName: string;
+  /** --backbone. */
+  backbone: string;
   /** --out, or the default named after the folder (`defaultModelFile`). */
   out: string;
   /** --data / --dataset as resolved; transfer learning takes an image folder only. */
   source: DataSource;
 }
 
-/** --mean / --std: numbers, or 'imagenet'. */
-function normOption(raw: unknown, flag: 'mean' | 'std'): number[] | undefined {
-  if (raw === undefined) return undefined;
-  return raw === 'imagenet' ? IMAGENET[flag] : numberList(String(raw), flag);
-}
-
 /** Runs a transfer-learning training from the parsed `fovea train` options. */
 export async function transferTrain(ctx: TransferContext): Promise<void> {
-  const { v, log, seed, epochs, batchSize, optName, out, source } = ctx;
-  for (const flag of ['resume', 'checkpoint', 'checkpoint-every', 'dataset', 'model', 'limit', 'val-split']) {
-    if (v[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with --backbone (transfer learning trains on an image folder in one go${flag.startsWith('checkpoint') || flag === 'resume' ? ', without checkpoints' : ''})`);
+  const { v, given, log, out, source } = ctx;
+  const { seed, epochs, batchSize, optimizer: optName } = v;
+  for (const flag of ['resume', 'checkpoint', 'checkpoint-every', 'dataset', 'model', 'limit', 'val-split'] as const) {
+    if (given(flag)) throw new UsageError(`--${flag} cannot be combined with --backbone (transfer learning trains on an image folder in one go${flag.startsWith('checkpoint') || flag === 'resume' ? ', without checkpoints' : ''})`);
   }
   if (source.kind !== 'image-folder') {
     throw new UsageError(`--backbone needs --data DIR with an image folder (one sub-folder of images per class)${source.found ? `; found ${source.found}` : ''}`);
   }
   const dir = source.dir;
   log(`data: ${source.found}`);
-  const frozen = v['freeze-backbone'] === true;
-  const fromScratch = v['from-scratch'] === true;
-  const fineTune = v['fine-tune'] === undefined ? 0 : num(v, 'fine-tune', 0, (x) => Number.isInteger(x) && x >= 1);
-  const fineTuneFrom = v['fine-tune-from'] === undefined ? undefined : String(v['fine-tune-from']);
+  const frozen = v.freezeBackbone;
+  const fromScratch = v.fromScratch;
+  const fineTune = v.fineTune ?? 0;
+  const fineTuneFrom = v.fineTuneFrom;
   if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
   if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
-  if (v['augment'] === undefined && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
-  const mean = normOption(v['mean'], 'mean');
-  const std = normOption(v['std'], 'std');
+  if (v.augment === undefined && given('feature-views')) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
+  const { mean, std } = v;
   if ((mean === undefined) !== (std === undefined)) throw new UsageError('--mean and --std go together');
 
-  const spec = String(v['backbone']);
+  const spec = ctx.backbone;
   const src = await loadBackboneSource(spec, mean && std ? { mean, std } : undefined);
   const [c, bh, bw] = src.inputShape;
   if (src.normalize.mean.length !== c || src.normalize.std.length !== c) throw new UsageError(`--mean/--std: the backbone takes ${c} channels, got ${src.normalize.mean.length} means and ${src.normalize.std.length} stds`);
-  const size = v['size'] === undefined ? [bh, bw] as [number, number] : parseSize(String(v['size']), '--size');
-  if (v['channels'] !== undefined && Number(v['channels']) !== c) throw new UsageError(`--channels: the backbone takes ${c}-channel images`);
+  const size = v.size ?? [bh, bw] as [number, number];
+  if (v.channels !== undefined && Number(v.channels) !== c) throw new UsageError(`--channels: the backbone takes ${c}-channel images`);
   const inputShape: [number, number, number] = [c, size[0], size[1]];
-  const at = v['cut-at'] === undefined ? {} : { at: String(v['cut-at']) };
+  const at = v.cutAt === undefined ? {} : { at: v.cutAt };
   const { model: backbone, features, cutAt, removed, pooled } = cutBackbone(src.model, inputShape, at);
   const shown = removed.length > 8 ? [...removed.slice(0, 3), `... ${removed.length - 6} more ...`, ...removed.slice(-3)] : removed;
   log(`backbone ${spec}: cut at '${cutAt}' (removed ${shown.join(', ')}${pooled ? '; added global average pooling' : ''}), ${features} features per image, ${backbone.numParameters().toLocaleString('en-US')} parameters; input ${inputShape.join('x')}, normalisation from ${src.normalizeFrom}`);
   manualSeed(seed);
   if (fromScratch) log(`--from-scratch: re-initialised ${reinitialize(backbone)} layers of the backbone`);
 
-  const fractions = splitOption(str(v, 'split', '70/15/15'));
+  const splitSpec = v.split ?? '70/15/15';
+  const fractions = splitOption(splitSpec);
   const bar = new ProgressBar();
   const t0 = performance.now();
-  const fit = fitOption(v['fit']);
+  const { fit } = v;
   const data = await loadFolderSplits(dir, {
-    size, channels: c as 1 | 3, fit, fractions, seed, skipUnreadable: v['skip-unreadable'] === true,
+    size, channels: c as 1 | 3, fit, fractions, seed, skipUnreadable: v.skipUnreadable,
     onProgress: (done, total) => bar.update(done, total, 'decoding images'),
   });
   bar.done();
   log(`decoded ${data.total} images of ${data.classNames.length} classes (${data.classNames.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${data.train.length} train / ${data.val?.length ?? 0} validation / ${data.test?.length ?? 0} test`);
   for (const k of data.skipped) log(`skipped ${k.file}: ${k.problem}`);
   // Stored so that `fovea eval` decodes, and so splits, the folder as training did.
-  const skipFlag = v['skip-unreadable'] === true ? { skipUnreadable: true } : {};
+  const skipFlag = v.skipUnreadable ? { skipUnreadable: true } : {};
   const numClasses = data.classNames.length;
   const normalize = src.normalize;
-  const augmentSpec = v['augment'] as string | undefined;
+  const augmentSpec = v.augment;
   const transform = augmentOption(augmentSpec, size[0], size[1]);
 
   const fc = new Linear(features, numClasses);
-  const head = new Sequential({ dropout: new Dropout(num(v, 'head-dropout', 0.2, (x) => x >= 0 && x < 1)), fc });
+  const head = new Sequential({ dropout: new Dropout(v.headDropout), fc });
   const net = new Sequential({ backbone, head });
-  const lr = num(v, 'lr', DEFAULT_LR[optName] ?? 0.02, positive);
-  const workers = num(v, 'workers', 0, (x) => Number.isInteger(x) && x >= 0 && x <= 64);
+  const lr = learningRate(v);
+  const workers = v.workers;
   const trainImages = (shuffle: boolean, withTransform: boolean): DataLoader => new DataLoader(data.train, {
     batchSize: shuffle ? batchSize : 32, shuffle, seed, normalize, ...(withTransform && transform ? { transform, numWorkers: workers } : {}),
   });
@@ -177,13 +139,13 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
     inputShape, normalize, classNames: [...data.classNames], fit,
     training: {
       dataset: dir, model: 'transfer', backbone: spec, mode, cutAt, removedLayers: removed, epochs, fineTuneEpochs: fineTune, skipped: data.skipped.length, ...skipFlag,
-      batchSize, optimizer: optName, seed, split: str(v, 'split', '70/15/15'), fit, ...(augmentSpec ? { augment: augmentSpec } : {}),
+      batchSize, optimizer: optName, seed, split: splitSpec, fit, ...(augmentSpec ? { augment: augmentSpec } : {}),
       bestEpoch, valAccuracy: bestVal ?? null, testAccuracy: test?.accuracy ?? null, featureSeconds,
       seconds, backend: ctx.compute.backend, threads: ctx.compute.threads, date: new Date().toISOString(), fovea: FOVEA_VERSION,
     },
   });
   log(`saved ${out}`);
-  const report = v['no-report'] ? null : await writeTrainingReport(out, {
+  const report = v.noReport ? null : await writeTrainingReport(out, {
     title: `${spec} → ${numClasses} classes of ${dir} (${mode})`, history, classNames: data.classNames, ...(test ? { test } : {}),
     notes: [`${data.train.length} training / ${data.val?.length ?? 0} validation images, ${inputShape.join('x')}, batch ${batchSize}, ${optName}, seed ${seed}; backbone cut at '${cutAt}'; ${seconds.toFixed(1)} s.`],
   });
@@ -201,7 +163,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
 
 /** Everything the training phases share. */
 interface Run {
-  v: Record<string, unknown>;
+  v: TrainValues;
   log: (s: string) => void;
   bar: ProgressBar;
   data: FolderSplits;
@@ -246,14 +208,14 @@ async function trainFrozen(run: Run): Promise<RunResult> {
   let featureSeconds = 0;
   let fineTuneHistory: EpochLog[] = [];
   backbone.requiresGrad_(false);
-  const views = transform ? num(v, 'feature-views', 4, (x) => Number.isInteger(x) && x >= 1) : 1;
+  const views = transform ? v.featureViews : 1;
   const tf = performance.now();
   // With --fine-tune-from, the part of the backbone up to that layer stays frozen for good: its output maps
   // are cached once, the head's features are computed from them, and fine-tuning trains the rest on them.
   const split = fineTuneFrom !== undefined ? splitAt(backbone, fineTuneFrom) : null;
   const frozenPart = split ? split.prefix : backbone;
   // Feature vectors are kept on disk between runs (not the big maps of a --fine-tune-from prefix).
-  const diskDir = split || v['feature-cache'] === 'off' ? null : typeof v['feature-cache'] === 'string' ? v['feature-cache'] : defaultFeatureCacheDir();
+  const diskDir = split || v.featureCache === 'off' ? null : v.featureCache ?? defaultFeatureCacheDir();
   let hits = 0;
   const cache = async (loader: DataLoader | undefined, images: ImageDataset | null, what: string, k = 1): Promise<FeatureSet | null> => {
     if (!loader || !images) return null;
@@ -262,7 +224,7 @@ async function trainFrozen(run: Run): Promise<RunResult> {
     if (r.hit) hits++;
     return r.set;
   };
-  const augmentSpec = v['augment'] as string | undefined;
+  const augmentSpec = v.augment;
   const trainC = (await cache(trainImages(false, true), data.train, `training images${views > 1 ? ` x ${views} views` : ''}`, views))!;
   const valC = await cache(imagesOf(data.val), data.val, 'validation images');
   const testC = await cache(imagesOf(data.test), data.test, 'test images');
@@ -276,7 +238,7 @@ async function trainFrozen(run: Run): Promise<RunResult> {
   // The head trains on standardised features; the standardisation is folded into its weights afterwards.
   const stats = featureStats(trainF);
   for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
-  const optimizer = makeOptimizer(optName, head.parameters(), v);
+  const optimizer = makeOptimizer(v, head.parameters());
   const scheduler = makeScheduler(optimizer, epochs, v);
   const r = await fit(head, {
   epochs, optimizer, numClasses, train: new FeatureLoader(trainF, { batchSize, shuffle: true, seed }),
@@ -311,9 +273,9 @@ async function fineTuneAfterHead(run: Run, split: SplitModel | null, trainC: Fea
   for (const m of backbone.modulesIter()) if (m instanceof BatchNorm2d) m.frozenStats = true;
   const trainable = split ? new Sequential({ rest: split.suffix, head }) : net;
   trainable.requiresGrad_(true);
-  const ftLr = num(v, 'fine-tune-lr', lr / 10, positive);
+  const ftLr = v.fineTuneLr ?? lr / 10;
   log(`fine-tuning ${split ? `the backbone after '${fineTuneFrom}' (${split.suffix.numParameters().toLocaleString('en-US')} parameters) on the cached maps` : 'the whole network on the images'} and the head for ${fineTune} epochs at lr ${ftLr}`);
-  const ftOpt = makeOptimizer(optName, trainable.parameters(), v, ftLr);
+  const ftOpt = makeOptimizer(v, trainable.parameters(), ftLr);
   const ftSched = makeScheduler(ftOpt, fineTune, v);
   const val = split ? (valC ? new FeatureLoader(valC, { batchSize: 64 }) : undefined) : imagesOf(data.val);
   const ft = await fit(trainable, {
@@ -329,7 +291,7 @@ async function fineTuneAfterHead(run: Run, split: SplitModel | null, trainC: Fea
 /** No frozen backbone: the whole network trains on the images (fine-tuning everything, or --from-scratch). */
 async function trainWhole(run: Run, what: string): Promise<RunResult> {
   const { v, data, net, numClasses, epochs, optName, trainImages, imagesOf, epochLog, batchLog } = run;
-  const optimizer = makeOptimizer(optName, net.parameters(), v);
+  const optimizer = makeOptimizer(v, net.parameters());
   const scheduler = makeScheduler(optimizer, epochs, v);
   const val = imagesOf(data.val);
   const r = await fit(net, {

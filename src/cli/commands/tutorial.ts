@@ -7,11 +7,19 @@ import { edgeTutorial } from '../../explain/edge-tutorial.js';
 import { writePage } from '../../explain/write-page-node.js';
 import { loadImageFile } from '../../vision/image-file.js';
 import { UsageError } from '../cli-error.js';
-import { num, parse, printJson, type Options } from '../options.js';
+import { flag, helpPage, parseFlags } from '../flags.js';
+import { jsonFlag, printJson } from '../options.js';
 
-export const tutorialHelp = `fovea tutorial PHOTO [-o DIR] [options]
+export const tutorialFlags = {
+  out: flag.string({ arg: 'DIR', short: 'o', help: 'output folder (default <photo name>.tutorial), created if missing' }),
+  size: flag.int({ min: 8, default: 256, help: 'shrink the photo so its longer side is at most N pixels' }),
+  json: jsonFlag(),
+};
 
-Walks a photo through hand-set edge filters, as a CNN's first layer would.
+export const tutorialHelp = helpPage({
+  usage: 'fovea tutorial PHOTO [-o DIR] [options]',
+  flags: tutorialFlags,
+  about: `Walks a photo through hand-set edge filters, as a CNN's first layer would.
 Writes into DIR, in order:
   01-input.png            the photo in grayscale
   02-filters.png          the four 4x4 edge filters (vertical, negated, horizontal, negated)
@@ -19,21 +27,16 @@ Writes into DIR, in order:
   04-after-relu.png       after ReLU
   05-after-max-pool.png   after 2x2 max pooling
   06-sobel-x.png, 07-sobel-y.png, 08-sobel-edges.png   Sobel x, y and edge magnitude
-  index.html              all of them with one-line captions (works offline)
-
-  -o, --out DIR  output folder (default <photo name>.tutorial), created if missing
-  --size N       shrink the photo so its longer side is at most N pixels (default 256)
-  --json         machine-readable output`;
-
-const options: Options = { out: { type: 'string', short: 'o' }, size: { type: 'string' }, json: { type: 'boolean' } };
+  index.html              all of them with one-line captions (works offline)`,
+});
 
 export async function tutorialCommand(argv: string[]): Promise<void> {
-  const { values: v, positionals } = parse(argv, options, 'tutorial');
+  const { values: v, positionals } = parseFlags('tutorial', tutorialFlags, argv);
   const [photo, extra] = positionals;
   if (!photo) throw new UsageError('tutorial: missing PHOTO (a PNG/JPEG file)');
   if (extra) throw new UsageError(`tutorial: unexpected argument '${extra}' (one PHOTO)`);
-  const maxSide = num(v, 'size', 256, (x) => Number.isInteger(x) && x >= 8);
-  const out = typeof v['out'] === 'string' ? v['out'] : `${basename(photo, extname(photo))}.tutorial`;
+  const maxSide = v.size;
+  const out = v.out ?? `${basename(photo, extname(photo))}.tutorial`;
   let img = await loadImageFile(photo, { channels: 1 });
   const long = Math.max(img.width, img.height);
   if (long > maxSide) {
@@ -42,7 +45,7 @@ export async function tutorialCommand(argv: string[]): Promise<void> {
     img = await loadImageFile(photo, { channels: 1, size });
   }
   const files = await writePage(out, edgeTutorial(img, { title: `How a CNN sees ${basename(photo)}` }));
-  if (v['json']) {
+  if (v.json) {
     printJson({ command: 'tutorial', photo, out, index: join(out, 'index.html'), width: img.width, height: img.height, files });
     return;
   }

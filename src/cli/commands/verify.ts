@@ -8,21 +8,27 @@ import { KERNEL_NAMES, type KernelTable } from '../../backend/kernels.js';
 import { createJsBackend } from '../../backend/js/index.js';
 import { listBackends, setBackend } from '../../backend/registry.js';
 import { gradcheckCases } from '../../tensor/gradcheck-suite.js';
-import { parse, printJson, type Options } from '../options.js';
+import { helpPage, parseFlags } from '../flags.js';
+import { backendFlags, jsonFlag, printJson } from '../options.js';
 
-export const verifyHelp = `fovea verify [--json]
+export const verifyFlags = {
+  threads: backendFlags.threads,
+  json: jsonFlag(),
+};
 
-Runs every kernel of every available backend (js, and wasm where WebAssembly
+export const verifyHelp = helpPage({
+  usage: 'fovea verify [--threads N] [--json]',
+  flags: verifyFlags,
+  about: `Runs every kernel of every available backend (js, and wasm where WebAssembly
 SIMD is available) against the js reference on many shapes, and
 finite-difference gradient checks on each backend. Prints a table
 kernel x backend: pass, FAIL, or fallback (served by the js reference).
-Exits 1 if anything fails.`;
-
-const options: Options = { json: { type: 'boolean' }, threads: { type: 'string' } };
+Exits 1 if anything fails.`,
+});
 
 export async function verifyCommand(argv: string[]): Promise<void> {
-  const { values: v } = parse(argv, options, 'verify');
-  configureBackend(v['threads'] !== undefined ? { threads: Number(v['threads']) } : {});
+  const { values: v } = parseFlags('verify', verifyFlags, argv);
+  configureBackend(v.threads !== undefined ? { threads: v.threads } : {});
   const reference = createJsBackend().kernels as KernelTable;
   const names = listBackends();
   const conformance = new Map<string, ConformanceResult[]>();
@@ -40,7 +46,7 @@ export async function verifyCommand(argv: string[]): Promise<void> {
   let failed = 0;
   for (const rs of conformance.values()) failed += rs.filter((r) => r.status === 'fail').length;
   for (const gs of grads.values()) failed += gs.filter((g) => !g.ok).length;
-  if (v['json']) {
+  if (v.json) {
     printJson({
       command: 'verify', backends: names, ok: failed === 0,
       kernels: KERNEL_NAMES.map((k) => ({ kernel: k, ...Object.fromEntries(names.map((b) => [b, conformance.get(b)!.find((r) => r.kernel === k)!.status])) })),
