@@ -3,21 +3,17 @@
  * the IDX data sets (MNIST, Fashion-MNIST), CIFAR-10 binary batches, and
  * image folders (one sub-folder per class).
  */
-import { CIFAR10_NORMALIZATION, loadCifar10 } from '../../data/cifar10.js';
 import { basename, resolve } from 'node:path';
 import { dataKind, describeDataKind } from '../../data/data-kind.js';
-import type { ImageDataset } from '../../data/dataset.js';
-import { isImageFolder, loadImageFolder } from '../../data/image-folder.js';
-import { loadMnist, NORMALIZATION } from '../../data/mnist-dataset.js';
-import { parseSplit, stratifiedSplit } from '../../data/split.js';
+import { isImageFolder } from '../../data/image-folder.js';
+import { parseSplit } from '../../data/split.js';
 import { parseTransforms } from '../../data/transforms/parse-transforms.js';
 import type { Transform } from '../../data/transforms/transform.js';
 import { ValueError } from '../../errors.js';
-import type { ImageFit } from '../../vision/load-image-options.js';
+import { DATASETS, type DatasetName } from '../../train/train-data.js';
 import { UsageError } from '../cli-error.js';
 
-export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
-export type DatasetName = (typeof DATASETS)[number];
+export { DATASETS, type DatasetName } from '../../train/train-data.js';
 
 export function datasetName(raw: string | undefined): DatasetName {
   const name = raw ?? 'mnist';
@@ -25,16 +21,6 @@ export function datasetName(raw: string | undefined): DatasetName {
     throw new UsageError(`--dataset: unknown data set '${name}'; available: ${DATASETS.join(', ')}, or --data DIR with an image folder`);
   }
   return name as DatasetName;
-}
-
-export function loadSplit(name: DatasetName, dir: string | undefined, train: boolean): ImageDataset {
-  if (name === 'cifar10') return loadCifar10({ train, ...(dir ? { dir } : {}) });
-  return loadMnist({ dataset: name, train, ...(dir ? { dir } : {}) });
-}
-
-export function normalizationOf(name: DatasetName): { mean: number[]; std: number[] } {
-  if (name === 'cifar10') return { mean: [...CIFAR10_NORMALIZATION.mean], std: [...CIFAR10_NORMALIZATION.std] };
-  return NORMALIZATION[name];
 }
 
 /** Whether --data names an image folder (class sub-folders with images) rather than IDX or CIFAR files. */
@@ -87,35 +73,6 @@ export function defaultModelFile(source: DataSource, modelName: string): string 
   return `${source.dataset}-${modelName}.fovea`;
 }
 
-/** The parts of an image folder after a seeded stratified split. */
-export interface FolderSplits {
-  train: ImageDataset;
-  val: ImageDataset | null;
-  test: ImageDataset | null;
-  classNames: string[];
-  total: number;
-  skipped: { file: string; problem: string }[];
-}
-
-/**
- * Decodes an image folder to `size` x `channels` and splits it, per class,
- * into train / validation / test by `fractions` (2 or 3 parts) under `seed`.
- */
-export async function loadFolderSplits(
-  dir: string,
-  o: { size: [number, number]; channels: 1 | 3; fit: ImageFit; fractions: number[]; seed: number; skipUnreadable: boolean; onProgress?: (done: number, total: number) => void },
-): Promise<FolderSplits> {
-  if (o.fractions.length < 2 || o.fractions.length > 3) throw new UsageError(`--split: expected 2 or 3 parts (train/val or train/val/test), got ${o.fractions.length}`);
-  const { dataset, skipped } = await loadImageFolder(dir, {
-    size: o.size, channels: o.channels, fit: o.fit, skipUnreadable: o.skipUnreadable, ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-  });
-  const parts = stratifiedSplit(dataset.labels, o.fractions, o.seed);
-  const [trainIdx, valIdx, testIdx] = parts;
-  if (!trainIdx || trainIdx.length === 0) throw new UsageError(`--split: the training part is empty (${dataset.length} images); give it a larger share`);
-  const part = (idx: Int32Array | undefined): ImageDataset | null => (idx && idx.length ? dataset.subset(idx) : null);
-  return { train: dataset.subset(trainIdx), val: part(valIdx), test: part(testIdx), classNames: [...dataset.classNames], total: dataset.length, skipped };
-}
-
 /** `--augment LIST` as a transform for images of `height` x `width` (undefined when not given). */
 export function augmentOption(spec: string | undefined, height: number, width: number): Transform | undefined {
   if (spec === undefined) return undefined;
@@ -129,9 +86,12 @@ export function augmentOption(spec: string | undefined, height: number, width: n
 
 /** `--split A/B[/C]` as fractions. */
 export function splitOption(spec: string): number[] {
+  let fractions: number[];
   try {
-    return parseSplit(spec);
+    fractions = parseSplit(spec);
   } catch (e) {
     throw new UsageError(`--split: ${(e as Error).message}`);
   }
+  if (fractions.length > 3) throw new UsageError(`--split: expected 2 or 3 parts (train/val or train/val/test), got ${fractions.length}`);
+  return fractions;
 }

@@ -20,7 +20,8 @@ import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
 import { flag, helpPage, parseFlags, type FlagValues } from '../flags.js';
 import { pct, printJson, applyBackend, backendFlags, jsonFlag } from '../options.js';
-import { DATASETS, loadFolderSplits, loadSplit, resolveDataSource, splitOption } from './data-source.js';
+import { loadFolderSplits, loadSplit } from '../../train/train-data.js';
+import { DATASETS, resolveDataSource, splitOption } from './data-source.js';
 
 const FOLDERS = "Image folders (decoded at the model's input size, channels, fit and normalisation):";
 

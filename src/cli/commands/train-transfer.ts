@@ -27,9 +27,10 @@ import { ProgressBar } from '../../train/progress.js';
 import { UsageError } from '../cli-error.js';
 import { pct, printJson } from '../options.js';
 import { loadBackboneSource } from './backbone-source.js';
-import { augmentOption, loadFolderSplits, splitOption, type DataSource, type FolderSplits } from './data-source.js';
+import { loadFolderSplits, type FolderSplits } from '../../train/train-data.js';
+import { augmentOption, splitOption, type DataSource } from './data-source.js';
 import type { TrainFlags, TrainValues } from './train-flags.js';
-import { learningRate, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
+import { learningRate, makeOptimizer, makeScheduler, stepOptions } from '../../train/optimizer-choice.js';
 import { FOVEA_VERSION } from '../../version.js';
 
 /** What train.ts has already worked out. */

