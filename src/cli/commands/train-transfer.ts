@@ -30,6 +30,7 @@ import { BACKBONE_SYNTAX, loadBackboneSource } from './backbone-source.js';
 import { augmentOption, fitOption, loadFolderSplits, parseSize, splitOption, type DataSource, type FolderSplits } from './data-source.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler, stepOptions } from './train-optim.js';
 import { FOVEA_VERSION } from '../../version.js';
+import { checkCrossValidateOptions, crossValidateTransfer } from './train-cross-validate.js';
 
 export const transferHelp = `Transfer learning (with --backbone; --data must be an image folder):
   --backbone SOURCE     start from a pretrained network: ${BACKBONE_SYNTAX}
@@ -42,6 +43,9 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
   --feature-cache DIR   with --freeze-backbone: where backbone features are kept between runs,
                         keyed by the backbone's weights, the cut, the images and the preprocessing
                         (default $FOVEA_CACHE/features or ~/.cache/fovea/features; off: none)
+  --cross-validate K    with --freeze-backbone: K-fold cross-validation over the whole folder
+                        instead of one split (each image tested once by a head that never saw
+                        it); prints each fold's accuracy and the pooled one; writes no model
   --feature-views N     with --freeze-backbone and --augment: cache N augmented views of each
                         training image, one used per epoch (default 4)
   --fine-tune N         after the head, unfreeze everything and train N more epochs on the
@@ -60,7 +64,7 @@ export const transferHelp = `Transfer learning (with --backbone; --data must be 
 
 /** The options only transfer learning takes (train refuses them without --backbone). */
 export const transferOptions: Options = {
-  'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' }, 'feature-cache': { type: 'string' }, 'fine-tune': { type: 'string' },
+  'freeze-backbone': { type: 'boolean' }, 'feature-views': { type: 'string' }, 'feature-cache': { type: 'string' }, 'cross-validate': { type: 'string' }, 'fine-tune': { type: 'string' },
   'fine-tune-lr': { type: 'string' }, 'fine-tune-from': { type: 'string' }, 'head-dropout': { type: 'string' },
   'from-scratch': { type: 'boolean' }, mean: { type: 'string' }, std: { type: 'string' }, 'cut-at': { type: 'string' },
 };
@@ -105,6 +109,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
   if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
   if (v['augment'] === undefined && v['feature-views'] !== undefined) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
+  // Checked now, before the backbone is read; --out is refused with it, so the caller's default name does not matter.
+  const folds = v['cross-validate'] === undefined ? 0 : checkCrossValidateOptions(v);
   const mean = normOption(v['mean'], 'mean');
   const std = normOption(v['std'], 'std');
   if ((mean === undefined) !== (std === undefined)) throw new UsageError('--mean and --std go together');
@@ -121,6 +127,12 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const shown = removed.length > 8 ? [...removed.slice(0, 3), `... ${removed.length - 6} more ...`, ...removed.slice(-3)] : removed;
   log(`backbone ${spec}: cut at '${cutAt}' (removed ${shown.join(', ')}${pooled ? '; added global average pooling' : ''}), ${features} features per image, ${backbone.numParameters().toLocaleString('en-US')} parameters; input ${inputShape.join('x')}, normalisation from ${src.normalizeFrom}`);
   manualSeed(seed);
+  if (folds) {
+    return crossValidateTransfer({
+      v, log, bar: new ProgressBar(), json: ctx.json, dir, spec, backbone, features, inputShape, normalize: src.normalize, fit: fitOption(v['fit']),
+      seed, epochs, batchSize, optName,
+    }, folds);
+  }
   if (fromScratch) log(`--from-scratch: re-initialised ${reinitialize(backbone)} layers of the backbone`);
 
   const fractions = splitOption(str(v, 'split', '70/15/15'));

@@ -150,7 +150,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const limit = num(v, 'limit', 0, int);
   const out = str(v, 'out', defaultModelFile(source, modelName));
   // A resumed run was checked when it started, with the same --out.
-  if (!ckpt) refuseToOverwrite(out, v['no-report'] !== true, v['force'] === true);
+  // --cross-validate writes no model, so there is nothing to overwrite.
+  if (!ckpt && v['cross-validate'] === undefined) refuseToOverwrite(out, v['no-report'] !== true, v['force'] === true);
   const ckptPath = str(v, 'checkpoint', `${out}.ckpt`);
   // Found out now rather than at the end of the first epoch.
   if (!existsSync(dirname(resolve(ckptPath)))) throw new ModelFileError(ckptPath, `cannot write: directory ${dirname(resolve(ckptPath))} does not exist`);
