@@ -8,6 +8,8 @@
 import { enterModule, exitModule, type PathNode } from '../tensor/context.js';
 import { FoveaError, ShapeError, fmt } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
+import { implicitScope, inScope, pinStorage } from '../tensor/scope.js';
 
 /** A forward hook: sees (module, input, output); may return a replacement output. */
 export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Tensor | void;
@@ -42,19 +44,29 @@ export abstract class Module implements PathNode {
     // Wrap the subclass's forward so that every call, however it is made,
     // runs the hooks and records the module path for error messages.
     const inner = this.forward;
-    this.forward = (input: Tensor): Tensor => {
+    const run = (input: Tensor): Tensor => {
       enterModule(this);
       try {
         let out = inner.call(this, input);
         for (const h of this.hooks) {
+          // A hook may keep what it sees: no implicit scope releases it.
+          pinStorage(input.storageRef);
+          pinStorage(out.storageRef);
           const r = h(this, input, out);
-          if (r instanceof Tensor) out = r;
+          if (r instanceof Tensor) {
+            out = r;
+            pinStorage(r.storageRef);
+          }
         }
         return out;
       } finally {
         exitModule();
       }
     };
+    // Inference at top level (no scope, no tape) runs in an implicit scope: only the output outlives
+    // the call, so `noGrad(() => model.forward(x))` in a serving loop runs in flat memory.
+    this.forward = (input: Tensor): Tensor =>
+      !inScope() && !isGradEnabled() ? (implicitScope(() => run(input)) as Tensor) : run(input);
   }
 
   /** The computation. Shape: see each layer. */

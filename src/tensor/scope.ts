@@ -12,6 +12,8 @@ export class Storage {
   /** The data, or null once released (reading it then is a bug, reported loudly). */
   buf: Float32Array | null;
   kept = false;
+  /** A forward hook saw it (and may keep it): no implicit scope releases or moves it. */
+  pinned = false;
   constructor(buf: Float32Array) {
     this.buf = buf;
   }
@@ -22,6 +24,11 @@ interface Frame {
 }
 
 const frames: Frame[] = [];
+
+/** True while a scope() (a user's, or the implicit one of a top-level forward) is running. */
+export function inScope(): boolean {
+  return frames.length > 0;
+}
 
 /** Registers a freshly allocated storage with the innermost scope, if any. */
 export function track(s: Storage): void {
@@ -90,6 +97,46 @@ export function scope<T>(fn: () => T): T {
 }
 
 /**
+ * The implicit scope of a forward called outside any scope with gradients
+ * off (`noGrad(() => model.forward(x))` in a serving loop): everything the
+ * forward allocated goes back to the pool except the result and whatever a
+ * forward hook saw (pinned), and the result's memory, if the backend's
+ * buffers are not garbage-collected memory (wasm), moves to memory that is:
+ * nothing that outlives the call is left in the backend's heap, where only a
+ * FinalizationRegistry (which a synchronous loop never lets run) could free it.
+ */
+export function implicitScope(fn: () => Escapable): Escapable {
+  const frame: Frame = { storages: [] };
+  frames.push(frame);
+  let out: Escapable;
+  try {
+    out = fn();
+  } catch (e) {
+    frames.pop();
+    release(frame.storages, new Set(), true);
+    throw e;
+  }
+  frames.pop();
+  const s = out.storageRef;
+  const own = frame.storages.includes(s);
+  if (own) out.dropGraph();
+  release(frame.storages, new Set([s]), true);
+  const backend = getBackend();
+  if (own && !s.kept && !s.pinned && s.buf && backend.allocCollected) {
+    const moved = backend.allocCollected(s.buf.length, false);
+    moved.set(s.buf);
+    backend.release(s.buf);
+    s.buf = moved;
+  }
+  return out;
+}
+
+/** Marks a storage as seen by a forward hook (see implicitScope). */
+export function pinStorage(s: Storage): void {
+  s.pinned = true;
+}
+
+/**
  * Releases one storage now, before its scope ends: for an owner that knows
  * the memory has no other user (a graph freeing an activation after its last
  * use in inference). Kept storages are left alone; a second release is a no-op.
@@ -100,10 +147,10 @@ export function releaseStorage(s: Storage): void {
   s.buf = null;
 }
 
-function release(storages: Storage[], escaping: Set<Storage>): void {
+function release(storages: Storage[], escaping: Set<Storage>, implicit = false): void {
   const backend = getBackend();
   for (const s of storages) {
-    if (s.kept || escaping.has(s) || !s.buf) continue;
+    if (s.kept || escaping.has(s) || !s.buf || (implicit && s.pinned)) continue;
     backend.release(s.buf);
     s.buf = null;
   }

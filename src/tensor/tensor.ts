@@ -8,7 +8,7 @@ import { FoveaError, ShapeError, ValueError, fmt } from '../errors.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import * as ops from './ops/index.js';
 import { modulePath as modulePathForErrors } from './context.js';
-import { Storage, keepStorage, track } from './scope.js';
+import { Storage, inScope, keepStorage, track } from './scope.js';
 
 /** The backward rule of one recorded op: maps the output gradient to one gradient per input. */
 export interface GradFn {
@@ -266,8 +266,11 @@ function accumulateLeaf(t: Tensor, g: Tensor): void {
 export function empty(shape: Shape, zero = false): Tensor {
   const size = numel(shape);
   let buf: Float32Array;
+  const backend = getBackend();
   try {
-    buf = getBackend().alloc(size, zero);
+    // Outside every scope and without a tape, nothing would ever release the buffer: where the backend's
+    // memory is not garbage-collected (wasm), take memory that is.
+    buf = backend.allocCollected && !inScope() && !isGradEnabled() ? backend.allocCollected(size, zero) : backend.alloc(size, zero);
   } catch (e) {
     // name the tensor: "out of memory" alone does not tell a user which batch or layer to shrink
     const where = modulePathForErrors();
