@@ -166,7 +166,7 @@ export abstract class Module implements PathNode {
 
   /** Number of parameter scalars (frozen ones included; `numParameters(true)` counts only those with requiresGrad). */
   numParameters(trainableOnly = false): number {
-    return this.parameters().reduce((a, p) => a + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+    return this.parameters().reduce((a, p) => a + (trainableOnly && !p.requiresGrad ? 0 : p.numel()), 0);
   }
 
   /**

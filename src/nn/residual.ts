@@ -30,7 +30,7 @@ export class Residual extends Module {
   forward(x: Tensor): Tensor {
     const y = this.body.forward(x);
     const s = this.shortcut ? this.shortcut.forward(x) : x;
-    if (y.size !== s.size) {
+    if (y.numel() !== s.numel()) {
       throw new ShapeError('residual', `body output ${fmt(y.shape)} and shortcut ${fmt(s.shape)} differ; give a shortcut module that matches`, currentPath());
     }
     const sum = add(y, s);
