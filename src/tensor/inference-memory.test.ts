@@ -13,6 +13,7 @@ import { noGrad } from './grad-mode.js';
 import { randn } from './ops/creation.js';
 import { crossEntropy } from './ops/loss.js';
 import { scope } from './scope.js';
+import { activations } from '../explain/activations.js';
 import type { Tensor } from './tensor.js';
 
 setFlagsFromString('--expose-gc');
@@ -42,12 +43,17 @@ test('wasm: 100,000 synchronous predictions without scope() leave the heap flat'
   const first = noGrad(() => model.forward(x));
   const firstValues = first.toArray();
   for (let i = 0; i < 200; i++) noGrad(() => model.forward(x)); // warm-up: pools settle
-  const used = heap.usedBytes, high = heap.highWater, bytes = heap.memory.buffer.byteLength;
+  gc();
+  const used = heap.usedBytes, high = heap.highWater, bytes = heap.memory.buffer.byteLength, rss = process.memoryUsage().rss;
   const n = 100_000;
   let y: Tensor = first;
   for (let i = 0; i < n; i++) y = noGrad(() => model.forward(x));
   const perPrediction = (heap.usedBytes - used) / n;
   assert.ok(perPrediction < 1, `wasm heap grew by ${perPrediction.toFixed(2)} bytes per prediction`);
+  // Loosely: the process as a whole (the outputs are garbage-collected memory); the leak was 60 KB a prediction.
+  gc();
+  const rssPerPrediction = (process.memoryUsage().rss - rss) / n;
+  assert.ok(rssPerPrediction < 1024, `RSS grew by ${rssPerPrediction.toFixed(0)} bytes per prediction`);
   assert.equal(heap.highWater, high);
   assert.equal(heap.memory.buffer.byteLength, bytes);
   // Outputs stay valid: the first one, kept all along, and the last one.
@@ -70,6 +76,59 @@ test('wasm: 2,000 awaited predictions without scope() leave the heap flat', { sk
   const perPrediction = (heap.usedBytes - used) / n;
   assert.ok(perPrediction < 1, `wasm heap grew by ${perPrediction.toFixed(2)} bytes per prediction`);
   assert.equal(heap.highWater, high);
+}));
+
+// A PyTorch user's other loops: the tape left on, a hook that records activations, the result of a scope.
+test('wasm: 5,000 dropped forwards with gradients on leave the heap flat; a kept one still backpropagates', { skip: !wasm }, withBackend('wasm', () => {
+  manualSeed(6);
+  const model = lenet().eval();
+  const x = randn([1, 1, 28, 28]);
+  const heap = heapOf()!;
+  for (let i = 0; i < 50; i++) model.forward(x);
+  const used = heap.usedBytes, high = heap.highWater;
+  const n = 5_000;
+  let y = model.forward(x);
+  for (let i = 0; i < n; i++) y = model.forward(x); // no noGrad, no scope: each graph is garbage once dropped
+  const perPrediction = (heap.usedBytes - used) / n;
+  assert.ok(perPrediction < 1, `wasm heap grew by ${perPrediction.toFixed(2)} bytes per prediction`);
+  assert.equal(heap.highWater, high);
+  y.sum().backward();
+  const w = model.parameters()[0]!;
+  assert.ok(w.grad && w.grad.toArray().some((v) => v !== 0));
+}));
+
+test('wasm: 2,000 activations() calls (forward hooks that copy) leave the heap flat', { skip: !wasm }, withBackend('wasm', () => {
+  manualSeed(7);
+  const model = lenet().eval();
+  const x = randn([1, 1, 28, 28]);
+  const heap = heapOf()!;
+  const want = activations(model, x);
+  for (let i = 0; i < 50; i++) activations(model, x);
+  const used = heap.usedBytes;
+  const n = 2_000;
+  let got = want;
+  for (let i = 0; i < n; i++) got = activations(model, x);
+  const perCall = (heap.usedBytes - used) / n;
+  assert.ok(perCall < 1, `wasm heap grew by ${perCall.toFixed(2)} bytes per call`);
+  assert.deepEqual(got.layers.map((l) => Array.from(l.data)), want.layers.map((l) => Array.from(l.data)));
+  assert.deepEqual(got.output.toArray(), want.output.toArray());
+}));
+
+test('wasm: 10,000 results returned from a top-level scope() leave the heap flat', { skip: !wasm }, withBackend('wasm', () => {
+  manualSeed(8);
+  const model = lenet().eval();
+  const x = randn([1, 1, 28, 28]);
+  const heap = heapOf()!;
+  const first = scope(() => noGrad(() => model.forward(x)));
+  const want = first.toArray();
+  const used = heap.usedBytes;
+  const n = 10_000;
+  let y = first;
+  for (let i = 0; i < n; i++) y = scope(() => noGrad(() => model.forward(x)));
+  const perCall = (heap.usedBytes - used) / n;
+  assert.ok(perCall < 1, `wasm heap grew by ${perCall.toFixed(2)} bytes per call`);
+  assert.deepEqual(first.toArray(), want);
+  assert.deepEqual(y.toArray(), want);
 }));
 
 test('js: 10,000 predictions without scope() keep the JS heap flat', withBackend('js', () => {

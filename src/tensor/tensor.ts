@@ -268,9 +268,10 @@ export function empty(shape: Shape, zero = false): Tensor {
   let buf: Float32Array;
   const backend = getBackend();
   try {
-    // Outside every scope and without a tape, nothing would ever release the buffer: where the backend's
-    // memory is not garbage-collected (wasm), take memory that is.
-    buf = backend.allocCollected && !inScope() && !isGradEnabled() ? backend.allocCollected(size, zero) : backend.alloc(size, zero);
+    // Outside every scope no scope will release the buffer, and a dropped result (with or without its tape)
+    // must go as it would in PyTorch: where the backend's memory is not garbage-collected (wasm, whose
+    // FinalizationRegistry never runs in a synchronous loop), take memory that is. Kernels copy it in.
+    buf = backend.allocCollected && !inScope() ? backend.allocCollected(size, zero) : backend.alloc(size, zero);
   } catch (e) {
     // name the tensor: "out of memory" alone does not tell a user which batch or layer to shrink
     const where = modulePathForErrors();
