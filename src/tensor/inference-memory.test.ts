@@ -13,7 +13,7 @@ import { noGrad } from './grad-mode.js';
 import { randn } from './ops/creation.js';
 import { crossEntropy } from './ops/loss.js';
 import { scope } from './scope.js';
-import { activations } from '../explain/activations.js';
+import { recordActivations as activations } from '../explain/activations.js';
 import type { Tensor } from './tensor.js';
 
 setFlagsFromString('--expose-gc');
