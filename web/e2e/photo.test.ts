@@ -5,7 +5,7 @@
 // beside the repository, or $FOVEA_SHARED_DATA); skips, saying so, without them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, startServe, type ServeProcess } from './serve-process.js';
@@ -60,8 +60,23 @@ async function givePhoto(page: Page, file: string): Promise<void> {
     file.split('/').pop(), WAIT);
 }
 
+/** The class names shown; `cut` when one is clipped or broken over two lines. */
 const names = (page: Page): Promise<{ text: string; cut: boolean }[]> => page.locator('.bars .name').evaluateAll((els) =>
-  els.map((e) => ({ text: e.textContent ?? '', cut: e.scrollWidth > e.clientWidth + 1 })));
+  els.map((e) => ({ text: e.textContent ?? '', cut: e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(e).fontSize) })));
+
+/** Hands the page a photo as a paste (Ctrl+V) or a drop would: a File in a DataTransfer. */
+async function sendPhoto(page: Page, file: string, how: 'paste' | 'drop'): Promise<void> {
+  const base64 = readFileSync(file).toString('base64');
+  await page.evaluate(([data, name, kind]) => {
+    const bytes = Uint8Array.from(atob(data!), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name!, { type: 'image/jpeg' }));
+    if (kind === 'paste') document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    else document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [base64, file.split('/').pop()!, how]);
+  await page.waitForFunction((name) => document.body.dataset['photo'] === name && document.getElementById('prediction')!.dataset['class'] !== undefined,
+    file.split('/').pop(), WAIT);
+}
 
 test('choosing the flowers model, a flower photo gets its top-5 classes in full, and a class its Grad-CAM and saliency', { skip: missing, timeout: 120_000 }, async () => {
   const { page, errors } = await open([], { width: 1400, height: 900 });
@@ -112,6 +127,11 @@ test('`fovea serve flowers.fovea` opens in photo mode and fits a phone screen wi
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   assert.ok((await names(page)).every((n) => !n.cut));
   await page.screenshot({ path: join(SHOTS, 'photo-phone.png'), fullPage: true });
+  // A pasted photo and a dropped one replace it (a dropped picture is a photo, not a model).
+  await sendPhoto(page, photo('tulips'), 'paste');
+  await sendPhoto(page, photo('roses'), 'drop');
+  assert.equal(await page.evaluate(() => document.body.dataset['model']), 'flowers.fovea');
+  assert.ok(await page.locator('#model-error').isHidden());
   assert.deepEqual(errors, []);
   await page.close();
 });

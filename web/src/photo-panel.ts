@@ -135,8 +135,8 @@ function normalisationTable(img: ImageData8, pixels: Float32Array, meta: ModelMe
     }
     const v = img.data[centre * img.channels + k]!;
     return el('tr', {}, el('th', {}, label), el('td', {}, fmt(m)), el('td', {}, fmt(s)),
-      el('td', { title: `(${v}/255 − ${fmt(m)}) / ${fmt(s)}` }, `${v} → ${fmt((v / 255 - m) / s)}`),
-      el('td', {}, `${fmt((lo - m) / s)} … ${fmt((hi - m) / s)}`));
+      el('td', { title: `(${v}/255 − ${fmt(m)}) / ${fmt(s)}` }, `${v} → ${((v / 255 - m) / s).toFixed(3)}`),
+      el('td', {}, `${((lo - m) / s).toFixed(2)} … ${((hi - m) / s).toFixed(2)}`));
   });
   return el('div', { class: 'norm-wrap' }, el('table', { id: 'normalisation', class: 'norm' },
     el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, 'mean'), el('th', {}, 'std'), el('th', {}, 'centre v → x'), el('th', {}, 'range'))),
