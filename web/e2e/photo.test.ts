@@ -11,7 +11,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, startServe, type ServeProcess } from './serve-process.js';
 
 const CHROMIUM = process.env['FOVEA_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Chromium's fake camera (a synthetic test pattern) stands in for a webcam, permission granted without a prompt.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 const SHOTS = join(ROOT, 'test-artifacts', 'browser');
 const WAIT = { timeout: 30_000 };
 const FLOWERS = join(process.env['FOVEA_SHARED_DATA'] || join(ROOT, '..', 'shared', 'data'), 'flowers');
@@ -132,6 +134,14 @@ test('`fovea serve flowers.fovea` opens in photo mode and fits a phone screen wi
   await sendPhoto(page, photo('roses'), 'drop');
   assert.equal(await page.evaluate(() => document.body.dataset['model']), 'flowers.fovea');
   assert.ok(await page.locator('#model-error').isHidden());
+  // The webcam: one captured frame is classified like any photo.
+  await page.click('#webcam');
+  await page.waitForSelector('#capture:not([hidden])', WAIT);
+  await page.waitForFunction(() => (document.getElementById('webcam-video') as HTMLVideoElement).videoWidth > 0, null, WAIT);
+  await page.click('#capture');
+  await page.waitForFunction(() => document.body.dataset['photo'] === 'webcam capture', null, WAIT);
+  await page.click('#webcam'); // stops it
+  await page.waitForSelector('#capture[hidden]', { state: 'attached', ...WAIT });
   assert.deepEqual(errors, []);
   await page.close();
 });
