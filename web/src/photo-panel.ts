@@ -6,7 +6,7 @@
  * `decodeImage` with the model's own channels, size and fit, so the page
  * feeds the model exactly what `fovea predict` would in Node.
  */
-import { coverCrop, decodeImage, toRgba, type ImageData8, type ModelMeta } from 'fovea';
+import { coverCrop, decodeImage, toRgba, type ImageData8, type ModelMeta, type ReceptiveField } from 'fovea';
 import { el, fmt } from './dom.js';
 
 /** The original photo is shown at most this wide (CSS pixels), and decoded at most this large for display. */
@@ -24,6 +24,8 @@ export class PhotoPanel {
   private name = '';
   /** Bumped on every decode, so a slow one that finishes late is dropped. */
   private generation = 0;
+  /** Where the model's input lies on the original (in original pixels) and the input's size, for receptive fields. */
+  private region: { crop: { left: number; top: number; width: number; height: number }; original: [number, number]; input: [number, number]; box: HTMLElement } | null = null;
 
   constructor(private readonly container: HTMLElement, private readonly errorBox: HTMLElement) {}
 
@@ -64,6 +66,25 @@ export class PhotoPanel {
     return { image: input, pixels, name: this.name };
   }
 
+  /**
+   * Draws a receptive field (input pixels, inclusive) on the original photo,
+   * where those pixels came from: inside the crop for 'cover', scaled for
+   * 'fill'. Null hides it.
+   */
+  showField(rf: ReceptiveField | null): void {
+    const r = this.region;
+    if (!r) return;
+    if (!rf || rf.y1 < rf.y0 || rf.x1 < rf.x0) {
+      r.box.hidden = true;
+      return;
+    }
+    const [oh, ow] = r.original, [h, w] = r.input, c = r.crop;
+    const x = (i: number): number => (100 * (c.left + (i * c.width) / w)) / ow;
+    const y = (i: number): number => (100 * (c.top + (i * c.height) / h)) / oh;
+    Object.assign(r.box.style, { left: `${x(rf.x0)}%`, top: `${y(rf.y0)}%`, width: `${x(rf.x1 + 1) - x(rf.x0)}%`, height: `${y(rf.y1 + 1) - y(rf.y0)}%` });
+    r.box.hidden = false;
+  }
+
   private showError(message: string | null): void {
     this.errorBox.textContent = message ?? '';
     this.errorBox.hidden = message === null;
@@ -83,12 +104,14 @@ export class PhotoPanel {
     const how = fit === 'cover'
       ? `centre crop ${crop.width}×${crop.height} (fit "cover": the aspect ratio is kept, the borders outside the box are cut off), resized to ${w}×${h}`
       : `the whole picture stretched to ${w}×${h} (fit "fill": the aspect ratio is not kept${original.width * h === original.height * w ? ', here it already matches' : ''})`;
+    const field = el('div', { id: 'photo-rf', hidden: true, 'aria-hidden': 'true' });
+    this.region = { crop, original: [original.height, original.width], input: [h, w], box: field };
     const resized = imageCanvas(input, 'photo-input', `the resized input, ${w} x ${h}`);
     const planes = input.channels === 3 ? ['R', 'G', 'B'] : ['luma'];
     const planeFigures = planes.map((label, k) => el('figure', { class: 'plane' }, planeCanvas(input, k, label), el('figcaption', {}, label)));
     this.container.replaceChildren(
       el('h3', {}, '1. The photo'),
-      el('div', { class: 'canvas-wrap photo-wrap' }, photo, box),
+      el('div', { class: 'canvas-wrap photo-wrap' }, photo, box, field),
       el('p', { id: 'fit-note', class: 'hint', 'data-fit': fit }, `${original.width}×${original.height} → ${how}.`),
       el('h3', {}, `2. Resized to ${w}×${h}, split into ${planes.length === 3 ? 'R, G, B planes' : 'one luma plane'}`),
       el('div', { class: 'planes' }, el('figure', { class: 'plane' }, resized, el('figcaption', {}, 'input')), ...planeFigures),
