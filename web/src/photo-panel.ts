@@ -78,10 +78,9 @@ export class PhotoPanel {
       r.box.hidden = true;
       return;
     }
-    const [oh, ow] = r.original, [h, w] = r.input, c = r.crop;
-    const x = (i: number): number => (100 * (c.left + (i * c.width) / w)) / ow;
-    const y = (i: number): number => (100 * (c.top + (i * c.height) / h)) / oh;
-    Object.assign(r.box.style, { left: `${x(rf.x0)}%`, top: `${y(rf.y0)}%`, width: `${x(rf.x1 + 1) - x(rf.x0)}%`, height: `${y(rf.y1 + 1) - y(rf.y0)}%` });
+    const f = fieldOnOriginal(rf, r.crop, r.input);
+    const [oh, ow] = r.original;
+    Object.assign(r.box.style, { left: `${(100 * f.left) / ow}%`, top: `${(100 * f.top) / oh}%`, width: `${(100 * f.width) / ow}%`, height: `${(100 * f.height) / oh}%` });
     r.box.hidden = false;
   }
 
@@ -119,6 +118,19 @@ export class PhotoPanel {
       normalisationTable(input, pixels, meta, planes),
     );
   }
+}
+
+/**
+ * The region of the original picture that input pixels rows y0..y1, columns
+ * x0..x1 (inclusive) were resized from, in original pixels (fractional):
+ * the input [h, w] covers `crop` (the centred crop for 'cover', the whole
+ * picture for 'fill') evenly.
+ * @example fieldOnOriginal({ y0: 0, y1: 63, x0: 0, x1: 63 }, coverCrop(242, 160, [64, 64]), [64, 64]) // { left: 41, top: 0, width: 160, height: 160 }
+ */
+export function fieldOnOriginal(rf: Pick<ReceptiveField, 'y0' | 'y1' | 'x0' | 'x1'>, crop: { left: number; top: number; width: number; height: number },
+  [h, w]: readonly [number, number]): { left: number; top: number; width: number; height: number } {
+  const sx = crop.width / w, sy = crop.height / h;
+  return { left: crop.left + rf.x0 * sx, top: crop.top + rf.y0 * sy, width: (rf.x1 - rf.x0 + 1) * sx, height: (rf.y1 - rf.y0 + 1) * sy };
 }
 
 function imageCanvas(img: ImageData8, id: string, label: string): HTMLCanvasElement {
