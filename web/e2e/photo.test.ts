@@ -114,6 +114,10 @@ test('choosing the flowers model, a flower photo gets its top-5 classes in full,
   const box = (await first.boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + 20);
   await page.waitForSelector('#rf-box:not([hidden])', WAIT);
+  // ... and on the original photo, inside the crop box.
+  await page.waitForSelector('#photo-rf:not([hidden])', WAIT);
+  const [rf, cropBox] = await Promise.all(['#photo-rf', '#crop-box'].map(async (sel) => (await page.locator(sel).boundingBox())!));
+  assert.ok(rf!.x >= cropBox!.x - 1 && rf!.x + rf!.width <= cropBox!.x + cropBox!.width + 1, 'the receptive field lies inside the crop');
   await page.screenshot({ path: join(SHOTS, 'photo-flowers.png') });
   assert.deepEqual(errors, []);
   await page.close();

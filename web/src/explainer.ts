@@ -247,6 +247,7 @@ export class Explainer {
     const layer = u && this.last?.layers[u.layer];
     if (!s || !u || !layer) {
       this.input?.showField(null);
+      this.photos.showField(null);
       renderTrace(byId('trace'), null);
       return;
     }
@@ -258,6 +259,7 @@ export class Explainer {
       fieldError = (e as Error).message;
     }
     this.input!.showField(field);
+    if (this.mode === 'photo') this.photos.showField(field);
     renderTrace(byId('trace'), { layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}) });
   }
 }

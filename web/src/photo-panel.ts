@@ -6,7 +6,7 @@
  * `decodeImage` with the model's own channels, size and fit, so the page
  * feeds the model exactly what `fovea predict` would in Node.
  */
-import { coverCrop, decodeImage, toRgba, type ImageData8, type ModelMeta } from 'fovea';
+import { coverCrop, decodeImage, toRgba, type ImageData8, type ModelMeta, type ReceptiveField } from 'fovea';
 import { el, fmt } from './dom.js';
 
 /** The original photo is shown at most this wide (CSS pixels), and decoded at most this large for display. */
@@ -24,6 +24,8 @@ export class PhotoPanel {
   private name = '';
   /** Bumped on every decode, so a slow one that finishes late is dropped. */
   private generation = 0;
+  /** Where the model's input lies on the original (in original pixels) and the input's size, for receptive fields. */
+  private region: { crop: { left: number; top: number; width: number; height: number }; original: [number, number]; input: [number, number]; box: HTMLElement } | null = null;
 
   constructor(private readonly container: HTMLElement, private readonly errorBox: HTMLElement) {}
 
@@ -64,6 +66,24 @@ export class PhotoPanel {
     return { image: input, pixels, name: this.name };
   }
 
+  /**
+   * Draws a receptive field (input pixels, inclusive) on the original photo,
+   * where those pixels came from: inside the crop for 'cover', scaled for
+   * 'fill'. Null hides it.
+   */
+  showField(rf: ReceptiveField | null): void {
+    const r = this.region;
+    if (!r) return;
+    if (!rf || rf.y1 < rf.y0 || rf.x1 < rf.x0) {
+      r.box.hidden = true;
+      return;
+    }
+    const f = fieldOnOriginal(rf, r.crop, r.input);
+    const [oh, ow] = r.original;
+    Object.assign(r.box.style, { left: `${(100 * f.left) / ow}%`, top: `${(100 * f.top) / oh}%`, width: `${(100 * f.width) / ow}%`, height: `${(100 * f.height) / oh}%` });
+    r.box.hidden = false;
+  }
+
   private showError(message: string | null): void {
     this.errorBox.textContent = message ?? '';
     this.errorBox.hidden = message === null;
@@ -83,12 +103,14 @@ export class PhotoPanel {
     const how = fit === 'cover'
       ? `centre crop ${crop.width}×${crop.height} (fit "cover": the aspect ratio is kept, the borders outside the box are cut off), resized to ${w}×${h}`
       : `the whole picture stretched to ${w}×${h} (fit "fill": the aspect ratio is not kept${original.width * h === original.height * w ? ', here it already matches' : ''})`;
+    const field = el('div', { id: 'photo-rf', hidden: true, 'aria-hidden': 'true' });
+    this.region = { crop, original: [original.height, original.width], input: [h, w], box: field };
     const resized = imageCanvas(input, 'photo-input', `the resized input, ${w} x ${h}`);
     const planes = input.channels === 3 ? ['R', 'G', 'B'] : ['luma'];
     const planeFigures = planes.map((label, k) => el('figure', { class: 'plane' }, planeCanvas(input, k, label), el('figcaption', {}, label)));
     this.container.replaceChildren(
       el('h3', {}, '1. The photo'),
-      el('div', { class: 'canvas-wrap photo-wrap' }, photo, box),
+      el('div', { class: 'canvas-wrap photo-wrap' }, photo, box, field),
       el('p', { id: 'fit-note', class: 'hint', 'data-fit': fit }, `${original.width}×${original.height} → ${how}.`),
       el('h3', {}, `2. Resized to ${w}×${h}, split into ${planes.length === 3 ? 'R, G, B planes' : 'one luma plane'}`),
       el('div', { class: 'planes' }, el('figure', { class: 'plane' }, resized, el('figcaption', {}, 'input')), ...planeFigures),
@@ -96,6 +118,19 @@ export class PhotoPanel {
       normalisationTable(input, pixels, meta, planes),
     );
   }
+}
+
+/**
+ * The region of the original picture that input pixels rows y0..y1, columns
+ * x0..x1 (inclusive) were resized from, in original pixels (fractional):
+ * the input [h, w] covers `crop` (the centred crop for 'cover', the whole
+ * picture for 'fill') evenly.
+ * @example fieldOnOriginal({ y0: 0, y1: 63, x0: 0, x1: 63 }, coverCrop(242, 160, [64, 64]), [64, 64]) // { left: 41, top: 0, width: 160, height: 160 }
+ */
+export function fieldOnOriginal(rf: Pick<ReceptiveField, 'y0' | 'y1' | 'x0' | 'x1'>, crop: { left: number; top: number; width: number; height: number },
+  [h, w]: readonly [number, number]): { left: number; top: number; width: number; height: number } {
+  const sx = crop.width / w, sy = crop.height / h;
+  return { left: crop.left + rf.x0 * sx, top: crop.top + rf.y0 * sy, width: (rf.x1 - rf.x0 + 1) * sx, height: (rf.y1 - rf.y0 + 1) * sy };
 }
 
 function imageCanvas(img: ImageData8, id: string, label: string): HTMLCanvasElement {
