@@ -15,7 +15,11 @@ import { decodeModel, encodeModel, type ModelMeta } from './model-file.js';
 
 const dist = fileURLToPath(new URL('../', import.meta.url));
 const opsOnnx = fileURLToPath(new URL('../../test/fixtures/onnx/ops.onnx', import.meta.url));
-const meta = (c: number, hw: number): ModelMeta => ({ inputShape: [c, hw, hw], normalize: { mean: Array(c).fill(0), std: Array(c).fill(1) }, classNames: [] });
+// One class name per output (model files are checked for it at load); self-contained: it is also sent to the child as source.
+const meta = (c: number, hw: number, m: { outputShape(s: number[]): number[] }): ModelMeta => {
+  const o = m.outputShape([1, c, hw, hw]);
+  return { inputShape: [c, hw, hw], normalize: { mean: Array(c).fill(0), std: Array(c).fill(1) }, classNames: o.length === 2 ? Array.from({ length: o[1]! }, (_, i) => String(i)) : [] };
+};
 const graphInput = (f: typeof fovea): fovea.Tensor => f.tensor(Float32Array.from({ length: 3 * 16 * 16 }, (_, i) => Math.cos(i * 0.11)), [1, 3, 16, 16]);
 
 /** Runs in a child process on the minified bundle: loads the plain library's files, builds and saves its own. */
@@ -34,8 +38,8 @@ out.plainGraph = run(f.decodeModel(readFileSync(dir + '/plain-graph.fovea'), 'pl
 // the bundle's own models, saved for the plain library
 const every = everyLayerModel(f);
 const graph = f.loadOnnx(readFileSync(opsOnnx), 'ops.onnx').model;
-writeFileSync(dir + '/min-every.fovea', f.encodeModel(every, meta(3, 16)));
-writeFileSync(dir + '/min-graph.fovea', f.encodeModel(graph, meta(3, 16)));
+writeFileSync(dir + '/min-every.fovea', f.encodeModel(every, meta(3, 16, every)));
+writeFileSync(dir + '/min-graph.fovea', f.encodeModel(graph, meta(3, 16, graph)));
 out.minEvery = run(every, everyLayerInput(f));
 out.minGraph = run(graph, graphInput(f));
 out.className = f.Conv2d.name;
@@ -54,8 +58,8 @@ test('a minified bundle saves and loads models that the plain library loads and 
 
     const every = everyLayerModel(fovea);
     const graph = fovea.loadOnnx(new Uint8Array(readFileSync(opsOnnx)), 'ops.onnx').model;
-    writeFileSync(join(dir, 'plain-every.fovea'), encodeModel(every, meta(3, 16)));
-    writeFileSync(join(dir, 'plain-graph.fovea'), encodeModel(graph, meta(3, 16)));
+    writeFileSync(join(dir, 'plain-every.fovea'), encodeModel(every, meta(3, 16, every)));
+    writeFileSync(join(dir, 'plain-graph.fovea'), encodeModel(graph, meta(3, 16, graph)));
     writeFileSync(join(dir, 'child.mjs'), CHILD);
     const url = (p: string): string => pathToFileURL(p).href;
     const child = spawnSync(process.execPath, [join(dir, 'child.mjs'), url(join(dir, 'fovea.min.js')), url(join(dist, 'testing/every-layer.js')), dir, opsOnnx], { encoding: 'utf8' });
