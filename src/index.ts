@@ -3,7 +3,6 @@
  * TypeScript. Public API (the web app and the CLI use only these exports).
  */
 export * from './tensor/index.js';
-export { convTranspose2d, type ConvTranspose2dOptions } from './tensor/ops/conv-transpose.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
 export { registerBackend, setBackend, listBackends } from './backend/registry.js';

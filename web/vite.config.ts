@@ -39,10 +39,10 @@ export default defineConfig({
     sourcemap: true,
     // The wasm kernels travel inside the JS as base64 (no separate fetch): the main chunk is big on purpose.
     chunkSizeWarningLimit: 1024,
-    // keepNames: fovea's error messages name layer classes (constructor.name), which minifying would rename.
-    rolldownOptions: { input: { main: here('index.html'), bench: here('bench.html') }, output: { keepNames: true } },
+    // No keepNames: layers carry their own stable type names (static `type`), so minified class names are harmless.
+    rolldownOptions: { input: { main: here('index.html'), bench: here('bench.html') } },
   },
-  worker: { format: 'es', plugins: () => [foveaWasmThreads()], rolldownOptions: { output: { keepNames: true } } },
+  worker: { format: 'es', plugins: () => [foveaWasmThreads()] },
   server: {
     // The same isolation headers as `fovea serve`, so `vite` dev mode gets SharedArrayBuffer too.
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },

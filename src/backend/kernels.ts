@@ -132,4 +132,10 @@ export interface Backend {
   alloc(size: number, zero: boolean): F32;
   /** Gives a buffer back for reuse; the caller guarantees nothing reads it again. */
   release(buf: F32): void;
+  /**
+   * A buffer that the JS garbage collector owns, for a tensor that no scope
+   * tracks (a top-level inference result); present only where `alloc`'s
+   * buffers are not such memory (wasm's live in its own heap).
+   */
+  allocCollected?(size: number, zero: boolean): F32;
 }

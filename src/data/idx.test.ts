@@ -154,3 +154,26 @@ test('readIdx: error on a real gzipped file cut short still names the file', () 
   const path = writeTmp('cut-real-idx1-ubyte', real.subarray(0, 5008));
   assertDataError(() => readIdx(path), path, 'header declares 10000 = 10000 bytes of data but the file holds 5000');
 });
+
+test('readIdx: a gzip bomb stops inflating at the size its IDX header declares', () => {
+  // 10 declared bytes followed by 64 MB of zeros: ~64 KB of gzip. Before the
+  // fix the whole 64 MB was inflated and only then compared with the header.
+  const declared = idxBytes([10], new Uint8Array(10));
+  const bomb = new Uint8Array(declared.length + 64e6);
+  bomb.set(declared, 0);
+  const path = writeTmp('bomb-idx1-ubyte.gz', gzipSync(bomb));
+  assertDataError(
+    () => readIdx(path),
+    path,
+    'the header declares 10 = 10 bytes of data, but the gzip stream inflates to more than 18 bytes (stopped there)',
+    'gzip bomb',
+  );
+  // The same stream with the declared size is still read.
+  const fine = writeTmp('fine-idx1-ubyte.gz', gzipSync(declared));
+  assert.deepEqual(readIdx(fine).dims, [10]);
+});
+
+test('readIdx: a gzip stream whose header is buried behind megabytes of output is refused early', () => {
+  const path = writeTmp('not-idx.gz', gzipSync(new Uint8Array(8e6).fill(0x41)));
+  assertDataError(() => readIdx(path), path, 'not an IDX file');
+});

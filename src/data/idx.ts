@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { constants as bufferConstants } from 'node:buffer';
 import { DataError } from './errors.js';
 
 /**
@@ -72,12 +73,12 @@ export function readIdx(path: string): IdxArray {
 export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   if (bytes.length === 0) throw new DataError(source, 'file is empty (0 bytes)', WHERE_TO_GET);
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const raw = gzipped ? gunzip(bytes, source) : bytes;
+  const raw = gzipped ? gunzipBounded(bytes, source) : bytes;
   const after = gzipped ? ' after gunzip' : '';
   if (raw.length === 0) throw new DataError(source, `file is empty${after} (0 bytes)`);
   const { dims, headerBytes } = parseHeader(raw, source, after);
 
-  const expected = dims.reduce((a, b) => a * b, 1);
+  const expected = dataBytes(dims);
   const held = raw.length - headerBytes;
   if (held !== expected) {
     // Say both numbers: a short download and a wrong file look different.
@@ -92,15 +93,68 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   return { dims, data };
 }
 
-function gunzip(bytes: Uint8Array, source: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new DataError(source, `corrupt gzip data (${why}); delete the file and fetch it again`, undefined, {
-      cause: err,
-    });
+/** The data bytes the header's dims declare (one byte per element: only unsigned bytes are read). */
+const dataBytes = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
+/** The most bytes the gzip stream may inflate to before its IDX header is complete (the header is at most 1,024 bytes). */
+const HEADER_INFLATE_LIMIT = 1 << 20;
+
+/**
+ * Gunzips an IDX file without letting it inflate past what its own header
+ * declares: a few kilobytes of gzip can expand to gigabytes (a "gzip bomb"),
+ * and the old `gunzipSync(bytes)` allocated all of it before the size check.
+ * First inflate a prefix of the compressed bytes until the IDX header is
+ * out, then inflate the whole stream with zlib's `maxOutputLength` set to
+ * the header plus the declared data, so zlib stops as soon as it passes it.
+ */
+function gunzipBounded(bytes: Uint8Array, source: string): Uint8Array {
+  const head = gunzipHead(bytes, source);
+  if (head.length < 4 || head.length < 4 + 4 * (head[3] ?? 0)) return gunzip(bytes, source, HEADER_INFLATE_LIMIT); // a short or odd file: parseHeader reports it
+  const { dims, headerBytes } = parseHeader(head, source, ' after gunzip');
+  const total = headerBytes + dataBytes(dims);
+  if (total > bufferConstants.MAX_LENGTH) {
+    throw new DataError(source, `header declares ${dims.join('x')} = ${dataBytes(dims)} bytes of data, more than one buffer can hold (${bufferConstants.MAX_LENGTH}); wrong or damaged file?`);
   }
+  return gunzip(bytes, source, total, dims);
+}
+
+/** Inflates growing prefixes of the compressed bytes (a truncated stream is fine with Z_SYNC_FLUSH) until the output holds the whole IDX header. */
+function gunzipHead(bytes: Uint8Array, source: string): Uint8Array {
+  for (let k = 256; ; k *= 2) {
+    const prefix = bytes.subarray(0, Math.min(k, bytes.length));
+    let out: Uint8Array;
+    try {
+      out = gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEADER_INFLATE_LIMIT });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new DataError(source, `the gzip stream inflates to more than ${HEADER_INFLATE_LIMIT} bytes before its IDX header ends: not an IDX file (or a gzip bomb)`);
+      }
+      throw corruptGzip(source, err);
+    }
+    const ndim = out[3];
+    if ((ndim !== undefined && out.length >= 4 + 4 * ndim) || prefix.length === bytes.length) return out;
+  }
+}
+
+/** Gunzips all of `bytes`, refusing output past `limit` bytes (`dims` says where the limit came from). */
+function gunzip(bytes: Uint8Array, source: string, limit: number, dims?: readonly number[]): Uint8Array {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: Math.max(1, limit) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw corruptGzip(source, err);
+    const declared = dims === undefined ? '' : `the header declares ${dims.join('x')} = ${dataBytes(dims)} bytes of data, but `;
+    throw new DataError(
+      source,
+      `${declared}the gzip stream inflates to more than ${limit} bytes (stopped there): extra data after the declared size, a wrong or damaged file (or a gzip bomb)`,
+      undefined,
+      { cause: err },
+    );
+  }
+}
+
+function corruptGzip(source: string, err: unknown): DataError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new DataError(source, `corrupt gzip data (${why}); delete the file and fetch it again`, undefined, { cause: err });
 }
 
 function parseHeader(raw: Uint8Array, source: string, after: string): { dims: number[]; headerBytes: number } {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { ImageError } from '../vision/image-error.js';
 import { DataError } from './errors.js';
-import { findClasses, isImageFolder, loadImageFolder } from './image-folder.js';
+import { findClasses, isImageFolder, listImageFolder, loadImageFolder } from './image-folder.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fovea-folder-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -122,4 +122,52 @@ test('the real flower photos: 600 JPEGs of 5 classes decode quickly to one small
   for (const l of dataset.labels) counts[l]!++;
   assert.deepEqual(counts, [120, 120, 120, 120, 120]);
   assert.equal(isImageFolder(flowers), true);
+});
+
+/** A folder of classes from a list of relative file paths (contents do not matter for listing) and links [path, target]. */
+function tree(name: string, files: string[], links: [string, string][]): string {
+  const root = join(tmp, name);
+  for (const f of files) {
+    mkdirSync(join(root, f, '..'), { recursive: true });
+    writeFileSync(join(root, f), 'x');
+  }
+  for (const [path, target] of links) symlinkSync(target, join(root, path));
+  return root;
+}
+
+const rel = (root: string, files: string[]): string[] => files.map((f) => f.slice(root.length + 1));
+
+test('listImageFolder follows a symlinked folder once: each real folder and file is listed once', async () => {
+  // cat/alias -> sub and cat/more/again -> ../sub: before, each link listed sub's photos again.
+  const root = tree('links-once', ['cat/sub/1.png', 'cat/sub/2.png', 'dog/1.png'], [['cat/alias', 'sub'], ['cat/zlink.png', 'sub/1.png']]);
+  mkdirSync(join(root, 'cat', 'more'));
+  symlinkSync('../sub', join(root, 'cat', 'more', 'again'));
+  const { files, labels } = await listImageFolder(root);
+  // 'alias' sorts before 'sub', so the photos are listed once, under the first path that reaches them.
+  assert.deepEqual(rel(root, files), ['cat/alias/1.png', 'cat/alias/2.png', 'dog/1.png']);
+  assert.deepEqual(labels, [0, 0, 1]);
+});
+
+test('listImageFolder refuses a symlink cycle, naming the link', async () => {
+  const root = tree('links-cycle', ['cat/1.png', 'dog/1.png'], [['cat/loop', '.']]);
+  await assert.rejects(listImageFolder(root), (e: unknown) => {
+    assert.ok(e instanceof DataError, String(e));
+    assert.equal(e.file, join(root, 'cat', 'loop'));
+    assert.match(e.message, /symbolic link to .*cat, a folder that contains it.*\(a cycle\)/);
+    return true;
+  });
+  const up = tree('links-cycle-up', ['cat/1.png', 'dog/1.png'], [['dog/up', '..']]);
+  await assert.rejects(listImageFolder(up), /links-cycle-up\/dog\/up\/.*(cycle|two labels)/);
+});
+
+test('listImageFolder refuses a file or folder that would be listed under two classes', async () => {
+  const dirs = tree('links-two-classes', ['cat/sub/1.png', 'dog/1.png'], [['dog/cats', '../cat/sub']]);
+  await assert.rejects(listImageFolder(dirs), (e: unknown) => {
+    assert.ok(e instanceof DataError, String(e));
+    assert.equal(e.file, join(dirs, 'dog', 'cats'));
+    assert.match(e.message, /same folder as .*cat\/sub .*under class 'cat' and again under class 'dog'; an image cannot have two labels/);
+    return true;
+  });
+  const file = tree('links-two-classes-file', ['cat/1.png', 'dog/1.png'], [['dog/2.png', '../cat/1.png']]);
+  await assert.rejects(listImageFolder(file), /dog\/2\.png: is the same file as .*cat\/1\.png .*two labels/);
 });

@@ -4,7 +4,7 @@
  * sharp into an in-memory {@link ImageDataset} of one fixed size.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { FileError } from '../errors.js';
 import { ImageError } from '../vision/image-error.js';
@@ -146,10 +146,13 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
 /**
  * The image files of an image folder and their labels, without decoding
  * any: the classes ({@link findClasses}), then each class folder's image
- * files, recursively, sorted (see {@link IMAGE_EXTENSIONS}).
+ * files, recursively, sorted (see {@link IMAGE_EXTENSIONS}). Symbolic links
+ * are followed, but each real folder is walked and each real file listed
+ * once, so no image is counted twice or lands in two splits.
  *
  * @throws {DataError} for a folder with no class sub-folders, with only one
- *   class, or with a class folder holding no images.
+ *   class, or with a class folder holding no images; for a link that makes a
+ *   cycle, or that reaches a folder or file of another class (named).
  * @example const { classNames, files, labels } = await listImageFolder('flowers'); // files[i] has label labels[i]
  */
 export async function listImageFolder(dir: string): Promise<{ classNames: string[]; files: string[]; labels: number[] }> {
@@ -159,9 +162,10 @@ export async function listImageFolder(dir: string): Promise<{ classNames: string
   }
   const files: string[] = [];
   const labels: number[] = [];
+  const seen: Seen = { dirs: new Map(), files: new Map() };
   for (let c = 0; c < classNames.length; c++) {
     const classDir = join(dir, classNames[c]!);
-    const { images, ignored } = await listImages(classDir);
+    const { images, ignored } = await listImages(classDir, classNames[c]!, seen);
     if (images.length === 0) throw new DataError(classDir, `class '${classNames[c]}' has no images (${IMAGE_EXTENSIONS.join(' ')})${describeIgnored(ignored)}`);
     for (const f of images) {
       files.push(f);
@@ -223,27 +227,68 @@ function isImageName(name: string): boolean {
   return !name.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
-/** Image files under `dir`, recursively, following links, sorted like Python's sorted(os.walk()). */
-async function listImages(dir: string): Promise<{ images: string[]; ignored: Map<string, number> }> {
+/** Where a real path (a folder or a file) was first reached in one listing, and in which class. */
+interface Seen {
+  dirs: Map<string, { path: string; className: string }>;
+  files: Map<string, { path: string; className: string }>;
+}
+
+/**
+ * Image files under `dir`, recursively, following links, sorted like
+ * Python's sorted(os.walk()), with each real folder walked and each real file
+ * listed at most once across the whole image folder (`seen`). Without that, a
+ * link to a sibling folder listed its photos again (12 photos came out as 108
+ * images, and a copy could land in both the training and the test split), and
+ * a link to an ancestor walked the tree again and again.
+ *
+ * @throws {DataError} naming the link when it leads back into a folder that
+ *   contains it (a cycle), or to a folder or file already listed under
+ *   another class (an image cannot have two labels).
+ */
+async function listImages(dir: string, className: string, seen: Seen): Promise<{ images: string[]; ignored: Map<string, number> }> {
   const images: string[] = [];
   const ignored = new Map<string, number>();
-  const walk = async (d: string, depth: number): Promise<void> => {
+  const claim = (kind: 'dirs' | 'files', real: string, path: string): boolean => {
+    const first = seen[kind].get(real);
+    if (first === undefined) {
+      seen[kind].set(real, { path, className });
+      return true;
+    }
+    if (first.className !== className) {
+      const what = kind === 'dirs' ? 'folder' : 'file';
+      throw new DataError(
+        path,
+        `is the same ${what} as ${first.path} (both are ${real}), listed under class '${first.className}' and again under class '${className}'; an image cannot have two labels`,
+        'Remove the link (or the copy), or move the images into one class folder.',
+      );
+    }
+    return false; // the same class reached it before: list it once
+  };
+  const walk = async (d: string, realDir: string, depth: number, ancestors: readonly string[]): Promise<void> => {
     const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => byCodePoint(a.name, b.name));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const path = join(d, e.name);
-      const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(path).then((s) => s.isDirectory(), () => false)));
+      const link = e.isSymbolicLink();
+      const isDir = e.isDirectory() || (link && (await stat(path).then((s) => s.isDirectory(), () => false)));
       if (isDir) {
-        if (depth < 16) await walk(path, depth + 1);
-      } else if (isImageName(e.name)) images.push(path);
-      else {
+        const real = link ? await realpath(path) : join(realDir, e.name);
+        if (ancestors.includes(real)) {
+          throw new DataError(path, `is a symbolic link to ${real}, a folder that contains it: following it would list the same images forever (a cycle)`, 'Remove the link or point it elsewhere.');
+        }
+        if (depth < 16 && claim('dirs', real, path)) await walk(path, real, depth + 1, [...ancestors, real]);
+      } else if (isImageName(e.name)) {
+        const real = link ? await realpath(path).catch(() => path) : join(realDir, e.name);
+        if (claim('files', real, path)) images.push(path);
+      } else {
         const ext = extname(e.name).toLowerCase() || '(no extension)';
         ignored.set(ext, (ignored.get(ext) ?? 0) + 1);
       }
     }
   };
   try {
-    await walk(dir, 0);
+    const real = await realpath(dir);
+    if (claim('dirs', real, dir)) await walk(dir, real, 0, [real]);
   } catch (err) {
     if (err instanceof FileError) throw err;
     throw new DataError(dir, `cannot list the class folder (${err instanceof Error ? err.message : String(err)})`, undefined, { cause: err });

@@ -3,7 +3,7 @@
  * public `registerForwardHook`, not internal fields), so it works for any
  * model built from Modules, in execution order.
  */
-import type { Module } from '../nn/module.js';
+import { moduleLabel, type Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { scope } from '../tensor/scope.js';
@@ -13,7 +13,7 @@ import { Tensor } from '../tensor/tensor.js';
 export interface LayerActivation {
   /** Dotted module path as in parameter names (`features.0`). */
   path: string;
-  /** The layer's type name as saved in model files (`Conv2d`, `ReLU`, `MaxPool2d`, …), from its spec: minifiers cannot rename it. */
+  /** The layer's type name as saved in model files (`Conv2d`, `ReLU`, `MaxPool2d`, …), the `static type` its class declares: minifiers cannot rename it. */
   type: string;
   /** The output shape, batch dim included (`[1, 6, 28, 28]`). */
   shape: number[];
@@ -37,14 +37,6 @@ export interface ActivationsOptions {
   inputs?: boolean;
 }
 
-/** Type names from `spec().type`, computed once per module. */
-const typeNames = new WeakMap<Module, string>();
-const typeOf = (m: Module): string => {
-  let t = typeNames.get(m);
-  if (t === undefined) typeNames.set(m, (t = m.spec().type));
-  return t;
-};
-
 /**
  * Runs `model` on `input` (in eval mode, without gradients, its buffers
  * released when it returns; the training mode is restored afterwards) and
@@ -66,7 +58,7 @@ export function recordActivations(model: Module, input: Tensor, o: ActivationsOp
     .filter(([path, m]) => include(path, m))
     .map(([path, m]) => m.registerForwardHook((mod, x, y) => {
       layers.push({
-        path, type: typeOf(mod), shape: [...y.shape], data: y.data.slice(), module: mod,
+        path, type: moduleLabel(mod), shape: [...y.shape], data: y.data.slice(), module: mod,
         ...(o.inputs ? { inputShape: [...x.shape], input: x.data.slice() } : {}),
       });
     }));

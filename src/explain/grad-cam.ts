@@ -78,7 +78,7 @@ export function gradCam(model: Module, x: Tensor, options: GradCamOptions = {}):
       if (maps === null) throw new ValueError(`gradCam: layer '${layer}' did not run in the model's forward`);
       const a = maps as Tensor;
       const [, c, h, w] = a.shape as [number, number, number, number];
-      const grad = a.grad?.data ?? new Float32Array(a.size);
+      const grad = a.grad?.data ?? new Float32Array(a.numel());
       const weights = new Float32Array(c);
       const coarse = new Float32Array(h * w);
       for (let k = 0; k < c; k++) {

@@ -10,18 +10,13 @@
  * (every layer here acts on rows and columns independently), then taking the
  * bounding box at the input.
  */
-import { ELU, Hardtanh, ReLU, LeakyReLU, Sigmoid, Softmax, Tanh } from '../nn/activation.js';
-import { ConvTranspose2d } from '../nn/conv-transpose2d.js';
-import { ConstantPad2d } from '../nn/pad2d.js';
-import { BatchNorm2d } from '../nn/batch-norm2d.js';
-import { Conv2d } from '../nn/conv2d.js';
-import { Dropout } from '../nn/dropout.js';
-import { Flatten } from '../nn/flatten.js';
-import { Linear } from '../nn/linear.js';
-import type { Module } from '../nn/module.js';
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../nn/pooling.js';
-import { Residual } from '../nn/residual.js';
-import { Sequential } from '../nn/sequential.js';
+import type { ConvTranspose2d } from '../nn/conv-transpose2d.js';
+import type { ConstantPad2d } from '../nn/pad2d.js';
+import type { Conv2d } from '../nn/conv2d.js';
+import { declaredType, moduleLabel, type Module } from '../nn/module.js';
+import type { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../nn/pooling.js';
+import type { Residual } from '../nn/residual.js';
+import type { Softmax } from '../nn/activation.js';
 import { ValueError, fmt } from '../errors.js';
 import { conv2dAttrs } from '../tensor/ops/conv.js';
 import { pool2dAttrs } from '../tensor/ops/pool.js';
@@ -105,7 +100,8 @@ function trace(m: Module, path: string, inShape: number[], target: string, steps
     return true;
   }
   if (path && !target.startsWith(`${path}.`)) return false;
-  if (m instanceof Sequential) {
+  const type = declaredType(m);
+  if (type === 'Sequential') {
     let s = inShape;
     for (const [name, child] of m.namedChildren()) {
       const p = path ? `${path}.${name}` : name;
@@ -115,7 +111,7 @@ function trace(m: Module, path: string, inShape: number[], target: string, steps
     }
     return false;
   }
-  if (m instanceof Residual) {
+  if (type === 'Residual') {
     // A unit inside the body (or shortcut) sees the block's input through that branch only.
     for (const [name, child] of m.namedChildren()) {
       const p = path ? `${path}.${name}` : name;
@@ -124,68 +120,89 @@ function trace(m: Module, path: string, inShape: number[], target: string, steps
     return false;
   }
   if ([...m.namedChildren()].length) {
-    throw new ValueError(`receptiveField: cannot trace into ${m.constructor.name} '${path}' (only Sequential and Residual containers are known)`);
+    throw new ValueError(`receptiveField: cannot trace into ${moduleLabel(m)} '${path}' (only Sequential and Residual containers are known)`);
   }
   return false;
 }
 
-/** Maps the reach at a module's output back to its input. */
-function back(m: Module, inShape: number[], reach: Reach): Reach {
-  if (reach === 'all') return 'all';
-  const [h, w] = [inShape[2]!, inShape[3]!];
-  if (m instanceof Sequential) {
+/** How one layer type maps the reach at its output back to its input (h, w: the input's height and width). */
+type BackRule = (m: Module, inShape: number[], reach: Exclude<Reach, 'all'>, h: number, w: number) => Reach;
+
+const poolBack: BackRule = (m, _s, reach, h, w) => {
+  const p = m as MaxPool2d | AvgPool2d | SumPool2d;
+  const a = pool2dAttrs('receptiveField', p.kernelSize, p.options);
+  return {
+    ys: window(reach.ys, h, a.kernel[0], a.stride[0], a.padding[0], 1),
+    xs: window(reach.xs, w, a.kernel[1], a.stride[1], a.padding[1], 1),
+  };
+};
+
+// Softmax over a spatial dim mixes that whole axis; over channels it is per pixel.
+const softmaxBack: BackRule = (m, inShape, reach, h, w) => {
+  const dim = (m as Softmax).dim;
+  const d = dim < 0 ? dim + inShape.length : dim;
+  return { ys: d === 2 ? new Uint8Array(h).fill(1) : reach.ys, xs: d === 3 ? new Uint8Array(w).fill(1) : reach.xs };
+};
+
+/** The pixel mapping of each layer type that is not pointwise (pointwise layers, by their trait, pass the reach through). */
+const BACK_RULES: Record<string, BackRule> = {
+  Sequential: (m, inShape, reach) => {
     const shapes: number[][] = [];
     let s = inShape;
     for (const c of m.children()) (shapes.push(s), (s = c.outputShape(s)));
     const kids = [...m.children()];
-    for (let i = kids.length - 1; i >= 0; i--) reach = back(kids[i]!, shapes[i]!, reach);
-    return reach;
-  }
-  if (m instanceof Residual) {
-    const a = back(m.body, inShape, reach);
-    const b = m.shortcut ? back(m.shortcut, inShape, reach) : reach;
+    let r: Reach = reach;
+    for (let i = kids.length - 1; i >= 0; i--) r = back(kids[i]!, shapes[i]!, r);
+    return r;
+  },
+  Residual: (m, inShape, reach) => {
+    const res = m as Residual;
+    const a = back(res.body, inShape, reach);
+    const b = res.shortcut ? back(res.shortcut, inShape, reach) : reach;
     if (a === 'all' || b === 'all') return 'all';
     return { ys: a.ys.map((v, i) => v | b.ys[i]!), xs: a.xs.map((v, i) => v | b.xs[i]!) };
-  }
-  if (m instanceof Conv2d) {
-    const a = conv2dAttrs('receptiveField', m.kernelSize, m.options);
+  },
+  Conv2d: (m, _s, reach, h, w) => {
+    const c = m as Conv2d;
+    const a = conv2dAttrs('receptiveField', c.kernelSize, c.options);
     return {
-      ys: window(reach.ys, h, m.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
-      xs: window(reach.xs, w, m.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
+      ys: window(reach.ys, h, c.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
+      xs: window(reach.xs, w, c.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
     };
-  }
-  if (m instanceof ConvTranspose2d) {
-    const a = m.attrs();
+  },
+  ConvTranspose2d: (m, _s, reach, h, w) => {
+    const c = m as ConvTranspose2d;
+    const a = c.attrs();
     return {
-      ys: transposedWindow(reach.ys, h, m.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
-      xs: transposedWindow(reach.xs, w, m.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
+      ys: transposedWindow(reach.ys, h, c.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
+      xs: transposedWindow(reach.xs, w, c.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
     };
-  }
-  if (m instanceof ConstantPad2d) {
-    const [top, left] = m.pads;
+  },
+  ConstantPad2d: (m, _s, reach, h, w) => {
+    const [top, left] = (m as ConstantPad2d).pads;
     return { ys: shifted(reach.ys, h, top), xs: shifted(reach.xs, w, left) };
-  }
-  if (m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof SumPool2d) {
-    const a = pool2dAttrs('receptiveField', m.kernelSize, m.options);
-    return {
-      ys: window(reach.ys, h, a.kernel[0], a.stride[0], a.padding[0], 1),
-      xs: window(reach.xs, w, a.kernel[1], a.stride[1], a.padding[1], 1),
-    };
-  }
-  if (m instanceof AdaptiveAvgPool2d) {
-    const [oh, ow] = pair('receptiveField', 'outputSize', m.outputSize);
+  },
+  MaxPool2d: poolBack,
+  AvgPool2d: poolBack,
+  SumPool2d: poolBack,
+  AdaptiveAvgPool2d: (m, _s, reach, h, w) => {
+    const [oh, ow] = pair('receptiveField', 'outputSize', (m as AdaptiveAvgPool2d).outputSize);
     return { ys: adaptive(reach.ys, h, oh), xs: adaptive(reach.xs, w, ow) };
-  }
-  if (m instanceof Softmax) {
-    // Softmax over a spatial dim mixes that whole axis; over channels it is per pixel.
-    const d = m.dim < 0 ? m.dim + inShape.length : m.dim;
-    return { ys: d === 2 ? new Uint8Array(h).fill(1) : reach.ys, xs: d === 3 ? new Uint8Array(w).fill(1) : reach.xs };
-  }
-  if (m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh || m instanceof ELU || m instanceof Tanh || m instanceof Sigmoid || m instanceof Dropout || m instanceof BatchNorm2d) {
-    return reach;
-  }
-  if (m instanceof Flatten || m instanceof Linear) return 'all';
-  throw new ValueError(`receptiveField: don't know how ${m.constructor.name} maps pixels; known: Conv2d, ConvTranspose2d, ConstantPad2d, pooling, element-wise layers, Flatten, Linear, Sequential, Residual`);
+  },
+  Softmax: softmaxBack,
+  LogSoftmax: softmaxBack,
+  Flatten: () => 'all',
+  Linear: () => 'all',
+};
+
+/** Maps the reach at a module's output back to its input. */
+function back(m: Module, inShape: number[], reach: Reach): Reach {
+  if (reach === 'all') return 'all';
+  const type = declaredType(m);
+  const rule = type !== undefined && Object.hasOwn(BACK_RULES, type) ? BACK_RULES[type] : undefined;
+  if (rule) return rule(m, inShape, reach, inShape[2]!, inShape[3]!);
+  if (m.traits.pointwise) return reach;
+  throw new ValueError(`receptiveField: don't know how ${moduleLabel(m)} maps pixels; known: ${Object.keys(BACK_RULES).join(', ')} and pointwise layers (activations, BatchNorm2d, Dropout)`);
 }
 
 /** Input positions reached from the marked outputs of a sliding window: o*stride - pad + dilation*j, inside [0, n). */

@@ -36,7 +36,7 @@ export function saliency(model: Module, x: Tensor, options: SaliencyOptions = {}
   return withFrozenParameters(model, () => scope(() => {
     const input = x.detach().requiresGrad_(true);
     const { classIndex, logits } = classScoreBackward(model, input, options.classIndex, 'saliency');
-    const g = input.grad?.data ?? new Float32Array(input.size);
+    const g = input.grad?.data ?? new Float32Array(input.numel());
     const map = new Float32Array(h * w);
     for (let ch = 0; ch < c; ch++) {
       const std = options.std?.[ch] ?? 1;

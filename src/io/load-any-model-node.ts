@@ -5,7 +5,7 @@
  * TF.js model.json, or a file told apart by its bytes (.fovea, ONNX, TF.js
  * model.json), whatever its name says.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from './io-error.js';
 import { defaultClassNames, fromLoadedOnnx, identityNormalization, loadModelBytes, MODEL_SOURCES, notAModel, sniffModelFormat, type LoadedModel } from './load-any-model.js';
@@ -47,15 +47,35 @@ export function loadAnyModel(source: string, options: LoadAnyModelOptions = {}):
     };
   }
   if (!existsSync(source)) throw new ModelFileError(source, `no such file or folder; expected ${MODEL_SOURCES}`);
-  if (statSync(source).isDirectory()) {
+  const st = statSync(source);
+  if (st.isDirectory()) {
     if (!existsSync(join(source, 'model.json'))) throw new ModelFileError(source, `is a folder without a model.json; expected ${MODEL_SOURCES}`);
     return fromTfjs(source, options);
   }
-  const sniffed = sniffModelFormat(head(source), statSync(source).size);
+  checkReadable(source, st);
+  const sniffed = sniffModelFormat(head(source), st.size);
   if (sniffed === 'json') return fromTfjs(source, options);
   if (sniffed === 'onnx') return fromLoadedOnnx(loadOnnxFile(source, options.inputShape ? { inputShape: options.inputShape } : {}), source);
   if (sniffed === 'fovea') return loadModelBytes(readFileSync(source), source);
   throw notAModel(source, sniffed, head(source));
+}
+
+/** The largest model file read: 2 GiB (also the most a Node Buffer and one safetensors read can hold). */
+export const MAX_MODEL_FILE_BYTES = 2 ** 31;
+
+/**
+ * Refuses, before a byte is read, what would be read without end or into
+ * gigabytes: a device (`/dev/zero`, `/dev/stdin`), a FIFO or socket, or a
+ * file over {@link MAX_MODEL_FILE_BYTES}.
+ */
+function checkReadable(source: string, st: Stats): void {
+  if (!st.isFile()) {
+    const kind = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'not a regular file';
+    throw new ModelFileError(source, `is ${kind}, not a regular file; expected ${MODEL_SOURCES}`);
+  }
+  if (st.size > MAX_MODEL_FILE_BYTES) {
+    throw new ModelFileError(source, `is ${st.size} bytes, more than the ${MAX_MODEL_FILE_BYTES}-byte (2 GiB) limit on model files; is it really a model?`);
+  }
 }
 
 /** The first bytes of a file: enough to tell its format. */

@@ -92,3 +92,58 @@ test("the resize mode ('fit') is kept in the file; an unknown one is refused", (
   const bad = encodeSafetensors(Object.fromEntries([...tensors].map(([k, v]) => [k, { shape: v.shape, data: v.data }])), { ...metadata, fovea: JSON.stringify({ ...header, fit: 'stretch' }) });
   assert.throws(() => decodeModel(bad, 'bad-fit.fovea'), /bad-fit\.fovea.*invalid fit "stretch" \(expected 'fill' or 'cover'\)/);
 });
+
+/** A lenet model file with its fovea metadata and tensors changed by `edit`. */
+function edited(edit: (header: Record<string, unknown>, t: Record<string, { shape: number[]; data: Float32Array }>) => void): Uint8Array {
+  const { metadata, tensors } = decodeSafetensors(encodeModel(lenet(), meta), 'x');
+  const header = JSON.parse(metadata['fovea']!) as Record<string, unknown>;
+  const t = Object.fromEntries([...tensors].map(([k, v]) => [k, { shape: v.shape, data: v.data }]));
+  edit(header, t);
+  return encodeSafetensors(t, { ...metadata, fovea: JSON.stringify(header) });
+}
+
+function refused(bytes: Uint8Array, message: RegExp): void {
+  assert.throws(() => decodeModel(bytes, 'bad.fovea'), (e: unknown) => {
+    assert.ok(e instanceof ModelFileError, `expected ModelFileError, got ${String(e)}`);
+    assert.match(e.message, /^bad\.fovea: /);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+test('normalize must give one finite mean and one finite std > 0 per channel', () => {
+  refused(edited((h) => (h['normalize'] = { mean: [0.1], std: [0] })), /invalid normalize .*std\[0\] is 0; every std must be > 0/);
+  refused(edited((h) => (h['normalize'] = null)), /invalid normalize null: expected an object \{ mean, std \} with 1 numbers each/);
+  refused(edited((h) => (h['normalize'] = 'x')), /invalid normalize "x": expected an object/);
+  refused(edited((h) => (h['normalize'] = { mean: ['a'], std: [1] })), /mean\[0\] is "a", not a finite number/);
+  refused(edited((h) => (h['normalize'] = { mean: [0, 0], std: [1, 1] })), /mean needs 1 number \(one per input channel\)/);
+});
+
+test('weights must be finite: NaN and infinite values are refused naming the tensor and the count', () => {
+  refused(edited((_h, t) => {
+    const w = t['features.0.weight']!;
+    w.data = w.data.slice();
+    w.data[0] = NaN;
+    w.data[3] = NaN;
+    w.data[5] = -Infinity;
+  }), /tensor "features\.0\.weight" holds 2 NaN and 1 infinite values \(of 150\)/);
+});
+
+test('the class names must match the number of outputs', () => {
+  refused(edited((h) => (h['classNames'] = ['a', 'b', 'c'])), /3 class names but the model has 10 outputs/);
+});
+
+test('inputShape is bounded: each dim at most 65536, at most 2^28 values', () => {
+  refused(edited((h) => (h['inputShape'] = [1, 70000, 28])), /invalid inputShape \[1,70000,28\]: each dimension must be at most 65536/);
+  refused(edited((h) => (h['inputShape'] = [1, 60000, 60000])), /3600000000 values per image, more than the limit of 268435456/);
+});
+
+test('a huge declared layer is refused from the stored shapes before it is built', () => {
+  // Linear(20000, 20000) would allocate 1.6 GB of weights before loadStateDict found the mismatch.
+  const bytes = edited((h) => {
+    h['architecture'] = { type: 'Sequential', children: [['fc', { type: 'Linear', args: { inFeatures: 20000, outFeatures: 20000, bias: true } }]] };
+  });
+  const before = process.memoryUsage().arrayBuffers;
+  refused(bytes, /weights do not match the architecture: Linear at 'fc' needs "fc\.weight" \[20000, 20000\], which the file does not hold/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 100e6, 'nothing big was allocated');
+});

@@ -10,6 +10,7 @@ import type { Module, ModuleSpec } from '../nn/module.js';
 import { moduleFromSpec } from '../nn/spec.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type SafetensorsInput } from './safetensors.js';
 import { ModelFileError } from './io-error.js';
+import { checkClassNames, checkFiniteWeights, checkInputShape, checkNormalize, checkSpecWeights } from './model-file-checks.js';
 import { IMAGE_FITS, type ImageFit } from '../vision/load-image-options.js';
 
 export const MODEL_FORMAT = 'fovea-model';
@@ -82,23 +83,20 @@ export function modelFromParts(metadata: Record<string, string>, tensors: Readon
   } catch {
     throw new ModelFileError(source, 'the fovea metadata is not valid JSON');
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new ModelFileError(source, `the fovea metadata is JSON ${JSON.stringify(header)}, not an object`);
+  }
   if (header.format !== MODEL_FORMAT) throw new ModelFileError(source, `unknown format '${String(header.format)}' (expected '${MODEL_FORMAT}')`);
   if (typeof header.version !== 'number' || header.version > MODEL_FORMAT_VERSION) {
     throw new ModelFileError(source, `model format version ${String(header.version)} is newer than this fovea understands (${MODEL_FORMAT_VERSION}); upgrade fovea`);
   }
-  const shapeOk = Array.isArray(header.inputShape) && header.inputShape.length === 3 && header.inputShape.every((d) => Number.isInteger(d) && d > 0);
-  if (!shapeOk) throw new ModelFileError(source, `invalid inputShape ${JSON.stringify(header.inputShape)} (expected [C, H, W])`);
-  const c = header.inputShape[0];
-  const n = header.normalize;
-  if (!n || !Array.isArray(n.mean) || !Array.isArray(n.std) || n.mean.length !== c || n.std.length !== c) {
-    throw new ModelFileError(source, `invalid normalize ${JSON.stringify(n)}: needs ${c} means and stds`);
-  }
-  if (!Array.isArray(header.classNames) || header.classNames.some((s) => typeof s !== 'string')) {
-    throw new ModelFileError(source, 'invalid classNames (expected an array of strings)');
-  }
+  const inputShape = checkInputShape(header.inputShape, source);
+  const n = checkNormalize(header.normalize, inputShape[0], source);
   if (header.fit !== undefined && !IMAGE_FITS.includes(header.fit)) {
     throw new ModelFileError(source, `invalid fit ${JSON.stringify(header.fit)} (expected ${IMAGE_FITS.map((f) => `'${f}'`).join(' or ')})`);
   }
+  checkFiniteWeights(tensors, source);
+  checkSpecWeights(header.architecture, tensors, source);
   let model: Module;
   try {
     model = moduleFromSpec(header.architecture);
@@ -111,7 +109,8 @@ export function modelFromParts(metadata: Record<string, string>, tensors: Readon
   } catch (e) {
     throw new ModelFileError(source, `weights do not match the architecture: ${(e as Error).message}`);
   }
-  const meta: ModelMeta = { inputShape: header.inputShape, normalize: n, classNames: header.classNames };
+  const classNames = checkClassNames(header.classNames, model, inputShape, source);
+  const meta: ModelMeta = { inputShape, normalize: n, classNames };
   if (header.fit !== undefined) meta.fit = header.fit;
   if (header.training) meta.training = header.training;
   model.eval();

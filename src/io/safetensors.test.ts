@@ -297,9 +297,25 @@ describe('decodeSafetensors refuses broken files, naming the source and the prob
     decodeFails(craft({ __metadata__: ['a'] }), '"__metadata__" is an array, expected an object of strings');
   });
 
-  test('an unpadded header and gaps in the buffer are accepted', () => {
-    const bytes = craft({ w: { dtype: 'U8', shape: [2], data_offsets: [2, 4] } }, Uint8Array.of(0, 0, 5, 6, 0), false);
+  test('an unpadded header is accepted', () => {
+    const bytes = craft({ w: { dtype: 'U8', shape: [2], data_offsets: [0, 2] } }, Uint8Array.of(5, 6), false);
     assert.deepEqual(decodeSafetensors(bytes, 'mem').tensors.get('w')?.data, f32(5, 6));
+  });
+
+  test('the tensors must cover the data buffer exactly: gaps, leading and trailing bytes are refused', () => {
+    decodeFails(craft({ w: { dtype: 'U8', shape: [2], data_offsets: [2, 4] } }, Uint8Array.of(0, 0, 5, 6)), /first 2 bytes, before tensor "w", belong to no tensor/);
+    const gap = { a: { dtype: 'U8', shape: [1], data_offsets: [0, 1] }, b: { dtype: 'U8', shape: [1], data_offsets: [3, 4] } };
+    decodeFails(craft(gap, new Uint8Array(4)), /bytes \[1, 3\) of the data buffer, between tensors "a" and "b", belong to no tensor/);
+    decodeFails(craft({ w: { dtype: 'U8', shape: [2], data_offsets: [0, 2] } }, Uint8Array.of(5, 6, 7)), /cover 2 bytes of the data buffer but 3 bytes follow the header; the 1 trailing bytes belong to no tensor/);
+  });
+
+  test('a header length one byte short is refused, not read one byte off', () => {
+    const good = encodeSafetensors({ w: { shape: [3], data: f32(1, 2, 3) } });
+    const headerLength = Number(new DataView(good.buffer).getBigUint64(0, true));
+    assert.equal(new TextDecoder().decode(good.subarray(8 + headerLength - 1, 8 + headerLength)), ' ', 'the header ends in padding');
+    const short = good.slice();
+    new DataView(short.buffer).setBigUint64(0, BigInt(headerLength - 1), true);
+    decodeFails(short, /wrong header length.*1 trailing bytes/);
   });
 });
 

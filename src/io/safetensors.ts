@@ -119,8 +119,10 @@ export function encodeSafetensors(
  * allocate more than a small multiple of its own size. Tensor data may sit at
  * any alignment, and `bytes` may be a view at any `byteOffset`.
  *
- * More lenient than the reference only where no data is at risk: the buffer
- * may hold unused gaps or trailing bytes. Overlapping tensors are refused.
+ * As strict as the reference about the layout: the tensors must cover the
+ * data buffer exactly, with no gap, overlap or trailing byte. A header length
+ * off by one byte would otherwise still parse (JSON allows the padding
+ * spaces) and read every tensor one byte off.
  *
  * @param source names the file in error messages (a path, URL or label).
  * @throws {ModelFileError} naming `source` and the exact problem.
@@ -240,7 +242,7 @@ function parseEntry(name: string, value: unknown, source: string): Entry {
   return { name, dtype, shape: [...(shape as number[])], count, begin, end };
 }
 
-/** Every tensor must lie inside the buffer, and no two may share a byte. */
+/** Every tensor must lie inside the buffer, no two may share a byte, and together they cover it exactly. */
 function checkLayout(entries: readonly Entry[], available: number, source: string): void {
   const needed = entries.reduce((max, e) => Math.max(max, e.end), 0);
   if (needed > available) {
@@ -259,7 +261,23 @@ function checkLayout(entries: readonly Entry[], available: number, source: strin
           `${JSON.stringify(e.name)} [${e.begin}, ${e.end}] overlap in the data buffer`,
       );
     }
+    if (last !== undefined && e.begin > last.end) {
+      throw new ModelFileError(
+        source,
+        `corrupt layout: bytes [${last.end}, ${e.begin}) of the data buffer, between tensors ${JSON.stringify(last.name)} and ${JSON.stringify(e.name)}, belong to no tensor`,
+      );
+    }
+    if (last === undefined && e.begin > 0) {
+      throw new ModelFileError(source, `corrupt layout: the data buffer's first ${e.begin} bytes, before tensor ${JSON.stringify(e.name)}, belong to no tensor`);
+    }
     if (last === undefined || e.end > last.end) last = e;
+  }
+  if (needed < available) {
+    throw new ModelFileError(
+      source,
+      `corrupt layout (or a wrong header length): the tensors cover ${needed} bytes of the data buffer but ${available} bytes follow the header; ` +
+        `the ${available - needed} trailing bytes belong to no tensor`,
+    );
   }
 }
 

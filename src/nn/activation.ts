@@ -4,19 +4,23 @@
 import { elu, hardtanh, leakyRelu, relu, sigmoid, tanh } from '../tensor/ops/elementwise.js';
 import { logSoftmax, softmax } from '../tensor/ops/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig, type ModuleTraits } from './module.js';
 
+/**
+ * What every activation shares: the shape is unchanged, and (unless a
+ * subclass says otherwise) it is pointwise, so receptive fields pass
+ * through, and it may sit in a classifier head that cutBackbone strips.
+ */
 abstract class Elementwise extends Module {
+  static override readonly traits: ModuleTraits = { pointwise: true, head: true };
   outputShape(s: readonly number[]): number[] {
     return [...s];
-  }
-  spec(): ModuleSpec {
-    return { type: this.constructor.name };
   }
 }
 
 /** max(x, 0). Shape: unchanged. @example new ReLU().forward(x) */
 export class ReLU extends Elementwise {
+  static override readonly type = 'ReLU';
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -24,14 +28,18 @@ export class ReLU extends Elementwise {
 
 /** x if x > 0 else negativeSlope * x. Shape: unchanged. @example new LeakyReLU(0.1) */
 export class LeakyReLU extends Elementwise {
+  static override readonly type = 'LeakyReLU';
   constructor(readonly negativeSlope = 0.01) {
     super();
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
   }
-  override spec(): ModuleSpec {
-    return { type: 'LeakyReLU', args: { negativeSlope: this.negativeSlope } };
+  override config() {
+    return { negativeSlope: this.negativeSlope };
+  }
+  static override fromConfig(c: ModuleConfig): LeakyReLU {
+    return new LeakyReLU((c as ReturnType<LeakyReLU['config']>).negativeSlope);
   }
   override extraRepr(): string {
     return `negativeSlope=${this.negativeSlope}`;
@@ -40,6 +48,7 @@ export class LeakyReLU extends Elementwise {
 
 /** Hyperbolic tangent. Shape: unchanged. */
 export class Tanh extends Elementwise {
+  static override readonly type = 'Tanh';
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
@@ -47,6 +56,7 @@ export class Tanh extends Elementwise {
 
 /** 1 / (1 + exp(-x)). Shape: unchanged. */
 export class Sigmoid extends Elementwise {
+  static override readonly type = 'Sigmoid';
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
@@ -54,14 +64,20 @@ export class Sigmoid extends Elementwise {
 
 /** Softmax along `dim` (default 1, the class dim). Shape: unchanged. @example new Softmax(1) */
 export class Softmax extends Elementwise {
+  static override readonly type = 'Softmax';
+  // mixes values along `dim`: not pointwise
+  static override readonly traits: ModuleTraits = { head: true };
   constructor(readonly dim = 1) {
     super();
   }
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
   }
-  override spec(): ModuleSpec {
-    return { type: 'Softmax', args: { dim: this.dim } };
+  override config() {
+    return { dim: this.dim };
+  }
+  static override fromConfig(c: ModuleConfig): Softmax {
+    return new Softmax((c as ReturnType<Softmax['config']>).dim);
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
@@ -70,14 +86,20 @@ export class Softmax extends Elementwise {
 
 /** log(softmax(x)) along `dim` (default 1). Shape: unchanged. @example new LogSoftmax(1) */
 export class LogSoftmax extends Elementwise {
+  static override readonly type = 'LogSoftmax';
+  // mixes values along `dim`: not pointwise
+  static override readonly traits: ModuleTraits = { head: true };
   constructor(readonly dim = 1) {
     super();
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
   }
-  override spec(): ModuleSpec {
-    return { type: 'LogSoftmax', args: { dim: this.dim } };
+  override config() {
+    return { dim: this.dim };
+  }
+  static override fromConfig(c: ModuleConfig): LogSoftmax {
+    return new LogSoftmax((c as ReturnType<LogSoftmax['config']>).dim);
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
@@ -92,6 +114,7 @@ export class LogSoftmax extends Elementwise {
  * @example new Hardtanh(0, 6)   // ReLU6, as in MobileNetV2
  */
 export class Hardtanh extends Elementwise {
+  static override readonly type = 'Hardtanh';
   constructor(readonly minVal: number | null = -1, readonly maxVal: number | null = 1) {
     super();
   }
@@ -99,8 +122,13 @@ export class Hardtanh extends Elementwise {
     // One pass (ReLU6 was four: relu, affine, relu, affine).
     return hardtanh(x, this.minVal ?? -Infinity, this.maxVal ?? Infinity);
   }
-  override spec(): ModuleSpec {
-    return { type: 'Hardtanh', args: { minVal: this.minVal, maxVal: this.maxVal } };
+  override config() {
+    return { minVal: this.minVal, maxVal: this.maxVal };
+  }
+  static override fromConfig(c: ModuleConfig): Hardtanh {
+    // a missing bound is no bound (null), not the constructor's default ±1
+    const g = c as Partial<ReturnType<Hardtanh['config']>>;
+    return new Hardtanh(g.minVal ?? null, g.maxVal ?? null);
   }
   override extraRepr(): string {
     return `minVal=${this.minVal}, maxVal=${this.maxVal}`;
@@ -118,14 +146,18 @@ export class Hardtanh extends Elementwise {
  * @example new ELU(0.5).forward(x)
  */
 export class ELU extends Elementwise {
+  static override readonly type = 'ELU';
   constructor(readonly alpha = 1) {
     super();
   }
   forward(x: Tensor): Tensor {
     return elu(x, this.alpha);
   }
-  override spec(): ModuleSpec {
-    return { type: 'ELU', args: { alpha: this.alpha } };
+  override config() {
+    return { alpha: this.alpha };
+  }
+  static override fromConfig(c: ModuleConfig): ELU {
+    return new ELU((c as ReturnType<ELU['config']>).alpha);
   }
   override extraRepr(): string {
     return this.alpha === 1 ? '' : `alpha=${this.alpha}`;

@@ -5,12 +5,10 @@
  * `model.classifier[-1] = nn.Linear(...)`).
  */
 import { FoveaError } from '../errors.js';
-import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { GraphModule, type GraphNode } from './graph-module.js';
-import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
 import { Linear } from './linear.js';
-import type { Module } from './module.js';
+import { moduleLabel, type Module } from './module.js';
 import { AdaptiveAvgPool2d } from './pooling.js';
 import { Sequential } from './sequential.js';
 import { ValueNames } from './value-names.js';
@@ -29,10 +27,9 @@ export interface Backbone {
   pooled: boolean;
 }
 
-/** Layers that make up a classifier head: fully connected layers, dropout and activations. */
+/** Layers that make up a classifier head: those that declare the `head` trait (Linear, Dropout, activations). */
 function isHeadLayer(m: Module): boolean {
-  return m instanceof Linear || m instanceof Dropout || m instanceof ReLU || m instanceof LeakyReLU || m instanceof Hardtanh || m instanceof ELU ||
-    m instanceof Sigmoid || m instanceof Tanh || m instanceof Softmax || m instanceof LogSoftmax;
+  return m.traits.head === true;
 }
 
 /**
@@ -61,7 +58,7 @@ function isHeadLayer(m: Module): boolean {
 export function cutBackbone(model: Module, inputShape: readonly number[], options: { at?: string } = {}): Backbone {
   const cut = options.at !== undefined ? cutAt(model, options.at)
     : model instanceof GraphModule ? cutGraph(model) : model instanceof Sequential ? cutSequential(model, '') : null;
-  if (!cut) throw new FoveaError(`cutBackbone: cannot find the classifier head of a ${model.constructor.name}; give a Sequential or a GraphModule (imported ONNX/TF.js) model`);
+  if (!cut) throw new FoveaError(`cutBackbone: cannot find the classifier head of a ${moduleLabel(model)}; give a Sequential or a GraphModule (imported ONNX/TF.js) model`);
   let backbone = cut.model;
   const shape = backbone.outputShape([1, ...inputShape]);
   let pooled = false;
@@ -117,7 +114,7 @@ function cutAt(model: Module, at: string): Cut {
             const inner = build(m, depth + 1, full);
             entries.push([name, inner.seq]);
             removed.push(...inner.removed);
-          } else throw new FoveaError(`cutBackbone: '${full}' is a ${m.constructor.name}, not a Sequential; cannot cut inside it at '${at}'`);
+          } else throw new FoveaError(`cutBackbone: '${full}' is a ${moduleLabel(m)}, not a Sequential; cannot cut inside it at '${at}'`);
         } else entries.push([name, m]);
       }
       if (!found) throw new FoveaError(`cutBackbone: no layer '${at}' (children of '${prefix || '<root>'}': ${[...s.namedChildren()].map(([n]) => n).join(', ')})`);
@@ -126,7 +123,7 @@ function cutAt(model: Module, at: string): Cut {
     const { seq, removed } = build(model, 0, '');
     return { model: seq, cutAt: at, removed };
   }
-  throw new FoveaError(`cutBackbone: cannot cut a ${model.constructor.name} at '${at}'; give a Sequential or a GraphModule`);
+  throw new FoveaError(`cutBackbone: cannot cut a ${moduleLabel(model)} at '${at}'; give a Sequential or a GraphModule`);
 }
 
 /**
@@ -333,7 +330,7 @@ export function splitAt(model: Module, at: string): SplitModel {
     if (dot >= 0) {
       // A path into a nested Sequential (features.6): split inside it.
       const inner = children[i]![1];
-      if (!(inner instanceof Sequential)) throw new FoveaError(`splitAt: '${head}' is a ${inner.constructor.name}; cannot split inside it at '${at}'`);
+      if (!(inner instanceof Sequential)) throw new FoveaError(`splitAt: '${head}' is a ${moduleLabel(inner)}; cannot split inside it at '${at}'`);
       const parts = splitAt(inner, at.slice(dot + 1));
       return {
         prefix: new Sequential(Object.fromEntries([...before, [head, parts.prefix]])),
@@ -343,5 +340,5 @@ export function splitAt(model: Module, at: string): SplitModel {
     if (!after.length) throw new FoveaError(`splitAt: '${at}' is the last layer; nothing is left after it`);
     return { prefix: new Sequential(Object.fromEntries([...before, children[i]!])), suffix: new Sequential(Object.fromEntries(after)) };
   }
-  throw new FoveaError(`splitAt: cannot split a ${model.constructor.name}; give a Sequential or a GraphModule`);
+  throw new FoveaError(`splitAt: cannot split a ${moduleLabel(model)}; give a Sequential or a GraphModule`);
 }

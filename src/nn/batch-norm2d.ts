@@ -3,7 +3,7 @@ import { batchNorm2d } from '../tensor/ops/batch-norm.js';
 import { ones, zeros } from '../tensor/ops/creation.js';
 import { currentPath } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /**
  * Batch normalisation over each channel, PyTorch's nn.BatchNorm2d: learnable
@@ -14,6 +14,8 @@ import { Module, type ModuleSpec } from './module.js';
  * @example new BatchNorm2d(32)
  */
 export class BatchNorm2d extends Module {
+  static override readonly type = 'BatchNorm2d';
+  static override readonly traits = { pointwise: true };
   readonly weight: Tensor;
   readonly bias: Tensor;
   readonly runningMean: Tensor;
@@ -58,8 +60,13 @@ export class BatchNorm2d extends Module {
     return [...s];
   }
 
-  spec(): ModuleSpec {
-    return { type: 'BatchNorm2d', args: { numFeatures: this.numFeatures, options: { ...this.options } } };
+  override config() {
+    return { numFeatures: this.numFeatures, options: { ...this.options } };
+  }
+
+  static override fromConfig(c: ModuleConfig): BatchNorm2d {
+    const g = c as ReturnType<BatchNorm2d['config']>;
+    return new BatchNorm2d(g.numFeatures, g.options);
   }
 
   override extraRepr(): string {

@@ -4,7 +4,7 @@ import {
 import { zeros } from '../tensor/ops/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkGroups, kernelPair, kernelRepr, resetConvParameters } from './conv-layer.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 export interface ConvTranspose2dLayerOptions {
   stride?: number | [number, number];
@@ -37,6 +37,7 @@ export interface ConvTranspose2dLayerOptions {
  * up.forward(x);   // [N, 16, 7, 7] → [N, 8, 14, 14]
  */
 export class ConvTranspose2d extends Module {
+  static override readonly type = 'ConvTranspose2d';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
@@ -75,8 +76,13 @@ export class ConvTranspose2d extends Module {
     return convTranspose2dOutputShape('convTranspose2d', inputShape, this.weight.shape, this.attrs());
   }
 
-  spec(): ModuleSpec {
-    return { type: 'ConvTranspose2d', args: { inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, options: { ...this.options } } };
+  override config() {
+    return { inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, options: { ...this.options } };
+  }
+
+  static override fromConfig(c: ModuleConfig): ConvTranspose2d {
+    const g = c as ReturnType<ConvTranspose2d['config']>;
+    return new ConvTranspose2d(g.inChannels, g.outChannels, g.kernelSize, g.options);
   }
 
   override extraRepr(): string {

@@ -2,7 +2,7 @@ import { conv2d, conv2dAttrs, conv2dOutputShape, type Conv2dPadding } from '../t
 import { zeros } from '../tensor/ops/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkGroups, kernelPair, kernelRepr, resetConvParameters } from './conv-layer.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 export interface Conv2dLayerOptions {
   stride?: number | [number, number];
@@ -28,6 +28,7 @@ export interface Conv2dLayerOptions {
  * conv.forward(x);                                     // [N, 1, 28, 28] → [N, 6, 28, 28]
  */
 export class Conv2d extends Module {
+  static override readonly type = 'Conv2d';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
@@ -61,8 +62,13 @@ export class Conv2d extends Module {
     return conv2dOutputShape('conv2d', inputShape, this.weight.shape, conv2dAttrs('conv2d', this.kernelSize, this.options));
   }
 
-  spec(): ModuleSpec {
-    return { type: 'Conv2d', args: { inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, options: { ...this.options } } };
+  override config() {
+    return { inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, options: { ...this.options } };
+  }
+
+  static override fromConfig(c: ModuleConfig): Conv2d {
+    const g = c as ReturnType<Conv2d['config']>;
+    return new Conv2d(g.inChannels, g.outChannels, g.kernelSize, g.options);
   }
 
   override extraRepr(): string {

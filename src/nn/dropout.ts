@@ -1,7 +1,7 @@
 import { dropout } from '../tensor/ops/dropout.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /**
  * Dropout, PyTorch's nn.Dropout: in training, zeroes each element with
@@ -10,6 +10,8 @@ import { Module, type ModuleSpec } from './module.js';
  * @example new Dropout(0.5)
  */
 export class Dropout extends Module {
+  static override readonly type = 'Dropout';
+  static override readonly traits = { pointwise: true, head: true };
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);
@@ -20,8 +22,11 @@ export class Dropout extends Module {
   outputShape(s: readonly number[]): number[] {
     return [...s];
   }
-  spec(): ModuleSpec {
-    return { type: 'Dropout', args: { p: this.p } };
+  override config() {
+    return { p: this.p };
+  }
+  static override fromConfig(c: ModuleConfig): Dropout {
+    return new Dropout((c as ReturnType<Dropout['config']>).p);
   }
   override extraRepr(): string {
     return `p=${this.p}`;

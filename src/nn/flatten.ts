@@ -1,7 +1,7 @@
 import { flatten } from '../tensor/ops/shape.js';
 import { normDim } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /**
  * Flattens dims startDim..endDim (default: all but the batch dim), PyTorch's nn.Flatten.
@@ -10,6 +10,7 @@ import { Module, type ModuleSpec } from './module.js';
  * @example new Flatten().outputShape([8, 16, 5, 5])   // [8, 400]
  */
 export class Flatten extends Module {
+  static override readonly type = 'Flatten';
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
   }
@@ -21,7 +22,11 @@ export class Flatten extends Module {
     const b = normDim('flatten', this.endDim, s.length, s);
     return [...s.slice(0, a), s.slice(a, b + 1).reduce((p, d) => p * d, 1), ...s.slice(b + 1)];
   }
-  spec(): ModuleSpec {
-    return { type: 'Flatten', args: { startDim: this.startDim, endDim: this.endDim } };
+  override config() {
+    return { startDim: this.startDim, endDim: this.endDim };
+  }
+  static override fromConfig(c: ModuleConfig): Flatten {
+    const g = c as ReturnType<Flatten['config']>;
+    return new Flatten(g.startDim, g.endDim);
   }
 }

@@ -11,4 +11,5 @@ export { softmax, logSoftmax } from '../tensor/ops/softmax.js';
 export { dropout } from '../tensor/ops/dropout.js';
 export { batchNorm2d } from '../tensor/ops/batch-norm.js';
 export { flatten } from '../tensor/ops/shape.js';
+export { pad2d } from '../tensor/ops/pad.js';
 export { crossEntropy, nllLoss, mseLoss } from '../tensor/ops/loss.js';

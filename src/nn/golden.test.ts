@@ -99,7 +99,7 @@ function assertClose(actual: Tensor | null | undefined, expected: TensorJson | u
   assert.ok(expected, `${what}: no expected value in the fixture`);
   assert.ok(actual, `${what}: fovea produced nothing (no gradient?)`);
   assert.deepEqual([...actual.shape], expected.shape, `${what}: shape`);
-  assert.equal(actual.size, expected.data.length, `${what}: element count`);
+  assert.equal(actual.numel(), expected.data.length, `${what}: element count`);
   const got = actual.data;
   let bad = 0;
   let first = -1;

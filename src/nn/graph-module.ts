@@ -17,7 +17,7 @@ import { currentPath, normDim } from '../tensor/ops/util.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { releaseStorage, scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /** The functional operations a node can apply; 'module' calls the child module of the node's name. */
 export const GRAPH_OPS = ['module', 'add', 'sub', 'mul', 'div', 'matmul', 'concat', 'reshape', 'permute', 'squeeze', 'unsqueeze'] as const;
@@ -55,8 +55,16 @@ export interface GraphDef {
  *   { conv: new Conv2d(8, 8, 3, { padding: 1 }) });
  */
 export class GraphModule extends Module {
+  static override readonly type = 'GraphModule';
+  static override readonly traits = { container: true };
   readonly graph: GraphDef;
   private readonly constants = new Map<string, Tensor>();
+  /**
+   * The children by name, kept in step with `registerModule`: `module(name)`
+   * runs once per node in every forward and shape pass, and scanning the
+   * children there made a 30,000-node ONNX import quadratic (minutes).
+   */
+  private readonly moduleIndex = new Map<string, Module>();
   private dyingCache: string[][] | null = null;
 
   constructor(graph: GraphDef, modules: Record<string, Module>, constants: Record<string, Tensor> = {}) {
@@ -85,10 +93,17 @@ export class GraphModule extends Module {
     if (!defined.has(graph.output)) throw new FoveaError(`GraphModule: output '${graph.output}' is not computed by any node`);
   }
 
-  /** The child module a 'module' node runs. */
+  /** The child module a 'module' node runs (a map lookup, O(1)). */
   module(name: string): Module {
-    const m = [...this.namedChildren()].find(([n]) => n === name)?.[1];
+    const m = this.moduleIndex.get(name);
     if (!m) throw new FoveaError(`GraphModule: no module '${name}'`);
+    return m;
+  }
+
+  /** Registers the child and keeps the name index `module()` reads in step (a replaced child is found at once). */
+  override registerModule(name: string, m: Module): Module {
+    super.registerModule(name, m);
+    this.moduleIndex.set(name, m);
     return m;
   }
 
@@ -152,26 +167,22 @@ export class GraphModule extends Module {
     return new Map(this.constants);
   }
 
-  spec(): ModuleSpec {
-    return {
-      type: 'GraphModule',
-      args: { graph: this.graph, constants: Object.fromEntries([...this.constants].map(([n, t]) => [n, [...t.shape]])) },
-      children: [...this.namedChildren()].map(([n, m]) => [n, m.spec()]),
-    };
+  override config() {
+    return { graph: this.graph, constants: Object.fromEntries([...this.constants].map(([n, t]) => [n, [...t.shape]])) };
+  }
+
+  /** Rebuilds a GraphModule from its config (constants start as zeros; loadStateDict fills them). */
+  static override fromConfig(args: ModuleConfig, children: [string, Module][]): GraphModule {
+    const graph = args['graph'] as GraphDef | undefined;
+    if (!graph || typeof graph !== 'object' || !Array.isArray(graph.nodes)) throw new FoveaError('GraphModule spec has no graph');
+    const shapes = (args['constants'] ?? {}) as Record<string, number[]>;
+    const constants = Object.fromEntries(Object.entries(shapes).map(([n, s]) => [n, zeros(s)]));
+    return new GraphModule(graph, Object.fromEntries(children), constants);
   }
 
   override extraRepr(): string {
     return `${this.graph.nodes.length} nodes`;
   }
-}
-
-/** Rebuilds a GraphModule from its spec (constants start as zeros; loadStateDict fills them). */
-export function graphModuleFromSpec(args: Record<string, unknown>, children: [string, Module][]): GraphModule {
-  const graph = args['graph'] as GraphDef | undefined;
-  if (!graph || typeof graph !== 'object' || !Array.isArray(graph.nodes)) throw new FoveaError('GraphModule spec has no graph');
-  const shapes = (args['constants'] ?? {}) as Record<string, number[]>;
-  const constants = Object.fromEntries(Object.entries(shapes).map(([n, s]) => [n, zeros(s)]));
-  return new GraphModule(graph, Object.fromEntries(children), constants);
 }
 
 function reshapeTarget(node: GraphNode, s: readonly number[]): number[] {

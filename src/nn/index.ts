@@ -1,5 +1,5 @@
 /** nn: layers, containers, init, built-in models. */
-export { Module, parameter, type ModuleSpec, type ForwardHook, type RemovableHandle } from './module.js';
+export { Module, parameter, declaredType, type ModuleSpec, type ModuleConfig, type ModuleTraits, type ModuleClass, type ForwardHook, type RemovableHandle } from './module.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
 export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose2d.js';
 export { Linear } from './linear.js';
@@ -12,7 +12,7 @@ export { Dropout } from './dropout.js';
 export { BatchNorm2d } from './batch-norm2d.js';
 export { Sequential } from './sequential.js';
 export { Residual, basicBlock } from './residual.js';
-export { moduleFromSpec, registerModuleType } from './spec.js';
+export { moduleFromSpec, registerModuleType, LAYER_CLASSES, type ModuleFactory } from './spec.js';
 export { lenet, convnet, classic, buildModel, fromWorkload, MODELS, type ModelName, type ModelOptions, type WorkloadLayer } from './models.js';
 export { summarize, formatSummary, type SummaryRow } from './summary.js';
 export { cutBackbone, splitAt, reinitialize, type Backbone, type SplitModel } from './backbone.js';

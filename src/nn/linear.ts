@@ -4,7 +4,7 @@ import { zeros } from '../tensor/ops/creation.js';
 import { currentPath } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /**
  * Fully connected layer, PyTorch's nn.Linear: y = x @ weight^T + bias.
@@ -16,6 +16,8 @@ import { Module, type ModuleSpec } from './module.js';
  * fc.forward(x);   // [N, 400] → [N, 120]
  */
 export class Linear extends Module {
+  static override readonly type = 'Linear';
+  static override readonly traits = { head: true };
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
@@ -43,8 +45,13 @@ export class Linear extends Module {
     return [inputShape[0]!, this.outFeatures];
   }
 
-  spec(): ModuleSpec {
-    return { type: 'Linear', args: { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null } };
+  override config() {
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null };
+  }
+
+  static override fromConfig(c: ModuleConfig): Linear {
+    const g = c as ReturnType<Linear['config']>;
+    return new Linear(g.inFeatures, g.outFeatures, { bias: g.bias ?? true });
   }
 
   override extraRepr(): string {

@@ -8,6 +8,8 @@
 import { enterModule, exitModule, type PathNode } from '../tensor/context.js';
 import { FoveaError, ShapeError, fmt } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { isGradEnabled } from '../tensor/grad-mode.js';
+import { implicitScope, inScope, pinStorage } from '../tensor/scope.js';
 
 /** A forward hook: sees (module, input, output); may return a replacement output. */
 export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Tensor | void;
@@ -17,11 +19,51 @@ export interface RemovableHandle {
   remove(): void;
 }
 
-/** The serialisable description of a module: its class name, constructor arguments, and children. */
+/** The serialisable description of a module: its type name, constructor arguments (its `config()`), and children. */
 export interface ModuleSpec {
   type: string;
   args?: Record<string, unknown>;
   children?: [string, ModuleSpec][];
+}
+
+/** A layer's constructor arguments as plain JSON data (Keras's `get_config`): what `fromConfig` rebuilds it from. */
+export type ModuleConfig = Record<string, unknown>;
+
+/**
+ * Facts a layer declares about itself (`static readonly traits`), read by
+ * code that would otherwise keep lists of layer classes.
+ */
+export interface ModuleTraits {
+  /** Each output element depends only on the input element at the same position (activations, dropout, batch norm): receptive fields pass straight through. */
+  readonly pointwise?: boolean;
+  /** Can be part of a classifier head, the trailing chain `cutBackbone` strips (Linear, Dropout, activations). */
+  readonly head?: boolean;
+  /** Holds child modules: its spec always lists `children` (Sequential, Residual, GraphModule). */
+  readonly container?: boolean;
+}
+
+/**
+ * What a layer class says about itself: the stable type name saved in model
+ * files, its traits, and how to rebuild it from its config and children.
+ */
+export interface ModuleClass {
+  readonly type?: string;
+  readonly traits?: ModuleTraits;
+  fromConfig(config: ModuleConfig, children: [string, Module][]): Module;
+}
+
+/**
+ * The stable type name of `m`'s class (`static readonly type = 'Conv2d'`),
+ * inherited by subclasses that declare none; undefined when no class in its
+ * chain declares one. Never `constructor.name`, which minifiers rename.
+ */
+export function declaredType(m: Module): string | undefined {
+  return (m.constructor as Partial<ModuleClass>).type;
+}
+
+/** `m`'s type for messages: its declared type, else its class name marked as undeclared. */
+export function moduleLabel(m: Module): string {
+  return declaredType(m) ?? `${m.constructor.name} (no static type)`;
 }
 
 /** Makes `t` a trainable parameter: requiresGrad, memory owned by the module (never released by scopes). */
@@ -31,6 +73,24 @@ export function parameter(t: Tensor): Tensor {
 }
 
 export abstract class Module implements PathNode {
+  /**
+   * The layer's stable type name, saved in model files and used as the key
+   * of every table about layers (ONNX export, receptive fields, summaries).
+   * Each layer class declares one: `static override readonly type = 'Conv2d'`.
+   */
+  declare static readonly type?: string;
+  /** What the layer is (pointwise, head-like, container); see ModuleTraits. */
+  static readonly traits: ModuleTraits = {};
+
+  /**
+   * Rebuilds a layer from its `config()` and rebuilt children (Keras's
+   * `from_config`). This default calls the constructor with no arguments,
+   * which is right for a layer without settings (ReLU, Tanh).
+   */
+  static fromConfig(this: new () => Module, _config: ModuleConfig, _children: [string, Module][]): Module {
+    return new this();
+  }
+
   /** Training mode (dropout active, batch norm uses batch statistics). */
   training = true;
   private readonly params = new Map<string, Tensor | null>();
@@ -42,19 +102,29 @@ export abstract class Module implements PathNode {
     // Wrap the subclass's forward so that every call, however it is made,
     // runs the hooks and records the module path for error messages.
     const inner = this.forward;
-    this.forward = (input: Tensor): Tensor => {
+    const run = (input: Tensor): Tensor => {
       enterModule(this);
       try {
         let out = inner.call(this, input);
         for (const h of this.hooks) {
+          // A hook may keep what it sees: no implicit scope releases it.
+          pinStorage(input.storageRef);
+          pinStorage(out.storageRef);
           const r = h(this, input, out);
-          if (r instanceof Tensor) out = r;
+          if (r instanceof Tensor) {
+            out = r;
+            pinStorage(r.storageRef);
+          }
         }
         return out;
       } finally {
         exitModule();
       }
     };
+    // Inference at top level (no scope, no tape) runs in an implicit scope: only the output outlives
+    // the call, so `noGrad(() => model.forward(x))` in a serving loop runs in flat memory.
+    this.forward = (input: Tensor): Tensor =>
+      !inScope() && !isGradEnabled() ? (implicitScope(() => run(input)) as Tensor) : run(input);
   }
 
   /** The computation. Shape: see each layer. */
@@ -66,8 +136,43 @@ export abstract class Module implements PathNode {
    */
   abstract outputShape(inputShape: readonly number[]): number[];
 
-  /** The description that `moduleFromSpec` rebuilds this module from. */
-  abstract spec(): ModuleSpec;
+  /**
+   * The stable type name of this module's class, as saved in model files.
+   * @throws {FoveaError} for a class that declares no `static readonly type`
+   *   (a custom module must declare one to be saved or looked up by type).
+   */
+  get typeName(): string {
+    const t = declaredType(this);
+    if (t === undefined) {
+      throw new FoveaError(`${this.constructor.name} declares no type name: add \`static override readonly type = '${this.constructor.name}'\` to the class (a stable name that minifiers cannot rename), and registerModuleType(${this.constructor.name}) to load it back`);
+    }
+    return t;
+  }
+
+  /** The traits the layer's class declares (see ModuleTraits). */
+  get traits(): ModuleTraits {
+    return (this.constructor as typeof Module).traits;
+  }
+
+  /**
+   * The layer's constructor arguments as plain JSON data (Keras's
+   * `get_config`), saved as the spec's `args`; undefined for a layer
+   * without settings. The class's static `fromConfig` reads it back.
+   */
+  config(): ModuleConfig | undefined {
+    return undefined;
+  }
+
+  /** The description that `moduleFromSpec` rebuilds this module from: type name, config, children. */
+  spec(): ModuleSpec {
+    const args = this.config();
+    const children = [...this.modules].map(([n, m]): [string, ModuleSpec] => [n, m.spec()]);
+    return {
+      type: this.typeName,
+      ...(args !== undefined ? { args } : {}),
+      ...(children.length || this.traits.container ? { children } : {}),
+    };
+  }
 
   protected registerParameter(name: string, t: Tensor | null): Tensor | null {
     this.checkName(name);
@@ -154,7 +259,7 @@ export abstract class Module implements PathNode {
 
   /** Number of parameter scalars (frozen ones included; `numParameters(true)` counts only those with requiresGrad). */
   numParameters(trainableOnly = false): number {
-    return this.parameters().reduce((a, p) => a + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+    return this.parameters().reduce((a, p) => a + (trainableOnly && !p.requiresGrad ? 0 : p.numel()), 0);
   }
 
   /**
@@ -225,7 +330,7 @@ export abstract class Module implements PathNode {
   }
 
   toString(): string {
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    const head = `${declaredType(this) ?? this.constructor.name}(${this.extraRepr()}`;
     if (this.modules.size === 0) return `${head})`;
     const lines = [...this.modules].map(([n, m]) => `  (${n}): ${m.toString().split('\n').join('\n  ')}`);
     return `${head}\n${lines.join('\n')}\n)`;

@@ -1,6 +1,6 @@
 import { pad2d, pad2dOutputShape, type Pad4 } from '../tensor/ops/pad.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /**
  * Pads H and W with a constant, possibly unequally on each side (PyTorch's
@@ -14,6 +14,7 @@ import { Module, type ModuleSpec } from './module.js';
  * @example new ConstantPad2d([0, 0, 1, 1])   // one row below, one column right
  */
 export class ConstantPad2d extends Module {
+  static override readonly type = 'ConstantPad2d';
   constructor(readonly pads: Pad4, readonly value = 0) {
     super();
     // validate early, on an input just big enough for any crop
@@ -25,9 +26,13 @@ export class ConstantPad2d extends Module {
   outputShape(s: readonly number[]): number[] {
     return pad2dOutputShape(s, this.pads);
   }
-  spec(): ModuleSpec {
+  override config() {
     // JSON has no -Infinity: store it as a string
-    return { type: 'ConstantPad2d', args: { pads: [...this.pads], value: Number.isFinite(this.value) ? this.value : String(this.value) } };
+    return { pads: [...this.pads] as Pad4, value: Number.isFinite(this.value) ? this.value : String(this.value) };
+  }
+  static override fromConfig(c: ModuleConfig): ConstantPad2d {
+    const g = c as ReturnType<ConstantPad2d['config']>;
+    return new ConstantPad2d(g.pads, Number(g.value ?? 0));
   }
   override extraRepr(): string {
     return `pads=${JSON.stringify(this.pads)}${this.value !== 0 ? `, value=${this.value}` : ''}`;

@@ -1,7 +1,7 @@
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, pool2dAttrs, pool2dOutputShape, sumPool2d } from '../tensor/ops/pool.js';
 import { pair } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 export interface PoolLayerOptions {
   /** Default: kernelSize. */
@@ -16,6 +16,7 @@ export interface PoolLayerOptions {
  * @example new MaxPool2d(2)   // halves H and W
  */
 export class MaxPool2d extends Module {
+  static override readonly type = 'MaxPool2d';
   constructor(readonly kernelSize: number | [number, number], readonly options: PoolLayerOptions = {}) {
     super();
     pool2dAttrs('MaxPool2d', kernelSize, options);
@@ -26,8 +27,12 @@ export class MaxPool2d extends Module {
   outputShape(s: readonly number[]): number[] {
     return pool2dOutputShape('maxPool2d', s, pool2dAttrs('maxPool2d', this.kernelSize, this.options));
   }
-  spec(): ModuleSpec {
-    return { type: 'MaxPool2d', args: { kernelSize: this.kernelSize, options: { ...this.options } } };
+  override config() {
+    return { kernelSize: this.kernelSize, options: { ...this.options } };
+  }
+  static override fromConfig(c: ModuleConfig): MaxPool2d {
+    const g = c as ReturnType<MaxPool2d['config']>;
+    return new MaxPool2d(g.kernelSize, g.options);
   }
   override extraRepr(): string {
     return poolRepr(this.kernelSize, this.options);
@@ -39,6 +44,7 @@ export class MaxPool2d extends Module {
  * @example new AvgPool2d(2)
  */
 export class AvgPool2d extends Module {
+  static override readonly type = 'AvgPool2d';
   constructor(
     readonly kernelSize: number | [number, number],
     readonly options: PoolLayerOptions & { countIncludePad?: boolean } = {},
@@ -52,8 +58,12 @@ export class AvgPool2d extends Module {
   outputShape(s: readonly number[]): number[] {
     return pool2dOutputShape('avgPool2d', s, pool2dAttrs('avgPool2d', this.kernelSize, this.options));
   }
-  spec(): ModuleSpec {
-    return { type: 'AvgPool2d', args: { kernelSize: this.kernelSize, options: { ...this.options } } };
+  override config() {
+    return { kernelSize: this.kernelSize, options: { ...this.options } };
+  }
+  static override fromConfig(c: ModuleConfig): AvgPool2d {
+    const g = c as ReturnType<AvgPool2d['config']>;
+    return new AvgPool2d(g.kernelSize, g.options);
   }
   override extraRepr(): string {
     return poolRepr(this.kernelSize, this.options);
@@ -66,6 +76,7 @@ export class AvgPool2d extends Module {
  * @example new SumPool2d(2)
  */
 export class SumPool2d extends Module {
+  static override readonly type = 'SumPool2d';
   constructor(readonly kernelSize: number | [number, number], readonly options: PoolLayerOptions = {}) {
     super();
     pool2dAttrs('SumPool2d', kernelSize, options);
@@ -76,8 +87,12 @@ export class SumPool2d extends Module {
   outputShape(s: readonly number[]): number[] {
     return pool2dOutputShape('sumPool2d', s, pool2dAttrs('sumPool2d', this.kernelSize, this.options));
   }
-  spec(): ModuleSpec {
-    return { type: 'SumPool2d', args: { kernelSize: this.kernelSize, options: { ...this.options } } };
+  override config() {
+    return { kernelSize: this.kernelSize, options: { ...this.options } };
+  }
+  static override fromConfig(c: ModuleConfig): SumPool2d {
+    const g = c as ReturnType<SumPool2d['config']>;
+    return new SumPool2d(g.kernelSize, g.options);
   }
   override extraRepr(): string {
     return poolRepr(this.kernelSize, this.options);
@@ -90,6 +105,7 @@ export class SumPool2d extends Module {
  * @example new AdaptiveAvgPool2d(1)   // global average pooling
  */
 export class AdaptiveAvgPool2d extends Module {
+  static override readonly type = 'AdaptiveAvgPool2d';
   constructor(readonly outputSize: number | [number, number]) {
     super();
     pair('AdaptiveAvgPool2d', 'outputSize', outputSize);
@@ -101,8 +117,11 @@ export class AdaptiveAvgPool2d extends Module {
     const [oh, ow] = pair('adaptiveAvgPool2d', 'outputSize', this.outputSize);
     return [s[0]!, s[1]!, oh, ow];
   }
-  spec(): ModuleSpec {
-    return { type: 'AdaptiveAvgPool2d', args: { outputSize: this.outputSize } };
+  override config() {
+    return { outputSize: this.outputSize };
+  }
+  static override fromConfig(c: ModuleConfig): AdaptiveAvgPool2d {
+    return new AdaptiveAvgPool2d((c as ReturnType<AdaptiveAvgPool2d['config']>).outputSize);
   }
   override extraRepr(): string {
     return `outputSize=${JSON.stringify(this.outputSize)}`;

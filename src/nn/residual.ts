@@ -1,4 +1,4 @@
-import { ShapeError, fmt } from '../errors.js';
+import { FoveaError, ShapeError, fmt } from '../errors.js';
 import { withModule } from '../tensor/context.js';
 import { add, relu } from '../tensor/ops/elementwise.js';
 import { currentPath } from '../tensor/ops/util.js';
@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ReLU } from './activation.js';
 import { BatchNorm2d } from './batch-norm2d.js';
 import { Conv2d } from './conv2d.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 import { Sequential } from './sequential.js';
 
 /**
@@ -18,6 +18,8 @@ import { Sequential } from './sequential.js';
  * new Residual(new Sequential(new Conv2d(16, 16, 3, { padding: 1 }), new ReLU(), new Conv2d(16, 16, 3, { padding: 1 })))
  */
 export class Residual extends Module {
+  static override readonly type = 'Residual';
+  static override readonly traits = { container: true };
   readonly body: Module;
   readonly shortcut: Module | null;
 
@@ -30,7 +32,7 @@ export class Residual extends Module {
   forward(x: Tensor): Tensor {
     const y = this.body.forward(x);
     const s = this.shortcut ? this.shortcut.forward(x) : x;
-    if (y.size !== s.size) {
+    if (y.numel() !== s.numel()) {
       throw new ShapeError('residual', `body output ${fmt(y.shape)} and shortcut ${fmt(s.shape)} differ; give a shortcut module that matches`, currentPath());
     }
     const sum = add(y, s);
@@ -44,12 +46,14 @@ export class Residual extends Module {
     return b;
   }
 
-  spec(): ModuleSpec {
-    return {
-      type: 'Residual',
-      args: { reluAfter: this.reluAfter },
-      children: [...this.namedChildren()].map(([n, m]) => [n, m.spec()]),
-    };
+  override config() {
+    return { reluAfter: this.reluAfter };
+  }
+
+  static override fromConfig(c: ModuleConfig, children: [string, Module][]): Residual {
+    const body = children.find(([n]) => n === 'body')?.[1];
+    if (!body) throw new FoveaError('Residual spec has no body child');
+    return new Residual(body, children.find(([n]) => n === 'shortcut')?.[1] ?? null, (c as ReturnType<Residual['config']>).reluAfter ?? false);
   }
 }
 

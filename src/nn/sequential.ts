@@ -1,6 +1,6 @@
 import { withModule } from '../tensor/context.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleSpec } from './module.js';
+import { Module, type ModuleConfig } from './module.js';
 
 /**
  * A chain of modules, PyTorch's nn.Sequential. Children are named '0', '1', ...
@@ -16,6 +16,9 @@ import { Module, type ModuleSpec } from './module.js';
  * });
  */
 export class Sequential extends Module {
+  static override readonly type = 'Sequential';
+  static override readonly traits = { container: true };
+
   constructor(...layers: Module[] | [Record<string, Module>]) {
     super();
     const first = layers[0];
@@ -57,7 +60,7 @@ export class Sequential extends Module {
     return s;
   }
 
-  spec(): ModuleSpec {
-    return { type: 'Sequential', children: [...this.namedChildren()].map(([n, m]) => [n, m.spec()]) };
+  static override fromConfig(_c: ModuleConfig, children: [string, Module][]): Sequential {
+    return new Sequential(Object.fromEntries(children));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Rebuilding modules from their specs (the architecture stored in a model
- * file). Layer types are registered by name; users register their own
- * module classes with `registerModuleType` so their models can be saved too.
+ * file). One registry maps each layer's stable type name (its
+ * `static readonly type`) to its class, whose `fromConfig` rebuilds it;
+ * users register their own module classes with `registerModuleType` so
+ * their models can be saved and loaded too.
  */
 import { FoveaError } from '../errors.js';
 import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
@@ -10,51 +12,47 @@ import { Conv2d } from './conv2d.js';
 import { ConvTranspose2d } from './conv-transpose2d.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
-import { graphModuleFromSpec } from './graph-module.js';
+import { GraphModule } from './graph-module.js';
 import { Linear } from './linear.js';
 import { ConstantPad2d } from './pad2d.js';
-import type { Module, ModuleSpec } from './module.js';
+import type { Module, ModuleClass, ModuleConfig, ModuleSpec } from './module.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from './pooling.js';
 import { Residual } from './residual.js';
 import { Sequential } from './sequential.js';
 
-type Factory = (args: Record<string, unknown>, children: [string, Module][]) => Module;
+/** Builds a module from its spec's args and its rebuilt children. */
+export type ModuleFactory = (args: ModuleConfig, children: [string, Module][]) => Module;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const a = (args: Record<string, unknown>, k: string): any => args[k];
+/** fovea's own layer classes: each is registered under the type name it declares. */
+export const LAYER_CLASSES: readonly (ModuleClass & { readonly type: string })[] = [
+  Conv2d, ConvTranspose2d, Linear, MaxPool2d, AvgPool2d, SumPool2d, AdaptiveAvgPool2d, Flatten,
+  ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Hardtanh, ELU,
+  ConstantPad2d, GraphModule, Dropout, BatchNorm2d, Sequential, Residual,
+];
 
-const factories = new Map<string, Factory>([
-  ['Conv2d', (g) => new Conv2d(a(g, 'inChannels'), a(g, 'outChannels'), a(g, 'kernelSize'), a(g, 'options') ?? {})],
-  ['ConvTranspose2d', (g) => new ConvTranspose2d(a(g, 'inChannels'), a(g, 'outChannels'), a(g, 'kernelSize'), a(g, 'options') ?? {})],
-  ['Linear', (g) => new Linear(a(g, 'inFeatures'), a(g, 'outFeatures'), { bias: a(g, 'bias') ?? true })],
-  ['MaxPool2d', (g) => new MaxPool2d(a(g, 'kernelSize'), a(g, 'options') ?? {})],
-  ['AvgPool2d', (g) => new AvgPool2d(a(g, 'kernelSize'), a(g, 'options') ?? {})],
-  ['SumPool2d', (g) => new SumPool2d(a(g, 'kernelSize'), a(g, 'options') ?? {})],
-  ['AdaptiveAvgPool2d', (g) => new AdaptiveAvgPool2d(a(g, 'outputSize'))],
-  ['Flatten', (g) => new Flatten(a(g, 'startDim') ?? 1, a(g, 'endDim') ?? -1)],
-  ['ReLU', () => new ReLU()],
-  ['LeakyReLU', (g) => new LeakyReLU(a(g, 'negativeSlope') ?? 0.01)],
-  ['Tanh', () => new Tanh()],
-  ['Sigmoid', () => new Sigmoid()],
-  ['Softmax', (g) => new Softmax(a(g, 'dim') ?? 1)],
-  ['LogSoftmax', (g) => new LogSoftmax(a(g, 'dim') ?? 1)],
-  ['Hardtanh', (g) => new Hardtanh(a(g, 'minVal') ?? null, a(g, 'maxVal') ?? null)],
-  ['ELU', (g) => new ELU(a(g, 'alpha') ?? 1)],
-  ['ConstantPad2d', (g) => new ConstantPad2d(a(g, 'pads'), Number(a(g, 'value') ?? 0))],
-  ['GraphModule', graphModuleFromSpec],
-  ['Dropout', (g) => new Dropout(a(g, 'p') ?? 0.5)],
-  ['BatchNorm2d', (g) => new BatchNorm2d(a(g, 'numFeatures'), a(g, 'options') ?? {})],
-  ['Sequential', (_g, ch) => new Sequential(Object.fromEntries(ch))],
-  ['Residual', (g, ch) => {
-    const body = ch.find(([n]) => n === 'body')?.[1];
-    if (!body) throw new FoveaError('Residual spec has no body child');
-    return new Residual(body, ch.find(([n]) => n === 'shortcut')?.[1] ?? null, a(g, 'reluAfter') ?? false);
-  }],
-]);
+const factories = new Map<string, ModuleFactory>(LAYER_CLASSES.map((c) => [c.type, (args, children) => c.fromConfig(args, children)]));
 
-/** Makes a user-defined module type loadable from model files. */
-export function registerModuleType(type: string, factory: Factory): void {
-  factories.set(type, factory);
+/**
+ * Makes a user-defined module type loadable from model files: a class that
+ * declares `static readonly type` and `static fromConfig(config, children)`
+ * (and `config()` for its settings), or a type name and a factory.
+ * @example
+ * class Swish extends Module { static override readonly type = 'Swish'; ... }
+ * registerModuleType(Swish);
+ */
+export function registerModuleType(cls: ModuleClass): void;
+export function registerModuleType(type: string, factory: ModuleFactory): void;
+export function registerModuleType(typeOrClass: string | ModuleClass, factory?: ModuleFactory): void {
+  if (typeof typeOrClass === 'string') {
+    if (!factory) throw new FoveaError(`registerModuleType('${typeOrClass}'): give a factory (args, children) => module`);
+    factories.set(typeOrClass, factory);
+    return;
+  }
+  const cls = typeOrClass;
+  if (typeof cls.type !== 'string' || !cls.type) {
+    throw new FoveaError(`registerModuleType: the class declares no type name; add \`static override readonly type = '...'\` to it`);
+  }
+  factories.set(cls.type, (args, children) => cls.fromConfig(args, children));
 }
 
 /** Builds a module from a spec; errors name the path of the offending entry. */

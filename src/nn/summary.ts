@@ -1,9 +1,8 @@
 /**
  * A layer table of a model, computed from `outputShape` without running it.
  */
-import type { Module } from './module.js';
+import { moduleLabel, type Module } from './module.js';
 import { Sequential } from './sequential.js';
-import { Residual } from './residual.js';
 import { GraphModule } from './graph-module.js';
 
 export interface SummaryRow {
@@ -28,13 +27,13 @@ export function summarize(model: Module, inputShape: readonly number[]): Summary
       const shapes = m.valueShapes(shape);
       for (const node of m.graph.nodes) {
         const child = node.op === 'module' ? m.module(node.name) : null;
-        rows.push({ name: name ? `${name}.${node.name}` : node.name, type: child ? child.constructor.name : node.op, outputShape: [...shapes.get(node.name)!], params: child ? child.numParameters() : 0 });
+        rows.push({ name: name ? `${name}.${node.name}` : node.name, type: child ? moduleLabel(child) : node.op, outputShape: [...shapes.get(node.name)!], params: child ? child.numParameters() : 0 });
       }
       return [...shapes.get(m.graph.output)!];
     }
     const out = m.outputShape(shape);
     const params = m.numParameters();
-    rows.push({ name, type: m instanceof Residual ? 'Residual' : m.constructor.name, outputShape: out, params });
+    rows.push({ name, type: moduleLabel(m), outputShape: out, params });
     return out;
   };
   walk(model, '', [...inputShape]);

@@ -42,5 +42,5 @@ export abstract class Optimizer {
 
 /** A zero-filled buffer the size of p, owned by the optimiser. */
 export function stateBuffer(p: Tensor): Float32Array {
-  return new Float32Array(p.size);
+  return new Float32Array(p.numel());
 }

@@ -91,7 +91,7 @@ gradTest('gradcheck catches a wrong gradient rule', () => {
   // square with the gradient of the identity: dL/dx = g instead of 2 x g
   const badSquare = (x: Tensor): Tensor => {
     const y = empty(x.shape);
-    for (let i = 0; i < x.size; i++) y.data[i] = x.data[i]! ** 2;
+    for (let i = 0; i < x.numel(); i++) y.data[i] = x.data[i]! ** 2;
     return record(y, 'badSquare', [x], (g) => [g]);
   };
   const r = gradcheck(badSquare, [input([3, 4], { shift: 1 })]);

@@ -84,7 +84,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   const loss = (): number =>
     scope(() => noGrad(() => {
       const y = fn(...inputs);
-      if (y.size !== weights.length) throw new FoveaError(`gradcheck: fn is not deterministic in shape: got ${fmt(y.shape)}`);
+      if (y.numel() !== weights.length) throw new FoveaError(`gradcheck: fn is not deterministic in shape: got ${fmt(y.shape)}`);
       const d = y.data;
       let s = 0;
       for (let i = 0; i < d.length; i++) s += weights[i]! * d[i]!;
@@ -97,7 +97,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   let maxAbsError = 0;
   checkedInputs.forEach(([t, inputIndex], k) => {
     const d = t.data;
-    for (const i of sampleIndices(t.size, opts.maxElements, gen)) {
+    for (const i of sampleIndices(t.numel(), opts.maxElements, gen)) {
       const orig = d[i]!;
       d[i] = orig + eps;
       const hi = d[i]!; // the float32 value actually used
@@ -134,12 +134,12 @@ function analyticGradients(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[]
   try {
     return scope(() => {
       const y = fn(...inputs);
-      const weights = new Float32Array(y.size);
+      const weights = new Float32Array(y.numel());
       for (let i = 0; i < weights.length; i++) weights[i] = 2 * gen.random() - 1;
       if (!y.requiresGrad) throw new FoveaError('gradcheck: the output of fn does not require grad (no checked input reaches it)');
       y.backward(new Tensor(weights, y.shape));
       // an input the output does not depend on has gradient 0
-      return { weights, analytic: targets.map((t) => (t.grad ? Float64Array.from(t.grad.data) : new Float64Array(t.size))) };
+      return { weights, analytic: targets.map((t) => (t.grad ? Float64Array.from(t.grad.data) : new Float64Array(t.numel()))) };
     });
   } finally {
     targets.forEach((t, i) => (t.grad = saved[i]!));

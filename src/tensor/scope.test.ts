@@ -23,7 +23,7 @@ test('scope releases intermediates, keeps the result (detached) and parameters',
   assert.throws(() => inner!.data, /released at the end of the scope/);
   for (const p of model.parameters()) {
     assert.ok(p.data.length > 0);
-    assert.ok(p.grad && p.grad.data.length === p.size);
+    assert.ok(p.grad && p.grad.data.length === p.numel());
   }
 });
 

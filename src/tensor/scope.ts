@@ -12,6 +12,11 @@ export class Storage {
   /** The data, or null once released (reading it then is a bug, reported loudly). */
   buf: Float32Array | null;
   kept = false;
+  /**
+   * A forward hook saw it during a top-level forward's implicit scope (and may keep it): its data
+   * moved to garbage-collected memory, and no scope releases it.
+   */
+  pinned = false;
   constructor(buf: Float32Array) {
     this.buf = buf;
   }
@@ -19,9 +24,16 @@ export class Storage {
 
 interface Frame {
   storages: Storage[];
+  /** The implicit scope of a top-level forward (always frames[0] when present). */
+  implicit?: boolean;
 }
 
 const frames: Frame[] = [];
+
+/** True while a scope() (a user's, or the implicit one of a top-level forward) is running. */
+export function inScope(): boolean {
+  return frames.length > 0;
+}
 
 /** Registers a freshly allocated storage with the innermost scope, if any. */
 export function track(s: Storage): void {
@@ -54,7 +66,9 @@ function collect(value: unknown, out: Escapable[], depth = 0): void {
 /**
  * Runs fn and releases the memory of every tensor it created that does not
  * escape. Tensors in the result (directly, or in an array or plain object)
- * escape, detached from the autograd graph (their inputs are gone).
+ * escape, detached from the autograd graph (their inputs are gone). Read
+ * an escaping tensor's `.data` after the scope returns: at top level its
+ * memory moves to garbage-collected memory on the way out (wasm).
  *
  * @example
  * const loss = scope(() => {
@@ -86,7 +100,68 @@ export function scope<T>(fn: () => T): T {
   const parent = frames[frames.length - 1];
   if (parent) for (const s of keepSet) if (frame.storages.includes(s)) parent.storages.push(s);
   release(frame.storages, keepSet);
+  // At top level nothing will release an escaping tensor: its memory moves out of the backend's heap
+  // (wasm), which only a FinalizationRegistry could free, and that never runs in a synchronous loop.
+  if (!parent) for (const s of keepSet) if (!s.kept && !s.pinned && frame.storages.includes(s)) toCollected(s);
   return result;
+}
+
+/**
+ * The implicit scope of a forward called outside any scope with gradients
+ * off (`noGrad(() => model.forward(x))` in a serving loop): everything the
+ * forward allocated goes back to the pool except the result and whatever a
+ * forward hook saw (pinned), and the result's memory, if the backend's
+ * buffers are not garbage-collected memory (wasm), moves to memory that is:
+ * nothing that outlives the call is left in the backend's heap, where only a
+ * FinalizationRegistry (which a synchronous loop never lets run) could free it.
+ */
+export function implicitScope(fn: () => Escapable): Escapable {
+  const frame: Frame = { storages: [], implicit: true };
+  frames.push(frame);
+  let out: Escapable;
+  try {
+    out = fn();
+  } catch (e) {
+    frames.pop();
+    release(frame.storages, new Set());
+    throw e;
+  }
+  frames.pop();
+  const s = out.storageRef;
+  const own = frame.storages.includes(s);
+  if (own) out.dropGraph();
+  release(frame.storages, new Set([s]));
+  if (own && !s.kept && !s.pinned) toCollected(s);
+  return out;
+}
+
+/**
+ * Moves a storage's data to memory the garbage collector owns, where the
+ * backend's is not such memory (wasm), and gives the old buffer back to the
+ * pool. Only for storages a scope tracks: nothing outside holds their buffer.
+ */
+function toCollected(s: Storage): void {
+  const backend = getBackend();
+  if (!backend.allocCollected || !s.buf) return;
+  const moved = backend.allocCollected(s.buf.length, false);
+  moved.set(s.buf);
+  backend.release(s.buf);
+  s.buf = moved;
+}
+
+/**
+ * A forward hook is about to see `s` (and may keep it). Inside a top-level
+ * forward's implicit scope, a storage that forward allocated moves to
+ * garbage-collected memory and is never released by a scope: a hook that
+ * keeps the tensor (or its `.data`) keeps valid data, and a hook that only
+ * copies it leaves nothing behind in the backend's heap. Elsewhere (a user's
+ * scope, a forward with a tape) nothing changes.
+ */
+export function pinStorage(s: Storage): void {
+  if (!frames[0]?.implicit || s.pinned || s.kept || !s.buf) return;
+  if (!frames.some((f) => f.storages.includes(s))) return; // the caller's tensor: not ours to move
+  s.pinned = true;
+  toCollected(s);
 }
 
 /**
@@ -103,7 +178,7 @@ export function releaseStorage(s: Storage): void {
 function release(storages: Storage[], escaping: Set<Storage>): void {
   const backend = getBackend();
   for (const s of storages) {
-    if (s.kept || escaping.has(s) || !s.buf) continue;
+    if (s.kept || s.pinned || escaping.has(s) || !s.buf) continue;
     backend.release(s.buf);
     s.buf = null;
   }

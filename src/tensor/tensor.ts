@@ -8,7 +8,7 @@ import { FoveaError, ShapeError, ValueError, fmt } from '../errors.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import * as ops from './ops/index.js';
 import { modulePath as modulePathForErrors } from './context.js';
-import { Storage, keepStorage, track } from './scope.js';
+import { Storage, inScope, keepStorage, track } from './scope.js';
 
 /** The backward rule of one recorded op: maps the output gradient to one gradient per input. */
 export interface GradFn {
@@ -28,7 +28,7 @@ export function numel(shape: Shape): number {
 export class Tensor {
   readonly shape: Shape;
   /** Number of elements. */
-  readonly size: number;
+  private readonly elements: number;
   /** @internal the memory; views (reshape) share it. */
   readonly storageRef: Storage;
   /** Whether gradients flow into this tensor (parameters, or results of ops on them). */
@@ -53,7 +53,7 @@ export class Tensor {
       throw new ShapeError('tensor', `data has ${buf.length} elements but shape ${fmt(shape)} needs ${size}`);
     }
     this.shape = Object.freeze([...shape]);
-    this.size = size;
+    this.elements = size;
     this.storageRef = storage;
     this.requiresGrad = requiresGrad;
   }
@@ -75,12 +75,12 @@ export class Tensor {
 
   /** Number of elements (PyTorch's numel()). */
   numel(): number {
-    return this.size;
+    return this.elements;
   }
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new ShapeError('item', `only one-element tensors can be converted to a number; shape is ${fmt(this.shape)}`);
+    if (this.elements !== 1) throw new ShapeError('item', `only one-element tensors can be converted to a number; shape is ${fmt(this.shape)}`);
     return this.data[0]!;
   }
 
@@ -145,10 +145,10 @@ export class Tensor {
     if (!this.requiresGrad) {
       throw new FoveaError('backward(): this tensor does not require grad (no parameter or input with requiresGrad led to it, or it was computed under noGrad)');
     }
-    if (!gradient && this.size !== 1) {
+    if (!gradient && this.elements !== 1) {
       throw new ShapeError('backward', `gradient can be implied only for one-element outputs; shape is ${fmt(this.shape)}`);
     }
-    if (gradient && gradient.size !== this.size) {
+    if (gradient && gradient.elements !== this.elements) {
       throw new ShapeError('backward', `gradient shape ${fmt(gradient.shape)} does not match tensor shape ${fmt(this.shape)}`);
     }
     runBackward(this, gradient ?? ops.fullLike(this, 1));
@@ -156,7 +156,7 @@ export class Tensor {
 
   toString(): string {
     const preview = this.storageRef.buf ? Array.from(this.data.subarray(0, 8), (v) => +v.toFixed(4)).join(', ') : 'released';
-    return `Tensor(shape=${fmt(this.shape)}, [${preview}${this.size > 8 ? ', ...' : ''}]${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return `Tensor(shape=${fmt(this.shape)}, [${preview}${this.elements > 8 ? ', ...' : ''}]${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 
   // ---- ops as methods (see ops/ for shapes and docs) ----
@@ -237,7 +237,7 @@ function runBackward(root: Tensor, seed: Tensor): void {
       t.gradFn.inputs.forEach((inp, k) => {
         const gi = inGrads[k];
         if (!gi || !inp.requiresGrad) return;
-        if (gi.size !== inp.size) {
+        if (gi.numel() !== inp.numel()) {
           throw new FoveaError(`internal: gradient of ${t.gradFn!.name} input ${k} has shape ${fmt(gi.shape)}, input is ${fmt(inp.shape)}`);
         }
         const prev = grads.get(inp);
@@ -255,7 +255,7 @@ function accumulateLeaf(t: Tensor, g: Tensor): void {
     for (let i = 0; i < dst.length; i++) dst[i] = dst[i]! + src[i]!;
     return;
   }
-  const buf = getBackend().alloc(t.size, false);
+  const buf = getBackend().alloc(t.numel(), false);
   buf.set(g.data);
   const s = new Storage(buf);
   keepStorage(s);
@@ -266,8 +266,12 @@ function accumulateLeaf(t: Tensor, g: Tensor): void {
 export function empty(shape: Shape, zero = false): Tensor {
   const size = numel(shape);
   let buf: Float32Array;
+  const backend = getBackend();
   try {
-    buf = getBackend().alloc(size, zero);
+    // Outside every scope no scope will release the buffer, and a dropped result (with or without its tape)
+    // must go as it would in PyTorch: where the backend's memory is not garbage-collected (wasm, whose
+    // FinalizationRegistry never runs in a synchronous loop), take memory that is. Kernels copy it in.
+    buf = backend.allocCollected && !inScope() ? backend.allocCollected(size, zero) : backend.alloc(size, zero);
   } catch (e) {
     // name the tensor: "out of memory" alone does not tell a user which batch or layer to shrink
     const where = modulePathForErrors();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,18 +52,44 @@ for (const { name, write } of variants) {
       assert.deepEqual(readdirSync(dir), []);
     });
 
-    test('a failed rename leaves the target as it was and removes the temp file', async () => {
+    test('a directory target is refused naming it, and nothing is written', async () => {
       const target = join(dir, 'taken');
       mkdirSync(target);
       writeFileSync(join(target, 'inside'), 'keep');
       await assert.rejects(write(target, 'new'), (e: unknown) => {
         assert.ok(e instanceof FileError);
-        assert.match(e.message, new RegExp(`^${escape(target)}: cannot write: `));
-        assert.ok(e.cause instanceof Error);
+        assert.match(e.message, new RegExp(`^${escape(target)}: cannot write: it is a directory\n`));
         return true;
       });
       assert.deepEqual(readdirSync(dir), ['taken']);
+      assert.deepEqual(readdirSync(target), ['inside']);
       assert.equal(readFileSync(join(target, 'inside'), 'utf8'), 'keep');
+    });
+
+    test('/dev/null is written through, not replaced: it stays a character device', { skip: process.platform === 'win32' }, async () => {
+      try {
+        await write('/dev/null', new Uint8Array(4096).fill(7));
+      } finally {
+        repairDevNull();
+      }
+      assert.ok(statSync('/dev/null').isCharacterDevice());
+      assert.ok(!readdirSync('/dev').some((n) => n.startsWith('.null.')), 'no temp file left in /dev');
+    });
+
+    test('a FIFO is written through to its reader and stays a FIFO', { skip: process.platform === 'win32' }, async () => {
+      const fifo = join(dir, 'pipe');
+      const made = spawnSync('mkfifo', [fifo]);
+      if (made.status !== 0) return; // no mkfifo on this system
+      const payload = 'x'.repeat(200_000); // larger than a pipe buffer: the reader must drain it
+      const reader = spawn(process.execPath, ['-e', `process.stdout.write(String(require('fs').readFileSync(${JSON.stringify(fifo)}).length))`]);
+      let out = '';
+      reader.stdout.on('data', (d: Buffer) => (out += String(d)));
+      const exited = new Promise<number | null>((resolve) => reader.on('close', resolve));
+      await write(fifo, payload);
+      assert.equal(await exited, 0);
+      assert.equal(out, String(payload.length));
+      assert.ok(lstatSync(fifo).isFIFO());
+      assert.deepEqual(readdirSync(dir), ['pipe']);
     });
 
     test('writing through a symlink replaces the file it points to and keeps the link', { skip: process.platform === 'win32' }, async () => {
@@ -102,6 +129,18 @@ test('a concurrent reader only ever sees a whole old or a whole new file', async
   assert.ok(reads > 0);
   assert.deepEqual(readdirSync(dir), ['checkpoint.bin']);
 });
+
+/**
+ * A regression of this fix, run as root, replaces the machine's /dev/null with
+ * a regular file, breaking every other process that writes to it; put the
+ * device back (the test still fails, having seen the damage).
+ */
+function repairDevNull(): void {
+  if (statSync('/dev/null').isCharacterDevice() || process.getuid?.() !== 0) return;
+  const fresh = '/dev/.null.fovea-test-repair';
+  if (spawnSync('mknod', ['-m', '666', fresh, 'c', '1', '3']).status === 0) spawnSync('mv', ['-f', fresh, '/dev/null']);
+  assert.fail('writing to /dev/null replaced it with a regular file (it has been restored)');
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

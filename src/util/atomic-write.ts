@@ -8,6 +8,14 @@
  * rename it over the target, then fsync the directory so the rename itself is
  * durable. On any failure the temp file is removed.
  *
+ * Special files are not replaced: a target that is a character device
+ * (`/dev/null`, a terminal), a FIFO or a socket is written through directly
+ * (open + write, no temp file, no rename), as `cp` does, so
+ * `fovea export m.fovea --onnx /dev/null` discards the bytes instead of
+ * replacing (as root) the system's /dev/null with a regular file. Such writes
+ * are not atomic; there is nothing on disk to keep whole. A target that is a
+ * directory is refused before anything is written.
+ *
  * Node-only (it imports `node:fs`); browser code saves through downloads or
  * IndexedDB instead.
  */
@@ -15,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync,
 } from 'node:fs';
-import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileError } from '../errors.js';
@@ -27,6 +35,8 @@ import { FileError } from '../errors.js';
  *
  * The directory must already exist: a missing one is reported, not created,
  * since a typo in a checkpoint directory should not silently create a tree.
+ * A character device, FIFO or socket is written through, not replaced; a
+ * directory is refused (see the module comment).
  *
  * @throws {FileError} naming `path` (and the directory when it is missing).
  * @example
@@ -34,9 +44,16 @@ import { FileError } from '../errors.js';
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const target = await realpath(path).catch(() => path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing !== undefined && writeThrough(path, existing)) {
+    await writeFile(target, data).catch((e: unknown) => {
+      throw writeError(path, e);
+    });
+    return;
+  }
   const dir = dirname(target);
   checkDirectory(path, dir, await stat(dir).catch((e: unknown) => e as NodeJS.ErrnoException));
-  const mode = await stat(target).then((s) => s.mode & 0o7777, () => undefined);
+  const mode = existing === undefined ? undefined : existing.mode & 0o7777;
   const tmp = tempPath(target);
   let handle: FileHandle | undefined;
   try {
@@ -69,6 +86,20 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
   } catch {
     // Not there yet (or a dangling link): write the path as given.
   }
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(target);
+  } catch {
+    existing = undefined;
+  }
+  if (existing !== undefined && writeThrough(path, existing)) {
+    try {
+      writeFileSync(target, data);
+    } catch (e) {
+      throw writeError(path, e);
+    }
+    return;
+  }
   const dir = dirname(target);
   let dirStat: ReturnType<typeof statSync> | NodeJS.ErrnoException;
   try {
@@ -77,12 +108,7 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
     dirStat = e as NodeJS.ErrnoException;
   }
   checkDirectory(path, dir, dirStat);
-  let mode: number | undefined;
-  try {
-    mode = statSync(target).mode & 0o7777;
-  } catch {
-    mode = undefined;
-  }
+  const mode = existing === undefined ? undefined : existing.mode & 0o7777;
   const tmp = tempPath(target);
   let fd: number | undefined;
   try {
@@ -99,6 +125,26 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
     throw writeError(path, e);
   }
   syncDirectorySync(dir);
+}
+
+interface FileKind {
+  isDirectory(): boolean;
+  isCharacterDevice(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}
+
+/**
+ * True when the existing target must be written through rather than replaced:
+ * a character device, FIFO or socket. Renaming over one would swap a device
+ * node (or a pipe a reader is waiting on) for a regular file.
+ * @throws {FileError} when the target is a directory.
+ */
+function writeThrough(path: string, s: FileKind): boolean {
+  if (s.isDirectory()) {
+    throw new FileError(path, 'cannot write: it is a directory', 'Give a file name (for example inside that directory) instead.');
+  }
+  return s.isCharacterDevice() || s.isFIFO() || s.isSocket();
 }
 
 /** `.<base>.<pid>.<random>.tmp` beside the target: hidden, unique, same file system. */

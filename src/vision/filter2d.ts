@@ -59,7 +59,7 @@ export function filter2d(
     if (image.ndim < 2 || image.ndim > 4) throw new ShapeError('filter2d', `expected a tensor of shape [H, W], [C, H, W] or [N, C, H, W], got ${fmt(image.shape)}`);
     const h = image.shape[image.ndim - 2]!;
     const w = image.shape[image.ndim - 1]!;
-    return new Tensor(filterPlanes(image.data, image.size / Math.max(1, h * w), h, w, k), image.shape);
+    return new Tensor(filterPlanes(image.data, image.numel() / Math.max(1, h * w), h, w, k), image.shape);
   }
   if (Array.isArray(image)) {
     const rows = image as readonly (readonly number[])[];

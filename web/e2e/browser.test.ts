@@ -222,6 +222,9 @@ test('a model file opened through the file input replaces the view; a bad one is
   await page.mouse.move(p.x, p.y);
   await page.waitForFunction(() => document.getElementById('rf-box')!.dataset['y0'] === '3', null, WAIT);
   assert.match((await page.locator('#trace').textContent()) ?? '', /3 channels × 3×3/);
+  // A 3-channel model opens in photo mode; the mode switch brings the pad back.
+  assert.equal(await page.evaluate(() => document.body.dataset['mode']), 'photo');
+  await page.click('#mode-draw');
   const { pixels } = mnistTestDigit(0);
   await drawDigit(page, pixels);
   assert.match((await predicted(page)) ?? '', /^[0-3]$/);

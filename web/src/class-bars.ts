@@ -1,8 +1,10 @@
 /**
  * Class probabilities as bars, best class marked. Many classes (ImageNet-
  * sized heads) are shown as the top 10. A bar is a button: pressing it asks
- * for that class's saliency map (pressing it again clears it).
+ * for that class's saliency map (pressing it again clears it). For photos the
+ * top K classes are shown, best first, with their full names (fovea's `topK`).
  */
+import { topK } from 'fovea';
 import { el } from './dom.js';
 
 const MAX_BARS = 10;
@@ -13,10 +15,15 @@ export class ClassBars {
 
   private selected: number | null = null;
 
-  constructor(container: HTMLElement, private readonly classNames: readonly string[], onSelect: (k: number | null) => void) {
+  /**
+   * @param options.top show only the K most probable classes, best first, with full names (photos)
+   * @param options.empty what the prediction line says without input
+   */
+  constructor(container: HTMLElement, private readonly classNames: readonly string[], onSelect: (k: number | null) => void,
+    private readonly options: { top?: number; empty?: string } = {}) {
     this.prediction = el('p', { id: 'prediction', 'aria-live': 'polite' });
-    const list = el('ol', { class: 'bars' });
-    for (let i = 0; i < Math.min(MAX_BARS, classNames.length); i++) {
+    const list = el('ol', { class: options.top ? 'bars full' : 'bars' });
+    for (let i = 0; i < Math.min(options.top ?? MAX_BARS, classNames.length); i++) {
       const name = el('span', { class: 'name' });
       const bar = el('span', { class: 'bar' });
       const pct = el('span', { class: 'pct' });
@@ -41,14 +48,16 @@ export class ClassBars {
 
   /** Shows probabilities (one per class); null for no input (blank pad). */
   update(p: Float32Array | null): void {
-    const order = Array.from(this.classNames.keys());
-    if (p && this.classNames.length > MAX_BARS) order.sort((a, b) => p[b]! - p[a]!);
+    let order = Array.from(this.classNames.keys());
+    if (p && this.options.top) order = topK(p, this.options.top, this.classNames).map((r) => r.index);
+    else if (p && this.classNames.length > MAX_BARS) order.sort((a, b) => p[b]! - p[a]!);
     let best = -1;
     if (p) for (let k = 0; k < p.length; k++) if (best < 0 || p[k]! > p[best]!) best = k;
     this.rows.forEach((r, i) => {
       const k = order[i]!;
       const v = p ? p[k]! : 0;
       r.name.textContent = this.classNames[k]!;
+      r.name.title = this.classNames[k]!;
       r.bar.style.width = `${(100 * v).toFixed(1)}%`;
       r.pct.textContent = p ? `${(100 * v).toFixed(1)}%` : '';
       r.row.dataset['class'] = String(k);
@@ -56,7 +65,7 @@ export class ClassBars {
       r.row.classList.toggle('selected', k === this.selected);
     });
     if (!p || best < 0) {
-      this.prediction.textContent = 'Draw a digit, or pick one below.';
+      this.prediction.textContent = this.options.empty ?? 'Draw a digit, or pick one below.';
       delete this.prediction.dataset['class'];
       return;
     }

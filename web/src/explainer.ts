@@ -4,15 +4,22 @@
  * change to the drawing schedules one update for the next animation frame
  * (however many pointer events arrive before it); an update preprocesses the
  * drawing, runs the model once with every layer recorded, and repaints.
+ *
+ * Two input modes: 'draw' (the pad, MNIST-style) and 'photo' (a photo opened,
+ * dropped, pasted or captured, fitted to the model's input as the model file
+ * says, top-5 classes, Grad-CAM and saliency of a chosen class). A model with
+ * three input channels opens in photo mode; the mode switch changes it.
  */
 import { encodeModel, getBackend, receptiveField, type ReceptiveField } from 'fovea';
 import { byId, el } from './dom.js';
 import { ClassBars } from './class-bars.js';
+import { ClassExplainView } from './class-explain.js';
 import { DrawPad } from './draw-pad.js';
 import { FilterEditor } from './filter-editor.js';
 import { InputView } from './input-view.js';
 import { LayerViews, type UnitRef } from './layer-views.js';
 import { ModelLoadError, ModelSession, type RunResult } from './model-session.js';
+import { PhotoPanel, type PhotoInput } from './photo-panel.js';
 import { centerLikeMnist } from './preprocess.js';
 import { renderTrace } from './trace-panel.js';
 
@@ -33,11 +40,18 @@ export class Explainer {
   private saliencyClass: number | null = null;
   private frame = 0;
   private pendingEvent: number | undefined;
+  /** Where the model's input comes from. */
+  mode: 'draw' | 'photo' = 'draw';
+  readonly photos = new PhotoPanel(byId('photo-prep'), byId('photo-error'));
+  private photo: PhotoInput | null = null;
+  private readonly explain = new ClassExplainView(byId('class-explain'));
 
   constructor() {
     this.pad = new DrawPad(byId<HTMLCanvasElement>('pad'), (t) => this.schedule(t));
     byId('undo').addEventListener('click', () => this.pad.undo());
     byId('clear').addEventListener('click', () => this.pad.clear());
+    byId('mode-draw').addEventListener('click', () => this.setMode('draw'));
+    byId('mode-photo').addEventListener('click', () => this.setMode('photo'));
     document.body.dataset['backend'] = getBackend().name;
     byId('backend').textContent = `${getBackend().name} backend${globalThis.crossOriginIsolated ? '' : ' (page not cross-origin isolated: no SharedArrayBuffer)'}`;
   }
@@ -96,15 +110,61 @@ export class Explainer {
     this.pad.setBase(pixels, 28, 28);
   }
 
+  /** Switches between drawing and photos (the model stays). */
+  setMode(mode: 'draw' | 'photo', update = true): void {
+    this.mode = mode;
+    document.body.dataset['mode'] = mode;
+    byId('photo-card').hidden = mode !== 'photo';
+    byId('draw-card').hidden = mode !== 'draw';
+    byId('mode-draw').setAttribute('aria-pressed', String(mode === 'draw'));
+    byId('mode-photo').setAttribute('aria-pressed', String(mode === 'photo'));
+    byId('sees-hint').textContent = mode === 'photo'
+      ? 'The photo as the model gets it (before normalisation). Press a class for its Grad-CAM and saliency; hover a unit to see the pixels it sees.'
+      : 'Centred and scaled like MNIST (by centre of mass into a 20×20 box in 28×28). Press a class to see which pixels move its score.';
+    this.saliencyClass = null;
+    this.explain.clear();
+    if (!this.session || !update) return;
+    this.newBars(this.session);
+    this.updateNow();
+  }
+
+  /** Opens a photo (JPEG, PNG, WebP …) for the current model, switching to photo mode. */
+  async openPhoto(blob: Blob, name: string): Promise<void> {
+    if (this.mode !== 'photo') this.setMode('photo');
+    const s = this.session;
+    if (!s) return;
+    const input = await this.photos.open(blob, name, s.meta);
+    if (!input || s !== this.session) return;
+    this.photo = input;
+    document.body.dataset['photo'] = name;
+    this.updateNow();
+  }
+
+  private newBars(s: ModelSession): void {
+    const photo = this.mode === 'photo';
+    this.bars = new ClassBars(byId('classes'), s.classNames, (k) => {
+      this.saliencyClass = k;
+      this.updateNow();
+    }, photo ? { top: 5, empty: 'Open, drop or paste a photo.' } : {});
+  }
+
   private use(s: ModelSession): void {
+    const previous = this.session;
     this.session = s;
     this.hovered = this.pinned = null;
     this.saliencyClass = null;
     this.input = new InputView(byId('input-view'), s.inputShape);
-    this.bars = new ClassBars(byId('classes'), s.classNames, (k) => {
-      this.saliencyClass = k;
-      this.updateNow();
-    });
+    this.photo = null;
+    this.setMode(s.inputShape[0] === 3 ? 'photo' : 'draw', false);
+    this.newBars(s);
+    // A photo already open is fitted to the new model's input.
+    if (this.photos.hasPhoto && previous) {
+      void this.photos.refit(s.meta).then((input) => {
+        if (!input || s !== this.session) return;
+        this.photo = input;
+        this.updateNow();
+      });
+    }
     this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned));
     const conv = s.firstConv;
     const editor = byId('filter-editor');
@@ -142,9 +202,16 @@ export class Explainer {
     this.last = run;
     this.input!.update(pixels);
     this.views!.update(run);
-    this.bars!.update(this.pad.empty ? null : run.probabilities);
     const k = this.saliencyClass;
-    this.input!.showSaliency(k === null ? null : s.saliency(pixels, k), k === null ? '' : s.classNames[k]);
+    if (this.mode === 'photo') {
+      this.bars!.update(this.photo ? run.probabilities : null);
+      this.input!.showSaliency(null);
+      if (k === null || !this.photo) this.explain.clear();
+      else this.explain.show(this.photo.image, s.gradCam(pixels, k), s.saliency(pixels, k), s.classNames[k]!, run.probabilities[k]!);
+    } else {
+      this.bars!.update(this.pad.empty ? null : run.probabilities);
+      this.input!.showSaliency(k === null ? null : s.saliency(pixels, k), k === null ? '' : s.classNames[k]);
+    }
     const u = this.hovered ?? this.pinned;
     if (u) this.trace(u);
     if (this.pendingEvent !== undefined) {
@@ -157,6 +224,7 @@ export class Explainer {
 
   /** The model's input for the current drawing: C*H*W values in [0, 1]. */
   private pixels([c, h, w]: readonly [number, number, number]): Float32Array {
+    if (this.mode === 'photo') return this.photo && this.photo.pixels.length === c * h * w ? this.photo.pixels : new Float32Array(c * h * w);
     let gray: Float32Array;
     if (this.pad.baseOnly && this.sample && h === 28 && w === 28) gray = Float32Array.from(this.sample, (v) => v / 255);
     else if (this.pad.empty) gray = new Float32Array(h * w);
@@ -179,6 +247,7 @@ export class Explainer {
     const layer = u && this.last?.layers[u.layer];
     if (!s || !u || !layer) {
       this.input?.showField(null);
+      this.photos.showField(null);
       renderTrace(byId('trace'), null);
       return;
     }
@@ -190,6 +259,7 @@ export class Explainer {
       fieldError = (e as Error).message;
     }
     this.input!.showField(field);
+    if (this.mode === 'photo') this.photos.showField(field);
     renderTrace(byId('trace'), { layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}) });
   }
 }

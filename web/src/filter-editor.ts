@@ -94,7 +94,7 @@ export class FilterEditor {
 
   private zero(): void {
     const conv = this.conv;
-    const per = conv.weight.size / conv.outChannels;
+    const per = conv.weight.numel() / conv.outChannels;
     conv.weight.data.fill(0, this.selected * per, (this.selected + 1) * per);
     if (conv.bias) conv.bias.data[this.selected] = 0;
     this.say(`filter ${this.selected} zeroed (weights and bias): its feature map is now all 0`);

@@ -1,7 +1,8 @@
 /**
  * Opening a model file: the file picker and drag-and-drop anywhere on the
  * page. The size is checked before reading, so a huge file is refused
- * without loading it into memory.
+ * without loading it into memory. A dropped picture (image/*) goes to
+ * `onImage` instead, when given.
  */
 import { MAX_MODEL_BYTES } from './model-session.js';
 
@@ -9,7 +10,8 @@ import { MAX_MODEL_BYTES } from './model-session.js';
  * Wires `input` (type=file) and dropping on `dropZone` to `onFile`, which
  * gets the bytes and the file name, or `onError` with a message.
  */
-export function wireModelPicker(input: HTMLInputElement, dropZone: HTMLElement, onFile: (bytes: Uint8Array, name: string) => void, onError: (message: string) => void): void {
+export function wireModelPicker(input: HTMLInputElement, dropZone: HTMLElement, onFile: (bytes: Uint8Array, name: string) => void, onError: (message: string) => void,
+  onImage?: (file: File) => void): void {
   const read = async (file: File): Promise<void> => {
     if (file.size > MAX_MODEL_BYTES) {
       onError(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the page opens models up to ${MAX_MODEL_BYTES / 1024 / 1024} MB`);
@@ -47,6 +49,7 @@ export function wireModelPicker(input: HTMLInputElement, dropZone: HTMLElement, 
     depth = 0;
     dropZone.classList.remove('dragging');
     const f = e.dataTransfer?.files[0];
-    if (f) void read(f);
+    if (f && onImage && f.type.startsWith('image/')) onImage(f);
+    else if (f) void read(f);
   });
 }

@@ -8,7 +8,7 @@
  * session or throws a `ModelLoadError` with a message for the page, and the
  * caller keeps its previous session.
  */
-import { Conv2d, loadModelBytes, saliency, tensor, type LoadedModel, type Module, type ModelMeta } from 'fovea';
+import { Conv2d, gradCam, loadModelBytes, saliency, tensor, type GradCam, type LoadedModel, type Module, type ModelMeta } from 'fovea';
 import { recordForward, type ForwardRecord, type RecordedLayer } from './record-forward.js';
 
 /** Largest model file the page reads (checked before reading it). */
@@ -135,6 +135,21 @@ export class ModelSession {
     const [c, h, w] = this.inputShape;
     // The library's saliency, taken with respect to the [0, 1] pixels: ∂score/∂normalised input ÷ std.
     return saliency(this.model, tensor(this.normalise(pixels), [1, c, h, w]), { classIndex: k, std: this.meta.normalize.std }).map;
+  }
+
+  /**
+   * Grad-CAM of class `k` for an image (pixels in [0, 1], as for `run`) at
+   * the last layer of maps, in eval mode. Shape: `map` is H*W values ≥ 0.
+   */
+  gradCam(pixels: Float32Array, k: number): GradCam {
+    const [c, h, w] = this.inputShape;
+    const training = this.model.training;
+    this.model.eval();
+    try {
+      return gradCam(this.model, tensor(this.normalise(pixels), [1, c, h, w]), { classIndex: k });
+    } finally {
+      this.model.train(training);
+    }
   }
 
   private normalise(pixels: Float32Array): Float32Array {

@@ -138,6 +138,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     features: { simd: true, relaxedSimd: relaxed, threads: spawn ? threads : 1 },
     alloc: (size, zero) => heap.alloc(size, zero),
     release: (buf) => heap.release(buf),
+    // Tensors that outlive every scope live in ordinary (garbage-collected) memory: the heap's
+    // FinalizationRegistry alone never runs in a synchronous loop. Kernels copy them in and out.
+    allocCollected: (size) => new Float32Array(size),
     threadsReady: () => pool !== null && !pool.isBroken && pool.ready,
     shutdown: () => {
       stopped = true;

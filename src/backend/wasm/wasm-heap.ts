@@ -24,10 +24,13 @@ export class WasmHeap {
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly registry = new FinalizationRegistry<[number, number]>(([ptr, bytes]) => this.freeRange(ptr, bytes));
   private pooledFloats = 0;
+  private pooledBytes = 0;
   private peak = 0;
+  private readonly base: number;
 
   constructor(readonly memory: WebAssembly.Memory, base: number, private readonly maxPoolFloats = 256 * 1024 * 1024) {
     this.top = align(base);
+    this.base = this.top;
     this.peak = this.top;
     this.buffers.add(memory.buffer);
   }
@@ -35,6 +38,14 @@ export class WasmHeap {
   /** The highest address ever allocated: what the memory must hold (flat over a long run when nothing leaks). */
   get highWater(): number {
     return this.peak;
+  }
+
+  /**
+   * Bytes held by live allocations: neither free nor parked in a pool for reuse
+   * (tensors, kernel scratch). Flat over a loop that leaks nothing.
+   */
+  get usedBytes(): number {
+    return this.top - this.base - this.freeBytes - this.pooledBytes;
   }
 
   /** True when `arr` is a view on this heap's memory (any view, subarrays included). */
@@ -47,6 +58,7 @@ export class WasmHeap {
     const pooled = this.pools.get(n)?.pop();
     if (pooled) {
       this.pooledFloats -= n;
+      this.pooledBytes -= align(Math.max(4, n * 4));
       if (zero) pooled.fill(0);
       return pooled;
     }
@@ -72,6 +84,7 @@ export class WasmHeap {
     if (!list) this.pools.set(view.length, (list = []));
     list.push(view);
     this.pooledFloats += view.length;
+    this.pooledBytes += align(Math.max(4, view.length * 4));
   }
 
   /** A raw byte range (scratch, parameters of kernels); give it back with freeRange. */
@@ -190,6 +203,7 @@ export class WasmHeap {
     }
     this.pools.clear();
     this.pooledFloats = 0;
+    this.pooledBytes = 0;
   }
 }
 

@@ -23,6 +23,9 @@ names, comma-separated: their pooled maps side by side` }),
   'feature-cache': flag.string({ arg: 'DIR', group: TRANSFER, help: `with --freeze-backbone: where backbone features are kept between runs,
 keyed by the backbone's weights, the cut, the images and the preprocessing
 (default $FOVEA_CACHE/features or ~/.cache/fovea/features; off: none)` }),
+  'cross-validate': flag.int({ arg: 'K', min: 2, max: 100, group: TRANSFER, help: `with --freeze-backbone: K-fold cross-validation over the whole folder
+instead of one split (each image tested once by a head that never saw
+it); prints each fold's accuracy and the pooled one; writes no model` }),
   'feature-views': flag.int({ min: 1, default: 4, group: TRANSFER, help: `with --freeze-backbone and --augment: cache N augmented views of each
 training image, one used per epoch` }),
   'fine-tune': flag.int({ min: 1, group: TRANSFER, help: `after the head, unfreeze everything and train N more epochs on the

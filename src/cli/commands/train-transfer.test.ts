@@ -87,6 +87,22 @@ test('a frozen backbone: features cached once, a new head trained, the whole mod
   assert.doesNotMatch(off.stdout, /kept in/);
 });
 
+test('--cross-validate K: every image tested once by a head that never saw it; no model written; wrong combinations refused', async () => {
+  await ready;
+  const r = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--cross-validate', '3', '--epochs', '8', '--optimizer', 'adam', '--lr', '0.01', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { mode: string; folds: { count: number; correct: number }[]; accuracy: number; images: number };
+  assert.equal(j.mode, 'cross-validation');
+  assert.equal(j.folds.length, 3);
+  assert.equal(j.folds.reduce((n, f) => n + f.count, 0), 36, 'each of the 36 images tested once');
+  assert.equal(j.accuracy, j.folds.reduce((n, f) => n + f.correct, 0) / 36);
+  assert.ok(j.accuracy > 0.5, `cross-validated accuracy ${j.accuracy} on an easy 3-class task`);
+  assert.match(r.stderr, /3-fold cross-validated accuracy .* over all 36 images .*no model written/);
+  assert.match(fovea('train', '--data', folder, '--backbone', backbone, '--cross-validate', '3').stderr, /--cross-validate trains heads on cached features: add --freeze-backbone/);
+  assert.match(fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--cross-validate', '3', '--split', '80/20').stderr, /--split does not go with --cross-validate/);
+  assert.match(fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--cross-validate', '1').stderr, /--cross-validate: expected an integer from 2 to 100, got '1'/);
+});
+
 test('augmented views, then fine-tuning the whole network', async () => {
   await ready;
   const r = fovea('train', '--data', folder, '--backbone', backbone, '--freeze-backbone', '--augment', 'hflip', '--feature-views', '2',

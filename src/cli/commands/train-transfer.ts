@@ -32,6 +32,8 @@ import { augmentOption, splitOption, type DataSource } from './data-source.js';
 import type { TrainFlags, TrainValues } from './train-flags.js';
 import { learningRate, makeOptimizer, makeScheduler, stepOptions } from '../../train/optimizer-choice.js';
 import { FOVEA_VERSION } from '../../version.js';
+import { trainHead } from '../../train/train-head.js';
+import { checkCrossValidateOptions, crossValidateTransfer } from './train-cross-validate.js';
 
 /** What train.ts has already worked out. */
 export interface TransferContext {
@@ -68,6 +70,8 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   if (fineTuneFrom !== undefined && !fineTune) throw new UsageError('--fine-tune-from goes with --fine-tune N (the epochs of fine-tuning)');
   if (fineTune && !frozen) throw new UsageError('--fine-tune follows head training on a frozen backbone; without --freeze-backbone every epoch already trains the whole network');
   if (v.augment === undefined && given('feature-views')) throw new UsageError('--feature-views applies with --augment (without it every view would be the same)');
+  // Checked now, before the backbone is read; --out is refused with it, so the caller's default name does not matter.
+  const folds = v.crossValidate === undefined ? 0 : checkCrossValidateOptions(v, given);
   const { mean, std } = v;
   if ((mean === undefined) !== (std === undefined)) throw new UsageError('--mean and --std go together');
 
@@ -83,6 +87,12 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   const shown = removed.length > 8 ? [...removed.slice(0, 3), `... ${removed.length - 6} more ...`, ...removed.slice(-3)] : removed;
   log(`backbone ${spec}: cut at '${cutAt}' (removed ${shown.join(', ')}${pooled ? '; added global average pooling' : ''}), ${features} features per image, ${backbone.numParameters().toLocaleString('en-US')} parameters; input ${inputShape.join('x')}, normalisation from ${src.normalizeFrom}`);
   manualSeed(seed);
+  if (folds) {
+    return crossValidateTransfer({
+      v, log, bar: new ProgressBar(), json: ctx.json, dir, spec, backbone, features, inputShape, normalize: src.normalize, fit: v.fit,
+      seed, epochs, batchSize,
+    }, folds);
+  }
   if (fromScratch) log(`--from-scratch: re-initialised ${reinitialize(backbone)} layers of the backbone`);
 
   const splitSpec = v.split ?? '70/15/15';
@@ -237,21 +247,14 @@ async function trainFrozen(run: Run): Promise<RunResult> {
   if (hits === 3 || (hits > 0 && hits === [trainC, valC, testC].filter(Boolean).length)) log(`features of ${imagesRun} images read from the feature cache ${diskDir} in ${featureSeconds.toFixed(1)}s (the backbone did not run; --feature-cache off recomputes them)`);
   else log(`cached ${split ? `${trainC.shape.join('x')} maps of '${fineTuneFrom}' and ` : ''}${features}-float features of ${imagesRun} images in ${featureSeconds.toFixed(1)}s (${(imagesRun / featureSeconds).toFixed(1)} img/s through the backbone)${diskDir ? `; kept in ${diskDir} for the next run` : ''}`);
   // The head trains on standardised features; the standardisation is folded into its weights afterwards.
-  const stats = featureStats(trainF);
-  for (const f of [trainF, valF, testF]) if (f) standardize(f, stats);
-  const optimizer = makeOptimizer(v, head.parameters());
-  const scheduler = makeScheduler(optimizer, epochs, v);
-  const r = await fit(head, {
-  epochs, optimizer, numClasses, train: new FeatureLoader(trainF, { batchSize, shuffle: true, seed }),
-  ...(valF ? { val: new FeatureLoader(valF, { batchSize: 256 }) } : {}), ...(scheduler ? { scheduler } : {}),
-  ...stepOptions(v),
-  onBatchEnd: batchLog(epochs, 'head'), onEpochEnd: epochLog(epochs, 'head'),
+  const h = await trainHead(trainF, {
+    ...v, epochs, batchSize, seed, numClasses, head: { head, fc }, val: valF, test: fineTune ? null : testF,
+    onBatchEnd: batchLog(epochs, 'head'), onEpochEnd: epochLog(epochs, 'head'),
   });
-  history.push(...r.history);
-  bestEpoch = r.bestEpoch;
-  bestVal = r.bestValAccuracy;
-  if (testF && !fineTune) test = evaluate(head, new FeatureLoader(testF, { batchSize: 256 }), numClasses);
-  foldStandardization(fc.weight, fc.bias, stats);
+  history.push(...h.fit.history);
+  bestEpoch = h.fit.bestEpoch;
+  bestVal = h.fit.bestValAccuracy;
+  test = h.test;
   if (fineTune && trainC) {
     const ft = await fineTuneAfterHead(run, split, trainC, valC, testC);
     fineTuneHistory = ft.history;

@@ -41,7 +41,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const source = resolveDataSource(v.dataset, v.data);
   const out = v.out ?? defaultModelFile(source, modelName);
   // A resumed run was checked when it started, with the same --out.
-  if (!ckpt) refuseToOverwrite(out, !v.noReport, v.force);
+  // --cross-validate writes no model, so there is nothing to overwrite.
+  if (!ckpt && v.crossValidate === undefined) refuseToOverwrite(out, !v.noReport, v.force);
   const ckptPath = v.checkpoint ?? `${out}.ckpt`;
   // Found out now rather than at the end of the first epoch.
   if (!existsSync(dirname(resolve(ckptPath)))) throw new ModelFileError(ckptPath, `cannot write: directory ${dirname(resolve(ckptPath))} does not exist`);

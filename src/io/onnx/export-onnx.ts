@@ -11,19 +11,17 @@
  * the normalisation into the graph instead, for consumers that read no
  * metadata.
  */
-import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
-import { BatchNorm2d } from '../../nn/batch-norm2d.js';
-import { Conv2d } from '../../nn/conv2d.js';
-import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
-import { Dropout } from '../../nn/dropout.js';
-import { Flatten } from '../../nn/flatten.js';
-import { GraphModule } from '../../nn/graph-module.js';
-import { Linear } from '../../nn/linear.js';
-import type { Module } from '../../nn/module.js';
-import { ConstantPad2d } from '../../nn/pad2d.js';
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../../nn/pooling.js';
-import { Residual } from '../../nn/residual.js';
-import { Sequential } from '../../nn/sequential.js';
+import type { Hardtanh, LeakyReLU, LogSoftmax, Softmax, ELU } from '../../nn/activation.js';
+import type { BatchNorm2d } from '../../nn/batch-norm2d.js';
+import type { Conv2d } from '../../nn/conv2d.js';
+import type { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
+import type { Flatten } from '../../nn/flatten.js';
+import type { GraphModule } from '../../nn/graph-module.js';
+import type { Linear } from '../../nn/linear.js';
+import { declaredType, moduleLabel, type Module } from '../../nn/module.js';
+import type { ConstantPad2d } from '../../nn/pad2d.js';
+import type { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../../nn/pooling.js';
+import type { Residual } from '../../nn/residual.js';
 import { conv2dAttrs } from '../../tensor/ops/conv.js';
 import { pool2dAttrs } from '../../tensor/ops/pool.js';
 import type { ModelMeta } from '../model-file.js';
@@ -51,12 +49,6 @@ export interface ExportOnnxOptions {
   /** ModelProto.producer_version, e.g. fovea's package version. */
   producerVersion?: string;
 }
-
-/** Module types `exportOnnx` understands. */
-export const EXPORTABLE_MODULES = [
-  'Sequential', 'Residual', 'GraphModule', 'Conv2d', 'ConvTranspose2d', 'Linear', 'MaxPool2d', 'AvgPool2d', 'SumPool2d', 'AdaptiveAvgPool2d',
-  'BatchNorm2d', 'ReLU', 'LeakyReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'ELU', 'Flatten', 'Dropout', 'ConstantPad2d',
-];
 
 const SOURCE = '<onnx export>';
 type Shape = readonly number[];
@@ -105,10 +97,27 @@ class Builder {
 
 const join = (path: string, name: string): string => (path ? `${path}.${name}` : name);
 
-/** Emits the ONNX nodes of `m` applied to the value `x` of shape `s` (batch 1); returns the output value. */
-function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string {
-  const param = (t: { shape: Shape; data: Float32Array }, name: string): string => b.floats(join(path, name), t.shape, t.data);
-  if (m instanceof Sequential) {
+/** Emits the ONNX nodes of layer `m` applied to the value `x` of shape `s` (batch 1) under `path`; returns the output value. */
+type Exporter = (b: Builder, m: Module, path: string, x: string, s: Shape) => string;
+/** An exporter written for one layer class (the table below looks it up by that class's type name). */
+const exporter = <M extends Module>(f: (b: Builder, m: M, path: string, x: string, s: Shape) => string): Exporter => f as Exporter;
+
+const param = (b: Builder, path: string, t: { shape: Shape; data: Float32Array }, name: string): string => b.floats(join(path, name), t.shape, t.data);
+
+const exportPool = exporter<MaxPool2d | AvgPool2d | SumPool2d>((b, m, path, x) => {
+  const type = declaredType(m)!;
+  const a = pool2dAttrs(type, m.kernelSize, m.options);
+  const attrs = [attrInts('kernel_shape', a.kernel), attrInts('pads', [...a.padding, ...a.padding]), attrInts('strides', a.stride)];
+  if (type === 'MaxPool2d') return b.node(path, 'MaxPool', [x], attrs);
+  const sum = type === 'SumPool2d';
+  const avg = b.node(path, 'AveragePool', [x], [...attrs, attrI('count_include_pad', sum || a.countIncludePad ? 1 : 0)]);
+  // sum = mean over the whole (padded) window times its size
+  return sum ? b.node(path, 'Mul', [avg, b.scalar(join(path, 'window'), a.kernel[0] * a.kernel[1])]) : avg;
+});
+
+/** How each layer type becomes ONNX nodes, by the type name the layer declares. */
+const EXPORTERS: Record<string, Exporter> = {
+  Sequential: (b, m, path, x, s) => {
     let y = x;
     let shape = s;
     for (const [name, child] of m.namedChildren()) {
@@ -116,76 +125,80 @@ function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string 
       shape = child.outputShape(shape);
     }
     return y;
-  }
-  if (m instanceof Residual) {
+  },
+  Residual: exporter<Residual>((b, m, path, x, s) => {
     const y = emit(b, m.body, join(path, 'body'), x, s);
     const sc = m.shortcut ? emit(b, m.shortcut, join(path, 'shortcut'), x, s) : x;
     const sum = b.node(path, 'Add', [y, sc]);
     return m.reluAfter ? b.node(path, 'Relu', [sum]) : sum;
-  }
-  if (m instanceof GraphModule) return emitGraph(b, m, path, x, s);
-  if (m instanceof Conv2d) {
+  }),
+  GraphModule: exporter<GraphModule>((b, m, path, x, s) => emitGraph(b, m, path, x, s)),
+  Conv2d: exporter<Conv2d>((b, m, path, x) => {
     const a = conv2dAttrs('Conv2d', m.kernelSize, m.options);
-    const inputs = [x, param(m.weight, 'weight')];
-    if (m.bias) inputs.push(param(m.bias, 'bias'));
+    const inputs = [x, param(b, path, m.weight, 'weight')];
+    if (m.bias) inputs.push(param(b, path, m.bias, 'bias'));
     return b.node(path, 'Conv', inputs, [
       attrInts('dilations', a.dilation), attrI('group', a.groups), attrInts('kernel_shape', m.kernelSize),
       attrInts('pads', a.padding), attrInts('strides', a.stride),
     ]);
-  }
-  if (m instanceof ConvTranspose2d) return emitConvTranspose(b, m, path, x);
-  if (m instanceof Linear) {
+  }),
+  ConvTranspose2d: exporter<ConvTranspose2d>((b, m, path, x) => emitConvTranspose(b, m, path, x)),
+  Linear: exporter<Linear>((b, m, path, x, s) => {
     m.outputShape(s); // a clear error when the input is not [N, features]
-    const inputs = [x, param(m.weight, 'weight')];
-    if (m.bias) inputs.push(param(m.bias, 'bias'));
+    const inputs = [x, param(b, path, m.weight, 'weight')];
+    if (m.bias) inputs.push(param(b, path, m.bias, 'bias'));
     return b.node(path, 'Gemm', inputs, [attrF('alpha', 1), attrF('beta', 1), attrI('transB', 1)]);
-  }
-  if (m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof SumPool2d) {
-    const a = pool2dAttrs(m.constructor.name, m.kernelSize, m.options);
-    const attrs = [attrInts('kernel_shape', a.kernel), attrInts('pads', [...a.padding, ...a.padding]), attrInts('strides', a.stride)];
-    if (m instanceof MaxPool2d) return b.node(path, 'MaxPool', [x], attrs);
-    const avg = b.node(path, 'AveragePool', [x], [...attrs, attrI('count_include_pad', m instanceof SumPool2d || a.countIncludePad ? 1 : 0)]);
-    // sum = mean over the whole (padded) window times its size
-    return m instanceof SumPool2d ? b.node(path, 'Mul', [avg, b.scalar(join(path, 'window'), a.kernel[0] * a.kernel[1])]) : avg;
-  }
-  if (m instanceof AdaptiveAvgPool2d) {
+  }),
+  MaxPool2d: exportPool,
+  AvgPool2d: exportPool,
+  SumPool2d: exportPool,
+  AdaptiveAvgPool2d: exporter<AdaptiveAvgPool2d>((b, m, path, x, s) => {
     const [, , oh, ow] = m.outputShape(s) as [number, number, number, number];
     const h = s[2]!, w = s[3]!;
     if (oh === 1 && ow === 1) return b.node(path, 'GlobalAveragePool', [x]);
     if (h % oh !== 0 || w % ow !== 0) throw unsupported(m, path, `output ${oh}x${ow} does not divide the input ${h}x${w}, so no fixed pooling window matches`);
     const k = [h / oh, w / ow];
     return b.node(path, 'AveragePool', [x], [attrInts('kernel_shape', k), attrInts('strides', k)]);
-  }
-  if (m instanceof BatchNorm2d) {
-    const inputs = [x, param(m.weight, 'weight'), param(m.bias, 'bias'), param(m.runningMean, 'running_mean'), param(m.runningVar, 'running_var')];
+  }),
+  BatchNorm2d: exporter<BatchNorm2d>((b, m, path, x) => {
+    const inputs = [x, param(b, path, m.weight, 'weight'), param(b, path, m.bias, 'bias'), param(b, path, m.runningMean, 'running_mean'), param(b, path, m.runningVar, 'running_var')];
     return b.node(path, 'BatchNormalization', inputs, [attrF('epsilon', m.options.eps ?? 1e-5), attrF('momentum', 1 - (m.options.momentum ?? 0.1))]);
-  }
-  if (m instanceof ReLU) return b.node(path, 'Relu', [x]);
-  if (m instanceof LeakyReLU) return b.node(path, 'LeakyRelu', [x], [attrF('alpha', m.negativeSlope)]);
-  if (m instanceof ELU) return b.node(path, 'Elu', [x], [attrF('alpha', m.alpha)]);
-  if (m instanceof Tanh) return b.node(path, 'Tanh', [x]);
-  if (m instanceof Sigmoid) return b.node(path, 'Sigmoid', [x]);
-  if (m instanceof Softmax) return b.node(path, 'Softmax', [x], [attrI('axis', m.dim)]);
-  if (m instanceof LogSoftmax) return b.node(path, 'LogSoftmax', [x], [attrI('axis', m.dim)]);
-  if (m instanceof Hardtanh) {
+  }),
+  ReLU: (b, _m, path, x) => b.node(path, 'Relu', [x]),
+  LeakyReLU: exporter<LeakyReLU>((b, m, path, x) => b.node(path, 'LeakyRelu', [x], [attrF('alpha', m.negativeSlope)])),
+  Tanh: (b, _m, path, x) => b.node(path, 'Tanh', [x]),
+  Sigmoid: (b, _m, path, x) => b.node(path, 'Sigmoid', [x]),
+  Softmax: exporter<Softmax>((b, m, path, x) => b.node(path, 'Softmax', [x], [attrI('axis', m.dim)])),
+  LogSoftmax: exporter<LogSoftmax>((b, m, path, x) => b.node(path, 'LogSoftmax', [x], [attrI('axis', m.dim)])),
+  Hardtanh: exporter<Hardtanh>((b, m, path, x) => {
     const lo = m.minVal === null ? '' : b.scalar(join(path, 'min'), m.minVal);
     const hi = m.maxVal === null ? '' : b.scalar(join(path, 'max'), m.maxVal);
     return b.node(path, 'Clip', hi ? [x, lo, hi] : [x, lo]);
-  }
-  if (m instanceof Flatten) {
+  }),
+  ELU: exporter<ELU>((b, m, path, x) => b.node(path, 'Elu', [x], [attrF('alpha', m.alpha)])),
+  Flatten: exporter<Flatten>((b, m, path, x, s) => {
     const start = m.startDim < 0 ? m.startDim + s.length : m.startDim;
     const end = m.endDim < 0 ? m.endDim + s.length : m.endDim;
     if (start === 1 && end === s.length - 1) return b.node(path, 'Flatten', [x], [attrI('axis', 1)]);
     // dims before startDim keep their place (0 = copy), the merged dim is inferred
     const target = [...s.slice(0, start).map(() => 0), -1, ...s.slice(end + 1)];
     return b.node(path, 'Reshape', [x, b.int64s(join(path, 'shape'), target)]);
-  }
-  if (m instanceof Dropout) return x;
-  if (m instanceof ConstantPad2d) {
+  }),
+  Dropout: (_b, _m, _path, x) => x,
+  ConstantPad2d: exporter<ConstantPad2d>((b, m, path, x) => {
     const [t, l, bt, r] = m.pads;
     return b.node(path, 'Pad', [x, b.int64s(join(path, 'pads'), [0, 0, t, l, 0, 0, bt, r]), b.scalar(join(path, 'value'), m.value)]);
-  }
-  throw unsupported(m, path, `supported modules: ${EXPORTABLE_MODULES.join(', ')}`);
+  }),
+};
+
+/** Module types `exportOnnx` understands (the keys of its exporter table). */
+export const EXPORTABLE_MODULES: readonly string[] = Object.keys(EXPORTERS);
+
+/** Emits the ONNX nodes of `m` applied to the value `x` of shape `s` (batch 1); returns the output value. */
+function emit(b: Builder, m: Module, path: string, x: string, s: Shape): string {
+  const type = declaredType(m);
+  if (type === undefined || !Object.hasOwn(EXPORTERS, type)) throw unsupported(m, path, `supported modules: ${EXPORTABLE_MODULES.join(', ')}`);
+  return EXPORTERS[type]!(b, m, path, x, s);
 }
 
 /**
@@ -251,7 +264,7 @@ function emitNormalize(b: Builder, meta: ModelMeta, x: string): string {
 }
 
 function unsupported(m: Module, path: string, why: string): OnnxError {
-  return new OnnxError(SOURCE, `cannot export module '${path || '<root>'}' (${m.constructor.name}): ${why}`);
+  return new OnnxError(SOURCE, `cannot export module '${path || '<root>'}' (${moduleLabel(m)}): ${why}`);
 }
 
 function irVersionFor(opset: number): number {

@@ -24,7 +24,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 }
 
 function binary(name: BinaryKernel, a: Tensor, b: Tensor): Tensor {
-  const shape = a.shape.length === b.shape.length && a.size === b.size && a.shape.every((d, i) => d === b.shape[i])
+  const shape = a.shape.length === b.shape.length && a.numel() === b.numel() && a.shape.every((d, i) => d === b.shape[i])
     ? a.shape
     : broadcastShapes(name, a.shape, b.shape);
   const out = empty(shape);

@@ -73,7 +73,7 @@ export function crossEntropy(logits: Tensor, target: Target, options: CrossEntro
 
 /** Mean squared error. Shape: input and target of the same shape → scalar. */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  if (input.size !== target.size || input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+  if (input.numel() !== target.numel() || input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError('mseLoss', `input ${fmt(input.shape)} and target ${fmt(target.shape)} must have the same shape`, currentPath());
   }
   const d = sub(input, target);

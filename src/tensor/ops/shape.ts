@@ -16,13 +16,13 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const infer = s.indexOf(-1);
   if (infer >= 0) {
     const known = s.reduce((a, d, i) => (i === infer ? a : a * d), 1);
-    if (known === 0 || x.size % known !== 0) {
-      throw new ShapeError('reshape', `cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`, currentPath());
+    if (known === 0 || x.numel() % known !== 0) {
+      throw new ShapeError('reshape', `cannot reshape ${fmt(x.shape)} (${x.numel()} elements) to ${fmt(shape)}`, currentPath());
     }
-    s[infer] = x.size / known;
+    s[infer] = x.numel() / known;
   }
-  if (numel(s) !== x.size || s.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ShapeError('reshape', `cannot reshape ${fmt(x.shape)} (${x.size} elements) to ${fmt(shape)}`, currentPath());
+  if (numel(s) !== x.numel() || s.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ShapeError('reshape', `cannot reshape ${fmt(x.shape)} (${x.numel()} elements) to ${fmt(shape)}`, currentPath());
   }
   const out = new Tensor(x.storageRef, s);
   return record(out, 'reshape', [x], (g) => [reshape(g, x.shape)]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blueWhiteRed, colorAt, COLOR_MAPS, gray, viridis } from './colormap.js';
+import { blueWhiteRed, colorAt, COLOR_MAPS, gray, jet, viridis } from './colormap.js';
 import { autoRange, renderMap } from './render-map.js';
 
 const luma = ([r, g, b]: ArrayLike<number> & Iterable<number>): number => 0.299 * r! + 0.587 * g! + 0.114 * b!;
@@ -18,7 +18,9 @@ test('colour map endpoints: gray black→white, viridis purple→yellow, blue-wh
   for (const v of colorAt(blueWhiteRed, 0.5)) assert.ok(v >= 250, 'the centre is white');
   assert.deepEqual(colorAt(viridis, -3), colorAt(viridis, 0), 'clamped');
   assert.deepEqual(colorAt(viridis, NaN), colorAt(viridis, 0));
-  assert.deepEqual(Object.keys(COLOR_MAPS), ['gray', 'viridis', 'blue-white-red']);
+  assert.deepEqual(colorAt(jet, 0), [0, 0, 143], 'jet starts dark blue');
+  assert.deepEqual(colorAt(jet, 1), [127, 0, 0], 'and ends dark red');
+  assert.deepEqual(Object.keys(COLOR_MAPS), ['gray', 'viridis', 'blue-white-red', 'jet']);
 });
 
 test('viridis and gray have monotonically increasing luminance over all 256 entries', () => {
