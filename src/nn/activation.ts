@@ -21,6 +21,7 @@ abstract class Elementwise extends Module {
 /** max(x, 0). Shape: unchanged. @example new ReLU().forward(x) */
 export class ReLU extends Elementwise {
   static override readonly type = 'ReLU';
+  static override readonly traits: ModuleTraits = { ...Elementwise.traits, sign: 'non-negative' };
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -57,6 +58,7 @@ export class Tanh extends Elementwise {
 /** 1 / (1 + exp(-x)). Shape: unchanged. */
 export class Sigmoid extends Elementwise {
   static override readonly type = 'Sigmoid';
+  static override readonly traits: ModuleTraits = { ...Elementwise.traits, sign: 'non-negative' };
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
@@ -66,7 +68,7 @@ export class Sigmoid extends Elementwise {
 export class Softmax extends Elementwise {
   static override readonly type = 'Softmax';
   // mixes values along `dim`: not pointwise
-  static override readonly traits: ModuleTraits = { head: true };
+  static override readonly traits: ModuleTraits = { head: true, sign: 'non-negative' };
   constructor(readonly dim = 1) {
     super();
   }

@@ -1,7 +1,7 @@
 import { dropout } from '../tensor/ops/dropout.js';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleConfig } from './module.js';
+import { Module, type ModuleConfig, type ModuleTraits } from './module.js';
 
 /**
  * Dropout, PyTorch's nn.Dropout: in training, zeroes each element with
@@ -11,7 +11,7 @@ import { Module, type ModuleConfig } from './module.js';
  */
 export class Dropout extends Module {
   static override readonly type = 'Dropout';
-  static override readonly traits = { pointwise: true, head: true };
+  static override readonly traits: ModuleTraits = { pointwise: true, head: true, sign: 'kept' };
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);

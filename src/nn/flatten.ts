@@ -1,7 +1,7 @@
 import { flatten } from '../tensor/ops/shape.js';
 import { normDim } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleConfig } from './module.js';
+import { Module, type ModuleConfig, type ModuleTraits } from './module.js';
 
 /**
  * Flattens dims startDim..endDim (default: all but the batch dim), PyTorch's nn.Flatten.
@@ -11,6 +11,7 @@ import { Module, type ModuleConfig } from './module.js';
  */
 export class Flatten extends Module {
   static override readonly type = 'Flatten';
+  static override readonly traits: ModuleTraits = { sign: 'kept' };
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
   }

@@ -32,9 +32,12 @@ test('specs are unchanged: every layer type writes the JSON it wrote before, and
   assert.equal(new ReLU().typeName, 'ReLU');
 });
 
-test('traits are declared on the layer: activations, dropout and batch norm are pointwise; Linear, dropout and activations are head layers', () => {
+test('traits are declared on the layer: activations, dropout and batch norm are pointwise; Linear, dropout and activations are head layers; ReLU makes signs non-negative, pooling keeps them', () => {
   assert.deepEqual(new fovea.ELU().traits, { pointwise: true, head: true });
-  assert.deepEqual(new fovea.Softmax().traits, { head: true });
+  assert.deepEqual(new fovea.Softmax().traits, { head: true, sign: 'non-negative' });
+  assert.deepEqual(new fovea.ReLU().traits, { pointwise: true, head: true, sign: 'non-negative' });
+  assert.deepEqual(new fovea.MaxPool2d(2).traits, { sign: 'kept' });
+  assert.deepEqual(new fovea.Dropout(0.5).traits, { pointwise: true, head: true, sign: 'kept' });
   assert.deepEqual(new fovea.BatchNorm2d(2).traits, { pointwise: true });
   assert.deepEqual(new fovea.Linear(2, 2).traits, { head: true });
   assert.deepEqual(new Conv2d(1, 1, 1).traits, {});

@@ -40,6 +40,14 @@ export interface ModuleTraits {
   readonly head?: boolean;
   /** Holds child modules: its spec always lists `children` (Sequential, Residual, GraphModule). */
   readonly container?: boolean;
+  /**
+   * What the layer does to the sign of its values: 'non-negative' when every
+   * output is ≥ 0 whatever the input (ReLU, Sigmoid, Softmax); 'kept' when
+   * outputs are inputs moved, picked or averaged, so non-negative inputs give
+   * non-negative outputs (pooling, flattening, dropout). Absent: outputs may
+   * take either sign. Pictures of activations choose their colour scale by it.
+   */
+  readonly sign?: 'non-negative' | 'kept';
 }
 
 /**

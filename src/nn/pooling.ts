@@ -1,7 +1,7 @@
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, pool2dAttrs, pool2dOutputShape, sumPool2d } from '../tensor/ops/pool.js';
 import { pair } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Module, type ModuleConfig } from './module.js';
+import { Module, type ModuleConfig, type ModuleTraits } from './module.js';
 
 export interface PoolLayerOptions {
   /** Default: kernelSize. */
@@ -17,6 +17,7 @@ export interface PoolLayerOptions {
  */
 export class MaxPool2d extends Module {
   static override readonly type = 'MaxPool2d';
+  static override readonly traits: ModuleTraits = { sign: 'kept' };
   constructor(readonly kernelSize: number | [number, number], readonly options: PoolLayerOptions = {}) {
     super();
     pool2dAttrs('MaxPool2d', kernelSize, options);
@@ -45,6 +46,7 @@ export class MaxPool2d extends Module {
  */
 export class AvgPool2d extends Module {
   static override readonly type = 'AvgPool2d';
+  static override readonly traits: ModuleTraits = { sign: 'kept' };
   constructor(
     readonly kernelSize: number | [number, number],
     readonly options: PoolLayerOptions & { countIncludePad?: boolean } = {},
@@ -77,6 +79,7 @@ export class AvgPool2d extends Module {
  */
 export class SumPool2d extends Module {
   static override readonly type = 'SumPool2d';
+  static override readonly traits: ModuleTraits = { sign: 'kept' };
   constructor(readonly kernelSize: number | [number, number], readonly options: PoolLayerOptions = {}) {
     super();
     pool2dAttrs('SumPool2d', kernelSize, options);
@@ -106,6 +109,7 @@ export class SumPool2d extends Module {
  */
 export class AdaptiveAvgPool2d extends Module {
   static override readonly type = 'AdaptiveAvgPool2d';
+  static override readonly traits: ModuleTraits = { sign: 'kept' };
   constructor(readonly outputSize: number | [number, number]) {
     super();
     pair('AdaptiveAvgPool2d', 'outputSize', outputSize);

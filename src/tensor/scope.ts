@@ -79,17 +79,7 @@ function collect(value: unknown, out: Escapable[], depth = 0): void {
  * });
  */
 export function scope<T>(fn: () => T): T {
-  const frame: Frame = { storages: [] };
-  frames.push(frame);
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    frames.pop();
-    release(frame.storages, new Set());
-    throw e;
-  }
-  frames.pop();
+  const { result, frame } = runInFrame(fn, false);
   const escaping: Escapable[] = [];
   collect(result, escaping);
   const keepSet = new Set<Storage>();
@@ -107,6 +97,26 @@ export function scope<T>(fn: () => T): T {
 }
 
 /**
+ * Runs `fn` with a new frame on the stack: what it allocates is tracked in
+ * the frame. On a throw everything it allocated goes back to the pool; on a
+ * return the frame is popped and handed to the caller to release.
+ */
+function runInFrame<T>(fn: () => T, implicit: boolean): { result: T; frame: Frame } {
+  const frame: Frame = implicit ? { storages: [], implicit } : { storages: [] };
+  frames.push(frame);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    frames.pop();
+    release(frame.storages, new Set());
+    throw e;
+  }
+  frames.pop();
+  return { result, frame };
+}
+
+/**
  * The implicit scope of a forward called outside any scope with gradients
  * off (`noGrad(() => model.forward(x))` in a serving loop): everything the
  * forward allocated goes back to the pool except the result and whatever a
@@ -116,17 +126,7 @@ export function scope<T>(fn: () => T): T {
  * FinalizationRegistry (which a synchronous loop never lets run) could free it.
  */
 export function implicitScope(fn: () => Escapable): Escapable {
-  const frame: Frame = { storages: [], implicit: true };
-  frames.push(frame);
-  let out: Escapable;
-  try {
-    out = fn();
-  } catch (e) {
-    frames.pop();
-    release(frame.storages, new Set());
-    throw e;
-  }
-  frames.pop();
+  const { result: out, frame } = runInFrame(fn, true);
   const s = out.storageRef;
   const own = frame.storages.includes(s);
   if (own) out.dropGraph();

@@ -45,9 +45,6 @@ export interface RunResult extends ForwardRecord {
   probabilities: Float32Array;
 }
 
-const NON_NEGATIVE = new Set(['ReLU', 'Sigmoid', 'Softmax']);
-const PASS_THROUGH = new Set(['MaxPool2d', 'AvgPool2d', 'SumPool2d', 'AdaptiveAvgPool2d', 'Flatten', 'Dropout']);
-
 export class ModelSession {
   private readonly original: Map<string, Float32Array>;
 
@@ -177,8 +174,9 @@ function layout(layers: RecordedLayer[]): LayerInfo[] {
   const out: LayerInfo[] = [];
   let signed = true;
   for (const l of layers) {
-    // Pooling, flattening and dropout keep the sign of what they are given; ReLU and friends make it non-negative.
-    signed = NON_NEGATIVE.has(l.type) ? false : PASS_THROUGH.has(l.type) ? signed : true;
+    // The layer says what it does to signs (its `sign` trait): ReLU and friends make them non-negative, pooling keeps them.
+    const sign = l.module.traits.sign;
+    signed = sign === 'non-negative' ? false : sign === 'kept' ? signed : true;
     out.push({ path: l.path, type: l.type, shape: [...l.outShape], kind: l.outShape.length === 3 ? 'maps' : 'vector', signed });
   }
   return out;
