@@ -64,6 +64,9 @@ const BINARY_SHAPES: readonly [string, Shape, Shape][] = [
   ['[N, C] + [C] (bias)', [8, 10], [10]],
   ['[1, 1, 1] + [2, 3] (size-1 leading dims)', [1, 1, 1], [2, 3]],
   ['[2, 3, 1, 5] + [4, 1] (inner broadcast)', [2, 3, 1, 5], [4, 1]],
+  ['[N, C, 7, 7] + [1, C, 1, 1] (per-channel runs of 49: vector body and tail)', [2, 5, 7, 7], [1, 5, 1, 1]],
+  ['[1, C, 1, 1] + [N, C, 9, 9] (per-channel value on the left)', [1, 4, 1, 1], [2, 4, 9, 9]],
+  ['[N, C, H, W] + [1, C, H, W] (contiguous runs, b repeated per image)', [3, 4, 6, 6], [1, 4, 6, 6]],
 ];
 
 function binaryCases(): ConformanceCase[] {

@@ -177,6 +177,32 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return strides;
 }
 
+/**
+ * Merges neighbouring dims that both operands walk in one stride run
+ * (stride[d] = stride[d + 1] * shape[d + 1], broadcast dims included), and
+ * drops dims of size 1: [8, 96, 14, 14] with a per-channel operand's strides
+ * [0, 1, 0, 0] becomes [8, 96, 196] with [0, 1, 0], so the innermost run is
+ * 196 values, not 14. The element order is unchanged.
+ */
+export function coalesceDims(shape: Shape, a: readonly number[], b: readonly number[]): { shape: number[]; a: number[]; b: number[] } {
+  const out = { shape: [] as number[], a: [] as number[], b: [] as number[] };
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const k = out.shape.length - 1;
+    if (k >= 0 && out.a[k] === a[d]! * shape[d]! && out.b[k] === b[d]! * shape[d]!) {
+      out.shape[k] = out.shape[k]! * shape[d]!;
+      out.a[k] = a[d]!;
+      out.b[k] = b[d]!;
+    } else {
+      out.shape.push(shape[d]!);
+      out.a.push(a[d]!);
+      out.b.push(b[d]!);
+    }
+  }
+  if (!out.shape.length) return { shape: [1], a: [0], b: [0] };
+  return out;
+}
+
 export const add = (a: F32, as: Shape, b: F32, bs: Shape, out: F32, os: Shape): void =>
   binary(a, as, b, bs, out, os, (x, y) => x + y);
 export const sub = (a: F32, as: Shape, b: F32, bs: Shape, out: F32, os: Shape): void =>

@@ -4,7 +4,7 @@
  * js reference's (src/backend/kernels.ts documents every kernel).
  */
 import type { F32, KernelTable, Shape, UnaryKernel } from '../kernels.js';
-import { broadcastStrides } from '../js/elementwise.js';
+import { broadcastStrides, coalesceDims } from '../js/elementwise.js';
 import type { Marshal } from './marshal.js';
 import type { WasmExports } from './wasm-exports.js';
 import { Job } from './parallel.js';
@@ -67,8 +67,9 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
     else if (b.length === 1 && a.length === n) w.binaryFlat(BINARY[op], pa, pb, po, n, 1);
     else if (a.length === 1 && b.length === n) w.binaryFlat(BINARY[op], pa, pb, po, n, 2);
     else {
-      const dims = m.ints([...outShape, ...broadcastStrides(aShape, outShape), ...broadcastStrides(bShape, outShape)]);
-      w.binaryStrided(BINARY[op], pa, pb, po, n, rank, dims, m.ints([], rank));
+      const c = coalesceDims(outShape, broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape));
+      const dims = m.ints([...c.shape, ...c.a, ...c.b]);
+      w.binaryStrided(BINARY[op], pa, pb, po, n, c.shape.length, dims, m.ints([], c.shape.length));
     }
     m.end();
   };

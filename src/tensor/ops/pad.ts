@@ -39,20 +39,36 @@ export function pad2d(x: Tensor, pads: Pad4, value = 0): Tensor {
   const c0 = Math.max(0, -left), c1 = Math.min(w, ow - left);
   const out = empty(shape);
   out.data.fill(value);
-  for (let p = 0; p < n * c; p++) {
-    for (let i = r0; i < r1; i++) {
-      const src = (p * h + i) * w;
-      out.data.set(x.data.subarray(src + c0, src + c1), (p * oh + i + top) * ow + left + c0);
-    }
-  }
+  const rows = { planes: n * c, r0, r1, c0, len: c1 - c0, h, w, oh, ow, top, left };
+  copyRows(x.data, out.data, rows, false);
   return record(out, 'pad2d', [x], (g) => {
     const dx = empty(x.shape, true);
-    for (let p = 0; p < n * c; p++) {
-      for (let i = r0; i < r1; i++) {
-        const at = (p * oh + i + top) * ow + left + c0;
-        dx.data.set(g.data.subarray(at, at + c1 - c0), (p * h + i) * w + c0);
-      }
-    }
+    copyRows(dx.data, g.data, rows, true);
     return [dx];
   });
+}
+
+interface Rows { planes: number; r0: number; r1: number; c0: number; len: number; h: number; w: number; oh: number; ow: number; top: number; left: number }
+
+/**
+ * Copies the surviving input rows into the padded output (or, `back`, from
+ * the padded gradient into the input's). Short rows (a 7- or 14-wide map)
+ * are copied element by element: a typed-array view per row costs more than
+ * the row.
+ */
+function copyRows(small: Float32Array, big: Float32Array, r: Rows, back: boolean): void {
+  for (let p = 0; p < r.planes; p++) {
+    for (let i = r.r0; i < r.r1; i++) {
+      const s = (p * r.h + i) * r.w + r.c0;
+      const d = (p * r.oh + i + r.top) * r.ow + r.left + r.c0;
+      if (r.len >= 64) {
+        if (back) small.set(big.subarray(d, d + r.len), s);
+        else big.set(small.subarray(s, s + r.len), d);
+      } else if (back) {
+        for (let j = 0; j < r.len; j++) small[s + j] = big[d + j]!;
+      } else {
+        for (let j = 0; j < r.len; j++) big[d + j] = small[s + j]!;
+      }
+    }
+  }
 }

@@ -214,11 +214,18 @@ export function binaryStrided(op: i32, a: usize, b: usize, out: usize, n: i32, r
   for (let d = 0; d < rank; d++) store<i32>(idx + (<usize>d << 2), 0);
   let offA = 0, offB = 0;
   for (let o = 0; o < n; o += inner) {
-    let pa = offA, pb = offB;
-    for (let j = 0; j < inner; j++) {
-      store<f32>(out + (<usize>(o + j) << 2), apply(op, load<f32>(a + (<usize>pa << 2)), load<f32>(b + (<usize>pb << 2))));
-      pa += ia;
-      pb += ib;
+    const po = out + (<usize>o << 2);
+    // The inner run in SIMD where it is contiguous or a repeated scalar (a per-channel scale over H*W values).
+    if (ia == 1 && ib == 1) binaryFlat(op, a + (<usize>offA << 2), b + (<usize>offB << 2), po, inner, 0);
+    else if (ia == 1 && ib == 0) binaryFlat(op, a + (<usize>offA << 2), b + (<usize>offB << 2), po, inner, 1);
+    else if (ia == 0 && ib == 1) binaryFlat(op, a + (<usize>offA << 2), b + (<usize>offB << 2), po, inner, 2);
+    else {
+      let pa = offA, pb = offB;
+      for (let j = 0; j < inner; j++) {
+        store<f32>(po + (<usize>j << 2), apply(op, load<f32>(a + (<usize>pa << 2)), load<f32>(b + (<usize>pb << 2))));
+        pa += ia;
+        pb += ib;
+      }
     }
     for (let d = rank - 2; d >= 0; d--) {
       const ip = idx + (<usize>d << 2);
