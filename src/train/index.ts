@@ -5,3 +5,4 @@ export { evaluate, evaluateAsync, type EvalResult } from './evaluate.js';
 export { ConfusionMatrix } from './metrics.js';
 export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type OptimizerState } from './checkpoint.js';
 export { extractFeatures, mapFeatures, FeatureLoader, featureStats, standardize, type FeatureSet, type ImageBatches, type ExtractOptions, type FeatureLoaderOptions, type FeatureStats } from './feature-cache.js';
+export { trainHead, type TrainHeadOptions, type TrainedHead } from './train-head.js';
