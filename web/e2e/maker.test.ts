@@ -7,12 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { stratifiedSplit } from 'fovea';
-import { listImageFolder } from 'fovea/node';
+import { exportOnnx, stratifiedSplit } from 'fovea';
+import { listImageFolder, loadAnyModel } from 'fovea/node';
 import { ROOT, startServe, type ServeProcess } from './serve-process.js';
 
 const CHROMIUM = process.env['FOVEA_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -58,15 +58,18 @@ async function photos(): Promise<{ train: Map<string, string[]>; heldOut: { file
   return { train, heldOut };
 }
 
-async function openMaker(): Promise<{ page: Page; errors: string[] }> {
+/** The page, with every error it logs and every URL it requests. */
+async function openMaker(): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
+  const requests: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  context.on('request', (r) => requests.push(r.url()));
   await page.goto(`${server.url}maker.html`);
   await page.waitForSelector('body[data-ready="true"][data-backbone="flowers.fovea"]', WAIT);
-  return { page, errors };
+  return { page, errors, requests };
 }
 
 async function download(page: Page, id: string, file: string): Promise<string> {
@@ -90,7 +93,7 @@ test('a 3-class flower classifier made in the page beats chance on held-out phot
     mkdirSync(join(folder, c), { recursive: true });
     for (const f of files) copyFileSync(f, join(folder, c, basename(f)));
   }
-  const { page, errors } = await openMaker();
+  const { page, errors, requests } = await openMaker();
   await page.setInputFiles('#folder-file', folder);
   await page.waitForFunction((n) => document.body.dataset['photos'] === String(n), 3 * PER_CLASS, WAIT);
   const made = await page.locator('.maker-class').evaluateAll((els) => els.map((e) => [(e.querySelector('.class-name') as HTMLInputElement).value, (e as HTMLElement).dataset['count']]));
@@ -120,12 +123,30 @@ test('a 3-class flower classifier made in the page beats chance on held-out phot
   const some = heldOut.slice(0, 6).map((h) => h.file);
   assert.deepEqual(predict(onnx, some).map((r) => r.top[0]!.class), results.slice(0, 6).map((r) => r.top[0]!.class));
   assert.deepEqual(errors, []);
+  // Works offline: nothing but the page's own files (and the photos' blob: URLs) was fetched.
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
   await page.close();
 });
 
-test('the maker takes photos per class from files, a drop and the webcam, and says what stops a training', { skip: missing, timeout: 120_000 }, async () => {
+test('the maker opens an ONNX backbone, takes photos per class from files, a drop and the webcam, and says what stops a training', { skip: missing, timeout: 120_000 }, async () => {
   const { train } = await photos();
   const { page, errors } = await openMaker();
+  // Any model as the backbone: the shipped one exported to ONNX here, opened through the page's file input.
+  const shipped = loadAnyModel(join(ROOT, 'web', 'public', 'models', 'flowers.fovea'));
+  const onnxFile = join(tmp, 'flowers.onnx');
+  writeFileSync(onnxFile, exportOnnx(shipped.model, { inputShape: shipped.meta.inputShape, meta: shipped.meta }));
+  await page.setInputFiles('#backbone-file', onnxFile);
+  await page.waitForSelector('body[data-backbone="flowers.onnx"]', { state: 'attached', ...WAIT });
+  assert.match(await page.locator('#backbone-info').textContent() ?? '', /flowers\.onnx \(onnx\): 3×64×64 input, fit “cover”, cut at '[^']+', 16,384 features/);
+  assert.equal(await page.locator('#backbone-choice').inputValue(), 'opened');
+  // Junk as a model: the message names the file and what it is.
+  const junk = join(tmp, 'notes.fovea');
+  writeFileSync(junk, 'not a model at all');
+  await page.setInputFiles('#backbone-file', junk);
+  await page.waitForSelector('#backbone-error:not([hidden])', WAIT);
+  assert.match(await page.locator('#backbone-error').textContent() ?? '', /notes\.fovea/);
+  await page.selectOption('#backbone-choice', 'flowers');
+  await page.waitForSelector('body[data-backbone="flowers.fovea"]', { state: 'attached', ...WAIT });
   const [a, b] = [train.get('daisy')!, train.get('tulips')!];
   await page.setInputFiles('#class-file-0', a.slice(0, 3));
   await page.waitForFunction(() => document.body.dataset['photos'] === '3', null, WAIT);
@@ -134,7 +155,7 @@ test('the maker takes photos per class from files, a drop and the webcam, and sa
     const dt = new DataTransfer();
     dt.items.add(new File([Uint8Array.from(atob(data!), (ch) => ch.charCodeAt(0))], name!, { type: 'image/jpeg' }));
     document.querySelector('.maker-class[data-class="1"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, [basename(b[0]!), (await import('node:fs')).readFileSync(b[0]!).toString('base64')]);
+  }, [basename(b[0]!), readFileSync(b[0]!).toString('base64')]);
   await page.waitForFunction(() => document.querySelector<HTMLElement>('.maker-class[data-class="1"]')!.dataset['count'] === '1', null, WAIT);
   // One class with a single photo cannot be both trained on and validated: the worker says which.
   await page.click('#maker-train');
