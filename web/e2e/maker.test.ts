@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { exportOnnx, stratifiedSplit } from 'fovea';
 import { listImageFolder, loadAnyModel } from 'fovea/node';
@@ -128,7 +129,7 @@ test('a 3-class flower classifier made in the page beats chance on held-out phot
   await page.close();
 });
 
-test('the maker opens an ONNX backbone, takes photos per class from files, a drop and the webcam, and says what stops a training', { skip: missing, timeout: 120_000 }, async () => {
+test('the maker opens an ONNX and a TF.js backbone, takes photos per class from files, a drop and the webcam, and says what stops a training', { skip: missing, timeout: 120_000 }, async () => {
   const { train } = await photos();
   const { page, errors } = await openMaker();
   // Any model as the backbone: the shipped one exported to ONNX here, opened through the page's file input.
@@ -139,6 +140,12 @@ test('the maker opens an ONNX backbone, takes photos per class from files, a dro
   await page.waitForSelector('body[data-backbone="flowers.onnx"]', { state: 'attached', ...WAIT });
   assert.match(await page.locator('#backbone-info').textContent() ?? '', /flowers\.onnx \(onnx\): 3×64×64 input, fit “cover”, cut at '[^']+', 16,384 features/);
   assert.equal(await page.locator('#backbone-choice').inputValue(), 'opened');
+  // A TF.js model picked as its files (Teachable Machine's layout: model.json, weights.bin, metadata.json).
+  const { tmFolder } = await import(pathToFileURL(join(ROOT, 'dist', 'testing', 'tm-folder.js')).href) as { tmFolder: (dir: string, name: string) => Promise<{ folder: string }> };
+  const { folder: tm } = await tmFolder(tmp, 'tm-model');
+  await page.setInputFiles('#backbone-file', ['model.json', 'weights.bin', 'metadata.json'].map((f) => join(tm, f)));
+  await page.waitForSelector('body[data-backbone="model.json"]', { state: 'attached', ...WAIT });
+  assert.match(await page.locator('#backbone-info').textContent() ?? '', /model\.json \(tfjs-layers\): 3×16×16 input, fit “fill”, cut at 'flat', 64 features/);
   // Junk as a model: the message names the file and what it is.
   const junk = join(tmp, 'notes.fovea');
   writeFileSync(junk, 'not a model at all');
