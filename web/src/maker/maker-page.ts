@@ -15,7 +15,11 @@ import type { BackboneFiles, BackboneInfo, FromMaker, MakerResult } from './make
 import { accuracySentence, makerCharts, showResults, type EpochPoint } from './maker-results.js';
 import { filesOfDrop, filesOfInput } from './picked-files.js';
 
-/** The shipped backbone: the flowers convnet cut after its conv layers, their maps globally averaged (64 features; measured better than its flattened 16,384 on held-out photos). */
+/**
+ * The shipped backbone: the flowers convnet cut after its conv layers, their maps globally averaged (64 features).
+ * Measured with the maker's recipe, 18 photos per class, on the 54 held-out photos of its own test split:
+ * 77.8 % (daisy/sunflowers/tulips) and 66.7 % (daisy/dandelion/roses), against 74.1 % and 53.7 % for its flattened 16,384.
+ */
 const SHIPPED: BackboneFiles & { url: string } = { url: './models/flowers.fovea', name: 'flowers.fovea', files: [], cutAt: 'features' };
 
 const body = document.body;
