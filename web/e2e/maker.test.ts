@@ -144,7 +144,8 @@ test('the maker opens an ONNX and a TF.js backbone, takes photos per class from 
   const { tmFolder } = await import(pathToFileURL(join(ROOT, 'dist', 'testing', 'tm-folder.js')).href) as { tmFolder: (dir: string, name: string) => Promise<{ folder: string }> };
   const { folder: tm } = await tmFolder(tmp, 'tm-model');
   await page.setInputFiles('#backbone-file', ['model.json', 'weights.bin', 'metadata.json'].map((f) => join(tm, f)));
-  await page.waitForSelector('body[data-backbone="model.json"]', { state: 'attached', ...WAIT });
+  await page.waitForFunction(() => document.body.dataset['backbone'] === 'model.json' || !document.getElementById('backbone-error')!.hidden, null, WAIT);
+  assert.ok(await page.locator('#backbone-error').isHidden(), await page.locator('#backbone-error').textContent() ?? '');
   assert.match(await page.locator('#backbone-info').textContent() ?? '', /model\.json \(tfjs-layers\): 3×16×16 input, fit “fill”, cut at 'flat', 64 features/);
   // Junk as a model: the message names the file and what it is.
   const junk = join(tmp, 'notes.fovea');
@@ -175,6 +176,12 @@ test('the maker opens an ONNX and a TF.js backbone, takes photos per class from 
   await page.click('#capture');
   await page.waitForFunction(() => document.querySelector<HTMLElement>('.maker-class[data-class="1"]')!.dataset['count'] === '2', null, WAIT);
   await page.click('#webcam');
+  // A file that claims to be a photo but is not: the training stops, naming it and its class.
+  await page.setInputFiles('#class-file-0', { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a JPEG at all') });
+  await page.waitForFunction(() => document.body.dataset['photos'] === '6', null, WAIT);
+  await page.click('#maker-train');
+  await page.waitForFunction(() => document.body.dataset['state'] === 'error' && !document.getElementById('maker-error')!.hidden && /broken/.test(document.getElementById('maker-error')!.textContent ?? ''), null, WAIT);
+  assert.match(await page.locator('#maker-error').textContent() ?? '', /broken\.jpg.*not a supported image.*a photo of class 'Class 1': press its thumbnail to take it out/);
   assert.deepEqual(errors, []);
   await page.close();
 });

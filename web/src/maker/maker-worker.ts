@@ -61,13 +61,18 @@ function openBackbone(b: BackboneFiles): BackboneInfo {
 }
 
 /** Features of every photo, from the cache or from one backbone pass each; reports progress. */
-async function features(l: Loaded, photos: MakerPhoto[]): Promise<{ seconds: number; cached: number }> {
+async function features(l: Loaded, photos: MakerPhoto[], classNames: readonly string[]): Promise<{ seconds: number; cached: number }> {
   const todo = photos.filter((p) => !l.cache.has(p.id));
   const [c, h, w] = l.meta.inputShape;
   const t0 = performance.now();
   let done = 0;
   for (const p of todo) {
-    const image = await decodeImage(p.blob, { channels: c === 1 ? 1 : 3, size: [h, w], fit: l.info.fit, name: p.name });
+    let image: ImageData8;
+    try {
+      image = await decodeImage(p.blob, { channels: c === 1 ? 1 : 3, size: [h, w], fit: l.info.fit, name: p.name });
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (a photo of class '${classNames[p.label]}': press its thumbnail to take it out)`);
+    }
     const f = noGrad(() => l.backbone.forward(modelInput(l.meta, image)));
     l.cache.set(p.id, { features: f.data.slice(), image });
     done++;
@@ -109,7 +114,7 @@ async function train(cfg: MakerTrainConfig): Promise<[FromMaker, Transferable[]]
   if (!l) throw new Error('no backbone is loaded yet');
   checkConfig(cfg);
   manualSeed(cfg.seed);
-  const feat = await features(l, cfg.photos);
+  const feat = await features(l, cfg.photos, cfg.classNames);
   const t0 = performance.now();
   const [trainIdx, valIdx] = stratifiedSplit(cfg.photos.map((p) => p.label), [1 - cfg.valFraction, cfg.valFraction], cfg.seed) as [Int32Array, Int32Array];
   const trainPhotos = [...trainIdx].map((i) => cfg.photos[i]!);
