@@ -27,7 +27,9 @@ Writes into DIR, in order:
   04-after-relu.png       after ReLU
   05-after-max-pool.png   after 2x2 max pooling
   06-sobel-x.png, 07-sobel-y.png, 08-sobel-edges.png   Sobel x, y and edge magnitude
-  index.html              all of them with one-line captions (works offline)`,
+  index.html              all of them with one-line captions (works offline)
+The same walk-through, live, with the filters editable: tutorial.html of the
+web app (fovea serve, then the "tutorial" link).`,
 });
 
 export async function tutorialCommand(argv: string[]): Promise<void> {
