@@ -7,6 +7,7 @@
  * no photo leaves the machine.
  */
 import '../styles.css';
+import '../pages.css';
 import './maker.css';
 import { byId } from '../dom.js';
 import { wireWebcam } from '../photo-source.js';

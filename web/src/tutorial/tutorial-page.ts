@@ -6,7 +6,7 @@
  * writes to PNGs) with the edited filters, at `tutorialSize`.
  */
 import '../styles.css';
-import '../maker/maker.css';
+import '../pages.css';
 import './tutorial.css';
 import { decodeImage, edge4Filters, edgeTutorial, toRgba, tutorialSize, type ImageData8, type Page } from 'fovea';
 import { byId, el } from '../dom.js';
