@@ -14,6 +14,7 @@ export { encodeModel, decodeModel, MODEL_FORMAT, type ModelMeta } from './io/mod
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
 export { ModelFileError } from './io/io-error.js';
 export { loadModelBytes, sniffModelFormat, checkClassifier, MODEL_SOURCES, type LoadedModel, type ModelFormat, type SniffedFormat } from './io/load-any-model.js';
+export { loadModelFiles, type NamedBytes } from './io/load-model-files.js';
 export { exportOnnx, EXPORTABLE_MODULES, type ExportOnnxOptions } from './io/onnx/export-onnx.js';
 export { loadOnnx, SUPPORTED_ONNX_OPS, type LoadOnnxOptions, type LoadedOnnx } from './io/onnx/load-onnx.js';
 export { OnnxError } from './io/onnx/onnx-error.js';

@@ -12,6 +12,6 @@ export { saliency, type SaliencyOptions } from './saliency.js';
 export { gradCamFigure, gradCamSection, type GradCamSectionOptions } from './grad-cam-figure.js';
 export { explainModel, type ExplainOptions, type Explanation } from './explain-model.js';
 export { trainingReport, type TrainingReportData, type ReportEpoch } from './training-report.js';
-export { edgeTutorial } from './edge-tutorial.js';
+export { edgeTutorial, tutorialSize, type EdgeTutorialOptions } from './edge-tutorial.js';
 export { handSetConv } from './hand-set-conv.js';
 export { pageHtml, pageFiles, pngTwin, safeFileName, type Page, type PageSection, type PageFigure } from './html-page.js';

@@ -20,13 +20,22 @@ export function wirePhotoSources(onPhoto: (blob: Blob, name: string) => void, on
     e.preventDefault();
     onPhoto(f, f.name || 'pasted image');
   });
-  wireWebcam(onPhoto, onError);
+  wireWebcam({ start: byId('webcam'), capture: byId('capture'), video: byId('webcam-video') }, onPhoto, onError);
 }
 
-function wireWebcam(onPhoto: (blob: Blob, name: string) => void, onError: (message: string) => void): void {
-  const start = byId<HTMLButtonElement>('webcam');
-  const capture = byId<HTMLButtonElement>('capture');
-  const video = byId<HTMLVideoElement>('webcam-video');
+/** The webcam's controls: a start/stop button, a capture button and the live video (both hidden until it starts). */
+export interface WebcamElements {
+  start: HTMLButtonElement;
+  capture: HTMLButtonElement;
+  video: HTMLVideoElement;
+}
+
+/**
+ * Wires a webcam: `start` asks for the camera (`getUserMedia`) and toggles it
+ * off again; `capture` hands the current frame to `onPhoto` as a PNG named
+ * 'webcam capture'. Used by the explainer's photo mode and the classifier maker.
+ */
+export function wireWebcam({ start, capture, video }: WebcamElements, onPhoto: (blob: Blob, name: string) => void, onError: (message: string) => void): void {
   let stream: MediaStream | null = null;
   const stop = (): void => {
     stream?.getTracks().forEach((t) => t.stop());

@@ -3,7 +3,7 @@
  * your own photo, as PNGs and an index.html.
  */
 import { basename, extname, join } from 'node:path';
-import { edgeTutorial } from '../../explain/edge-tutorial.js';
+import { edgeTutorial, tutorialSize } from '../../explain/edge-tutorial.js';
 import { writePage } from '../../explain/write-page-node.js';
 import { loadImageFile } from '../../vision/image-file.js';
 import { UsageError } from '../cli-error.js';
@@ -27,7 +27,9 @@ Writes into DIR, in order:
   04-after-relu.png       after ReLU
   05-after-max-pool.png   after 2x2 max pooling
   06-sobel-x.png, 07-sobel-y.png, 08-sobel-edges.png   Sobel x, y and edge magnitude
-  index.html              all of them with one-line captions (works offline)`,
+  index.html              all of them with one-line captions (works offline)
+The same walk-through, live, with the filters editable: tutorial.html of the
+web app (fovea serve, then the "tutorial" link).`,
 });
 
 export async function tutorialCommand(argv: string[]): Promise<void> {
@@ -38,12 +40,8 @@ export async function tutorialCommand(argv: string[]): Promise<void> {
   const maxSide = v.size;
   const out = v.out ?? `${basename(photo, extname(photo))}.tutorial`;
   let img = await loadImageFile(photo, { channels: 1 });
-  const long = Math.max(img.width, img.height);
-  if (long > maxSide) {
-    // Keep the aspect ratio: the tutorial is about the picture, not a model's fixed input size.
-    const size: [number, number] = [Math.max(8, Math.round((img.height * maxSide) / long)), Math.max(8, Math.round((img.width * maxSide) / long))];
-    img = await loadImageFile(photo, { channels: 1, size });
-  }
+  const size = tutorialSize(img.width, img.height, maxSide);
+  if (size) img = await loadImageFile(photo, { channels: 1, size });
   const files = await writePage(out, edgeTutorial(img, { title: `How a CNN sees ${basename(photo)}` }));
   if (v.json) {
     printJson({ command: 'tutorial', photo, out, index: join(out, 'index.html'), width: img.width, height: img.height, files });
