@@ -187,6 +187,15 @@ function activationCases(): ConformanceCase[] {
       return [y];
     }));
   }
+  for (const [n, channels, size] of [[2, 3, 49], [1, 5, 1], [4, 2, 6], [3, 1, 7]] as const) {
+    out.push(makeCase('affineChannels', `x [${n}, ${channels}, ${size}]`, (k, x) => {
+      const a = x.normal(n * channels * size);
+      const scale = x.normal(channels), shift = x.normal(channels);
+      const y = x.out(a.length);
+      k.affineChannels(a, scale, shift, y, size);
+      return [y];
+    }));
+  }
   for (const [exponent, signed] of [[2, true], [3, true], [0.5, false], [-1, false], [1.5, false], [0, true], [-2, true]] as const) {
     out.push(makeCase('powScalar', `exponent ${exponent}${signed ? ', signed inputs' : ''}`, (k, x) => {
       const a = signed ? x.awayFromZero(123, 0.1) : x.uniform(123, 0.1, 3);

@@ -76,6 +76,11 @@ export type KernelTable = {
   eluBackward(dy: F32, x: F32, out: F32, alpha: number): void;
   /** out = x * scale + shift, element-wise. */
   affineScalar(x: F32, out: F32, scale: number, shift: number): void;
+  /**
+   * out = x * scale[c] + shift[c] with x laid out as [P, C, size] (C =
+   * scale.length): a frozen batch norm's per-channel affine map in one pass.
+   */
+  affineChannels(x: F32, scale: F32, shift: F32, out: F32, size: number): void;
   powScalar(x: F32, out: F32, exponent: number): void;
   /** Sum over `axes` (sorted, unique); out has the kept dims' size. */
   sum(x: F32, shape: Shape, axes: readonly number[], out: F32): void;
@@ -117,7 +122,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'add', 'sub', 'mul', 'div',
   'reluBackward', 'tanhBackward', 'sigmoidBackward', 'leakyRelu', 'leakyReluBackward',
   'hardtanh', 'hardtanhBackward', 'elu', 'eluBackward',
-  'affineScalar', 'powScalar', 'sum', 'max', 'argmax', 'permute', 'matmul',
+  'affineScalar', 'affineChannels', 'powScalar', 'sum', 'max', 'argmax', 'permute', 'matmul',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'softmax', 'logSoftmax',

@@ -82,6 +82,14 @@ export function affineScalar(x: F32, out: F32, scale: number, shift: number): vo
   for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
 }
 
+export function affineChannels(x: F32, scale: F32, shift: F32, out: F32, size: number): void {
+  const c = scale.length;
+  for (let o = 0, i = 0; o < x.length; o += size, i++) {
+    const s = scale[i % c]!, t = shift[i % c]!;
+    for (let j = o; j < o + size; j++) out[j] = x[j]! * s + t;
+  }
+}
+
 export function powScalar(x: F32, out: F32, exponent: number): void {
   if (exponent === 2) return square(x, out);
   for (let i = 0; i < x.length; i++) out[i] = Math.pow(x[i]!, exponent);

@@ -19,7 +19,7 @@ const jsKernels: KernelTable = {
   leakyRelu: ew.leakyRelu, leakyReluBackward: ew.leakyReluBackward,
   hardtanh: ew.hardtanh, hardtanhBackward: ew.hardtanhBackward,
   elu: ew.elu, eluBackward: ew.eluBackward,
-  affineScalar: ew.affineScalar, powScalar: ew.powScalar,
+  affineScalar: ew.affineScalar, affineChannels: ew.affineChannels, powScalar: ew.powScalar,
   sum: red.sum, max: red.max, argmax: red.argmax, permute: red.permute,
   softmax: red.softmax, logSoftmax: red.logSoftmax,
   matmul(a, b, out, batch, m, n, k, transA, transB, aBatchStride, bBatchStride) {

@@ -139,6 +139,12 @@ const naive: KernelTable = {
   affineScalar(x, out, scale, shift) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! * scale + shift;
   },
+  affineChannels(x, scale, shift, out, size) {
+    for (let i = 0; i < x.length; i++) {
+      const c = Math.floor(i / size) % scale.length;
+      out[i] = x[i]! * scale[c]! + shift[c]!;
+    }
+  },
   powScalar(x, out, e) {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! ** e;
   },

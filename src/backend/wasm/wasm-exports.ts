@@ -6,6 +6,7 @@ export interface WasmExports {
   unary(op: number, x: number, out: number, n: number): void;
   leakyRelu(x: number, out: number, n: number, slope: number): void;
   affineScalar(x: number, out: number, n: number, scale: number, shift: number): void;
+  affineChannels(x: number, scale: number, shift: number, out: number, planes: number, channels: number, size: number): void;
   powScalar(x: number, out: number, n: number, e: number): void;
   unaryBackward(op: number, dy: number, s: number, out: number, n: number): void;
   leakyReluBackward(dy: number, x: number, out: number, n: number, slope: number): void;

@@ -152,6 +152,11 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       w.affineScalar(m.in(x), m.out(out), x.length, scale, shift);
       m.end();
     },
+    affineChannels(x, scale, shift, out, size) {
+      m.begin([x, scale, shift, out]);
+      w.affineChannels(m.in(x), m.in(scale), m.in(shift), m.out(out), x.length / size, scale.length, size);
+      m.end();
+    },
     powScalar(x, out, e) {
       m.begin([x, out]);
       w.powScalar(m.in(x), m.out(out), x.length, e);

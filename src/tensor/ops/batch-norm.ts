@@ -3,8 +3,9 @@
  * 4-D input. Written in terms of other ops, so its gradient comes for free.
  */
 import { ShapeError, fmt } from '../../errors.js';
-import { noGrad } from '../grad-mode.js';
-import { Tensor } from '../tensor.js';
+import { kernels } from '../../backend/configure.js';
+import { isGradEnabled, noGrad } from '../grad-mode.js';
+import { Tensor, empty } from '../tensor.js';
 import { add, mul, sub, div, sqrt } from './elementwise.js';
 import { ones } from './creation.js';
 import { mean } from './reduce.js';
@@ -65,7 +66,11 @@ export function batchNorm2d(
       shift = mul(shift, weight);
     }
     shift = bias ? sub(bias, shift) : mul(shift, -1);
-    return add(mul(x, scale.reshape(cs)), shift.reshape(cs));
+    if (isGradEnabled() && [x, weight, bias].some((t) => t?.requiresGrad)) return add(mul(x, scale.reshape(cs)), shift.reshape(cs));
+    // Inference (nothing to differentiate): one pass over x.
+    const out = empty(x.shape);
+    kernels().affineChannels(x.data, scale.data, shift.data, out.data, h * w);
+    return out;
   }
   let y = xhat;
   if (weight) y = mul(y, weight.reshape(cs));

@@ -119,6 +119,15 @@ export function affineScalar(x: usize, out: usize, n: i32, scale: f32, shift: f3
   for (; i < n; i++) store<f32>(out + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) * scale + shift);
 }
 
+/** out = x * scale[c] + shift[c] over `planes` runs of `size` values, channel c = plane % channels. */
+export function affineChannels(x: usize, scale: usize, shift: usize, out: usize, planes: i32, channels: i32, size: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const c = <usize>(p % channels) << 2;
+    const o = <usize>p * <usize>size << 2;
+    affineScalar(x + o, out + o, size, load<f32>(scale + c), load<f32>(shift + c));
+  }
+}
+
 export function powScalar(x: usize, out: usize, n: i32, e: f32): void {
   for (let i = 0; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
