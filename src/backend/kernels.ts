@@ -24,7 +24,12 @@ export interface Pool2dAttrs {
   kernel: readonly [number, number];
   stride: readonly [number, number];
   padding: readonly [number, number];
-  /** avg pooling only: count padded zeros in the divisor (PyTorch's default true). */
+  /** Spacing between a window's taps (max pooling; 1 for average pooling, as in PyTorch). */
+  dilation: readonly [number, number];
+  /**
+   * avg pooling only: count padded zeros in the divisor (PyTorch's default true): the window clipped to the
+   * padded input, so a ceil-mode window that hangs past the padding counts only its part inside.
+   */
   countIncludePad: boolean;
   /** avg pooling only: fixed divisor (1 gives sum pooling); 0 means "window size". */
   divisor: number;

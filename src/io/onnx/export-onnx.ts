@@ -108,7 +108,8 @@ const exportPool = exporter<MaxPool2d | AvgPool2d | SumPool2d>((b, m, path, x) =
   const type = declaredType(m)!;
   const a = pool2dAttrs(type, m.kernelSize, m.options);
   const attrs = [attrInts('kernel_shape', a.kernel), attrInts('pads', [...a.padding, ...a.padding]), attrInts('strides', a.stride)];
-  if (type === 'MaxPool2d') return b.node(path, 'MaxPool', [x], attrs);
+  if (a.ceilMode) attrs.push(attrI('ceil_mode', 1));
+  if (type === 'MaxPool2d') return b.node(path, 'MaxPool', [x], a.dilation[0] !== 1 || a.dilation[1] !== 1 ? [...attrs, attrInts('dilations', a.dilation)] : attrs);
   const sum = type === 'SumPool2d';
   const avg = b.node(path, 'AveragePool', [x], [...attrs, attrI('count_include_pad', sum || a.countIncludePad ? 1 : 0)]);
   // sum = mean over the whole (padded) window times its size
