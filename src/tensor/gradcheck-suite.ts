@@ -10,8 +10,8 @@ import { gradcheck, type GradcheckResult } from './gradcheck.js';
 import { Generator } from '../util/random.js';
 import { Tensor } from './tensor.js';
 import {
-  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, elu, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,
-  mean, mul, sigmoid, softmax, sum, sumPool2d, tanh,
+  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, elu, erf, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,
+  mean, mul, narrow, sigmoid, softmax, sum, sumPool2d, tanh,
 } from './ops/index.js';
 
 export interface GradcheckCase {
@@ -66,6 +66,9 @@ export function gradcheckCases(seed = 7): GradcheckCase[] {
       () => [(x) => add(add(tanh(x), sigmoid(x)), leakyRelu(x, 0.1)), [input(g, [3, 4], 0.05)]]),
     c('hardtanh (ReLU6 and a one-sided clamp)', 'hardtanh, hardtanhBackward',
       () => [(x) => add(hardtanh(x, 0, 6), hardtanh(x, -Infinity, 0)), [input(g, [3, 4], 0.05)]]),
+    c('narrow (channel split)', 'narrow: the gradient lands in place, zeros elsewhere',
+      () => [(x) => mul(narrow(x, 1, 1, 2), narrow(x, 1, 0, 2)), [input(g, [2, 4, 3])]]),
+    c('erf', 'erf (its gradient 2/sqrt(pi) exp(-x^2) in other ops)', () => [(x) => erf(x), [input(g, [3, 4])]]),
     c('elu (alpha 1 and 0.5)', 'elu, eluBackward',
       () => [(x) => add(elu(x), elu(x, 0.5)), [input(g, [3, 4], 0.05)]]),
     c('softmax and logSoftmax', 'softmax, logSoftmax, exp, sum', () => [(x) => add(softmax(x, 1), logSoftmax(x, 1)), [input(g, [3, 5])]]),

@@ -31,7 +31,8 @@ function split(shape: Shape, axis: number): [number, number, number] {
   return [outer, shape[axis]!, inner];
 }
 
-export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool | null): KernelTable {
+/** Every kernel but erf (rare: GELU in imported models), which the js reference serves. */
+export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool | null): Omit<KernelTable, 'erf'> {
   const gemmBytes = w.gemmScratchBytes();
   /** Geometry of a conv call in setConv's order. */
   const convGeometry = (xs: Shape, ws: Shape, os: Shape, a: ConvLike): number[] => [

@@ -12,7 +12,7 @@
  */
 import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
 import { ConstantPad2d } from '../../nn/pad2d.js';
-import type { OpContext, TensorValue, Value } from './onnx-ops.js';
+import type { OpContext, TensorValue, Value } from './onnx-op-context.js';
 
 /** How one spatial dim maps onto ConvTranspose2d(padding, outputPadding) followed by a crop. */
 interface DimPlan {
