@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { noGrad } from '../../tensor/grad-mode.js';
 import { tensor } from '../../tensor/ops/creation.js';
+import { decodeModel, encodeModel } from '../model-file.js';
+import { loadModelBytes } from '../load-any-model.js';
 import { exportOnnx } from './export-onnx.js';
 import { loadOnnx } from './load-onnx.js';
 
@@ -69,6 +71,17 @@ test('imported zoo models export back to ONNX (Reduce*, Slice, Pow, Sqrt, Erf) a
     const scale = fx.output.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     const err = fx.output.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
     assert.ok(err / scale < 1e-4, `${name}: ONNX Runtime on the re-exported model differs from PyTorch by ${err / scale} relative`);
+  }
+});
+
+test('imported zoo models with the new graph ops save as .fovea and load back with the same logits', () => {
+  for (const name of ['shufflenet_v2-tiny', 'convnext-tiny-opset17']) {
+    const fx = JSON.parse(readFileSync(join(tiny, `${name}.json`), 'utf8')) as ZooFixture;
+    const { model, meta } = loadModelBytes(readFileSync(join(tiny, `${name}.onnx`)), `${name}.onnx`);
+    const back = decodeModel(encodeModel(model, meta), `${name}.fovea`).model;
+    back.eval();
+    const x = tensor(zooInput(fx.inputShape), fx.inputShape);
+    assert.deepEqual(noGrad(() => back.forward(x)).toArray(), noGrad(() => model.forward(x)).toArray());
   }
 });
 
