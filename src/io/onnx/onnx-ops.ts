@@ -3,10 +3,12 @@
  * layers (child modules of the GraphModule) or functional graph nodes, or
  * folds it at import time when it only computes a static shape
  * (Shape → Gather → Unsqueeze → Concat → Reshape, as PyTorch exports
- * `x.view(x.size(0), -1)`).
+ * `x.view(x.size(0), -1)`). Pooling lives in onnx-pool.ts, reductions and
+ * normalisations in onnx-reduce.ts, Slice/Split in onnx-slice.ts. A
+ * converter reads every attribute it honours through the context; the
+ * importer refuses any attribute none read (load-onnx.ts).
  */
 import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
-import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Flatten } from '../../nn/flatten.js';
 import { Linear } from '../../nn/linear.js';
