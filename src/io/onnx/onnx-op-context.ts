@@ -64,6 +64,7 @@ export const numel = (d: readonly number[]): number => d.reduce((a, b) => a * b,
 /** [top, left, bottom, right] pads from pads / auto_pad (SAME_UPPER puts the odd pixel at the end). */
 export function spatialPads(c: OpContext, x: TensorValue, k: readonly number[], s: readonly number[], d: readonly number[]): [number, number, number, number] {
   const auto = c.attrS('auto_pad', 'NOTSET');
+  const given = c.attrInts('pads'); // auto_pad, when set, decides (the spec forbids both)
   if (auto === 'VALID') return [0, 0, 0, 0];
   if (auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
     const p = [0, 1].map((i) => {
@@ -75,7 +76,7 @@ export function spatialPads(c: OpContext, x: TensorValue, k: readonly number[], 
     return [p[0][0], p[1][0], p[0][1], p[1][1]];
   }
   if (auto !== 'NOTSET') c.fail(`auto_pad '${auto}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
-  const pads = c.attrInts('pads') ?? [0, 0, 0, 0];
+  const pads = given ?? [0, 0, 0, 0];
   if (pads.length !== 4 || pads.some((v) => v < 0)) c.fail(`pads [${pads.join(', ')}] must be 4 values >= 0 for a 2-D operator`);
   return pads as [number, number, number, number];
 }

@@ -1,4 +1,4 @@
-// ONNX MaxPool / AveragePool import against ONNX Runtime on every attribute combination fovea's own
+// ONNX MaxPool / AveragePool (and the Reduce* operators) import against ONNX Runtime on every attribute combination fovea's own
 // layers cannot take directly (uneven and SAME pads, pads wider than half the kernel, ceil_mode with
 // both count_include_pad rules, dilations), and natively where they can.
 import { test } from 'node:test';
@@ -61,4 +61,28 @@ for (const [name, op, attrs] of CASES) {
 test('AveragePool with dilations is refused naming them', () => {
   const bytes = poolModel('AveragePool', [ints('kernel_shape', [2, 2]), ints('dilations', [2, 2])], 19, [1, 6, 6]);
   assert.throws(() => loadOnnx(bytes, 'a.onnx'), /node 'p' \(AveragePool\): dilations \[2, 2\] on AveragePool are not supported/);
+});
+
+test('ReduceSum (axes input, noop_with_empty_axes set), ReduceMax and ReduceMean (axes attribute, keepdims 0) match ONNX Runtime', async () => {
+  manualSeed(9);
+  const x = randn([2, 3, 5, 4]);
+  const node = (name: string, op: string, inputs: string[], output: string, attributes: OnnxAttribute[]) => ({ name, opType: op, domain: '', inputs, outputs: [output], attributes });
+  const bytes = encodeOnnxModel({
+    irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g', initializers: [{ name: 'axes', dims: [1], dataType: DT.INT64, data: [3] }],
+      nodes: [
+        node('s', 'ReduceSum', ['x', 'axes'], 's', [int('keepdims', 1), int('noop_with_empty_axes', 0)]),
+        node('m', 'ReduceMax', ['s'], 'm', [ints('axes', [-2]), int('keepdims', 0)]),
+        node('a', 'ReduceMean', ['m'], 'y', [ints('axes', [2]), int('keepdims', 1)]),
+      ],
+      inputs: [{ name: 'x', elemType: DT.FLOAT, dims: ['N', 3, 5, 4] }], outputs: [{ name: 'y', elemType: DT.FLOAT, dims: null }],
+    },
+  });
+  const session = await ort.InferenceSession.create(bytes);
+  const want = (await session.run({ x: new ort.Tensor('float32', Float32Array.from(x.data), x.shape) }))['y']!;
+  const y = noGrad(() => loadOnnx(bytes, 'reduce.onnx').model.forward(x));
+  assert.deepEqual(y.shape, [...want.dims]);
+  const err = y.toArray().reduce((m, v, i) => Math.max(m, Math.abs(v - (want.data as Float32Array)[i]!)), 0);
+  assert.ok(err < 1e-5, `largest difference from ONNX Runtime ${err}`);
 });

@@ -12,9 +12,10 @@ import { T, input4d, type Converter, type OpContext, type TensorValue, type Valu
 function reduceAxes(c: OpContext, rank: number): number[] | null {
   const fromInput = c.opset >= 18 || (c.node.opType === 'ReduceSum' && c.opset >= 13);
   const axes = fromInput ? (c.has(1) ? Array.from(c.constant(1).data) : undefined) : c.attrInts('axes');
+  const noop = c.attrI('noop_with_empty_axes', 0) === 1;
   if (axes?.length) return axes.map((a) => (a < 0 ? a + rank : a));
   // no axes: every dim, or none with noop_with_empty_axes
-  return c.attrI('noop_with_empty_axes', 0) === 1 ? null : Array.from({ length: rank }, (_, i) => i);
+  return noop ? null : Array.from({ length: rank }, (_, i) => i);
 }
 
 export function reduce(op: 'mean' | 'sum' | 'max'): Converter {
