@@ -195,17 +195,21 @@ def conv_transpose_cases():
 def pool_cases():
     cases = []
 
-    def max_case(name, shape, k, s, p):
+    def max_case(name, shape, k, s, p, d=1, ceil=False):
         seed_for(name)
         attrs = OrderedDict(kernel=pair(k), stride=pair(s), padding=pair(p))
+        if d != 1 or ceil:
+            attrs.update(dilation=pair(d), ceil_mode=ceil)
         cases.append(run_case(name, "max_pool2d", attrs, OrderedDict(x=torch.randn(*shape)),
-                              lambda x: F.max_pool2d(x, pair(k), pair(s), pair(p))))
+                              lambda x: F.max_pool2d(x, pair(k), pair(s), pair(p), dilation=pair(d), ceil_mode=ceil)))
 
-    def avg_case(name, shape, k, s, p, include):
+    def avg_case(name, shape, k, s, p, include, ceil=False):
         seed_for(name)
         attrs = OrderedDict(kernel=pair(k), stride=pair(s), padding=pair(p), count_include_pad=include)
+        if ceil:
+            attrs.update(ceil_mode=ceil)
         cases.append(run_case(name, "avg_pool2d", attrs, OrderedDict(x=torch.randn(*shape)),
-                              lambda x: F.avg_pool2d(x, pair(k), pair(s), pair(p), count_include_pad=include)))
+                              lambda x: F.avg_pool2d(x, pair(k), pair(s), pair(p), ceil_mode=ceil, count_include_pad=include)))
 
     def sum_case(name, shape, k, s, p):
         seed_for(name)
@@ -227,6 +231,14 @@ def pool_cases():
     avg_case("avg_pool2d 2x2 s2", (2, 2, 6, 6), 2, 2, 0, True)
     avg_case("avg_pool2d 3x3 s2 pad1 count_include_pad", (1, 2, 9, 9), 3, 2, 1, True)
     avg_case("avg_pool2d 3x3 s2 pad1 exclude pad", (1, 2, 9, 9), 3, 2, 1, False)
+    max_case("max_pool2d 3x3 s2 ceil_mode odd 8x7", (1, 2, 8, 7), 3, 2, 0, ceil=True)
+    max_case("max_pool2d 3x3 s2 pad1 ceil_mode 10x10", (1, 2, 10, 10), 3, 2, 1, ceil=True)
+    max_case("max_pool2d 3x3 dilation2 s1", (1, 2, 9, 8), 3, 1, 0, d=2)
+    max_case("max_pool2d 3x3 dilation2 s2 pad1 ceil_mode", (2, 2, 10, 9), 3, 2, 1, d=2, ceil=True)
+    avg_case("avg_pool2d 3x3 s2 ceil_mode odd 8x7", (1, 2, 8, 7), 3, 2, 0, True, ceil=True)
+    avg_case("avg_pool2d 3x3 s2 pad1 ceil_mode count_include_pad 10x10", (1, 2, 10, 10), 3, 2, 1, True, ceil=True)
+    avg_case("avg_pool2d 3x3 s2 pad1 ceil_mode exclude pad 10x10", (1, 2, 10, 10), 3, 2, 1, False, ceil=True)
+    avg_case("avg_pool2d 2x2 s2 ceil_mode odd 7x9", (2, 2, 7, 9), 2, 2, 0, True, ceil=True)
     sum_case("sum_pool2d 2x2 s2", (2, 2, 6, 6), 2, 2, 0)
     sum_case("sum_pool2d 3x3 s2 pad1", (1, 2, 9, 9), 3, 2, 1)
     adaptive_case("adaptive_avg_pool2d 7x7 to 3x3", (1, 3, 7, 7), (3, 3))

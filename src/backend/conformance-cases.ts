@@ -35,6 +35,23 @@ function unaryCases(): ConformanceCase[] {
   return out;
 }
 
+/** erf: served by the reference on every backend today, checked all the same (a faster one may come). */
+function erfCases(): ConformanceCase[] {
+  const out = SIZES.map((n) => makeCase('erf', `${n} elements`, (k, x) => {
+    const a = x.normal(n, 2);
+    const y = x.out(n);
+    k.erf(a, y);
+    return [y];
+  }));
+  out.push(makeCase('erf', 'special values (0, tiny, the series/erfc switch at 0.5, saturation, infinities)', (k, x) => {
+    const a = x.input(Float32Array.from([0, -0, 1e-8, -1e-4, 0.4999, 0.5, -0.5, 0.5001, 1, -2, 3.5, 6, -10, Infinity, -Infinity]));
+    const y = x.out(a.length);
+    k.erf(a, y);
+    return [y];
+  }));
+  return out;
+}
+
 /** Right-aligned broadcast of two shapes (they are chosen compatible). */
 function broadcast(a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);
@@ -360,7 +377,7 @@ function optimCases(): ConformanceCase[] {
 /** Every conformance case, grouped by kernel. */
 export function conformanceCases(): ConformanceCase[] {
   return [
-    ...unaryCases(), ...binaryCases(), ...activationCases(), ...reductionCases(), ...matmulCases(),
+    ...unaryCases(), ...erfCases(), ...binaryCases(), ...activationCases(), ...reductionCases(), ...matmulCases(),
     ...convCases(), ...poolCases(), ...optimCases(),
   ];
 }

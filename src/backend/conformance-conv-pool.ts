@@ -109,6 +109,10 @@ interface PoolConfig {
   kernel: [number, number];
   stride: [number, number];
   padding: [number, number];
+  /** Max pooling only (average pooling has no dilation); default [1, 1]. */
+  dilation?: [number, number];
+  /** Round the output size up (PyTorch's ceil_mode): the last windows hang past the input. */
+  ceilMode?: boolean;
 }
 
 const POOLS: readonly PoolConfig[] = [
@@ -120,20 +124,38 @@ const POOLS: readonly PoolConfig[] = [
   { name: '1x3 stride [1, 2] pad [0, 1]', x: [1, 2, 5, 8], kernel: [1, 3], stride: [1, 2], padding: [0, 1] },
   { name: '2x2 stride 1 pad 1, batch 1', x: [1, 1, 4, 5], kernel: [2, 2], stride: [1, 1], padding: [1, 1] },
   { name: '5x5 stride 3 pad 2', x: [2, 2, 11, 10], kernel: [5, 5], stride: [3, 3], padding: [2, 2] },
+  { name: '3x3 stride 2, ceil mode, odd 8x7 (last window past the input)', x: [1, 2, 8, 7], kernel: [3, 3], stride: [2, 2], padding: [0, 0], ceilMode: true },
+  { name: '2x2 stride 2, ceil mode, odd 7x9 (SIMD 2x2 path must not run)', x: [2, 2, 7, 9], kernel: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: true },
+  { name: '3x3 stride 2 pad 1, ceil mode, 10x10 (the last window starts in the input)', x: [1, 2, 10, 10], kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true },
+  { name: '2x3 stride [3, 2] pad [1, 1], ceil mode', x: [2, 1, 9, 8], kernel: [2, 3], stride: [3, 2], padding: [1, 1], ceilMode: true },
 ];
+
+/** Max pooling only: dilated windows (PyTorch's max_pool2d dilation). */
+const DILATED_POOLS: readonly PoolConfig[] = [
+  { name: '3x3 dilation 2 stride 1', x: [1, 2, 9, 8], kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [2, 2] },
+  { name: '3x3 dilation 2 stride 2 pad 1', x: [2, 2, 9, 10], kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [2, 2] },
+  { name: '2x3 dilation [3, 2] stride [1, 2] pad [1, 1], ceil mode', x: [1, 3, 10, 9], kernel: [2, 3], stride: [1, 2], padding: [1, 1], dilation: [3, 2], ceilMode: true },
+  { name: '2x2 dilation 2 stride 2 (not the 2x2 fast path)', x: [1, 2, 8, 8], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [2, 2] },
+];
+
+/** PyTorch's pooling_output_shape (what tensor/ops/pool.ts computes; written out again here as the spec). */
+function poolSize(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  let out = Math.floor((size + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0)) / s) + 1;
+  if (ceil && (out - 1) * s >= size + p) out--;
+  return out;
+}
 
 function poolShape(p: PoolConfig): number[] {
   const [n, c, h, w] = p.x;
-  return [n, c,
-    Math.floor((h + 2 * p.padding[0] - p.kernel[0]) / p.stride[0]) + 1,
-    Math.floor((w + 2 * p.padding[1] - p.kernel[1]) / p.stride[1]) + 1];
+  const [dh, dw] = p.dilation ?? [1, 1];
+  return [n, c, poolSize(h, p.kernel[0], p.stride[0], p.padding[0], dh, !!p.ceilMode), poolSize(w, p.kernel[1], p.stride[1], p.padding[1], dw, !!p.ceilMode)];
 }
 
 export function poolCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
   const attrs = (p: PoolConfig, countIncludePad: boolean, divisor: number): Pool2dAttrs =>
-    ({ kernel: p.kernel, stride: p.stride, padding: p.padding, countIncludePad, divisor });
-  for (const p of POOLS) {
+    ({ kernel: p.kernel, stride: p.stride, padding: p.padding, dilation: p.dilation ?? [1, 1], countIncludePad, divisor });
+  for (const p of [...POOLS, ...DILATED_POOLS]) {
     const ys = poolShape(p);
     const a = attrs(p, true, 0);
     for (const kind of ['', 'ties', 'NaN'] as const) {
@@ -154,8 +176,9 @@ export function poolCases(): ConformanceCase[] {
         return [dx];
       }));
     }
+    if (p.dilation) continue;
     const variants: [string, Pool2dAttrs][] = [['', a], [', sum (divisor 1)', attrs(p, true, 1)], [', divisor override 5', attrs(p, true, 5)]];
-    if (p.padding[0] > 0 || p.padding[1] > 0) variants.push([', countIncludePad false', attrs(p, false, 0)]);
+    if (p.padding[0] > 0 || p.padding[1] > 0 || p.ceilMode) variants.push([', countIncludePad false', attrs(p, false, 0)]);
     for (const [suffix, va] of variants) {
       out.push(makeCase('avgPool2d', p.name + suffix, (k, x) => {
         const xs = x.normal(numel(p.x));

@@ -64,6 +64,23 @@ test('a conv2d that ignores dilation fails exactly the dilated cases', () => {
   for (const f of r.failures) assert.match(f.case, /dilation/);
 });
 
+test('a max pooling that ignores dilation fails exactly the dilated cases', () => {
+  const r = only(broken({ maxPool2d: (x, xs, y, ys, a) => reference.maxPool2d(x, xs, y, ys, { ...a, dilation: [1, 1] }) }), 'maxPool2d');
+  assert.equal(r.status, 'fail');
+  assert.ok(r.failures.length >= 4);
+  for (const f of r.failures) assert.match(f.case, /dilation/);
+});
+
+test('an average pooling that divides by the whole kernel (not the window inside the padded input) fails only ceil-mode cases', () => {
+  const r = only(broken({
+    avgPool2d: (x, xs, y, ys, a) => {
+      reference.avgPool2d(x, xs, y, ys, { ...a, divisor: a.divisor || (a.countIncludePad ? a.kernel[0] * a.kernel[1] : 0) });
+    },
+  }), 'avgPool2d');
+  assert.equal(r.status, 'fail');
+  for (const f of r.failures) assert.match(f.case, /ceil mode/);
+});
+
 test('a conv2d that pads symmetrically (top for bottom) fails the asymmetric padding cases', () => {
   const r = only(broken({
     conv2dBackwardInput: (dy, dys, w, ws, dx, xs, a) =>

@@ -24,7 +24,12 @@ export interface Pool2dAttrs {
   kernel: readonly [number, number];
   stride: readonly [number, number];
   padding: readonly [number, number];
-  /** avg pooling only: count padded zeros in the divisor (PyTorch's default true). */
+  /** Spacing between a window's taps (max pooling; 1 for average pooling, as in PyTorch). */
+  dilation: readonly [number, number];
+  /**
+   * avg pooling only: count padded zeros in the divisor (PyTorch's default true): the window clipped to the
+   * padded input, so a ceil-mode window that hangs past the padding counts only its part inside.
+   */
   countIncludePad: boolean;
   /** avg pooling only: fixed divisor (1 gives sum pooling); 0 means "window size". */
   divisor: number;
@@ -74,6 +79,11 @@ export type KernelTable = {
   elu(x: F32, out: F32, alpha: number): void;
   /** out = dy where x > 0, else dy * alpha * exp(x) (PyTorch's elu backward, from x). */
   eluBackward(dy: F32, x: F32, out: F32, alpha: number): void;
+  /**
+   * The error function erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt (GELU's exact form; ONNX Erf), to
+   * float32 precision. The reference serves it on every backend.
+   */
+  erf(x: F32, out: F32): void;
   /** out = x * scale + shift, element-wise. */
   affineScalar(x: F32, out: F32, scale: number, shift: number): void;
   /**
@@ -121,7 +131,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'tanh', 'sigmoid', 'square',
   'add', 'sub', 'mul', 'div',
   'reluBackward', 'tanhBackward', 'sigmoidBackward', 'leakyRelu', 'leakyReluBackward',
-  'hardtanh', 'hardtanhBackward', 'elu', 'eluBackward',
+  'hardtanh', 'hardtanhBackward', 'elu', 'eluBackward', 'erf',
   'affineScalar', 'affineChannels', 'powScalar', 'sum', 'max', 'argmax', 'permute', 'matmul',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',

@@ -82,6 +82,16 @@ test('receptive fields match brute force through conv stride 2, padding, dilatio
   assertMatchesBruteForce(model, [1, 23, 21]);
 });
 
+test('receptive fields match brute force through dilated and ceil-mode pooling', () => {
+  const model = new Sequential(
+    new Conv2d(1, 2, 3, { padding: 1 }), new ReLU(),
+    new MaxPool2d(3, { stride: 1, padding: 1, dilation: 2 }),
+    new MaxPool2d(3, { stride: 2, ceilMode: true }),
+    new AvgPool2d(2, { stride: 2, ceilMode: true }),
+  );
+  assertMatchesBruteForce(model, [1, 14, 13]);
+});
+
 test("receptive fields match brute force through residual blocks, average pooling, 'same' even kernels and adaptive pooling", () => {
   const model = new Sequential({
     stem: new Conv2d(2, 3, [4, 2], { padding: 'same' }),

@@ -132,8 +132,8 @@ const poolBack: BackRule = (m, _s, reach, h, w) => {
   const p = m as MaxPool2d | AvgPool2d | SumPool2d;
   const a = pool2dAttrs('receptiveField', p.kernelSize, p.options);
   return {
-    ys: window(reach.ys, h, a.kernel[0], a.stride[0], a.padding[0], 1),
-    xs: window(reach.xs, w, a.kernel[1], a.stride[1], a.padding[1], 1),
+    ys: window(reach.ys, h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0]),
+    xs: window(reach.xs, w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1]),
   };
 };
 

@@ -165,9 +165,10 @@ for (const c of load('pool.json')) {
     const t = leaves(c);
     const x = t['x']!;
     const a = c.attrs;
-    const opts = (): { stride: [number, number]; padding: [number, number] } => ({ stride: pair(a['stride']), padding: pair(a['padding']) });
+    const opts = (): { stride: [number, number]; padding: [number, number]; ceilMode: boolean } =>
+      ({ stride: pair(a['stride']), padding: pair(a['padding']), ceilMode: a['ceil_mode'] === true });
     const forward = {
-      max_pool2d: () => maxPool2d(x, pair(a['kernel']), opts()),
+      max_pool2d: () => maxPool2d(x, pair(a['kernel']), { ...opts(), dilation: a['dilation'] === undefined ? 1 : pair(a['dilation']) }),
       avg_pool2d: () => avgPool2d(x, pair(a['kernel']), { ...opts(), countIncludePad: a['count_include_pad'] as boolean }),
       sum_pool2d: () => sumPool2d(x, pair(a['kernel']), opts()),
       adaptive_avg_pool2d: () => adaptiveAvgPool2d(x, pair(a['output_size'])),

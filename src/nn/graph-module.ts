@@ -10,9 +10,10 @@ import { FoveaError, ShapeError, fmt } from '../errors.js';
 import { withModule } from '../tensor/context.js';
 import { concat } from '../tensor/ops/concat.js';
 import { zeros } from '../tensor/ops/creation.js';
-import { add, broadcastShapes, div, mul, sub } from '../tensor/ops/elementwise.js';
+import { add, broadcastShapes, div, erf, mul, pow, sqrt, sub } from '../tensor/ops/elementwise.js';
 import { matmul } from '../tensor/ops/matmul.js';
-import { permute, reshape } from '../tensor/ops/shape.js';
+import { max, mean, sum } from '../tensor/ops/reduce.js';
+import { narrow, permute, reshape } from '../tensor/ops/shape.js';
 import { currentPath, normDim } from '../tensor/ops/util.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { releaseStorage, scope } from '../tensor/scope.js';
@@ -20,7 +21,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleConfig } from './module.js';
 
 /** The functional operations a node can apply; 'module' calls the child module of the node's name. */
-export const GRAPH_OPS = ['module', 'add', 'sub', 'mul', 'div', 'matmul', 'concat', 'reshape', 'permute', 'squeeze', 'unsqueeze'] as const;
+export const GRAPH_OPS = [
+  'module', 'add', 'sub', 'mul', 'div', 'matmul', 'concat', 'reshape', 'permute', 'squeeze', 'unsqueeze',
+  'mean', 'sum', 'max', 'narrow', 'pow', 'sqrt', 'erf',
+] as const;
 export type GraphOp = (typeof GRAPH_OPS)[number];
 
 /** One node: computes the value `name` from the values `inputs`. */
@@ -28,8 +32,21 @@ export interface GraphNode {
   name: string;
   op: GraphOp;
   inputs: string[];
-  /** concat: dim; reshape: shape (0 copies the input's dim, -1 is inferred); permute: dims; squeeze/unsqueeze: dims. */
-  attrs?: { dim?: number; shape?: number[]; dims?: number[] };
+  /**
+   * concat: dim; reshape: shape (0 copies the input's dim, -1 is inferred); permute: dims; squeeze/unsqueeze: dims;
+   * mean/sum/max: dims and keepdim; narrow: dim, start, length; pow: exponent.
+   */
+  attrs?: GraphNodeAttrs;
+}
+
+export interface GraphNodeAttrs {
+  dim?: number;
+  shape?: number[];
+  dims?: number[];
+  keepdim?: boolean;
+  start?: number;
+  length?: number;
+  exponent?: number;
 }
 
 /** The whole graph: one input, one output, nodes in an order where every input is defined before it is used. */
@@ -208,6 +225,13 @@ function unsqueezed(node: GraphNode, s: readonly number[]): number[] {
   return out;
 }
 
+/** The dims a mean/sum/max node reduces, normalised and unique (an empty list: every dim, as torch.sum(x) does). */
+function reduceDims(node: GraphNode, s: readonly number[]): number[] {
+  const dims = (node.attrs?.dims ?? []).map((d) => normDim(node.op, d, s.length, s));
+  if (new Set(dims).size !== dims.length) throw new ShapeError(node.op, `repeated dim in ${fmt(node.attrs?.dims ?? [])}`, currentPath());
+  return dims.length ? dims : s.map((_, i) => i);
+}
+
 function apply(node: GraphNode, ins: Tensor[]): Tensor {
   const [a, b] = ins as [Tensor, Tensor];
   switch (node.op) {
@@ -221,6 +245,17 @@ function apply(node: GraphNode, ins: Tensor[]): Tensor {
     case 'permute': return permute(a, node.attrs?.dims ?? []);
     case 'squeeze': return reshape(a, squeezed(node, a.shape));
     case 'unsqueeze': return reshape(a, unsqueezed(node, a.shape));
+    case 'mean': return mean(a, reduceDims(node, a.shape), node.attrs?.keepdim ?? false);
+    case 'sum': return sum(a, reduceDims(node, a.shape), node.attrs?.keepdim ?? false);
+    case 'max': {
+      // max over several dims = max over each in turn, the highest first so the lower indices stay put
+      const dims = reduceDims(node, a.shape).sort((p, q) => q - p);
+      return dims.reduce((t, d) => max(t, d, node.attrs?.keepdim ?? false), a);
+    }
+    case 'narrow': return narrow(a, node.attrs?.dim ?? 0, node.attrs?.start ?? 0, node.attrs?.length ?? 0);
+    case 'pow': return pow(a, node.attrs?.exponent ?? 1);
+    case 'sqrt': return sqrt(a);
+    case 'erf': return erf(a);
     default: throw new FoveaError(`GraphModule: cannot run op '${node.op}'`);
   }
 }
@@ -254,6 +289,17 @@ export function graphNodeShape(node: GraphNode, ins: (readonly number[])[]): num
     case 'permute': return (node.attrs?.dims ?? []).map((d) => a[normDim('permute', d, a.length, a)]!);
     case 'squeeze': return squeezed(node, a);
     case 'unsqueeze': return unsqueezed(node, a);
+    case 'mean': case 'sum': case 'max': {
+      const dims = reduceDims(node, a);
+      return node.attrs?.keepdim ? a.map((d, i) => (dims.includes(i) ? 1 : d)) : a.filter((_, i) => !dims.includes(i));
+    }
+    case 'narrow': {
+      const d = normDim('narrow', node.attrs?.dim ?? 0, a.length, a);
+      const start = node.attrs?.start ?? 0, length = node.attrs?.length ?? 0;
+      if (start < 0 || length < 0 || start + length > a[d]!) throw new ShapeError('narrow', `[${start}, ${start + length}) is not inside dim ${d} of ${fmt(a)}`, currentPath());
+      return a.map((s, i) => (i === d ? length : s));
+    }
+    case 'pow': case 'sqrt': case 'erf': return [...a];
     default: throw new FoveaError(`GraphModule: no shape rule for op '${node.op}'`);
   }
 }

@@ -1,4 +1,4 @@
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, pool2dAttrs, pool2dOutputShape, sumPool2d } from '../tensor/ops/pool.js';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, noDilation, pool2dAttrs, pool2dOutputShape, sumPool2d } from '../tensor/ops/pool.js';
 import { pair } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, type ModuleConfig, type ModuleTraits } from './module.js';
@@ -7,18 +7,28 @@ export interface PoolLayerOptions {
   /** Default: kernelSize. */
   stride?: number | [number, number];
   padding?: number | [number, number];
+  /** Round the output size up (PyTorch's ceil_mode): a last, partial window where floor mode drops rows. */
+  ceilMode?: boolean;
+}
+
+export interface MaxPoolLayerOptions extends PoolLayerOptions {
+  /** Spacing between a window's taps (PyTorch's dilation; default 1). */
+  dilation?: number | [number, number];
 }
 
 /**
- * Max pooling layer, PyTorch's nn.MaxPool2d (floor mode).
+ * Max pooling layer, PyTorch's nn.MaxPool2d (stride, padding, dilation, ceilMode).
  *
- * Shape: [N, C, H, W] → [N, C, floor((H + 2p - k) / s) + 1, floor((W + 2p - k) / s) + 1].
- * @example new MaxPool2d(2)   // halves H and W
+ * Shape: [N, C, H, W] → [N, C, Ho, Wo], Ho = floor((H + 2p - d(k - 1) - 1) / s) + 1; with ceilMode
+ * rounded up, less one if the last window would start past H + p (PyTorch's rule). Wo likewise.
+ * @example
+ * new MaxPool2d(2)                                  // halves H and W
+ * new MaxPool2d(3, { stride: 2, ceilMode: true })   // GoogLeNet's pools: 56 → 28 (floor mode: 27)
  */
 export class MaxPool2d extends Module {
   static override readonly type = 'MaxPool2d';
   static override readonly traits: ModuleTraits = { sign: 'kept' };
-  constructor(readonly kernelSize: number | [number, number], readonly options: PoolLayerOptions = {}) {
+  constructor(readonly kernelSize: number | [number, number], readonly options: MaxPoolLayerOptions = {}) {
     super();
     pool2dAttrs('MaxPool2d', kernelSize, options);
   }
@@ -41,8 +51,13 @@ export class MaxPool2d extends Module {
 }
 
 /**
- * Average pooling layer, PyTorch's nn.AvgPool2d. Shape as MaxPool2d.
- * @example new AvgPool2d(2)
+ * Average pooling layer, PyTorch's nn.AvgPool2d (stride, padding, ceilMode, countIncludePad; no dilation,
+ * as in PyTorch).
+ *
+ * Shape: as MaxPool2d with d = 1.
+ * @example
+ * new AvgPool2d(2)
+ * new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })
  */
 export class AvgPool2d extends Module {
   static override readonly type = 'AvgPool2d';
@@ -52,6 +67,7 @@ export class AvgPool2d extends Module {
     readonly options: PoolLayerOptions & { countIncludePad?: boolean } = {},
   ) {
     super();
+    noDilation('AvgPool2d', options);
     pool2dAttrs('AvgPool2d', kernelSize, options);
   }
   forward(x: Tensor): Tensor {
@@ -82,6 +98,7 @@ export class SumPool2d extends Module {
   static override readonly traits: ModuleTraits = { sign: 'kept' };
   constructor(readonly kernelSize: number | [number, number], readonly options: PoolLayerOptions = {}) {
     super();
+    noDilation('SumPool2d', options);
     pool2dAttrs('SumPool2d', kernelSize, options);
   }
   forward(x: Tensor): Tensor {
@@ -132,7 +149,10 @@ export class AdaptiveAvgPool2d extends Module {
   }
 }
 
-function poolRepr(k: number | [number, number], o: PoolLayerOptions): string {
-  return [`kernelSize=${JSON.stringify(k)}`, o.stride !== undefined ? `stride=${JSON.stringify(o.stride)}` : '', o.padding ? `padding=${JSON.stringify(o.padding)}` : '']
+function poolRepr(k: number | [number, number], o: MaxPoolLayerOptions & { countIncludePad?: boolean }): string {
+  const d = o.dilation;
+  return [`kernelSize=${JSON.stringify(k)}`, o.stride !== undefined ? `stride=${JSON.stringify(o.stride)}` : '', o.padding ? `padding=${JSON.stringify(o.padding)}` : '',
+    d !== undefined && d !== 1 && JSON.stringify(d) !== '[1,1]' ? `dilation=${JSON.stringify(d)}` : '', o.ceilMode ? 'ceilMode=true' : '',
+    o.countIncludePad === false ? 'countIncludePad=false' : '']
     .filter(Boolean).join(', ');
 }

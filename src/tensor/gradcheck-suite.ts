@@ -10,8 +10,8 @@ import { gradcheck, type GradcheckResult } from './gradcheck.js';
 import { Generator } from '../util/random.js';
 import { Tensor } from './tensor.js';
 import {
-  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, elu, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,
-  mean, mul, sigmoid, softmax, sum, sumPool2d, tanh,
+  adaptiveAvgPool2d, add, avgPool2d, batchNorm2d, conv2d, convTranspose2d, crossEntropy, elu, erf, hardtanh, leakyRelu, linear, logSoftmax, maxPool2d,
+  mean, mul, narrow, sigmoid, softmax, sum, sumPool2d, tanh,
 } from './ops/index.js';
 
 export interface GradcheckCase {
@@ -56,12 +56,21 @@ export function gradcheckCases(seed = 7): GradcheckCase[] {
     c('linear', 'matmul (all transposes), add', () => [(x, w, b) => linear(x, w, b), [input(g, [3, 5]), input(g, [4, 5]), input(g, [4])]]),
     c('maxPool2d 2x2', 'maxPool2d, maxPool2dBackward', () => [(x) => maxPool2d(x, 2), [distinct(g, [2, 2, 6, 6])]]),
     c('avgPool2d 3x3 stride 2 pad 1', 'avgPool2d, avgPool2dBackward', () => [(x) => avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false }), [input(g, [1, 2, 7, 7])]]),
+    c('maxPool2d 3x3 dilation 2 pad 1 ceil mode', 'maxPool2d, maxPool2dBackward (dilated, ceil mode)',
+      () => [(x) => maxPool2d(x, 3, { stride: 2, padding: 1, dilation: 2, ceilMode: true }), [distinct(g, [1, 2, 8, 9])]]),
+    c('avgPool2d 3x3 stride 2 ceil mode', 'avgPool2d, avgPool2dBackward (ceil mode: a partial last window, the padded-window divisor)',
+      () => [(x) => avgPool2d(x, 3, { stride: 2, ceilMode: true }), [input(g, [1, 2, 8, 8])]]),
+    c('avgPool2d 3x3 stride 2 pad 1 ceil mode, countIncludePad false', 'avgPool2d, avgPool2dBackward (ceil mode, the real-pixel divisor)',
+      () => [(x) => avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), [input(g, [1, 2, 8, 8])]]),
     c('sumPool2d 2x2', 'avgPool2d with divisor 1', () => [(x) => sumPool2d(x, 2), [input(g, [1, 2, 4, 6])]]),
     c('adaptiveAvgPool2d 5x7 to 2x3', 'adaptiveAvgPool2d, adaptiveAvgPool2dBackward', () => [(x) => adaptiveAvgPool2d(x, [2, 3]), [input(g, [1, 2, 5, 7])]]),
     c('tanh, sigmoid, leakyRelu', 'tanh, sigmoid, leakyRelu and their backward kernels',
       () => [(x) => add(add(tanh(x), sigmoid(x)), leakyRelu(x, 0.1)), [input(g, [3, 4], 0.05)]]),
     c('hardtanh (ReLU6 and a one-sided clamp)', 'hardtanh, hardtanhBackward',
       () => [(x) => add(hardtanh(x, 0, 6), hardtanh(x, -Infinity, 0)), [input(g, [3, 4], 0.05)]]),
+    c('narrow (channel split)', 'narrow: the gradient lands in place, zeros elsewhere',
+      () => [(x) => mul(narrow(x, 1, 1, 2), narrow(x, 1, 0, 2)), [input(g, [2, 4, 3])]]),
+    c('erf', 'erf (its gradient 2/sqrt(pi) exp(-x^2) in other ops)', () => [(x) => erf(x), [input(g, [3, 4])]]),
     c('elu (alpha 1 and 0.5)', 'elu, eluBackward',
       () => [(x) => add(elu(x), elu(x, 0.5)), [input(g, [3, 4], 0.05)]]),
     c('softmax and logSoftmax', 'softmax, logSoftmax, exp, sum', () => [(x) => add(softmax(x, 1), logSoftmax(x, 1)), [input(g, [3, 5])]]),

@@ -438,3 +438,9 @@ gradTest('gradients accumulate across two backward() calls', () => {
   assert.deepEqual(fc.weight.grad!.toArray(), once.map((v) => 2 * v));
   assert.deepEqual(fc.bias!.grad!.toArray(), [2]);
 });
+
+test('every case of the gradcheck suite `fovea verify` runs passes here too (pooling ceil/dilation, narrow, erf included)', async () => {
+  const { gradcheckCases } = await import('./gradcheck-suite.js');
+  const failed = gradcheckCases().map((c) => [c.name, c.run()] as const).filter(([, r]) => !r.ok).map(([n, r]) => `${n}: max error ${r.maxAbsError}`);
+  assert.deepEqual(failed, []);
+});

@@ -93,6 +93,16 @@ test('an ONNX model (here the shipped one, exported) opens too, with pixels in [
   refused(() => ModelSession.load(png, 'digit.png'), /digit\.png: is a PNG image, not a model/);
 });
 
+test('torchvision classifiers exported by PyTorch (ShuffleNetV2, ConvNeXt, MobileNetV3 in the shrunk zoo) open and run', () => {
+  for (const name of ['shufflenet_v2-tiny', 'convnext-tiny-opset17', 'mobilenet_v3-tiny']) {
+    const s = ModelSession.load(readFileSync(join(root, 'test', 'fixtures', 'onnx-zoo', `${name}.onnx`)), `${name}.onnx`);
+    const r = s.run(new Float32Array(s.meta.inputShape.reduce((a, b) => a * b, 1)).fill(0.25));
+    assert.equal(r.probabilities.length, 10, name);
+    assert.ok(Math.abs(Array.from(r.probabilities).reduce((a, b) => a + b, 0) - 1) < 1e-5, name);
+    assert.ok(s.layers.length > 10, `${name}: ${s.layers.length} layers laid out`);
+  }
+});
+
 test('an ONNX export with its metadata opens with the class names and normalisation of the .fovea file', () => {
   const fovea = ModelSession.load(digits, 'digits.fovea');
   const onnx = ModelSession.load(exportOnnx(fovea.model, { inputShape: [1, 28, 28], meta: fovea.meta }), 'digits.onnx');

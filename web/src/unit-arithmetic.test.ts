@@ -48,6 +48,18 @@ test('stride, dilation, padding (numbers, pairs, same), groups, avg/sum pooling 
   assert.ok(kinds.has('Tanh:elementwise') && kinds.has('SumPool2d:pool') && kinds.has('AvgPool2d:pool'));
 });
 
+test('dilated max pooling and ceil-mode average pooling (a window past the padded input): recomputed exactly', () => {
+  manualSeed(4);
+  const model = new Sequential(
+    new Conv2d(1, 2, 3, { padding: 1 }), new MaxPool2d(3, { stride: 1, padding: 1, dilation: 2 }),
+    new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }), new AvgPool2d(2, { stride: 2, ceilMode: true, countIncludePad: false }),
+  );
+  const flat = model.outputShape([1, 1, 12, 11]).slice(1).reduce((a, b) => a * b, 1);
+  model.append(new Flatten()).append(new Linear(flat, 2));
+  const kinds = checkAllUnits(model, [1, 12, 11]);
+  assert.ok(kinds.has('MaxPool2d:pool') && kinds.has('AvgPool2d:pool'));
+});
+
 test('a conv unit at the border marks the taps that fall in the zero padding', () => {
   manualSeed(3);
   const model = new Sequential(new Conv2d(1, 1, 5, { padding: 2 }));

@@ -116,13 +116,17 @@ function pool(m: MaxPool2d | AvgPool2d | SumPool2d, rec: LayerRecord, c: number,
   const [kh, kw] = pair(m.kernelSize, 1);
   const [sh, sw] = pair(m.options.stride, 0).map((s, i) => s || [kh, kw][i]!) as [number, number];
   const [ph, pw] = pair(m.options.padding, 0);
+  // max pooling's taps may be spread (dilation); a ceil-mode window may hang past the padded input
+  const [dh, dw] = m instanceof MaxPool2d ? pair(m.options.dilation, 1) : [1, 1];
   const [, h, w] = rec.inShape as [number, number, number];
   const window = new Float32Array(kh * kw);
   const padded = new Uint8Array(kh * kw);
+  let inPadded = 0;
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      const iy = y * sh - ph + i;
-      const ix = x * sw - pw + j;
+      const iy = y * sh - ph + i * dh;
+      const ix = x * sw - pw + j * dw;
+      if (iy < h + ph && ix < w + pw) inPadded++;
       if (iy < 0 || ix < 0 || iy >= h || ix >= w) padded[i * kw + j] = 1;
       else window[i * kw + j] = rec.input[(c * h + iy) * w + ix]!;
     }
@@ -130,7 +134,8 @@ function pool(m: MaxPool2d | AvgPool2d | SumPool2d, rec: LayerRecord, c: number,
   const inside = padded.reduce((n, p) => n + (p ? 0 : 1), 0);
   if (m instanceof MaxPool2d) return { kind: 'pool', op: 'max', kh, kw, window, padded, divisor: 1, value };
   if (m instanceof SumPool2d) return { kind: 'pool', op: 'sum', kh, kw, window, padded, divisor: 1, value };
-  const divisor = (m.options.countIncludePad ?? true) ? kh * kw : inside;
+  // PyTorch's divisor: the window inside the padded input (all of it but in ceil mode), or the real pixels
+  const divisor = (m.options.countIncludePad ?? true) ? inPadded : inside;
   return { kind: 'pool', op: 'mean', kh, kw, window, padded, divisor, value };
 }
 

@@ -18,7 +18,7 @@ const jsKernels: KernelTable = {
   reluBackward: ew.reluBackward, tanhBackward: ew.tanhBackward, sigmoidBackward: ew.sigmoidBackward,
   leakyRelu: ew.leakyRelu, leakyReluBackward: ew.leakyReluBackward,
   hardtanh: ew.hardtanh, hardtanhBackward: ew.hardtanhBackward,
-  elu: ew.elu, eluBackward: ew.eluBackward,
+  elu: ew.elu, eluBackward: ew.eluBackward, erf: ew.erf,
   affineScalar: ew.affineScalar, affineChannels: ew.affineChannels, powScalar: ew.powScalar,
   sum: red.sum, max: red.max, argmax: red.argmax, permute: red.permute,
   softmax: red.softmax, logSoftmax: red.logSoftmax,

@@ -60,8 +60,21 @@ const binary = (f: (a: number, b: number) => number) =>
     }
   };
 
-/** Window placement shared by the pooling twins: PyTorch's avg_pool2d CPU kernel, line by line. */
+/**
+ * Window placement shared by the pooling twins: PyTorch's avg_pool2d CPU kernel, line by line (its
+ * max_pool2d kernel for dilated windows: end = start + (k - 1) * d + 1, start stepped past the padding).
+ */
 function window(a: Pool2dAttrs, oy: number, ox: number, h: number, w: number) {
+  if (a.dilation[0] !== 1 || a.dilation[1] !== 1) {
+    const [dh, dw] = a.dilation;
+    let hs = oy * a.stride[0] - a.padding[0];
+    let ws = ox * a.stride[1] - a.padding[1];
+    const he = Math.min(hs + (a.kernel[0] - 1) * dh + 1, h);
+    const we = Math.min(ws + (a.kernel[1] - 1) * dw + 1, w);
+    while (hs < 0) hs += dh;
+    while (ws < 0) ws += dw;
+    return { hs, ws, he, we, dh, dw, divisor: NaN };
+  }
   let hs = oy * a.stride[0] - a.padding[0];
   let ws = ox * a.stride[1] - a.padding[1];
   let he = Math.min(hs + a.kernel[0], h + a.padding[0]);
@@ -72,15 +85,15 @@ function window(a: Pool2dAttrs, oy: number, ox: number, h: number, w: number) {
   he = Math.min(he, h);
   we = Math.min(we, w);
   const divisor = a.divisor > 0 ? a.divisor : a.countIncludePad ? poolSize : (he - hs) * (we - ws);
-  return { hs, ws, he, we, divisor };
+  return { hs, ws, he, we, dh: 1, dw: 1, divisor };
 }
 
 /** Index of the window's maximum: the first in row-major order; a NaN wins, the last one (PyTorch's `val > max || isnan(val)`). */
-function argmaxWindow(x: F32, base: number, w: number, win: { hs: number; ws: number; he: number; we: number }): number {
+function argmaxWindow(x: F32, base: number, w: number, win: { hs: number; ws: number; he: number; we: number; dh: number; dw: number }): number {
   let best = -Infinity;
   let at = -1;
-  for (let iy = win.hs; iy < win.he; iy++) {
-    for (let ix = win.ws; ix < win.we; ix++) {
+  for (let iy = win.hs; iy < win.he; iy += win.dh) {
+    for (let ix = win.ws; ix < win.we; ix += win.dw) {
       const v = x[base + iy * w + ix]!;
       if (v > best || Number.isNaN(v)) {
         best = v;
@@ -102,6 +115,17 @@ const naive: KernelTable = {
   sqrt: map(Math.sqrt),
   abs: map(Math.abs),
   relu: map((v) => Math.max(v, 0)),
+  // erf's twin: the Maclaurin series in double (cancellation costs ~4 of 16 digits at |x| = 3), then the asymptotic erfc series
+  erf: map((v) => {
+    const z = Math.abs(v);
+    if (z >= 3) return Math.sign(v) * (1 - (Math.exp(-z * z) / (z * Math.sqrt(Math.PI))) * (1 - 1 / (2 * z * z) + 3 / (4 * z ** 4) - 15 / (8 * z ** 6)));
+    let term = v, s = v;
+    for (let n = 1; n < 80; n++) {
+      term *= (-v * v) / n;
+      s += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * s;
+  }),
   tanh: map(Math.tanh),
   sigmoid: map((v) => 1 / (1 + Math.exp(-v))),
   square: map((v) => v * v),
@@ -403,7 +427,7 @@ test("conv2d 'same' padding [0, 0, 1, 1] pads only bottom and right", () => {
 
 test('maxPool2d: padding never wins, even over all-negative inputs', () => {
   const x = Float32Array.of(-5, -6, -7, -8);
-  const a: Pool2dAttrs = { kernel: [2, 2], stride: [1, 1], padding: [1, 1], countIncludePad: true, divisor: 0 };
+  const a: Pool2dAttrs = { kernel: [2, 2], stride: [1, 1], padding: [1, 1], dilation: [1, 1], countIncludePad: true, divisor: 0 };
   const y9 = new Float32Array(9);
   js.maxPool2d(x, [1, 1, 2, 2], y9, [1, 1, 3, 3], a);
   assert.deepEqual(Array.from(y9), [-5, -5, -6, -5, -5, -6, -7, -7, -8]);
@@ -411,7 +435,7 @@ test('maxPool2d: padding never wins, even over all-negative inputs', () => {
 
 test('avgPool2d divides by the full window with countIncludePad, by the real pixels without', () => {
   const x = new Float32Array(9).fill(9);
-  const base: Pool2dAttrs = { kernel: [3, 3], stride: [2, 2], padding: [1, 1], countIncludePad: true, divisor: 0 };
+  const base: Pool2dAttrs = { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], countIncludePad: true, divisor: 0 };
   const y = new Float32Array(4);
   js.avgPool2d(x, [1, 1, 3, 3], y, [1, 1, 2, 2], base);
   assert.deepEqual(Array.from(y), [4, 4, 4, 4]); // 4 real pixels of 9 each, / 9
@@ -452,7 +476,7 @@ test('max propagates NaN and argmax points at it, as torch.max / torch.argmax do
 test('maxPool2dBackward routes the gradient of a NaN window to a NaN, like its forward', () => {
   const x = Float32Array.of(5, 1, NaN, 2); // one 2x2 window whose max is NaN (after a finite 5)
   const dx = new Float32Array(4);
-  const a: Pool2dAttrs = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], countIncludePad: true, divisor: 0 };
+  const a: Pool2dAttrs = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true, divisor: 0 };
   js.maxPool2dBackward(x, [1, 1, 2, 2], Float32Array.of(1), [1, 1, 1, 1], dx, a);
   assert.deepEqual(Array.from(dx), [0, 0, 1, 0]);
   // two NaNs: PyTorch 1.13 routes to the last one (its scan keeps taking NaNs)

@@ -65,11 +65,11 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
     }
     case Job.Pool:
     case Job.PoolBackward: {
-      w.setPool(a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!);
+      w.setPool(a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!);
       const [p0, p1] = slice(a[1]!, tid, threads);
       if (p0 >= p1) return;
-      if (job === Job.Pool) w.pool2d(a[14]!, a[15]!, a[16]!, p0, p1);
-      else w.pool2dBackward(a[14]!, a[15]!, a[16]!, a[17]!, p0, p1);
+      if (job === Job.Pool) w.pool2d(a[16]!, a[17]!, a[18]!, p0, p1);
+      else w.pool2dBackward(a[16]!, a[17]!, a[18]!, a[19]!, p0, p1);
       return;
     }
     default:

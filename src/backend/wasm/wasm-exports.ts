@@ -28,7 +28,7 @@ export interface WasmExports {
   conv2dBackwardInput(dy: number, w: number, dx: number, n0: number, n1: number, scratch: number): void;
   conv2dBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, scratch: number): void;
   setPool(nc: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number,
-    ph: number, pw: number, countPad: number, divisor: number): void;
+    ph: number, pw: number, dh: number, dw: number, countPad: number, divisor: number): void;
   pool2d(x: number, out: number, mode: number, p0: number, p1: number): void;
   pool2dBackward(x: number, dy: number, dx: number, mode: number, p0: number, p1: number): void;
   adaptiveAvg(x: number, out: number, planes: number, h: number, w: number, oh: number, ow: number, dir: number): void;

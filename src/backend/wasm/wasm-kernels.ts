@@ -31,7 +31,8 @@ function split(shape: Shape, axis: number): [number, number, number] {
   return [outer, shape[axis]!, inner];
 }
 
-export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool | null): KernelTable {
+/** Every kernel but erf (rare: GELU in imported models), which the js reference serves. */
+export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool | null): Omit<KernelTable, 'erf'> {
   const gemmBytes = w.gemmScratchBytes();
   /** Geometry of a conv call in setConv's order. */
   const convGeometry = (xs: Shape, ws: Shape, os: Shape, a: ConvLike): number[] => [
@@ -40,7 +41,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
   ];
   const poolGeometry = (xs: Shape, os: Shape, a: PoolLike): number[] => [
     xs[0]! * xs[1]!, xs[2]!, xs[3]!, os[2]!, os[3]!, a.kernel[0]!, a.kernel[1]!, a.stride[0]!, a.stride[1]!,
-    a.padding[0]!, a.padding[1]!, a.countIncludePad ? 1 : 0, a.divisor,
+    a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, a.countIncludePad ? 1 : 0, a.divisor,
   ];
   /** The pool, when there is one and the work is worth splitting. */
   const parallel = (items: number, work: number): ThreadPool | null => {
@@ -311,7 +312,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
 }
 
 interface ConvLike { stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; groups: number }
-interface PoolLike { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; countIncludePad: boolean; divisor: number }
+interface PoolLike { kernel: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation: readonly number[]; countIncludePad: boolean; divisor: number }
 
 function setConv(w: WasmExports, xs: Shape, ws: Shape, os: Shape, a: ConvLike): void {
   w.setConv(xs[0]!, xs[1]!, xs[2]!, xs[3]!, ws[0]!, ws[2]!, ws[3]!, os[2]!, os[3]!,
@@ -320,7 +321,7 @@ function setConv(w: WasmExports, xs: Shape, ws: Shape, os: Shape, a: ConvLike): 
 
 function setPool(w: WasmExports, xs: Shape, os: Shape, a: PoolLike): number {
   w.setPool(xs[0]! * xs[1]!, xs[2]!, xs[3]!, os[2]!, os[3]!, a.kernel[0]!, a.kernel[1]!, a.stride[0]!, a.stride[1]!,
-    a.padding[0]!, a.padding[1]!, a.countIncludePad ? 1 : 0, a.divisor);
+    a.padding[0]!, a.padding[1]!, a.dilation[0]!, a.dilation[1]!, a.countIncludePad ? 1 : 0, a.divisor);
   return xs[0]! * xs[1]!;
 }
 

@@ -104,3 +104,17 @@ test('external data is read from the model folder only', () => {
   }
   assert.throws(() => loadOnnx(withExternal('w.bin'), 'mem.onnx'), /external file 'w.bin'; load the model by path/);
 });
+
+test('an attribute the converter does not read is refused by name, never dropped', () => {
+  const withAttr = (name: string, i: number): OnnxNode => ({ ...relu('r', 'x', 'y'), attributes: [{ name, type: 2, i }] });
+  // opset 5's Relu took consumed_inputs; fovea does not, so it says so
+  rejects(model([withAttr('consumed_inputs', 1)]), /node 'r' \(Relu\): attribute 'consumed_inputs' is not supported by fovea's Relu converter/);
+  const pool: OnnxNode = {
+    name: 'p', opType: 'MaxPool', domain: '', inputs: ['x'], outputs: ['y'],
+    attributes: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, { name: 'future_option', type: 2, i: 3 }, { name: 'other', type: 2, i: 0 }],
+  };
+  rejects(model([pool]), /node 'p' \(MaxPool\): attribute 'future_option', 'other' is not supported/);
+  // read and honoured: loads
+  pool.attributes = [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, { name: 'dilations', type: 7, ints: [2, 2] }, { name: 'ceil_mode', type: 2, i: 1 }];
+  assert.deepEqual(loadOnnx(model([pool]), 'p.onnx').model.outputShape([1, 1, 4, 4]), [1, 1, 2, 2]);
+});

@@ -69,6 +69,23 @@ test('batch norm, residual blocks, groups, dilation, same padding and every pool
   assert.ok((await ortMaxDiff(model, [3, 17, 19])) < 1e-4);
 });
 
+test('ceil-mode and dilated pooling export as MaxPool/AveragePool ceil_mode and dilations, and ONNX Runtime agrees', async () => {
+  manualSeed(5);
+  const model = new Sequential(
+    new Conv2d(2, 4, 3), new MaxPool2d(3, { stride: 2, ceilMode: true }),
+    new MaxPool2d(2, { stride: 1, padding: 1, dilation: 2 }),
+    new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    new AvgPool2d(2, { stride: 2, ceilMode: true }),
+    new Flatten(), new Linear(4 * 3 * 3, 3));
+  assert.deepEqual(model.outputShape([2, 2, 20, 19]), [2, 3]);
+  assert.ok((await ortMaxDiff(model, [2, 20, 19])) < 1e-5);
+  const nodes = decodeOnnxModel(exportOnnx(model, { inputShape: [2, 20, 19] }), 'pools.onnx').graph.nodes;
+  const attr = (i: number, name: string) => nodes.filter((n) => n.opType.endsWith('Pool'))[i]!.attributes.find((a) => a.name === name);
+  assert.equal(attr(0, 'ceil_mode')?.i, 1);
+  assert.deepEqual(attr(1, 'dilations')?.ints, [2, 2]);
+  assert.equal(attr(1, 'ceil_mode'), undefined);
+});
+
 test('ELU runs in ONNX Runtime as Elu with its alpha, saturating at -alpha like fovea', async (t) => {
   manualSeed(8);
   const model = new Sequential(new Conv2d(2, 6, 3, { padding: 1 }), new ELU(), new Conv2d(6, 6, 1), new ELU(0.3),

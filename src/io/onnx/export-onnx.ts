@@ -108,7 +108,8 @@ const exportPool = exporter<MaxPool2d | AvgPool2d | SumPool2d>((b, m, path, x) =
   const type = declaredType(m)!;
   const a = pool2dAttrs(type, m.kernelSize, m.options);
   const attrs = [attrInts('kernel_shape', a.kernel), attrInts('pads', [...a.padding, ...a.padding]), attrInts('strides', a.stride)];
-  if (type === 'MaxPool2d') return b.node(path, 'MaxPool', [x], attrs);
+  if (a.ceilMode) attrs.push(attrI('ceil_mode', 1));
+  if (type === 'MaxPool2d') return b.node(path, 'MaxPool', [x], a.dilation[0] !== 1 || a.dilation[1] !== 1 ? [...attrs, attrInts('dilations', a.dilation)] : attrs);
   const sum = type === 'SumPool2d';
   const avg = b.node(path, 'AveragePool', [x], [...attrs, attrI('count_include_pad', sum || a.countIncludePad ? 1 : 0)]);
   // sum = mean over the whole (padded) window times its size
@@ -226,7 +227,10 @@ function emitConvTranspose(b: Builder, m: ConvTranspose2d, path: string, x: stri
   return b.node(path, 'Add', [y, b4]);
 }
 
-const GRAPH_ONNX_OPS: Record<string, string> = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', matmul: 'MatMul', concat: 'Concat', reshape: 'Reshape', permute: 'Transpose', squeeze: 'Squeeze', unsqueeze: 'Unsqueeze' };
+const GRAPH_ONNX_OPS: Record<string, string> = {
+  add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', matmul: 'MatMul', concat: 'Concat', reshape: 'Reshape', permute: 'Transpose',
+  squeeze: 'Squeeze', unsqueeze: 'Unsqueeze', sqrt: 'Sqrt', erf: 'Erf',
+};
 
 function emitGraph(b: Builder, g: GraphModule, path: string, x: string, s: Shape): string {
   const values = new Map<string, string>([[g.graph.input, x]]);
@@ -243,7 +247,18 @@ function emitGraph(b: Builder, g: GraphModule, path: string, x: string, s: Shape
     else if (node.op === 'squeeze' || node.op === 'unsqueeze') {
       const dims = node.attrs?.dims ?? [];
       out = b.node(npath, GRAPH_ONNX_OPS[node.op]!, dims.length ? [...ins, b.int64s(join(npath, 'axes'), dims)] : ins);
-    } else out = b.node(npath, GRAPH_ONNX_OPS[node.op]!, ins);
+    } else if (node.op === 'mean' || node.op === 'max' || node.op === 'sum') {
+      const rank = shapes.get(node.inputs[0]!)!.length;
+      const axes = node.attrs?.dims?.length ? node.attrs.dims : Array.from({ length: rank }, (_, i) => i);
+      const keep = attrI('keepdims', node.attrs?.keepdim ? 1 : 0);
+      // opset 13: ReduceSum takes its axes as an input, ReduceMean and ReduceMax as an attribute
+      out = node.op === 'sum' ? b.node(npath, 'ReduceSum', [...ins, b.int64s(join(npath, 'axes'), axes)], [keep])
+        : b.node(npath, node.op === 'mean' ? 'ReduceMean' : 'ReduceMax', ins, [attrInts('axes', axes), keep]);
+    } else if (node.op === 'narrow') {
+      const { dim = 0, start = 0, length = 0 } = node.attrs ?? {};
+      out = b.node(npath, 'Slice', [...ins, b.int64s(join(npath, 'starts'), [start]), b.int64s(join(npath, 'ends'), [start + length]), b.int64s(join(npath, 'axes'), [dim])]);
+    } else if (node.op === 'pow') out = b.node(npath, 'Pow', [...ins, b.scalar(join(npath, 'exponent'), node.attrs?.exponent ?? 1)]);
+    else out = b.node(npath, GRAPH_ONNX_OPS[node.op]!, ins);
     values.set(node.name, out);
   }
   return values.get(g.graph.output)!;

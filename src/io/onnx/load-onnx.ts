@@ -17,7 +17,7 @@ import { tensor } from '../../tensor/ops/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { OnnxError } from './onnx-error.js';
 import { modelMetaFromOnnx, type OnnxModelMeta } from './onnx-metadata.js';
-import { BATCH, CONVERTERS, type ConstValue, type OpContext, type TensorValue, type Value } from './onnx-ops.js';
+import { BATCH, CONVERTERS, type ConstValue, type Converted, type OpContext, type TensorValue, type Value } from './onnx-ops.js';
 import { decodeOnnxModel, tensorFromRaw, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 
 export interface LoadOnnxOptions {
@@ -109,7 +109,9 @@ function topoSort(g: OnnxGraph, known: Set<string>, source: string): OnnxNode[] 
 function opsetOf(m: OnnxModel, source: string): number {
   const op = m.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   if (!op) throw new OnnxError(source, 'the model imports no default-domain opset');
-  if (op.version < 7 || op.version > 22) throw new OnnxError(source, `opset ${op.version} is not supported (7 to 22)`);
+  // Before opset 7 several operators took attributes later dropped (consumed_inputs, broadcast, ...): the
+  // converters refuse any attribute they do not read, so those old forms are named, never misread.
+  if (op.version < 1 || op.version > 22) throw new OnnxError(source, `opset ${op.version} is not supported (1 to 22)`);
   return op.version;
 }
 
@@ -167,11 +169,23 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
   const modules: Record<string, Module> = {};
   const constants: Record<string, Tensor> = {};
   const constRefs = new Map<ConstValue, TensorValue>();
+  // values some node or the graph's output (fovea models have one) reads: an extra output nobody reads may go unconverted
+  const consumed = new Set<string>([...g.nodes.flatMap((n) => n.inputs), g.outputs[0]?.name ?? '']);
+  const constRef = (c: ConstValue, name: string): TensorValue => {
+    let ref = constRefs.get(c);
+    if (!ref) {
+      ref = { ref: names.make(name), shape: [...c.dims] };
+      constants[ref.ref] = tensor(Float32Array.from(c.data), c.dims).keep();
+      constRefs.set(c, ref);
+    }
+    return ref;
+  };
 
   for (const node of order) {
     const label = `node '${node.name || node.outputs[0] || '?'}' (${node.opType})`;
     const fail = (problem: string): never => {
-      throw new OnnxError(source, `${label}: ${problem}`);
+      // shapes traced at import time carry the batch as BATCH: say N
+      throw new OnnxError(source, `${label}: ${problem.replaceAll(String(BATCH), 'N')}`);
     };
     if (node.domain && node.domain !== 'ai.onnx') fail(`operator domain '${node.domain}' is not supported`);
     const convert = CONVERTERS.get(node.opType);
@@ -182,7 +196,12 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
       const v = name ? values.get(name) : undefined;
       return v ?? fail(`input ${i} is missing`);
     };
-    const attr = (name: string) => node.attributes.find((a) => a.name === name);
+    // every attribute a converter looks at is marked; one it never looked at is an error, never silently dropped
+    const read = new Set<string>();
+    const attr = (name: string) => {
+      read.add(name);
+      return node.attributes.find((a) => a.name === name);
+    };
     const ctx: OpContext = {
       node, opset, declaredBatch: input.batch,
       has: (i) => !!node.inputs[i],
@@ -193,19 +212,17 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
       },
       tensor: (i) => {
         const v = get(i);
-        if (v.kind === 'tensor') return v.t;
-        let ref = constRefs.get(v.c);
-        if (!ref) {
-          ref = { ref: names.make(`const_${node.inputs[i]}`), shape: [...v.c.dims] };
-          constants[ref.ref] = tensor(Float32Array.from(v.c.data), v.c.dims).keep();
-          constRefs.set(v.c, ref);
-        }
-        return ref;
+        return v.kind === 'tensor' ? v.t : constRef(v.c, `const_${node.inputs[i]}`);
       },
+      constTensor: (c, name) => constRef(c, `${base}_${name}`),
       attrI: (n, d) => attr(n)?.i ?? d,
       attrF: (n, d) => attr(n)?.f ?? d,
       attrInts: (n) => attr(n)?.ints,
+      attrFloats: (n) => attr(n)?.floats ?? [],
       attrS: (n, d) => attr(n)?.s ?? d,
+      attrT: (n) => attr(n)?.t,
+      hasAttr: (n) => attr(n) !== undefined,
+      outputUsed: (i) => !!node.outputs[i] && consumed.has(node.outputs[i]!),
       module: (mod, x, suffix) => {
         const name = names.make(suffix ? `${base}_${suffix}` : base);
         let shape: number[];
@@ -231,14 +248,22 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
       },
       fail,
     };
-    let out: Value;
+    let out: Converted;
     try {
       out = convert!(ctx);
     } catch (e) {
       if (e instanceof OnnxError || !(e instanceof FoveaError)) throw e;
       return fail(e.message);
     }
-    if (node.outputs[0]) values.set(node.outputs[0], out);
+    const ignored = node.attributes.filter((a) => !read.has(a.name)).map((a) => `'${a.name}'`);
+    if (ignored.length) fail(`attribute ${ignored.join(', ')} is not supported by fovea's ${node.opType} converter (ignoring it could give wrong values)`);
+    const outs: Value[] = Array.isArray(out) ? out : [out];
+    node.outputs.forEach((name, i) => {
+      if (!name) return;
+      const v = outs[i];
+      if (v) values.set(name, v);
+      else if (consumed.has(name)) fail(`output ${i} ('${name}') is not supported`);
+    });
   }
 
   const outName = g.outputs[0]!.name;

@@ -12,7 +12,7 @@
  */
 import { ConvTranspose2d } from '../../nn/conv-transpose2d.js';
 import { ConstantPad2d } from '../../nn/pad2d.js';
-import type { OpContext, TensorValue, Value } from './onnx-ops.js';
+import type { OpContext, TensorValue, Value } from './onnx-op-context.js';
 
 /** How one spatial dim maps onto ConvTranspose2d(padding, outputPadding) followed by a crop. */
 interface DimPlan {
@@ -33,6 +33,7 @@ function onnxPads(c: OpContext, x: TensorValue, full: readonly [number, number],
   const auto = c.attrS('auto_pad', 'NOTSET');
   if (!['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'].includes(auto)) c.fail(`auto_pad '${auto}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
   const outputShape = c.attrInts('output_shape');
+  const given = c.attrInts('pads'); // ignored when output_shape or auto_pad decides, as the spec says
   if (outputShape || auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
     if (outputShape && (outputShape.length !== 2 || outputShape.some((d) => !Number.isInteger(d) || d < 1))) {
       c.fail(`output_shape [${outputShape.join(', ')}] must be the two spatial sizes [H, W], each >= 1`);
@@ -48,7 +49,7 @@ function onnxPads(c: OpContext, x: TensorValue, full: readonly [number, number],
     return [p[0][0], p[1][0], p[0][1], p[1][1]];
   }
   if (auto === 'VALID') return [0, 0, 0, 0];
-  const pads = c.attrInts('pads') ?? [0, 0, 0, 0];
+  const pads = given ?? [0, 0, 0, 0];
   if (pads.length !== 4 || pads.some((v) => !Number.isInteger(v) || v < 0)) c.fail(`pads [${pads.join(', ')}] must be 4 integers >= 0 for a 2-D operator`);
   return pads as [number, number, number, number];
 }

@@ -5,7 +5,7 @@
  * These work on constants only; on a tensor computed at run time the
  * converter says the operator is not supported there.
  */
-import type { ConstValue } from './onnx-ops.js';
+import type { ConstValue } from './onnx-op-context.js';
 
 const strides = (dims: readonly number[]): number[] => {
   const s = dims.map(() => 1);

@@ -3,95 +3,28 @@
  * layers (child modules of the GraphModule) or functional graph nodes, or
  * folds it at import time when it only computes a static shape
  * (Shape → Gather → Unsqueeze → Concat → Reshape, as PyTorch exports
- * `x.view(x.size(0), -1)`).
+ * `x.view(x.size(0), -1)`). Pooling lives in onnx-pool.ts, reductions and
+ * normalisations in onnx-reduce.ts, Slice/Split in onnx-slice.ts. A
+ * converter reads every attribute it honours through the context; the
+ * importer refuses any attribute none read (load-onnx.ts).
  */
 import { ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from '../../nn/activation.js';
-import { BatchNorm2d } from '../../nn/batch-norm2d.js';
 import { Conv2d } from '../../nn/conv2d.js';
 import { Flatten } from '../../nn/flatten.js';
 import { Linear } from '../../nn/linear.js';
-import type { Module } from '../../nn/module.js';
 import { ConstantPad2d } from '../../nn/pad2d.js';
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from '../../nn/pooling.js';
-import type { GraphOp } from '../../nn/graph-module.js';
+import { AdaptiveAvgPool2d } from '../../nn/pooling.js';
 import { convTranspose } from './onnx-conv-transpose.js';
-import { constantOfShape, sliceConst, transposeConst } from './onnx-fold.js';
-import type { OnnxNode } from './onnx-proto.js';
+import { constantOfShape, transposeConst } from './onnx-fold.js';
+import {
+  BATCH, C, T, input4d, numel, spatial, spatialPads, symmetric,
+  type ConstValue, type Converter, type OpContext, type TensorValue, type Value,
+} from './onnx-op-context.js';
+import { globalMaxPool, pool } from './onnx-pool.js';
+import { batchNorm, layerNorm, reduce } from './onnx-reduce.js';
+import { slice, split } from './onnx-slice.js';
 
-/** The batch dim while shapes are traced at import time: a size no real layer has, so Shape/Gather can tell it apart. */
-export const BATCH = 9973;
-
-/** A constant known at import time: an initializer, a Constant node, or a folded shape computation. */
-export interface ConstValue {
-  dims: number[];
-  data: Float32Array | number[];
-}
-
-/** A value computed when the model runs: its name in the GraphModule and its shape (batch = BATCH). */
-export interface TensorValue {
-  ref: string;
-  shape: number[];
-}
-
-export type Value = { kind: 'tensor'; t: TensorValue } | { kind: 'const'; c: ConstValue };
-
-/** What a converter can ask of the importer. */
-export interface OpContext {
-  readonly node: OnnxNode;
-  readonly opset: number;
-  /** The model's static batch size when its input declares one (a Reshape to [1, -1] in a batch-1 export). */
-  readonly declaredBatch: number | null;
-  has(i: number): boolean;
-  isConst(i: number): boolean;
-  constant(i: number): ConstValue;
-  /** Input i as a runtime value (a constant becomes a graph constant). */
-  tensor(i: number): TensorValue;
-  attrI(name: string, fallback: number): number;
-  attrF(name: string, fallback: number): number;
-  attrInts(name: string): number[] | undefined;
-  attrS(name: string, fallback: string): string;
-  module(m: Module, input: TensorValue, suffix?: string): TensorValue;
-  fn(op: GraphOp, inputs: TensorValue[], attrs?: { dim?: number; shape?: number[]; dims?: number[] }): TensorValue;
-  fail(problem: string): never;
-}
-
-type Converter = (c: OpContext) => Value;
-const T = (t: TensorValue): Value => ({ kind: 'tensor', t });
-const C = (c: ConstValue): Value => ({ kind: 'const', c });
-const numel = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
-
-/** [begin, end] pads per spatial dim from pads / auto_pad (SAME_UPPER puts the odd pixel at the end). */
-function spatialPads(c: OpContext, x: TensorValue, k: readonly number[], s: readonly number[], d: readonly number[]): [number, number, number, number] {
-  const auto = c.attrS('auto_pad', 'NOTSET');
-  if (auto === 'VALID') return [0, 0, 0, 0];
-  if (auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
-    const p = [0, 1].map((i) => {
-      const size = x.shape[2 + i]!;
-      const total = Math.max(0, (Math.ceil(size / s[i]!) - 1) * s[i]! + (k[i]! - 1) * d[i]! + 1 - size);
-      const small = Math.floor(total / 2);
-      return auto === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
-    }) as [[number, number], [number, number]];
-    return [p[0][0], p[1][0], p[0][1], p[1][1]];
-  }
-  if (auto !== 'NOTSET') c.fail(`auto_pad '${auto}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
-  const pads = c.attrInts('pads') ?? [0, 0, 0, 0];
-  if (pads.length !== 4 || pads.some((v) => v < 0)) c.fail(`pads [${pads.join(', ')}] must be 4 values >= 0 for a 2-D operator`);
-  return pads as [number, number, number, number];
-}
-
-function spatial(c: OpContext, name: string, fallback: number): [number, number] {
-  const v = c.attrInts(name) ?? [fallback, fallback];
-  if (v.length !== 2 || v.some((x) => !Number.isInteger(x) || x < 1)) c.fail(`${name} [${v.join(', ')}] must be two integers >= 1 (only 2-D operators are supported)`);
-  return v as [number, number];
-}
-
-function input4d(c: OpContext): TensorValue {
-  const x = c.tensor(0);
-  if (x.shape.length !== 4) c.fail(`expects a 4-D input [N, C, H, W], got rank ${x.shape.length}`);
-  return x;
-}
-
-const symmetric = (p: readonly number[]): boolean => p[0] === p[2] && p[1] === p[3];
+export { BATCH, type ConstValue, type Converted, type OpContext, type TensorValue, type Value } from './onnx-op-context.js';
 
 function conv(c: OpContext): Value {
   const x = input4d(c);
@@ -123,10 +56,15 @@ function transposed(d: ArrayLike<number>, rows: number, cols: number): Float32Ar
   return out;
 }
 
+/**
+ * Gemm: alpha * A' B' + beta * C with A the run-time input and B a constant → a Linear layer. C may be a
+ * scalar, a vector or a [1, M] matrix (one bias for every row); a C with one row per sample, or transA=1
+ * (which would contract over the batch), tie the model to one batch size and are refused.
+ */
 function gemm(c: OpContext): Value {
   const a = c.tensor(0);
   if (a.shape.length !== 2) c.fail(`expects a 2-D input, got shape [${a.shape.join(', ')}]`);
-  if (c.attrI('transA', 0)) c.fail('transA=1 is not supported');
+  if (c.attrI('transA', 0)) c.fail(`transA=1 would contract over dim 0 of A [${a.shape.join(', ')}], the batch: fovea models compute each sample on its own`);
   const b = c.constant(1);
   if (b.dims.length !== 2) c.fail(`B must be a 2-D constant, got dims [${b.dims.join(', ')}]`);
   const transB = c.attrI('transB', 0) === 1;
@@ -140,21 +78,26 @@ function gemm(c: OpContext): Value {
   if (c.has(2)) {
     const bias = c.constant(2);
     const n = numel(bias.dims);
-    if (n !== m && n !== 1) c.fail(`C has ${n} values; fovea supports a bias of ${m} values or a scalar`);
+    const rowBias = bias.dims.length === 2 && bias.dims[0] !== 1;
+    if (rowBias || (n !== m && n !== 1)) c.fail(`C [${bias.dims.join(', ')}] is not a bias fovea can apply to every sample (a scalar, [${m}] or [1, ${m}]); a C with a row per sample ties the model to one batch size`);
     for (let i = 0; i < m; i++) layer.bias!.data[i] = beta * bias.data[n === 1 ? 0 : i]!;
   }
   return T(c.module(layer, a));
 }
 
+/** MatMul by a constant matrix → a Linear layer over the last dim (ConvNeXt's channels-last pointwise layers: [N, H, W, C] @ [C, 4C]). */
 function matMul(c: OpContext): Value {
   const a = c.tensor(0);
-  if (c.isConst(1) && a.shape.length === 2) {
+  if (c.isConst(1) && a.shape.length >= 2 && c.constant(1).dims.length === 2) {
     const b = c.constant(1);
-    if (b.dims.length !== 2 || b.dims[0] !== a.shape[1]) c.fail(`cannot multiply [${a.shape.join(', ')}] by [${b.dims.join(', ')}]`);
+    if (b.dims[0] !== a.shape[a.shape.length - 1]) c.fail(`cannot multiply [${a.shape.join(', ')}] by [${b.dims.join(', ')}]`);
     const [k, m] = b.dims as [number, number];
     const layer = new Linear(k, m, { bias: false });
     layer.weight.data.set(transposed(b.data, k, m));
-    return T(c.module(layer, a));
+    if (a.shape.length === 2) return T(c.module(layer, a));
+    // [N, ..., k] → [N * ..., k] → Linear → [N, ..., m]
+    const rows = c.fn('reshape', [a], { shape: [-1, k] });
+    return T(c.fn('reshape', [c.module(layer, rows)], { shape: [-1, ...a.shape.slice(1, -1), m] }));
   }
   return T(c.fn('matmul', [a, c.tensor(1)]));
 }
@@ -205,57 +148,18 @@ function softmaxLike(log: boolean): Converter {
   };
 }
 
-/** Extra bottom/right padding that turns floor-mode pooling into ceil mode (the last window must start inside the input or its begin padding). */
-function ceilExtra(size: number, k: number, s: number, pb: number, pe: number): number {
-  const span = size + pb + pe - k;
-  let out = Math.ceil(span / s) + 1;
-  if ((out - 1) * s >= size + pb) out--;
-  return Math.max(0, (out - 1) * s + k - (size + pb + pe));
-}
-
-function pool(max: boolean): Converter {
-  return (c) => {
-    const x = input4d(c);
-    if (c.node.outputs.length > 1 && c.node.outputs[1]) c.fail('the Indices output is not supported');
-    const k = spatial(c, 'kernel_shape', 0);
-    const stride = spatial(c, 'strides', 1);
-    if (spatial(c, 'dilations', 1).some((d) => d !== 1)) c.fail('dilated pooling is not supported');
-    const pads = spatialPads(c, x, k, stride, [1, 1]);
-    if (c.attrI('ceil_mode', 0)) {
-      const eh = ceilExtra(x.shape[2]!, k[0], stride[0], pads[0], pads[2]);
-      const ew = ceilExtra(x.shape[3]!, k[1], stride[1], pads[1], pads[3]);
-      if ((eh || ew) && !max) c.fail('ceil_mode changes the output size here, which fovea supports for MaxPool only');
-      pads[2] += eh;
-      pads[3] += ew;
-    }
-    const native = symmetric(pads) && pads[0] * 2 <= k[0] && pads[1] * 2 <= k[1];
-    const countIncludePad = c.attrI('count_include_pad', 0) === 1;
-    if (!native && !max && !countIncludePad && pads.some((p) => p > 0)) c.fail(`asymmetric pads [${pads.join(', ')}] with count_include_pad=0 are not supported`);
-    const input = native ? x : c.module(new ConstantPad2d(pads, max ? -Infinity : 0), x, 'pad');
-    const padding: [number, number] = native ? [pads[0], pads[1]] : [0, 0];
-    const layer = max ? new MaxPool2d(k, { stride, padding }) : new AvgPool2d(k, { stride, padding, countIncludePad });
-    return T(c.module(layer, input));
-  };
-}
-
-function batchNorm(c: OpContext): Value {
-  const x = input4d(c);
-  const ch = x.shape[1]!;
-  const layer = new BatchNorm2d(ch, { eps: c.attrF('epsilon', 1e-5), momentum: 1 - c.attrF('momentum', 0.9) });
-  const targets = [layer.weight, layer.bias, layer.runningMean, layer.runningVar];
-  targets.forEach((t, i) => {
-    const v = c.constant(i + 1);
-    if (v.data.length !== ch) c.fail(`input ${i + 1} has ${v.data.length} values for ${ch} channels`);
-    t.data.set(v.data);
-  });
-  return T(c.module(layer, x));
-}
-
+/**
+ * Flatten to 2-D [d0 * .. * d(axis-1), d(axis) * ..]: axis 1 is a Flatten layer (the batch kept); a later axis
+ * folds the leading dims into the rows ([-1, tail] on the batch's run-time size), axis 0 makes one row.
+ */
 function flatten(c: OpContext): Value {
   const x = c.tensor(0);
-  const axis = c.attrI('axis', 1);
-  if ((axis < 0 ? axis + x.shape.length : axis) !== 1) c.fail(`axis=${axis} is not supported (only 1: keep the batch dim)`);
-  return T(c.module(new Flatten(1, -1), x));
+  const rank = x.shape.length;
+  const axis0 = c.attrI('axis', 1);
+  const axis = axis0 < 0 ? axis0 + rank : axis0;
+  if (axis < 0 || axis > rank) c.fail(`axis=${axis0} is out of range for rank ${rank}`);
+  if (axis === 1) return T(c.module(new Flatten(1, -1), x));
+  return T(c.fn('reshape', [x], { shape: axis === 0 ? [1, -1] : [-1, numel(x.shape.slice(axis))] }));
 }
 
 function ints(c: OpContext, i: number, attr: string): number[] | undefined {
@@ -267,7 +171,8 @@ function ints(c: OpContext, i: number, attr: string): number[] | undefined {
 }
 
 function reshape(c: OpContext): Value {
-  const target = ints(c, 1, 'shape') ?? c.fail('needs a constant shape');
+  // the shape is an input from opset 5, an attribute before
+  const target = (c.opset >= 5 ? (c.has(1) ? Array.from(c.constant(1).data) : undefined) : c.attrInts('shape')) ?? c.fail('needs a constant shape');
   if (c.attrI('allowzero', 0) === 1 && target.includes(0)) c.fail('allowzero=1 with a 0 in the shape is not supported');
   if (c.isConst(0)) {
     const v = c.constant(0);
@@ -280,7 +185,12 @@ function reshape(c: OpContext): Value {
   const x = c.tensor(0);
   // the batch stays dynamic: a batch taken from Shape (or a batch-1 export's literal 1) becomes "copy dim 0"
   const shape = target.map((d, i) => (i === 0 && x.shape[0] === BATCH && (d === BATCH || d === c.declaredBatch) ? 0 : d));
-  if (shape.includes(BATCH)) c.fail('the batch size appears in the target shape away from dim 0');
+  if (shape.includes(BATCH)) c.fail(`the batch size appears in the target shape [${target.map((d) => (d === BATCH ? 'N' : d)).join(', ')}] away from dim 0`);
+  const perSample = numel(x.shape.slice(1));
+  const inferredBatch = shape[0] === -1 && shape.slice(1).every((d) => d > 0) && perSample % numel(shape.slice(1)) === 0;
+  if (shape[0] !== 0 && x.shape[0] === BATCH && !inferredBatch) {
+    c.fail(`target shape [${target.join(', ')}] changes dim 0, the batch, of [${x.shape.map((d) => (d === BATCH ? 'N' : d)).join(', ')}]: fovea models compute each sample on its own`);
+  }
   return T(c.fn('reshape', [x], { shape }));
 }
 
@@ -292,24 +202,15 @@ function transpose(c: OpContext): Value {
   return T(c.fn('permute', [c.tensor(0)], { dims: perm }));
 }
 
-function slice(c: OpContext): Value {
-  if (!c.isConst(0)) c.fail('only a Slice of a value computable at import time (a shape or pads) is supported');
-  const v = (i: number): number[] | undefined => (c.has(i) ? Array.from(c.constant(i).data) : undefined);
-  const starts = c.opset >= 10 ? v(1) : c.attrInts('starts');
-  const ends = c.opset >= 10 ? v(2) : c.attrInts('ends');
-  if (!starts || !ends || starts.length !== ends.length) c.fail('needs starts and ends of equal length');
-  return C(sliceConst(c.constant(0), starts, ends, c.opset >= 10 ? v(3) : c.attrInts('axes'), v(4)));
-}
-
 function constantOfShapeOp(c: OpContext): Value {
-  const t = c.node.attributes.find((a) => a.name === 'value')?.t;
+  const t = c.attrT('value');
   const shape = c.constant(0);
   if (Array.from(shape.data).some((d) => !Number.isInteger(d) || d < 0 || d === BATCH) || numel(Array.from(shape.data)) > 1 << 20) c.fail(`invalid or dynamic shape [${Array.from(shape.data).join(', ')}]`);
   return C(constantOfShape(shape, t?.data ? { dims: t.dims, data: t.data } : undefined));
 }
 
 function concat(c: OpContext): Value {
-  const axis = c.attrI('axis', 0);
+  const axis = c.attrI('axis', c.opset < 4 ? 1 : 0); // before opset 4 the axis defaulted to 1
   const n = c.node.inputs.length;
   const idx = Array.from({ length: n }, (_, i) => i);
   if (idx.every((i) => c.isConst(i))) {
@@ -334,8 +235,17 @@ function pad(c: OpContext): Value {
 }
 
 function alias(c: OpContext): Value {
-  if (c.node.opType === 'Dropout' && c.node.outputs[1]) c.fail('the mask output is not supported');
   return c.isConst(0) ? C(c.constant(0)) : T(c.tensor(0));
+}
+
+/** Dropout at inference is the identity (ratio, seed and training_mode=0 change nothing); training mode is refused. */
+function dropout(c: OpContext): Value {
+  if (c.outputUsed(1)) c.fail('the mask output is not supported');
+  c.attrF('ratio', 0.5);
+  c.attrI('seed', 0);
+  c.attrI('is_test', 1);
+  if (c.opset >= 12 && c.has(2) && c.constant(2).data[0]) c.fail('training_mode=true (random dropout at inference) is not supported');
+  return alias(c);
 }
 
 function squeezeLike(un: boolean): Converter {
@@ -349,7 +259,11 @@ function squeezeLike(un: boolean): Converter {
       else dims = dims.filter((d, i) => (axes ? !axes.map((a) => (a < 0 ? a + v.dims.length : a)).includes(i) : d !== 1));
       return C({ dims, data: v.data });
     }
-    return T(c.fn(un ? 'unsqueeze' : 'squeeze', [c.tensor(0)], axes ? { dims: axes } : {}));
+    const x = c.tensor(0);
+    if (!un && x.shape[0] === BATCH && (axes ? axes.some((a) => a === 0 || a === -x.shape.length) : false)) {
+      c.fail(`axes [${axes!.join(', ')}] squeeze dim 0, the batch: fovea models compute each sample on its own`);
+    }
+    return T(c.fn(un ? 'unsqueeze' : 'squeeze', [x], axes ? { dims: axes } : {}));
   };
 }
 
@@ -376,26 +290,46 @@ function gather(c: OpContext): Value {
 }
 
 function constant(c: OpContext): Value {
-  const t = c.node.attributes.find((a) => a.t)?.t;
+  const t = c.attrT('value');
   if (t) {
     if (!t.data) c.fail(`value tensor has an unsupported data type ${t.dataType}`);
     return C({ dims: t.dims, data: t.data });
   }
-  const f = c.node.attributes.find((a) => a.name === 'value_float' || a.name === 'value_floats');
-  if (f) return C({ dims: f.floats ? [f.floats.length] : [], data: Float32Array.from(f.floats ?? [f.f ?? 0]) });
-  const i = c.node.attributes.find((a) => a.name === 'value_int' || a.name === 'value_ints');
-  if (i) return C({ dims: i.ints ? [i.ints.length] : [], data: i.ints ?? [i.i ?? 0] });
+  if (c.hasAttr('value_float')) return C({ dims: [], data: Float32Array.of(c.attrF('value_float', 0)) });
+  if (c.hasAttr('value_floats')) {
+    const f = c.attrFloats('value_floats');
+    return C({ dims: [f.length], data: Float32Array.from(f) });
+  }
+  if (c.hasAttr('value_int')) return C({ dims: [], data: [c.attrI('value_int', 0)] });
+  const ints = c.attrInts('value_ints');
+  if (ints) return C({ dims: [ints.length], data: ints });
   return c.fail('needs a value, value_float(s) or value_int(s) attribute');
 }
 
 function cast(c: OpContext): Value {
+  if (c.opset < 6) c.fail(`Cast before opset 6 names its target type as a string ('to'), which is not supported`);
   const to = c.attrI('to', 1);
+  c.attrI('saturate', 1); // float8 targets only, which are refused below
   if (c.isConst(0)) {
     const v = c.constant(0);
     return C({ dims: v.dims, data: to === 1 || to === 11 ? Float32Array.from(v.data) : Array.from(v.data, Math.trunc) });
   }
   if (to !== 1) c.fail('only a cast to float of a runtime tensor is supported');
   return T(c.tensor(0));
+}
+
+/** HardSigmoid: max(0, min(1, alpha * x + beta)) (PyTorch exports alpha 1/6, beta 0.5). */
+function hardSigmoidOf(c: OpContext, x: TensorValue, alpha: number, beta: number): TensorValue {
+  const scalar = (v: number, name: string): TensorValue => c.constTensor({ dims: [], data: Float32Array.of(v) }, name);
+  const affine = c.fn('add', [c.fn('mul', [x, scalar(alpha, 'alpha')]), scalar(beta, 'beta')]);
+  return c.module(new Hardtanh(0, 1), affine);
+}
+
+/** Pow by a constant exponent (LayerNorm decomposed at opset 13: Pow(x, 2)); a run-time exponent is refused. */
+function powOp(c: OpContext): Value {
+  const e = c.constant(1);
+  if (e.data.length !== 1) c.fail(`the exponent must be a scalar constant, got dims [${e.dims.join(', ')}]`);
+  return T(c.fn('pow', [c.tensor(0)], { exponent: e.data[0]! }));
 }
 
 /** The converters by ONNX operator name. */
@@ -407,15 +341,19 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map<string, Conver
   ['Elu', (c) => T(c.module(new ELU(c.attrF('alpha', 1)), c.tensor(0)))],
   ['Sigmoid', (c) => T(c.module(new Sigmoid(), c.tensor(0)))],
   ['Tanh', (c) => T(c.module(new Tanh(), c.tensor(0)))],
+  ['HardSigmoid', (c) => T(hardSigmoidOf(c, c.tensor(0), c.attrF('alpha', 0.2), c.attrF('beta', 0.5)))],
+  ['HardSwish', (c) => {
+    const x = c.tensor(0);
+    return T(c.fn('mul', [x, hardSigmoidOf(c, x, 1 / 6, 0.5)]));
+  }],
+  ['Pow', powOp], ['Sqrt', (c) => T(c.fn('sqrt', [c.tensor(0)]))], ['Erf', (c) => T(c.fn('erf', [c.tensor(0)]))],
+  ['ReduceMean', reduce('mean')], ['ReduceSum', reduce('sum')], ['ReduceMax', reduce('max')], ['LayerNormalization', layerNorm],
   ['Clip', clip], ['Softmax', softmaxLike(false)], ['LogSoftmax', softmaxLike(true)],
   ['MaxPool', pool(true)], ['AveragePool', pool(false)],
   ['GlobalAveragePool', (c) => T(c.module(new AdaptiveAvgPool2d(1), input4d(c)))],
-  ['GlobalMaxPool', (c) => {
-    const x = input4d(c);
-    return T(c.module(new MaxPool2d([x.shape[2]!, x.shape[3]!]), x));
-  }],
+  ['GlobalMaxPool', globalMaxPool],
   ['BatchNormalization', batchNorm], ['Flatten', flatten], ['Reshape', reshape], ['Transpose', transpose],
-  ['Concat', concat], ['Pad', pad], ['Dropout', alias], ['Identity', alias], ['Constant', constant],
+  ['Concat', concat], ['Pad', pad], ['Dropout', dropout], ['Identity', alias], ['Constant', constant],
   ['Squeeze', squeezeLike(false)], ['Unsqueeze', squeezeLike(true)], ['Shape', shape], ['Gather', gather], ['Cast', cast],
-  ['Slice', slice], ['ConstantOfShape', constantOfShapeOp],
+  ['Slice', slice], ['Split', split], ['ConstantOfShape', constantOfShapeOp],
 ]);

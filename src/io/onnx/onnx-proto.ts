@@ -267,6 +267,11 @@ function decodeGraph(r: ProtoReader): OnnxGraph {
   return g;
 }
 
+/** Decodes a serialised TensorProto (a .pb file of the ONNX backend tests); `source` names it in errors. */
+export function decodeOnnxTensor(bytes: Uint8Array, source: string): OnnxTensor {
+  return decodeTensor(new ProtoReader(bytes, source));
+}
+
 /** Decodes the bytes of an .onnx file; `source` names it in errors. */
 export function decodeOnnxModel(bytes: Uint8Array, source: string): OnnxModel {
   const r = new ProtoReader(bytes, source);

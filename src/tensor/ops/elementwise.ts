@@ -173,6 +173,19 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   });
 }
 
+/**
+ * The error function, torch.erf: 2/sqrt(pi) * integral_0^x exp(-t^2) dt (GELU is x/2 * (1 + erf(x/sqrt 2))).
+ * Gradient: 2/sqrt(pi) * exp(-x^2).
+ *
+ * Shape: any, element-wise.
+ * @example erf(tensor([0, 0.5, 3]))   // [0, 0.5205, 0.99998]
+ */
+export function erf(x: Tensor): Tensor {
+  const y = empty(x.shape);
+  kernels().erf(x.data, y.data);
+  return record(y, 'erf', [x], (g) => [mul(g, mulScalar(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)))]);
+}
+
 export function tanh(x: Tensor): Tensor {
   const y = unary('tanh', x);
   return record(y, 'tanh', [x], (g) => {

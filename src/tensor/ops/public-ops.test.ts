@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const INTERNAL = new Set([
   'broadcastShapes', 'affine', 'mulScalar', 'expandTo', 'sumTo', 'currentPath', 'normDim', 'pair',
   'conv2dAttrs', 'conv2dOutputShape', 'convTranspose2dAttrs', 'convTranspose2dOutputShape',
-  'pool2dAttrs', 'pool2dOutputShape', 'pad2dOutputShape',
+  'pool2dAttrs', 'pool2dOutputShape', 'pad2dOutputShape', 'noDilation',
 ]);
 
 const fovea = (await import('../../index.js')) as Record<string, unknown> & { F: Record<string, unknown> };

@@ -75,3 +75,32 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   if (x.shape[d] !== 1) return x;
   return reshape(x, x.shape.filter((_, i) => i !== d));
 }
+
+/**
+ * The slice [start, start + length) of `dim` (torch.narrow, x[:, start:start+length] on dim 1): a copy;
+ * its gradient puts the output's gradient back in place, zeros elsewhere.
+ *
+ * Shape: [.., d, ..] → [.., length, ..].
+ * @example narrow(x, 1, 0, x.shape[1] / 2)   // the first half of the channels (ShuffleNetV2's split)
+ */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normDim('narrow', dim, x.ndim, x.shape);
+  const size = x.shape[d]!;
+  if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > size) {
+    throw new ShapeError('narrow', `[${start}, ${start + length}) is not inside dim ${d} of ${fmt(x.shape)}`, currentPath());
+  }
+  const shape = [...x.shape];
+  shape[d] = length;
+  const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1);
+  const inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const out = empty(shape);
+  for (let o = 0; o < outer; o++) {
+    const from = (o * size + start) * inner;
+    out.data.set(x.data.subarray(from, from + length * inner), o * length * inner);
+  }
+  return record(out, 'narrow', [x], (g) => {
+    const dx = empty(x.shape, true);
+    for (let o = 0; o < outer; o++) dx.data.set(g.data.subarray(o * length * inner, (o + 1) * length * inner), (o * size + start) * inner);
+    return [dx];
+  });
+}

@@ -1,19 +1,28 @@
-// Pooling kernels; spec: src/backend/js/pool.ts (floor mode, PyTorch windows).
+// Pooling kernels; spec: src/backend/js/pool.ts (PyTorch windows: start y * stride - padding,
+// `kernel` taps `dilation` apart; the output size, floor or ceil mode, comes from the caller).
 
-let C2 = 0, H2 = 0, W2 = 0, OH2 = 0, OW2 = 0, KH2 = 1, KW2 = 1, SH2 = 1, SW2 = 1, PH2 = 0, PW2 = 0;
+let C2 = 0, H2 = 0, W2 = 0, OH2 = 0, OW2 = 0, KH2 = 1, KW2 = 1, SH2 = 1, SW2 = 1, PH2 = 0, PW2 = 0, DH2 = 1, DW2 = 1;
 let COUNT_PAD = 1;
 let DIVISOR: f32 = 0;
 
-export function setPool(nc: i32, h: i32, w: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countPad: i32, divisor: f32): void {
-  C2 = nc; H2 = h; W2 = w; OH2 = oh; OW2 = ow; KH2 = kh; KW2 = kw; SH2 = sh; SW2 = sw; PH2 = ph; PW2 = pw;
+export function setPool(nc: i32, h: i32, w: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, countPad: i32, divisor: f32): void {
+  C2 = nc; H2 = h; W2 = w; OH2 = oh; OW2 = ow; KH2 = kh; KW2 = kw; SH2 = sh; SW2 = sw; PH2 = ph; PW2 = pw; DH2 = dh; DW2 = dw;
   COUNT_PAD = countPad; DIVISOR = divisor;
 }
 
+/** First tap at or after 0 of a window starting at `start` with taps `d` apart. */
 // @ts-ignore: decorator
 @inline
-function divisorOf(y0: i32, y1: i32, x0: i32, x1: i32): f32 {
+function firstTap(start: i32, d: i32): i32 {
+  return start >= 0 ? start : start + ((-start + d - 1) / d) * d;
+}
+
+/** PyTorch's avg_pool2d divisor; `padded` is the window's extent inside the padded input (its pool_size). */
+// @ts-ignore: decorator
+@inline
+function divisorOf(y0: i32, y1: i32, x0: i32, x1: i32, padded: i32): f32 {
   if (DIVISOR > 0) return DIVISOR;
-  if (COUNT_PAD) return <f32>(KH2 * KW2);
+  if (COUNT_PAD) return <f32>padded;
   return <f32>((y1 - y0) * (x1 - x0));
 }
 
@@ -21,7 +30,7 @@ function divisorOf(y0: i32, y1: i32, x0: i32, x1: i32): f32 {
 // @ts-ignore: decorator
 @inline
 function is2x2(): bool {
-  return KH2 == 2 && KW2 == 2 && SH2 == 2 && SW2 == 2 && PH2 == 0 && PW2 == 0;
+  return KH2 == 2 && KW2 == 2 && SH2 == 2 && SW2 == 2 && PH2 == 0 && PW2 == 0 && DH2 == 1 && DW2 == 1 && OH2 * 2 <= H2 && OW2 * 2 <= W2;
 }
 
 // @ts-ignore: decorator
@@ -137,14 +146,16 @@ export function pool2d(x: usize, out: usize, mode: i32, p0: i32, p1: i32): void 
     const base = x + (<usize>(p * H2 * W2) << 2);
     let o = out + (<usize>(p * OH2 * OW2) << 2);
     for (let y = 0; y < OH2; y++) {
-      const y0 = max(0, y * SH2 - PH2), y1 = min(H2, y * SH2 - PH2 + KH2);
+      const ys = y * SH2 - PH2, ye = ys + (KH2 - 1) * DH2 + 1;
+      const y0 = firstTap(ys, DH2), y1 = min(H2, ye), padH = min(ye, H2 + PH2) - ys;
       for (let xo = 0; xo < OW2; xo++) {
-        const x0 = max(0, xo * SW2 - PW2), x1 = min(W2, xo * SW2 - PW2 + KW2);
+        const xs = xo * SW2 - PW2, xe = xs + (KW2 - 1) * DW2 + 1;
+        const x0 = firstTap(xs, DW2), x1 = min(W2, xe), padded = padH * (min(xe, W2 + PW2) - xs);
         if (mode == 0) {
           let best: f32 = -Infinity;
-          for (let iy = y0; iy < y1; iy++) {
+          for (let iy = y0; iy < y1; iy += DH2) {
             const row = base + (<usize>(iy * W2) << 2);
-            for (let ix = x0; ix < x1; ix++) {
+            for (let ix = x0; ix < x1; ix += DW2) {
               const v = load<f32>(row + (<usize>ix << 2));
               if (v > best || isNaN(v)) best = v;
             }
@@ -156,7 +167,7 @@ export function pool2d(x: usize, out: usize, mode: i32, p0: i32, p1: i32): void 
             const row = base + (<usize>(iy * W2) << 2);
             for (let ix = x0; ix < x1; ix++) s += load<f32>(row + (<usize>ix << 2));
           }
-          store<f32>(o, s / divisorOf(y0, y1, x0, x1));
+          store<f32>(o, s / divisorOf(y0, y1, x0, x1, padded));
         }
         o += 4;
       }
@@ -175,15 +186,17 @@ export function pool2dBackward(x: usize, dy: usize, dx: usize, mode: i32, p0: i3
     const base = <usize>(p * H2 * W2);
     let o = dy + (<usize>(p * OH2 * OW2) << 2);
     for (let y = 0; y < OH2; y++) {
-      const y0 = max(0, y * SH2 - PH2), y1 = min(H2, y * SH2 - PH2 + KH2);
+      const ys = y * SH2 - PH2, ye = ys + (KH2 - 1) * DH2 + 1;
+      const y0 = firstTap(ys, DH2), y1 = min(H2, ye), padH = min(ye, H2 + PH2) - ys;
       for (let xo = 0; xo < OW2; xo++) {
-        const x0 = max(0, xo * SW2 - PW2), x1 = min(W2, xo * SW2 - PW2 + KW2);
+        const xs = xo * SW2 - PW2, xe = xs + (KW2 - 1) * DW2 + 1;
+        const x0 = firstTap(xs, DW2), x1 = min(W2, xe), padded = padH * (min(xe, W2 + PW2) - xs);
         const g = load<f32>(o);
         if (mode == 0) {
           let best: f32 = -Infinity;
           let at: i32 = -1;
-          for (let iy = y0; iy < y1; iy++) {
-            for (let ix = x0; ix < x1; ix++) {
+          for (let iy = y0; iy < y1; iy += DH2) {
+            for (let ix = x0; ix < x1; ix += DW2) {
               const idx = <i32>base + iy * W2 + ix;
               const v = load<f32>(x + (<usize>idx << 2));
               if (v > best || isNaN(v)) { best = v; at = idx; }
@@ -191,7 +204,7 @@ export function pool2dBackward(x: usize, dy: usize, dx: usize, mode: i32, p0: i3
           }
           if (at >= 0) { const q = dx + (<usize>at << 2); store<f32>(q, load<f32>(q) + g); }
         } else {
-          const share = g / divisorOf(y0, y1, x0, x1);
+          const share = g / divisorOf(y0, y1, x0, x1, padded);
           for (let iy = y0; iy < y1; iy++) {
             for (let ix = x0; ix < x1; ix++) {
               const q = dx + ((base + <usize>(iy * W2 + ix)) << 2);
