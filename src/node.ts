@@ -14,6 +14,7 @@ export { loadAnyModel, type LoadAnyModelOptions } from './io/load-any-model-node
 export { loadModelInput, type LoadedModelInput } from './vision/model-input-node.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint-node.js';
 export { loadOnnxFile, saveOnnx } from './io/onnx/onnx-file-node.js';
+export { savePyTorch } from './io/pytorch/export-pytorch-node.js';
 export { loadTfjsFile, loadNsfwjsModel, NSFWJS_CLASS_NAMES, NSFWJS_MODELS, type LoadedTfjsFile, type LoadedNsfwjs } from './io/tfjs/load-tfjs-node.js';
 export { writeFileAtomic, writeFileAtomicSync } from './util/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
