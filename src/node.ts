@@ -23,6 +23,10 @@ export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from '.
 export { dataKind, describeDataKind, type DataKind } from './data/data-kind.js';
 export { listImageFolder, readImageChw } from './data/image-folder.js';
 export { ImageFileDataset, openImageFolder } from './data/image-file-dataset.js';
+export { imageFiles, countImageFiles, globToRegExp } from './data/image-files.js';
+export { DecodePool, type DecodeSpec, type DecodedBatch } from './data/decode-pool.js';
+export { predictFiles, type FilePrediction, type PredictFilesOptions, type PredictFilesSpec } from './train/predict-files.js';
+export { PredictionLog, csvHeader, type PredictionFormat } from './train/prediction-log-node.js';
 export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/cifar10.js';
 export { writePng } from './vision/write-png.js';
 export { readKernelFile } from './vision/kernel-file.js';

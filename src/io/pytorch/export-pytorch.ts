@@ -169,7 +169,7 @@ Self-contained: needs torch and numpy, not fovea. Beside it: model.safetensors
     x = model.normalize(pixels)       # pixels [N, C, H, W] scaled to [0, 1]
     probabilities = net(x).softmax(1) # classes: model.CLASS_NAMES
 
-Train further (torchrun --nproc_per_node=GPUS train.py): net = model.load().train().cuda(),
+Train further (in your own script, under torchrun): net = model.load().train().cuda(),
 wrapped in torch.nn.parallel.DistributedDataParallel, fed with model.transform()
 (a torchvision transform: the input size, fit and normalisation below).
 """`;
