@@ -14,13 +14,14 @@ import { IMAGE_EXTENSIONS } from './image-folder.js';
 const PICTURE_LIKE = ['.bmp', '.ppm', '.pgm', '.heic', '.jxl'];
 const MAGIC = /[*?[{]/;
 
-/** Whether `s` is a glob pattern (has `*`, `?`, `[` or `{`) rather than a path. */
+/** Whether `s` is a glob pattern (has `*`, `?`, `[` or `{`) rather than a path. @example isGlob('photos/*.jpg') // true */
 export const isGlob = (s: string): boolean => MAGIC.test(s);
 
 /**
  * A glob pattern as a regular expression over `/`-separated paths: `*` and
  * `?` within one name, `**` across folders (`a/**\/b` also matches `a/b`),
  * `[abc]` classes and `{x,y}` alternatives.
+ * @example globToRegExp('photos/**\/*.{jpg,png}').test('photos/2024/a.png')   // true
  */
 export function globToRegExp(pattern: string): RegExp {
   let re = '';
@@ -105,7 +106,10 @@ export async function* imageFiles(sources: readonly string[]): AsyncGenerator<st
   }
 }
 
-/** How many files `imageFiles(sources)` lists (a walk that keeps only the count). */
+/**
+ * How many files `imageFiles(sources)` lists (a walk that keeps only the count), for progress and ETA.
+ * @example const total = await countImageFiles(['photos/']);
+ */
 export async function countImageFiles(sources: readonly string[]): Promise<number> {
   let n = 0;
   for await (const _ of imageFiles(sources)) n++;

@@ -12,7 +12,7 @@ import type { FilePrediction } from './predict-files.js';
 
 export type PredictionFormat = 'csv' | 'jsonl';
 
-/** `file,class1,probability1,...,classK,probabilityK,error`: the CSV header for top-K. */
+/** `file,class1,probability1,...,classK,probabilityK,error`: the CSV header for top-K. @example csvHeader(1) // 'file,class1,probability1,error' */
 export function csvHeader(k: number): string {
   return ['file', ...Array.from({ length: k }, (_, i) => [`class${i + 1}`, `probability${i + 1}`]).flat(), 'error'].join(',');
 }
@@ -21,7 +21,7 @@ export function csvHeader(k: number): string {
 const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const prob = (p: number): string => String(Number(p.toPrecision(6)));
 
-/** One prediction as a line of `format` (with its newline). */
+/** One prediction as a line of `format` (with its newline). @example predictionLine({ file: 'a.jpg', error: 'a.jpg: truncated' }, 'jsonl', 3) */
 export function predictionLine(p: FilePrediction, format: PredictionFormat, k: number): string {
   if (format === 'jsonl') {
     return `${JSON.stringify(p.error ? { file: p.file, error: p.error } : { file: p.file, top: p.top!.map((t) => ({ class: t.class, probability: Number(prob(t.probability)) })) })}\n`;

@@ -51,8 +51,9 @@ test('predict DIR --out: every image once, a line per unreadable file, resumed a
     const resumed = readFileSync(out, 'utf8').trim().split('\n');
     assert.deepEqual(new Set(resumed.slice(1).map((l) => l.split(',')[0])), new Set(rows.slice(1).map((l) => l.split(',')[0])));
     assert.equal(resumed.length, 52);
-    // the same predictions as the uninterrupted run
-    assert.deepEqual([...resumed].sort(), [...rows].sort());
+    // the same predictions as the uninterrupted run (libvips's wording of a decoding error varies from run to run)
+    const gist = (lines: string[]): string[] => lines.map((l) => l.replace(/(torn\.jpg: corrupt or truncated image header).*/, '$1')).sort();
+    assert.deepEqual(gist(resumed), gist(rows));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -135,19 +135,13 @@ function emit(m: Module, path: string, ind: string, ctx: Ctx): string {
   return EMITTERS[type]!(m, path, ind, ctx);
 }
 
-/** A name PyTorch keeps as one state_dict key segment: not empty, no dot. */
-function checkName(ctx: Ctx, m: Module, path: string, what: string, name: string): void {
-  if (!name || name.includes('.')) throw unsupported(ctx, m, path, `${what} '${name}' cannot be a PyTorch module or buffer name (empty, or contains '.')`);
-}
-
 /** A GraphModule: FoveaGraph(graph JSON, [(name, child)], [(constant, shape)]). */
 function emitGraph(g: GraphModule, path: string, ind: string, ctx: Ctx): string {
   ctx.helpers.add('FoveaGraph');
   const inner = `${ind}    `;
+  // fovea's module and buffer names are already what PyTorch takes: non-empty, no '.'
   const children = [...g.namedChildren()];
-  for (const [name] of children) checkName(ctx, g, path, 'layer', name);
   const constants = [...g.namedConstants()];
-  for (const [name] of constants) checkName(ctx, g, path, 'constant', name);
   const mods = children.length ? `[\n${children.map(([n, c]) => `${inner}    (${pyStr(n)}, ${emit(c, join(path, n), `${inner}    `, ctx)}),\n`).join('')}${inner}]` : '[]';
   const consts = `[${constants.map(([n, t]) => `(${pyStr(n)}, [${t.shape.join(', ')}])`).join(', ')}]`;
   return `FoveaGraph(\n${inner}json.loads(${pyStr(JSON.stringify(g.graph))}),\n${inner}${mods},\n${inner}${consts})`;
