@@ -160,7 +160,8 @@ describe('the export in PyTorch', { skip: noTorch }, () => {
         setRunningStats(c.model);
         c.model.eval();
         const y = f.noGrad(() => c.model.forward(c.x));
-        await savePyTorch(join(dir, c.name), c.model, metaFor(c.model, c.shape), { source: `${c.name}.fovea` });
+        // a source name with backslashes and a triple quote must still give valid Python
+        await savePyTorch(join(dir, c.name), c.model, metaFor(c.model, c.shape), { source: c.name === 'variants' ? 'C:\\new\\x"""y.fovea' : `${c.name}.fovea` });
         args.push({ name: c.name, dir: join(dir, c.name), x: Array.from(c.x.data), y: Array.from(y.data) });
       }
       const r = spawnSync(python, ['-c', CHECK, JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -153,7 +153,9 @@ function unsupported(ctx: Ctx, m: Module, path: string, why: string): ModelFileE
 
 /** model.py's docstring: what it is and how to use it. */
 function docstring(source: string, version: string | undefined): string {
-  return `"""A PyTorch model exported by fovea${version ? ` ${version}` : ''} from ${source}.
+  // a backslash or a triple quote in a file name must not end or bend the docstring
+  const name = source.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return `"""A PyTorch model exported by fovea${version ? ` ${version}` : ''} from ${name}.
 
 Self-contained: needs torch and numpy, not fovea. Beside it: model.safetensors
 (the weights under the same names as in fovea).
