@@ -31,7 +31,7 @@ export async function predictFolder(file: string, loaded: LoadedModel, sources: 
     const listed = await countImageFiles(sources);
     const skipped = log.done.size;
     const total = Math.max(0, listed - skipped);
-    if (skipped) process.stderr.write(`fovea predict: resuming ${o.out}: ${skipped} file(s) already in it are skipped\n`);
+    process.stderr.write(`fovea predict: ${listed} file(s) found${skipped ? `; resuming ${o.out}: ${skipped} already in it are skipped` : ''}\n`);
     const bar = new ProgressBar();
     const start = performance.now();
     let done = 0, failed = 0, lastLine = start;
