@@ -16,6 +16,7 @@ export { ModelFileError } from './io/io-error.js';
 export { loadModelBytes, sniffModelFormat, checkClassifier, MODEL_SOURCES, type LoadedModel, type ModelFormat, type SniffedFormat } from './io/load-any-model.js';
 export { loadModelFiles, type NamedBytes } from './io/load-model-files.js';
 export { exportOnnx, EXPORTABLE_MODULES, type ExportOnnxOptions } from './io/onnx/export-onnx.js';
+export { exportPyTorch, PYTORCH_EXPORTABLE_MODULES, type ExportPyTorchOptions, type PyTorchExport } from './io/pytorch/export-pytorch.js';
 export { loadOnnx, SUPPORTED_ONNX_OPS, type LoadOnnxOptions, type LoadedOnnx } from './io/onnx/load-onnx.js';
 export { OnnxError } from './io/onnx/onnx-error.js';
 export { ONNX_METADATA_KEYS, ONNX_METADATA_VERSION, modelMetaFromOnnx, onnxMetadataProps, type OnnxMetadataOptions, type OnnxModelMeta } from './io/onnx/onnx-metadata.js';

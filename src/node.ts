@@ -14,6 +14,7 @@ export { loadAnyModel, type LoadAnyModelOptions } from './io/load-any-model-node
 export { loadModelInput, type LoadedModelInput } from './vision/model-input-node.js';
 export { saveCheckpoint, loadCheckpoint } from './train/checkpoint-node.js';
 export { loadOnnxFile, saveOnnx } from './io/onnx/onnx-file-node.js';
+export { savePyTorch } from './io/pytorch/export-pytorch-node.js';
 export { loadTfjsFile, loadNsfwjsModel, NSFWJS_CLASS_NAMES, NSFWJS_MODELS, type LoadedTfjsFile, type LoadedNsfwjs } from './io/tfjs/load-tfjs-node.js';
 export { writeFileAtomic, writeFileAtomicSync } from './util/atomic-write.js';
 export { loadImageFile, type LoadImageOptions } from './vision/image-file.js';
@@ -22,6 +23,10 @@ export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from '.
 export { dataKind, describeDataKind, type DataKind } from './data/data-kind.js';
 export { listImageFolder, readImageChw } from './data/image-folder.js';
 export { ImageFileDataset, openImageFolder } from './data/image-file-dataset.js';
+export { imageFiles, countImageFiles, globToRegExp } from './data/image-files.js';
+export { DecodePool, type DecodeSpec, type DecodedBatch } from './data/decode-pool.js';
+export { predictFiles, type FilePrediction, type PredictFilesOptions, type PredictFilesSpec } from './train/predict-files.js';
+export { PredictionLog, csvHeader, type PredictionFormat } from './train/prediction-log-node.js';
 export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/cifar10.js';
 export { writePng } from './vision/write-png.js';
 export { readKernelFile } from './vision/kernel-file.js';
