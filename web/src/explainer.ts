@@ -14,6 +14,7 @@ import { encodeModel, getBackend, receptiveField, type ReceptiveField } from 'fo
 import { byId, el } from './dom.js';
 import { ClassBars } from './class-bars.js';
 import { ClassExplainView } from './class-explain.js';
+import { Connections } from './connections.js';
 import { DrawPad } from './draw-pad.js';
 import { FilterEditor } from './filter-editor.js';
 import { InputView } from './input-view.js';
@@ -29,6 +30,7 @@ export class Explainer {
   /** Milliseconds from a pointer event to all layers drawn, for the last updates (the benchmark reads these). */
   readonly latencies: number[] = [];
   private views: LayerViews | null = null;
+  private connections: Connections | null = null;
   private input: InputView | null = null;
   private bars: ClassBars | null = null;
   private editor: FilterEditor | null = null;
@@ -166,6 +168,7 @@ export class Explainer {
       });
     }
     this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned));
+    this.connections = new Connections(this.views, byId('layers'));
     const conv = s.firstConv;
     const editor = byId('filter-editor');
     this.editor = conv ? new FilterEditor(editor, conv.module, conv.path, () => this.updateNow(), () => s.resetWeights()) : null;
@@ -243,6 +246,7 @@ export class Explainer {
 
   private trace(u: UnitRef | null): void {
     this.views?.highlight(u);
+    this.connections?.show(u, this.last);
     const s = this.session;
     const layer = u && this.last?.layers[u.layer];
     if (!s || !u || !layer) {

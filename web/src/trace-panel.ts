@@ -39,6 +39,7 @@ export function renderTrace(panel: HTMLElement, t: TraceInput | null): void {
   panel.dataset['unit'] = maps ? `${c},${y},${x}` : String(c);
   panel.dataset['value'] = String(a.value);
   panel.dataset['recomputed'] = String(recompute(a));
+  panel.dataset['bias'] = 'bias' in a ? String(a.bias) : '0';
   const rf = t.field;
   const fieldText = t.fieldError ? `receptive field unknown: ${t.fieldError}`
     : rf && rf.y1 >= rf.y0 ? `sees input rows ${rf.y0}–${rf.y1}, columns ${rf.x0}–${rf.x1} (${rf.y1 - rf.y0 + 1} × ${rf.x1 - rf.x0 + 1} pixels, box on the input)`

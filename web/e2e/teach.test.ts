@@ -1,0 +1,47 @@
+// The explainer teaches: connections between layers, the convolution animated,
+// the softmax, the first visit and the layout at desktop, laptop and phone sizes.
+// Chromium as in browser.test.ts; no timing assertions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cellsBox, missing, openPage, shot, startSession, stopSession, unitPoint, WAIT, type Session } from './page-helpers.js';
+
+let session: Session;
+before(async () => {
+  if (!missing) session = await startSession();
+});
+after(() => stopSession(session));
+
+test('hovering a unit of the second conv layer lights up its input windows in every channel of the layer before, with links', { skip: missing }, async () => {
+  const page = await openPage(session);
+  await page.click('.sample[data-label="3"]');
+  await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '3', null, WAIT);
+  // features.3 is a 5x5 conv without padding over features.2 (6 maps of 14x14): unit (2, 5, 7) reads rows 5..9, columns 7..11 of all 6.
+  const p = await unitPoint(page, 'features.3', 2, 5, 7);
+  await page.mouse.move(p.x, p.y);
+  await page.waitForFunction(() => document.getElementById('layers')!.dataset['connections'] === 'features.2:6', null, WAIT);
+  const boxes = await page.locator('section.layer[data-path="features.2"] .conn-box').evaluateAll((els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
+  assert.deepEqual(boxes.map((b) => [b['channel'], b['y0'], b['y1'], b['x0'], b['x1']]), [0, 1, 2, 3, 4, 5].map((c) => [String(c), '5', '9', '7', '11']));
+  // The boxes sit on those cells, and their partial sums plus the bias are the unit's value.
+  for (const c of [0, 5]) {
+    const want = await cellsBox(page, 'features.2', c, 5, 9, 7, 11);
+    const got = (await page.locator(`section.layer[data-path="features.2"] .conn-box[data-channel="${c}"]`).boundingBox())!;
+    for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(got[k] - want[k]) < 1.5, `channel ${c} ${k}: ${got[k]} vs ${want[k]}`);
+  }
+  const trace = await page.locator('#trace').evaluate((e: HTMLElement) => ({ value: Number(e.dataset['value']), bias: Number(e.dataset['bias']) }));
+  const sum = boxes.reduce((s, b) => s + Number(b['sum']), 0);
+  assert.ok(Math.abs(sum + trace.bias - trace.value) < 1e-3 * Math.max(1, Math.abs(trace.value)), `Σ windows ${sum} + bias ${trace.bias} vs ${trace.value}`);
+  assert.equal(await page.locator('#layers svg.links line').count(), 6);
+  // Chained back to the input: the 5x5 windows through the 2x2 pooling are 10x10 cells of each of the 6 maps of features.1 (ReLU) and features.0 (conv).
+  assert.equal(await page.locator('section.layer[data-path="features.1"] .conn-dim').getAttribute('data-lit'), String(6 * 10 * 10));
+  assert.equal(await page.locator('section.layer[data-path="features.0"] .conn-dim').getAttribute('data-lit'), String(6 * 10 * 10));
+  await shot(page, 'connections');
+  // A fully connected unit: its largest contributions are boxed, signed.
+  const fc = await unitPoint(page, 'classifier.3', 0, 0, 3); // a vector: unit 3 is column 3 of its one row
+  await page.mouse.move(fc.x, fc.y);
+  await page.waitForFunction(() => document.getElementById('layers')!.dataset['connections'] === 'classifier.2:10', null, WAIT);
+  const tags = await page.locator('section.layer[data-path="classifier.2"] .conn-box .tag').allTextContents();
+  assert.equal(tags.length, 10);
+  assert.ok(tags.every((t) => /^[+-]\d/.test(t)), tags.join(' '));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
