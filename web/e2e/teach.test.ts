@@ -45,3 +45,37 @@ test('hovering a unit of the second conv layer lights up its input windows in ev
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the softmax view takes the last layer\'s logits to the probabilities the class bars show, live', { skip: missing }, async () => {
+  const page = await openPage(session);
+  for (const label of ['3', '7']) {
+    await page.click(`.sample[data-label="${label}"]`);
+    await page.waitForFunction((l) => document.getElementById('softmax')!.dataset['best'] === l && document.getElementById('prediction')!.dataset['class'] === l, label, WAIT);
+    const rows = await page.locator('#softmax tbody tr').evaluateAll((els) => els.map((e) => {
+      const d = (e as HTMLElement).dataset;
+      return { k: d['class']!, name: e.querySelector('th')!.textContent, p: Number(d['p']), logit: Number(d['logit']), exp: Number(d['exp']), pct: e.querySelector('.pct')!.textContent };
+    }));
+    const bars = Object.fromEntries(await page.locator('.bars li').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset['class'], e.querySelector('.pct')!.textContent])));
+    assert.equal(rows.length, 10);
+    const sum = Number(await page.locator('.softmax-sum').getAttribute('data-sum'));
+    for (const r of rows) {
+      assert.equal(r.name, r.k, 'the class name on the row');
+      assert.equal(r.pct, bars[r.k], `class ${r.k}: softmax ${r.pct}, bar ${bars[r.k]}`);
+      assert.ok(Math.abs(r.exp / sum - r.p) < 1e-6, `class ${r.k}: e^(z - max) / Σ = ${r.exp / sum}, p = ${r.p}`);
+    }
+    assert.ok(Math.abs(rows.reduce((s, r) => s + r.p, 0) - 1) < 1e-5);
+    // The logits are the last layer's values: hover its cell for class 5 and read the trace.
+    const cell = await unitPoint(page, 'classifier.5', 0, 0, 5);
+    await page.mouse.move(cell.x, cell.y);
+    await page.waitForFunction(() => document.getElementById('trace')!.dataset['path'] === 'classifier.5' && document.getElementById('trace')!.dataset['unit'] === '5', null, WAIT);
+    const value = Number(await page.locator('#trace').getAttribute('data-value'));
+    assert.ok(Math.abs(value - rows[5]!.logit) < 1e-5 * Math.max(1, Math.abs(value)), `logit ${rows[5]!.logit}, last layer ${value}`);
+    await page.mouse.move(0, 0);
+  }
+  // The last layer's cells carry the class names.
+  assert.deepEqual(await page.locator('section.layer[data-path="classifier.5"] + .cell-labels span, section.layer[data-path="classifier.5"] .cell-labels span').allTextContents(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  await page.locator('#softmax-card').scrollIntoViewIfNeeded();
+  await shot(page, 'softmax');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -22,6 +22,7 @@ import { LayerViews, type UnitRef } from './layer-views.js';
 import { ModelLoadError, ModelSession, type RunResult } from './model-session.js';
 import { PhotoPanel, type PhotoInput } from './photo-panel.js';
 import { centerLikeMnist } from './preprocess.js';
+import { SoftmaxView } from './softmax-view.js';
 import { renderTrace } from './trace-panel.js';
 
 export class Explainer {
@@ -31,6 +32,7 @@ export class Explainer {
   readonly latencies: number[] = [];
   private views: LayerViews | null = null;
   private connections: Connections | null = null;
+  private softmax: SoftmaxView | null = null;
   private input: InputView | null = null;
   private bars: ClassBars | null = null;
   private editor: FilterEditor | null = null;
@@ -167,7 +169,8 @@ export class Explainer {
         this.updateNow();
       });
     }
-    this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned));
+    this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned), s.classNames);
+    this.softmax = new SoftmaxView(byId('softmax'), s.classNames);
     this.connections = new Connections(this.views, byId('layers'));
     const conv = s.firstConv;
     const editor = byId('filter-editor');
@@ -208,11 +211,13 @@ export class Explainer {
     const k = this.saliencyClass;
     if (this.mode === 'photo') {
       this.bars!.update(this.photo ? run.probabilities : null);
+      this.softmax!.update(this.photo ? run.output : null, run.probabilities);
       this.input!.showSaliency(null);
       if (k === null || !this.photo) this.explain.clear();
       else this.explain.show(this.photo.image, s.gradCam(pixels, k), s.saliency(pixels, k), s.classNames[k]!, run.probabilities[k]!);
     } else {
       this.bars!.update(this.pad.empty ? null : run.probabilities);
+      this.softmax!.update(this.pad.empty ? null : run.output, run.probabilities);
       this.input!.showSaliency(k === null ? null : s.saliency(pixels, k), k === null ? '' : s.classNames[k]);
     }
     const u = this.hovered ?? this.pinned;
