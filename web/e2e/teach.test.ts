@@ -3,6 +3,11 @@
 // Chromium as in browser.test.ts; no timing assertions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModelBytes } from 'fovea';
+import { mnistTestDigit } from './mnist-strokes.js';
+import { ROOT } from './serve-process.js';
 import { cellsBox, missing, openPage, shot, startSession, stopSession, unitPoint, WAIT, type Session } from './page-helpers.js';
 
 let session: Session;
@@ -76,6 +81,72 @@ test('the softmax view takes the last layer\'s logits to the probabilities the c
   assert.deepEqual(await page.locator('section.layer[data-path="classifier.5"] + .cell-labels span, section.layer[data-path="classifier.5"] .cell-labels span').allTextContents(), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   await page.locator('#softmax-card').scrollIntoViewIfNeeded();
   await shot(page, 'softmax');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+/** Filter f of the shipped digit model's first conv (5x5, padding 2) at output (y, x), by hand, on an MNIST test digit: Σ window × weights, and the bias. */
+function firstConvByHand(index: number, f: number, y: number, x: number): { sum: number; bias: number } {
+  const { model, meta } = loadModelBytes(new Uint8Array(readFileSync(join(ROOT, 'web/public/models/digits.fovea'))), 'digits.fovea');
+  const params = Object.fromEntries(model.namedParameters());
+  const w = params['features.0.weight']!.data, b = params['features.0.bias']!.data;
+  const { pixels } = mnistTestDigit(index);
+  const [mean, std] = [meta.normalize.mean[0]!, meta.normalize.std[0]!];
+  let sum = 0;
+  for (let i = 0; i < 5; i++) {
+    for (let j = 0; j < 5; j++) {
+      const iy = y - 2 + i, ix = x - 2 + j;
+      if (iy < 0 || ix < 0 || iy >= 28 || ix >= 28) continue;
+      sum += w[(f * 5 + i) * 5 + j]! * (pixels[iy * 28 + ix]! / 255 - mean) / std;
+    }
+  }
+  return { sum, bias: b[f]! };
+}
+
+test('the convolution animation: three steps on, the sum shown is the window × weights of that position', { skip: missing }, async () => {
+  const page = await openPage(session);
+  const sample = page.locator('.sample[data-label="7"]').first();
+  const index = Number(await sample.getAttribute('data-index'));
+  await sample.click();
+  await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '7', null, WAIT);
+  await page.locator('#conv-card').scrollIntoViewIfNeeded();
+  for (const filter of [0, 4]) {
+    await page.fill('#conv-filter', String(filter));
+    await page.locator('#conv-filter').dispatchEvent('change');
+    await page.click('#conv-restart');
+    // From the first position, three steps on: output row 0, column 3.
+    for (let i = 0; i < 3; i++) await page.click('#conv-step');
+    const shown: Record<string, string> = await page.locator('#conv-math').evaluate((e: HTMLElement) => ({ ...(e.dataset as Record<string, string>), sumText: e.querySelector('.conv-sum')!.textContent!, valueText: e.querySelector('.conv-value')!.textContent! }));
+    assert.deepEqual([shown['step'], shown['y'], shown['x']], ['3', '0', '3']);
+    const hand = firstConvByHand(index, filter, 0, 3);
+    assert.ok(Math.abs(Number(shown['sum']) - hand.sum) < 1e-4, `filter ${filter}: shown Σ ${shown['sum']}, by hand ${hand.sum}`);
+    assert.ok(Math.abs(Number(shown['sumText']) - hand.sum) <= 5e-4 * Math.max(1, Math.abs(hand.sum)), `the text says ${shown['sumText']}`);
+    assert.ok(Math.abs(Number(shown['valueText']) - (hand.sum + hand.bias)) <= 5e-4 * Math.max(1, Math.abs(hand.sum + hand.bias)));
+    assert.ok(Math.abs(Number(shown['value']) - Number(shown['model'])) < 1e-4, 'the arithmetic gives the model\'s value');
+    assert.equal(await page.locator('.conv-output').getAttribute('data-done'), '4');
+  }
+  // In the middle of the digit: a window with ink, checked the same way.
+  const p = await unitPoint(page, 'features.0', 4, 14, 14);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction(() => document.getElementById('conv-math')!.dataset['step'] === String(14 * 28 + 14), null, WAIT);
+  for (let i = 0; i < 3; i++) await page.click('#conv-step');
+  const mid = await page.locator('#conv-math').evaluate((e: HTMLElement) => ({ ...(e.dataset as Record<string, string>) }));
+  const hand = firstConvByHand(index, 4, 14, 17);
+  assert.deepEqual([mid['y'], mid['x']], ['14', '17']);
+  assert.ok(Math.abs(Number(mid['sum']) - hand.sum) < 1e-4 && Math.abs(hand.sum) > 0.1, `shown Σ ${mid['sum']}, by hand ${hand.sum}`);
+  // A click on a unit of the second conv starts the animation there: every input channel is in the sum.
+  const q = await unitPoint(page, 'features.3', 2, 5, 7);
+  await page.mouse.click(q.x, q.y);
+  await page.waitForFunction(() => document.getElementById('conv-anim')!.dataset['layer'] === 'features.3', null, WAIT);
+  await page.locator('#conv-card').scrollIntoViewIfNeeded();
+  assert.match((await page.locator('#conv-math').textContent()) ?? '', /sum over 6 channels/);
+  assert.equal(await page.locator('#conv-anim').getAttribute('data-filter'), '2');
+  // Play runs on by itself; pause stops it.
+  await page.click('#conv-play');
+  await page.waitForFunction(() => Number(document.getElementById('conv-math')!.dataset['step']) >= 5 * 10 + 7 + 3, null, WAIT);
+  await page.click('#conv-play');
+  assert.equal(await page.locator('#conv-anim').getAttribute('data-playing'), 'false');
+  await shot(page, 'convolution');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -15,6 +15,7 @@ import { byId, el } from './dom.js';
 import { ClassBars } from './class-bars.js';
 import { ClassExplainView } from './class-explain.js';
 import { Connections } from './connections.js';
+import { ConvAnimation } from './conv-animation.js';
 import { DrawPad } from './draw-pad.js';
 import { FilterEditor } from './filter-editor.js';
 import { InputView } from './input-view.js';
@@ -33,6 +34,7 @@ export class Explainer {
   private views: LayerViews | null = null;
   private connections: Connections | null = null;
   private softmax: SoftmaxView | null = null;
+  private conv: ConvAnimation | null = null;
   private input: InputView | null = null;
   private bars: ClassBars | null = null;
   private editor: FilterEditor | null = null;
@@ -171,6 +173,8 @@ export class Explainer {
     }
     this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned), s.classNames);
     this.softmax = new SoftmaxView(byId('softmax'), s.classNames);
+    this.conv?.pause();
+    this.conv = new ConvAnimation(byId('conv-anim'), s.meta);
     this.connections = new Connections(this.views, byId('layers'));
     const conv = s.firstConv;
     const editor = byId('filter-editor');
@@ -208,6 +212,7 @@ export class Explainer {
     this.last = run;
     this.input!.update(pixels);
     this.views!.update(run);
+    this.conv!.update(run);
     const k = this.saliencyClass;
     if (this.mode === 'photo') {
       this.bars!.update(this.photo ? run.probabilities : null);
@@ -244,6 +249,7 @@ export class Explainer {
 
   private unit(u: UnitRef | null, pinned: boolean): void {
     if (pinned) this.pinned = u;
+    if (pinned && u && this.last?.layers[u.layer]?.type === 'Conv2d') this.conv?.select(u.layer, u.c, u.y, u.x);
     this.hovered = pinned ? null : u;
     const active = this.hovered ?? this.pinned;
     this.trace(active);

@@ -97,7 +97,7 @@ function short(v: number): string {
 }
 
 /** A kH x kW table of numbers, cells coloured by sign; padding taps marked. */
-function grid(values: Float32Array, kh: number, kw: number, padded?: Uint8Array): HTMLElement {
+export function grid(values: Float32Array, kh: number, kw: number, padded?: Uint8Array): HTMLElement {
   const table = el('table', { class: 'numgrid' });
   let max = 0;
   for (const v of values) max = Math.max(max, Math.abs(v));
