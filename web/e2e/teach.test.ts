@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadModelBytes } from 'fovea';
 import { mnistTestDigit } from './mnist-strokes.js';
 import { ROOT } from './serve-process.js';
-import { cellsBox, missing, openPage, shot, startSession, stopSession, unitPoint, WAIT, type Session } from './page-helpers.js';
+import { cellsBox, inViewport, missing, openPage, shot, startSession, stopSession, unitPoint, WAIT, type Session, type TestPage } from './page-helpers.js';
 
 let session: Session;
 before(async () => {
@@ -147,6 +147,115 @@ test('the convolution animation: three steps on, the sum shown is the window × 
   await page.click('#conv-play');
   assert.equal(await page.locator('#conv-anim').getAttribute('data-playing'), 'false');
   await shot(page, 'convolution');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+/** Elements a user acts on that must be on screen, each with no scroll box between it and the page. */
+const ACTED_ON = ['#pad', '#undo', '#clear', '.sample', '.bars li', '#mode-draw', '#tour-start', '#model-choice'];
+
+async function onScreenWithoutScrollBox(page: TestPage, selector: string): Promise<string | null> {
+  return page.locator(selector).evaluateAll((els, sel) => {
+    for (const e of els) {
+      const r = e.getBoundingClientRect();
+      if (!(r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth)) return `${sel} is off screen: ${JSON.stringify(r)}`;
+      for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowY;
+        if ((o === 'auto' || o === 'scroll') && p.scrollHeight > p.clientHeight + 1) return `${sel} is inside a scroll box (${p.className || p.id})`;
+      }
+    }
+    return null;
+  }, selector);
+}
+
+test('at 1400×900 everything the user acts on is on screen without a scroll box, and stays there while the layers scroll', { skip: missing }, async () => {
+  const page = await openPage(session, { width: 1400, height: 900 });
+  await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '7', null, WAIT);
+  for (const s of ACTED_ON) assert.equal(await onScreenWithoutScrollBox(page, s), null);
+  await shot(page, 'layout-1400x900');
+  // Scrolled down to the last layer: the pad, the samples and the bars are still there; a hovered unit's trace is on screen.
+  const p = await unitPoint(page, 'classifier.5', 0, 0, 7);
+  await page.mouse.move(p.x, p.y);
+  await page.waitForFunction(() => document.getElementById('trace')!.dataset['path'] === 'classifier.5', null, WAIT);
+  assert.ok(await page.evaluate(() => scrollY) > 300, 'the page scrolled to the last layer');
+  for (const s of ['#pad', '.sample', '.bars li']) assert.equal(await onScreenWithoutScrollBox(page, s), null);
+  assert.ok(await inViewport(page, '#trace h3'), 'the trace of the hovered unit is on screen');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+for (const size of [{ width: 390, height: 844, touch: true }, { width: 1024, height: 768, touch: false }]) {
+  test(`at ${size.width}×${size.height} a tapped unit's trace and receptive field come into view`, { skip: missing }, async () => {
+    const page = await openPage(session, { width: size.width, height: size.height }, size.touch ? { hasTouch: true, isMobile: true } : {});
+    await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '7', null, WAIT);
+    if (size.width < 500) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    }
+    await shot(page, `layout-${size.width}x${size.height}`);
+    const p = await unitPoint(page, 'features.3', 2, 5, 7);
+    if (size.touch) await page.touchscreen.tap(p.x, p.y);
+    else await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(() => document.getElementById('trace')!.dataset['unit'] === '2,5,7' && document.body.classList.contains('sheet-open'), null, WAIT);
+    await page.waitForTimeout(100); // the sheet's scroll is instant, but let a frame pass before measuring (no timing is asserted)
+    assert.ok(await inViewport(page, '#trace h3'), 'the trace heading is on screen');
+    assert.ok(await inViewport(page, '#trace .rf-thumb'), 'the receptive field is on screen');
+    assert.deepEqual(await page.locator('#trace .rf-thumb').evaluate((e: HTMLElement) => [e.dataset['y0'], e.dataset['y1'], e.dataset['x0'], e.dataset['x1']]), ['8', '21', '12', '25']);
+    assert.ok(await inViewport(page, 'section.layer[data-path="features.3"] .unit-marker'), 'the tapped unit stays visible above the sheet');
+    if (size.width < 500) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen with the connections drawn`);
+    }
+    await shot(page, `trace-sheet-${size.width}x${size.height}`);
+    await page.click('#trace-close');
+    await page.waitForFunction(() => !document.body.classList.contains('sheet-open'), null, WAIT);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
+test('a first visit shows a real digit with every layer alive; the tour walks pixels → … → softmax, pointing at each live part', { skip: missing }, async () => {
+  const page = await openPage(session, { width: 1400, height: 900 });
+  await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '7', null, WAIT);
+  // Every layer has a range: live values, not a blank input.
+  const ranges = await page.locator('section.layer .range').allTextContents();
+  assert.equal(ranges.length, 12);
+  assert.ok(ranges.every((r) => /^-?[\d.]+ … [\d.]+$/.test(r) && !/^0 … 0$/.test(r)), ranges.join(' | '));
+  assert.match(await page.locator('#pad-note').textContent() ?? '', /real handwritten 7 from the MNIST test set/);
+  // Pointing at the input reads a pixel in its three forms.
+  const input = (await page.locator('#model-input').boundingBox())!;
+  await page.mouse.move(input.x + (14.5 * input.width) / 28, input.y + (14.5 * input.height) / 28);
+  await page.waitForFunction(() => document.getElementById('pixel-readout')!.dataset['y'] === '14', null, WAIT);
+  const read = await page.locator('#pixel-readout').evaluate((e: HTMLElement) => ({ raw: Number(e.dataset['raw']), norm: Number(e.dataset['normalised']), text: e.textContent }));
+  assert.ok(Math.abs(read.norm - (read.raw / 255 - 0.1307) / 0.3081) < 1e-3, JSON.stringify(read));
+  assert.match(read.text ?? '', /raw pixel \d+ → [\d.]+ → normalised input -?[\d.]+/);
+  // The tour.
+  await page.click('#tour-start');
+  const keys: string[] = [];
+  for (;;) {
+    await page.waitForSelector('#tour:not([hidden])', WAIT);
+    const step: Record<string, string> = await page.locator('#tour').evaluate((e: HTMLElement) => ({ ...(e.dataset as Record<string, string>), text: e.querySelector('#tour-text')!.textContent ?? '' }));
+    keys.push(step['step']!);
+    assert.ok(await inViewport(page, '.tour-target'), `step ${step['step']}: the part it talks about is on screen`);
+    assert.equal(await page.locator('.tour-target').count(), 1);
+    if (step['step'] === 'relu') assert.match(step['text']!, /features\.1 .* [\d,]+ of the 4,704 values .* were negative/);
+    if (step['step'] === 'softmax') assert.match(step['text']!, /Here 7 gets 100\.0%|Here 7 gets 99\.\d%/);
+    if (step['step'] === 'convolution') await shot(page, 'tour');
+    if ((await page.locator('#tour-next').textContent()) === 'Finish') break;
+    await page.click('#tour-next');
+  }
+  assert.deepEqual(keys, ['pixels', 'convolution', 'relu', 'pooling', 'flatten', 'linear', 'softmax']);
+  await page.click('#tour-next');
+  await page.waitForSelector('#tour', { state: 'hidden', ...WAIT });
+  assert.equal(await page.locator('.tour-target').count(), 0);
+  // The first stroke replaces the example digit.
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const pad = (await page.locator('#pad').boundingBox())!;
+  await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.8, { steps: 12 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '1', null, WAIT);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -25,6 +25,8 @@ import { PhotoPanel, type PhotoInput } from './photo-panel.js';
 import { centerLikeMnist } from './preprocess.js';
 import { SoftmaxView } from './softmax-view.js';
 import { renderTrace } from './trace-panel.js';
+import { TraceSheet } from './trace-sheet.js';
+import { inputKind } from './value-kinds.js';
 
 export class Explainer {
   session: ModelSession | null = null;
@@ -39,6 +41,7 @@ export class Explainer {
   private bars: ClassBars | null = null;
   private editor: FilterEditor | null = null;
   private last: RunResult | null = null;
+  private lastPixels: Float32Array | null = null;
   private sample: Uint8Array | null = null;
   private hovered: UnitRef | null = null;
   private pinned: UnitRef | null = null;
@@ -51,6 +54,7 @@ export class Explainer {
   readonly photos = new PhotoPanel(byId('photo-prep'), byId('photo-error'));
   private photo: PhotoInput | null = null;
   private readonly explain = new ClassExplainView(byId('class-explain'));
+  private readonly sheet = new TraceSheet(byId('trace-card'), byId('trace-close'), () => this.unit(null, true));
 
   constructor() {
     this.pad = new DrawPad(byId<HTMLCanvasElement>('pad'), (t) => this.schedule(t));
@@ -93,6 +97,16 @@ export class Explainer {
     return this.load(bytes, name);
   }
 
+  /** The last forward pass (every layer, the probabilities), if any. */
+  get result(): RunResult | null {
+    return this.last;
+  }
+
+  /** The model's input of the last update: C*H*W pixels in [0, 1], before the normalisation. */
+  get modelInput(): { pixels: Float32Array; shape: [number, number, number]; meta: ModelSession['meta'] } | null {
+    return this.session && this.lastPixels ? { pixels: this.lastPixels, shape: this.session.inputShape, meta: this.session.meta } : null;
+  }
+
   /** Shows (or clears, for null) a message about a model that could not be opened. */
   error(message: string | null): void {
     const box = byId('model-error');
@@ -110,10 +124,13 @@ export class Explainer {
     }
   }
 
-  /** Puts a 28x28 MNIST digit on the pad (fed to the model exactly as MNIST stores it). */
-  pickSample(pixels: Uint8Array): void {
+  /**
+   * Puts a 28x28 MNIST digit on the pad (fed to the model exactly as MNIST
+   * stores it). An `example` (the digit shown on arrival) goes away at the first stroke.
+   */
+  pickSample(pixels: Uint8Array, example = false): void {
     this.sample = pixels;
-    this.pad.setBase(pixels, 28, 28);
+    this.pad.setBase(pixels, 28, 28, example);
   }
 
   /** Switches between drawing and photos (the model stays). */
@@ -210,6 +227,7 @@ export class Explainer {
     const pixels = this.pixels(s.inputShape);
     const run = s.run(pixels);
     this.last = run;
+    this.lastPixels = pixels;
     this.input!.update(pixels);
     this.views!.update(run);
     this.conv!.update(run);
@@ -250,9 +268,11 @@ export class Explainer {
   private unit(u: UnitRef | null, pinned: boolean): void {
     if (pinned) this.pinned = u;
     if (pinned && u && this.last?.layers[u.layer]?.type === 'Conv2d') this.conv?.select(u.layer, u.c, u.y, u.x);
+    if (pinned && !u) this.sheet.close();
     this.hovered = pinned ? null : u;
     const active = this.hovered ?? this.pinned;
     this.trace(active);
+    if (pinned && u) this.sheet.open(this.views?.view(u.layer)?.marker ?? null);
   }
 
   private trace(u: UnitRef | null): void {
@@ -275,6 +295,9 @@ export class Explainer {
     }
     this.input!.showField(field);
     if (this.mode === 'photo') this.photos.showField(field);
-    renderTrace(byId('trace'), { layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}) });
+    renderTrace(byId('trace'), {
+      layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}),
+      inputImage: byId<HTMLCanvasElement>('model-input'), inputKind: inputKind(this.last!.layers, u.layer, s.meta),
+    });
   }
 }

@@ -112,10 +112,10 @@ export class LayerViews {
     }
   }
 
-  /** Layer i's canvas, the box around it (overlays go there) and where its units sit; undefined past the last layer. */
-  view(i: number): { canvas: HTMLCanvasElement; wrap: HTMLElement; geometry: Geometry; info: LayerInfo } | undefined {
+  /** Layer i's canvas, the box around it (overlays go there), its unit marker and where its units sit; undefined past the last layer. */
+  view(i: number): { canvas: HTMLCanvasElement; wrap: HTMLElement; marker: HTMLElement; geometry: Geometry; info: LayerInfo } | undefined {
     const v = this.views[i];
-    return v && { canvas: v.canvas, wrap: v.canvas.parentElement!, geometry: v.geometry, info: v.info };
+    return v && { canvas: v.canvas, wrap: v.canvas.parentElement!, marker: v.marker, geometry: v.geometry, info: v.info };
   }
 
   /** Outlines a unit (null: none). */
