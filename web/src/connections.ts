@@ -22,7 +22,9 @@ const CHAIN_BUDGET = 400_000;
 const SVG = 'http://www.w3.org/2000/svg';
 
 interface Overlay {
-  dim: HTMLCanvasElement;
+  /** A veil over the layer with a hole for each lit unit (SVG, so the layer keeps one canvas). */
+  dim: SVGSVGElement;
+  veil: SVGPathElement;
   boxes: HTMLElement;
 }
 
@@ -42,7 +44,7 @@ export class Connections {
   /** Shows what unit `u` reads (null: nothing). */
   show(u: UnitRef | null, run: RunResult | null): void {
     for (const o of this.overlays.values()) {
-      o.dim.hidden = true;
+      o.dim.style.display = 'none';
       o.boxes.replaceChildren();
     }
     this.links.replaceChildren();
@@ -89,10 +91,18 @@ export class Connections {
     if (!v) return null;
     let o = this.overlays.get(i);
     if (!o || !o.dim.isConnected) {
-      const dim = el('canvas', { class: 'conn-dim', width: v.geometry.width, height: v.geometry.height, hidden: true, 'aria-hidden': 'true' });
+      const dim = document.createElementNS(SVG, 'svg');
+      dim.setAttribute('class', 'conn-dim');
+      dim.setAttribute('viewBox', `0 0 ${v.geometry.width} ${v.geometry.height}`);
+      dim.setAttribute('preserveAspectRatio', 'none');
+      dim.setAttribute('aria-hidden', 'true');
+      dim.style.display = 'none';
+      const veil = document.createElementNS(SVG, 'path');
+      veil.setAttribute('fill-rule', 'evenodd');
+      dim.append(veil);
       const boxes = el('div', { class: 'conn-boxes' });
       v.wrap.append(dim, boxes);
-      o = { dim, boxes };
+      o = { dim, veil, boxes };
       this.overlays.set(i, o);
     }
     return o;
@@ -104,20 +114,19 @@ export class Connections {
     const o = this.overlay(i);
     if (!v || !o) return;
     const g = v.geometry;
-    const ctx = o.dim.getContext('2d')!;
-    ctx.clearRect(0, 0, g.width, g.height);
-    ctx.fillStyle = 'rgba(246, 247, 249, 0.78)';
-    ctx.fillRect(0, 0, g.width, g.height);
+    // The whole layer, then one square per lit unit: with the even-odd rule the squares are holes in the veil.
+    const d = [`M0 0H${g.width}V${g.height}H0Z`];
     let lit = 0;
     for (let idx = 0; idx < marked.length; idx++) {
       if (!marked[idx]) continue;
       const [c = 0, y = 0, x = 0] = g.kind === 'maps' ? unitOf(v.info.shape, idx) : [idx];
       if (g.kind === 'maps' && c >= g.channels) continue;
       const r = unitRect(g, c, y, x);
-      ctx.clearRect(r.left, r.top, r.size, r.size);
+      d.push(`M${r.left} ${r.top}h${r.size}v${r.size}h${-r.size}Z`);
       lit++;
     }
-    o.dim.hidden = false;
+    o.veil.setAttribute('d', d.join(''));
+    o.dim.style.display = '';
     o.dim.dataset['lit'] = String(lit);
   }
 
