@@ -21,7 +21,12 @@ export const FIRST_DIGIT = 0;
 export function showFirstDigit(app: Explainer, set: DigitSet): void {
   if (app.mode !== 'draw' || !app.pad.empty || set.count <= FIRST_DIGIT) return;
   app.pickSample(set.images.subarray(FIRST_DIGIT * 784, (FIRST_DIGIT + 1) * 784), true);
-  byId('pad-note').textContent = `A real handwritten ${set.labels[FIRST_DIGIT]} from the MNIST test set, to start with: draw on the pad to replace it.`;
+  const note = byId('pad-note');
+  note.textContent = `A real handwritten ${set.labels[FIRST_DIGIT]} from the MNIST test set, to start with: draw on the pad to replace it.`;
+  // Once the user draws or picks another digit, the note no longer describes the pad.
+  const clear = (): void => void (note.textContent = '');
+  app.pad.canvas.addEventListener('pointerdown', clear, { once: true });
+  byId('samples').addEventListener('click', clear, { once: true });
 }
 
 interface Step {
