@@ -256,6 +256,7 @@ test('a first visit shows a real digit with every layer alive; the tour walks pi
   await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.8, { steps: 12 });
   await page.mouse.up();
   await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '1', null, WAIT);
+  assert.equal(await page.locator('#pad-note').textContent(), '', 'the note about the example digit is gone');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
