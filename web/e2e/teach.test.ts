@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadModelBytes } from 'fovea';
 import { mnistTestDigit } from './mnist-strokes.js';
 import { ROOT } from './serve-process.js';
-import { cellsBox, inViewport, missing, openPage, shot, startSession, stopSession, unitPoint, WAIT, type Session, type TestPage } from './page-helpers.js';
+import { cellsBox, inViewport, missing, openPage, shot, SHOTS, startSession, stopSession, unitPoint, WAIT, type Session, type TestPage } from './page-helpers.js';
 
 let session: Session;
 before(async () => {
@@ -257,6 +257,32 @@ test('a first visit shows a real digit with every layer alive; the tour walks pi
   await page.mouse.up();
   await page.waitForFunction(() => document.getElementById('prediction')!.dataset['class'] === '1', null, WAIT);
   assert.equal(await page.locator('#pad-note').textContent(), '', 'the note about the example digit is gone');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('training to the end states the test accuracy in words, under curves whose step axis reads 1k-style or plain', { skip: missing, timeout: 180_000 }, async () => {
+  const page = await openPage(session, { width: 1280, height: 900 });
+  await page.locator('#train').scrollIntoViewIfNeeded();
+  await page.selectOption('#train-model', 'lenet');
+  // 3 epochs of batch 8: 1,500 steps, so the step axis goes past 1k.
+  await page.fill('#train-epochs', '3');
+  await page.fill('#train-batch', '8');
+  await page.fill('#train-lr', '0.01');
+  await page.click('#train-start');
+  await page.waitForFunction(() => document.getElementById('train')!.dataset['state'] === 'done', null, { timeout: 150_000 });
+  const status = (await page.locator('#train-status').textContent()) ?? '';
+  const m = /finished after 1500 steps\. Test accuracy: (\d+\.\d\d)% on 1,000 test digits \(the final weights, after epoch 3\)/.exec(status);
+  assert.ok(m, status);
+  assert.ok(Number(m[1]) > 80, `3 epochs of LeNet on 4,000 digits reach only ${m[1]}% (chance is 10%)`);
+  // Tick labels: plain or compact numbers, no two touching (the chart lays them out; here we read what it drew).
+  for (const chart of ['#loss-chart', '#accuracy-chart']) {
+    const labels = await page.locator(`${chart} svg text[text-anchor="middle"][fill="#444444"]`).evaluateAll((els) => els.map((e) => (e as SVGTextElement).getBBox()).map((b) => ({ x0: b.x, x1: b.x + b.width })));
+    assert.ok(labels.length >= 2, `${chart} has x tick labels`);
+    assert.ok((await page.locator(`${chart} svg text[text-anchor="middle"][fill="#444444"]`).allTextContents()).some((t) => /^\d+(\.\d)?k$/.test(t)), `${chart}: steps past 1,000 read 1k`);
+    for (let i = 1; i < labels.length; i++) assert.ok(labels[i]!.x0 > labels[i - 1]!.x1, `${chart}: x labels ${i - 1} and ${i} overlap`);
+  }
+  await page.locator('#train').screenshot({ path: join(SHOTS, 'training-done.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
 });
