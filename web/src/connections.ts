@@ -31,6 +31,8 @@ interface Overlay {
 export class Connections {
   private readonly overlays = new Map<number, Overlay>();
   private readonly links: SVGSVGElement;
+  /** What is shown, to redraw the links when the layout changes size. */
+  private shown: { u: UnitRef; run: RunResult } | null = null;
 
   /** @param host the element holding every layer section (the links are drawn over it) */
   constructor(private readonly views: LayerViews, private readonly host: HTMLElement) {
@@ -39,6 +41,13 @@ export class Connections {
     this.links.setAttribute('class', 'links');
     this.links.setAttribute('aria-hidden', 'true');
     host.append(this.links);
+    // The links are drawn in pixels: a new layout (a resized window, a rotated phone) redraws them.
+    let width = host.clientWidth;
+    new ResizeObserver(() => {
+      if (host.clientWidth === width || !this.links.isConnected) return;
+      width = host.clientWidth;
+      if (this.shown) this.show(this.shown.u, this.shown.run);
+    }).observe(host);
   }
 
   /** Shows what unit `u` reads (null: nothing). */
@@ -49,6 +58,7 @@ export class Connections {
     }
     this.links.replaceChildren();
     delete this.host.dataset['connections'];
+    this.shown = u && run ? { u, run } : null;
     if (!u || !run || u.layer < 1) return;
     const layer = run.layers[u.layer]!;
     const prev = run.layers[u.layer - 1]!;

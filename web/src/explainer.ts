@@ -175,6 +175,7 @@ export class Explainer {
     const previous = this.session;
     this.session = s;
     this.hovered = this.pinned = null;
+    this.sheet.close();
     this.saliencyClass = null;
     this.input = new InputView(byId('input-view'), s.inputShape);
     this.photo = null;

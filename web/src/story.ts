@@ -71,8 +71,12 @@ export class Tour {
     this.back.addEventListener('click', () => this.show(this.at - 1));
     this.next.addEventListener('click', () => (this.at + 1 < this.steps.length ? this.show(this.at + 1) : this.end()));
     close.addEventListener('click', () => this.end());
-    // The numbers follow the drawing: every update of the page re-reads them.
-    new MutationObserver(() => this.at >= 0 && this.write()).observe(document.body, { attributes: true, attributeFilter: ['data-updates'] });
+    // The numbers follow the drawing: every update of the page re-reads them. Another model ends the tour (its steps were this one's).
+    new MutationObserver((changes) => {
+      if (this.at < 0) return;
+      if (changes.some((c) => c.attributeName === 'data-model')) this.end();
+      else this.write();
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-updates', 'data-model'] });
   }
 
   private plan(): Step[] {
@@ -143,6 +147,7 @@ export class Tour {
     this.panel.hidden = false;
     document.body.classList.add('touring');
     this.write();
+    this.next.focus({ preventScroll: true });
   }
 
   private write(): void {
