@@ -149,8 +149,10 @@ export class Connections {
     const add = (c: number, y0: number, y1: number, x0: number, x1: number, sum: number, tag: string): void => {
       if (g.kind === 'maps' && c >= g.channels) return;
       const a = unitRect(g, c, y0, x0), b = unitRect(g, c, y1, x1);
+      // Tags alternate above and below their boxes, and hang leftwards near the right edge, so neighbours do not cover each other.
+      const place = `${made.length % 2 ? ' below' : ''}${a.left > 0.6 * g.width ? ' right' : ''}`;
       const box = el('div', {
-        class: `conn-box ${sum > 0 ? 'pos' : sum < 0 ? 'neg' : 'zero'}`, 'data-channel': c, 'data-y0': y0, 'data-y1': y1, 'data-x0': x0, 'data-x1': x1, 'data-sum': sum,
+        class: `conn-box ${sum > 0 ? 'pos' : sum < 0 ? 'neg' : 'zero'}${place}`, 'data-channel': c, 'data-y0': y0, 'data-y1': y1, 'data-x0': x0, 'data-x1': x1, 'data-sum': sum,
         title: tag,
       }, el('span', { class: 'tag' }, tag));
       Object.assign(box.style, {
