@@ -73,6 +73,17 @@ test('unitInputs lists exactly the inputs a unit reads (checked against brute fo
         const sum = r.inputs.reduce((s, i) => s + i.contribution, r.bias);
         assert.ok(Math.abs(sum - out[u]!) < 1e-4 * Math.max(1, Math.abs(out[u]!)), `${name}, unit ${unit}: contributions add up to ${sum}, model ${out[u]}`);
       }
+      // The window's taps: inside the kernel, distinct, and every input read lies in a channel the unit reads.
+      if (r.kernel) {
+        const seen = new Set<string>();
+        for (const i of r.inputs) {
+          const [ti, tj] = i.tap!;
+          assert.ok(ti >= 0 && tj >= 0 && ti < r.kernel[0] && tj < r.kernel[1], `${name}: tap ${i.tap} outside kernel ${r.kernel}`);
+          assert.ok(!seen.has(`${i.channel},${ti},${tj}`), `${name}: tap ${i.tap} twice`);
+          seen.add(`${i.channel},${ti},${tj}`);
+        }
+      }
+      for (const i of r.inputs) if (shape.length === 3) assert.ok(r.inChannels.includes(i.channel), `${name}: channel ${i.channel} not in ${r.inChannels}`);
       // Each window boxes exactly the listed inputs of its channel, taps dy/dx apart.
       for (const w of r.windows) {
         const mine = r.inputs.filter((i) => i.channel === w.channel);
@@ -95,6 +106,13 @@ test('a conv unit reads a window in every input channel of its group, spaced by 
     { channel: 3, y0: 0, y1: 4, x0: 0, x1: 2, dy: 2, dx: 2 },
   ]);
   assert.equal(r.count, 2 * 3 * 2);
+  assert.deepEqual(r.inChannels, [2, 3]);
+  assert.deepEqual(r.kernel, [3, 3]);
+  // Taps: rows 0, 2, 4 are kernel rows 0..2 (1*2 − 2 + 2i); columns 0 and 2 are kernel columns 1 and 2 (column −2 is padding).
+  assert.deepEqual(r.inputs.filter((i) => i.channel === 2).map((i) => i.tap).sort(), [[0, 1], [0, 2], [1, 1], [1, 2], [2, 1], [2, 2]]);
+  // Every tap of a unit in the padding corner: none read, but the channels are still named.
+  const corner = unitInputs(new Conv2d(2, 1, 2, { padding: 3 }), new Float32Array(2 * 2 * 2), [2, 2, 2], [0, 0, 0]);
+  assert.deepEqual([corner.count, corner.windows, corner.inChannels], [0, [], [0, 1]]);
 });
 
 test('top keeps the largest contributions, sorted by size; the rest are summed', () => {

@@ -35,6 +35,8 @@ export interface UnitInput {
   weight: number;
   /** Its signed share: value × weight (max pooling: the value for the largest input, 0 for the others). */
   contribution: number;
+  /** Where in the sliding window it falls, [row, column] of the kernel (conv, pooling); absent for other layers. */
+  tap?: readonly [number, number];
 }
 
 /**
@@ -64,6 +66,10 @@ export interface UnitInputs {
   rest: number;
   /** Per input channel, the window read (maps input only; empty for a vector input). */
   windows: InputWindow[];
+  /** The input channels the unit reads from (conv: its group's; pooling and pointwise: its own), even where every tap is padding; empty for a vector input. */
+  inChannels: number[];
+  /** The sliding window's size, [kH, kW] (conv, pooling; for adaptive pooling this unit's bin), or absent. */
+  kernel?: [number, number];
   bias: number;
   /**
    * What the inputs make: Σ contributions + bias (conv, linear, average and
@@ -84,7 +90,8 @@ interface Ctx {
   unit: readonly number[];
   outShape: readonly number[];
 }
-type Rule = (m: Module, ctx: Ctx) => Omit<UnitInputs, 'type' | 'count' | 'rest'>;
+type Found = Omit<UnitInputs, 'type' | 'count' | 'rest'>;
+type Rule = (m: Module, ctx: Ctx) => Found;
 
 /**
  * The inputs that unit `unit` of `layer`'s output reads from `input`, with
@@ -168,22 +175,28 @@ const conv: Rule = (m, { input, shape, unit }) => {
   const wd = c.weight.data;
   const inputs: UnitInput[] = [];
   const windows: InputWindow[] = [];
+  const inChannels: number[] = [];
   for (let k = 0; k < cinG; k++) {
     const ci = g * cinG + k;
+    inChannels.push(ci);
     windows.push(...box(ci, ys, xs, a.dilation[0], a.dilation[1]));
     ys.forEach((r, ri) => xs.forEach((q, qi) => {
       const index = (ci * h + r) * w + q;
       const weight = wd[((o * cinG + k) * kh + iy[ri]!) * kw + jx[qi]!]!;
       const value = input[index]!;
-      inputs.push({ channel: ci, y: r, x: q, index, value, weight, contribution: value * weight });
+      inputs.push({ channel: ci, y: r, x: q, index, value, weight, contribution: value * weight, tap: [iy[ri]!, jx[qi]!] });
     }));
   }
   const bias = c.bias ? c.bias.data[o]! : 0;
-  return { kind: 'conv', inputs, windows, bias, total: inputs.reduce((s, i) => s + i.contribution, bias) };
+  return { kind: 'conv', inputs, windows, inChannels, kernel: [kh, kw], bias, total: inputs.reduce((s, i) => s + i.contribution, bias) };
 };
 
-/** A pooling window over rows `ys` and columns `xs` of channel c. */
-function pooled(kind: 'max' | 'mean' | 'sum', c: number, ys: number[], xs: number[], divisor: number, { input, shape }: Ctx): Omit<UnitInputs, 'type' | 'count' | 'rest'> {
+/**
+ * A pooling window of channel c: rows `ys` and columns `xs` inside the
+ * input; `top`, `left` are the window's first row and column (in the padding
+ * when negative), `kernel` its size.
+ */
+function pooled(kind: 'max' | 'mean' | 'sum', c: number, ys: number[], xs: number[], divisor: number, { input, shape }: Ctx, top: number, left: number, kernel: [number, number]): Found {
   const [, h, w] = shape as [number, number, number];
   const inputs: UnitInput[] = [];
   for (const y of ys) {
@@ -191,7 +204,7 @@ function pooled(kind: 'max' | 'mean' | 'sum', c: number, ys: number[], xs: numbe
       const index = (c * h + y) * w + x;
       const value = input[index]!;
       const weight = kind === 'mean' ? 1 / divisor : 1;
-      inputs.push({ channel: c, y, x, index, value, weight, contribution: kind === 'max' ? 0 : value * weight });
+      inputs.push({ channel: c, y, x, index, value, weight, contribution: kind === 'max' ? 0 : value * weight, tap: [y - top, x - left] });
     }
   }
   let total = 0;
@@ -202,7 +215,7 @@ function pooled(kind: 'max' | 'mean' | 'sum', c: number, ys: number[], xs: numbe
     best.contribution = best.value;
     total = best.value;
   } else total = inputs.reduce((s, i) => s + i.contribution, 0);
-  return { kind, inputs, windows: box(c, ys, xs, 1, 1), bias: 0, total };
+  return { kind, inputs, windows: box(c, ys, xs, 1, 1), inChannels: [c], kernel, bias: 0, total };
 }
 
 const pool: Rule = (m, ctx) => {
@@ -213,11 +226,12 @@ const pool: Rule = (m, ctx) => {
   const [c, y, x] = ctx.unit as [number, number, number];
   const ys = taps(y, a.kernel[0], a.stride[0], a.padding[0], 1, h);
   const xs = taps(x, a.kernel[1], a.stride[1], a.padding[1], 1, w);
-  if (type === 'MaxPool2d') return pooled('max', c, ys, xs, 1, ctx);
-  if (type === 'SumPool2d') return pooled('sum', c, ys, xs, 1, ctx);
+  const at: [number, number, [number, number]] = [y * a.stride[0] - a.padding[0], x * a.stride[1] - a.padding[1], [a.kernel[0], a.kernel[1]]];
+  if (type === 'MaxPool2d') return pooled('max', c, ys, xs, 1, ctx, ...at);
+  if (type === 'SumPool2d') return pooled('sum', c, ys, xs, 1, ctx, ...at);
   // PyTorch's avg_pool2d: divisorOverride, else the whole window (padding counted) or only the taps inside.
   const divisor = a.divisor || (a.countIncludePad ? a.kernel[0] * a.kernel[1] : ys.length * xs.length);
-  return pooled('mean', c, ys, xs, divisor, ctx);
+  return pooled('mean', c, ys, xs, divisor, ctx, ...at);
 };
 
 const adaptive: Rule = (m, ctx) => {
@@ -231,7 +245,7 @@ const adaptive: Rule = (m, ctx) => {
     return out;
   };
   const ys = bin(y, h, oh), xs = bin(x, w, ow);
-  return pooled('mean', c, ys, xs, ys.length * xs.length, ctx);
+  return pooled('mean', c, ys, xs, ys.length * xs.length, ctx, ys[0]!, xs[0]!, [ys.length, xs.length]);
 };
 
 const linear: Rule = (m, { input, shape, unit }) => {
@@ -245,7 +259,7 @@ const linear: Rule = (m, { input, shape, unit }) => {
     inputs.push({ ...position(shape, i), index: i, value, weight, contribution: value * weight });
   }
   const bias = l.bias ? l.bias.data[o]! : 0;
-  return { kind: 'linear', inputs, windows: [], bias, total: inputs.reduce((s, i) => s + i.contribution, bias) };
+  return { kind: 'linear', inputs, windows: [], inChannels: [], bias, total: inputs.reduce((s, i) => s + i.contribution, bias) };
 };
 
 /** The one input at the unit's own flat position (pointwise layers keep the shape; Flatten keeps the order). */
@@ -255,7 +269,7 @@ function same(kind: 'pointwise' | 'reshape'): Rule {
     const p = position(shape, index);
     const value = input[index]!;
     const windows = shape.length === 3 ? box(p.channel, [p.y], [p.x], 1, 1) : [];
-    return { kind, inputs: [{ ...p, index, value, weight: 1, contribution: value }], windows, bias: 0, total: value };
+    return { kind, inputs: [{ ...p, index, value, weight: 1, contribution: value }], windows, inChannels: shape.length === 3 ? [p.channel] : [], bias: 0, total: value };
   };
 }
 const pointwise = same('pointwise');
