@@ -13,13 +13,12 @@ import { blueWhiteRed, colorIndex, normalizeValue, type Conv2d, type ModelMeta }
 import { el, fmt } from './dom.js';
 import type { RunResult } from './model-session.js';
 import { grid } from './trace-panel.js';
-import { convPadding, unitArithmetic } from './unit-arithmetic.js';
+import { unitArithmetic } from './unit-arithmetic.js';
 import { inputKind } from './value-kinds.js';
 
 /** Input channels drawn as pictures, and as number grids at each step. */
 const CHANNELS_DRAWN = 4;
 const GRIDS_SHOWN = 3;
-const pairOf = (v: number | readonly number[] | undefined, d: number): [number, number] => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0]!, v[1]!]);
 
 export class ConvAnimation {
   private run: RunResult | null = null;
@@ -142,18 +141,16 @@ export class ConvAnimation {
     this.step = Math.max(0, Math.min(oh * ow - 1, this.step));
     const oy = Math.floor(this.step / ow), ox = this.step % ow;
     const [kh, kw] = m.kernelSize;
-    const [sh, sw] = pairOf(m.options.stride, 1);
-    const [dh, dw] = pairOf(m.options.dilation, 1);
-    const [ph, pw] = convPadding(m);
+    const { stride: [sh, sw], dilation: [dh, dw], padding: [ph, pw, pb, pr] } = m.attrs();
     const a = unitArithmetic(rec, this.filter, oy, ox);
     if (a.kind !== 'conv') return;
     const kind = inputKind(run.layers, this.layer, this.meta);
     this.info.textContent = `${rec.path}: filter ${this.filter} is ${a.terms.length} × ${kh}×${kw} weights (one ${kh}×${kw} slice per input channel${cin !== a.terms.length ? ' of its group' : ''}). `
       + `Stride ${sh === sw ? sh : `${sh}×${sw}`}: the window moves ${sh === sw ? sh : `${sh}/${sw}`} pixel${sh * sw > 1 ? 's' : ''} per step. `
-      + `Padding ${ph === pw ? ph : `${ph}×${pw}`}: ${ph || pw ? 'rings of zeros around the input (hatched), so the output keeps more of the size' : 'none (a "narrow" convolution: the output is smaller)'}. `
+      + `Padding ${ph === pw && pb === ph && pr === pw ? ph : `${ph} top, ${pw} left, ${pb} bottom, ${pr} right`}: ${ph || pw || pb || pr ? 'rings of zeros around the input (hatched), so the output keeps more of the size' : 'none (a "narrow" convolution: the output is smaller)'}. `
       + `Dilation ${dh === dw ? dh : `${dh}×${dw}`}: ${dh > 1 || dw > 1 ? 'the taps are spread apart' : 'the taps touch'}. `
-      + `Output ${oh}×${ow} = ⌊(${h} + 2·${ph} − ${dh}·(${kh} − 1) − 1) ÷ ${sh}⌋ + 1 rows.`;
-    this.drawInputs(rec.input, [cin, h, w], a.terms.map((t) => t.inChannel), { kh, kw, sh, sw, dh, dw, ph, pw, oy, ox });
+      + `Output ${oh}×${ow} = ⌊(${h} + ${ph === pb ? `2·${ph}` : `${ph} + ${pb}`} − ${dh}·(${kh} − 1) − 1) ÷ ${sh}⌋ + 1 rows.`;
+    this.drawInputs(rec.input, [cin, h, w], a.terms.map((t) => t.inChannel), { kh, kw, sh, sw, dh, dw, ph, pw, pb, pr, oy, ox });
     this.drawOutput(rec.output, oh, ow);
     const sum = a.terms.reduce((s, t) => s + t.partial, 0);
     const value = sum + a.bias;
@@ -176,10 +173,10 @@ export class ConvAnimation {
     Object.assign(this.container.dataset, { layer: rec.path, filter: this.filter, step: this.step });
   }
 
-  private drawInputs(input: Float32Array, [, h, w]: [number, number, number], channels: number[], g: { kh: number; kw: number; sh: number; sw: number; dh: number; dw: number; ph: number; pw: number; oy: number; ox: number }): void {
+  private drawInputs(input: Float32Array, [, h, w]: [number, number, number], channels: number[], g: { kh: number; kw: number; sh: number; sw: number; dh: number; dw: number; ph: number; pw: number; pb: number; pr: number; oy: number; ox: number }): void {
     const shown = channels.slice(0, CHANNELS_DRAWN);
     // One channel gets a big picture; several share the row with the output map.
-    const cell = Math.max(2, Math.min(8, Math.floor((shown.length > 1 ? 84 : 150) / (Math.max(h + 2 * g.ph, w + 2 * g.pw)))));
+    const cell = Math.max(2, Math.min(8, Math.floor((shown.length > 1 ? 84 : 150) / (Math.max(h + g.ph + g.pb, w + g.pw + g.pr)))));
     let lo = Infinity, hi = -Infinity;
     for (const v of input) (lo = Math.min(lo, v), hi = Math.max(hi, v));
     let figures = [...this.inputs.querySelectorAll('figure')];
@@ -192,7 +189,7 @@ export class ConvAnimation {
       const fig = figures[k]!;
       const canvas = fig.querySelector('canvas')!;
       fig.querySelector('figcaption')!.textContent = `input channel ${ci}`;
-      const H = h + 2 * g.ph, W = w + 2 * g.pw;
+      const H = h + g.ph + g.pb, W = w + g.pw + g.pr;
       canvas.width = W * cell;
       canvas.height = H * cell;
       const ctx = canvas.getContext('2d')!;

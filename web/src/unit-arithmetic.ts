@@ -40,23 +40,6 @@ export interface LayerRecord {
   output: Float32Array;
 }
 
-const pair = (v: number | readonly number[] | undefined, d: number): [number, number] =>
-  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0]!, v[1]!];
-
-/**
- * The padding a Conv2d applies, as [top, left]: a number or pair as given,
- * 'valid' none, 'same' as PyTorch (total dilation*(k-1), the odd pixel at the bottom/right).
- */
-export function convPadding(m: Conv2d): [number, number] {
-  const p = m.options.padding ?? 0;
-  if (p === 'valid') return [0, 0];
-  if (p === 'same') {
-    const [dh, dw] = pair(m.options.dilation, 1);
-    return [Math.floor((dh * (m.kernelSize[0] - 1)) / 2), Math.floor((dw * (m.kernelSize[1] - 1)) / 2)];
-  }
-  return pair(p, 0);
-}
-
 /** The activation functions the page writes out as f(x), by layer type name. */
 const ACTIVATIONS: Readonly<Record<string, string>> = { ReLU: 'ReLU', LeakyReLU: 'LeakyReLU', Tanh: 'tanh', Sigmoid: 'sigmoid' };
 
