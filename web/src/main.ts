@@ -12,6 +12,7 @@ import { wireModelPicker } from './model-picker.js';
 import { wirePhotoSources } from './photo-source.js';
 import { wirePixelReadout } from './pixel-readout.js';
 import { renderSamplePicker } from './sample-picker.js';
+import { stickWhenFits } from './sticky-fit.js';
 import { showFirstDigit, Tour } from './story.js';
 import { TrainPanel } from './train-panel.js';
 
@@ -54,6 +55,7 @@ new TrainPanel(() => app.currentBytes(), (bytes) => {
 });
 
 new Tour(app, byId('tour-start'));
+stickWhenFits(document.querySelector<HTMLElement>('.explore > .left')!);
 wirePixelReadout(byId('input-view'), () => app.modelInput);
 
 loadDigits('test').then(

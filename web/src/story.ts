@@ -87,8 +87,12 @@ export class Tour {
     const all: Step[] = [
       {
         key: 'pixels', title: 'Pixels in', target: () => byId('sees-card'),
-        text: () => `The model's input is a ${h}×${w} ${c === 1 ? 'grayscale' : 'colour'} picture: ${c * h * w} raw pixels, each 0 (black) to 255 (white)${c === 3 ? ' per channel' : ''}. `
-          + `The first layer reads each as a normalised input, ${normalisationText(meta)}: black becomes ${fmt((0 - meta.normalize.mean[0]!) / meta.normalize.std[0]!)}, white ${fmt((1 - meta.normalize.mean[0]!) / meta.normalize.std[0]!)}. Point at the picture to read any pixel.`,
+        text: () => {
+          const { mean, std } = meta.normalize;
+          const ends = c === 1 ? `: black becomes ${fmt((0 - mean[0]!) / std[0]!)}, white ${fmt((1 - mean[0]!) / std[0]!)}` : ', channel by channel';
+          return `The model's input is a ${h}×${w} ${c === 1 ? 'grayscale' : 'colour'} picture: ${(c * h * w).toLocaleString('en')} raw pixels, each 0 (black) to 255 (${c === 1 ? 'white' : 'full red, green or blue'}). `
+            + `The first layer reads each as a normalised input, ${normalisationText(meta)}${ends}. Point at the picture to read any pixel.`;
+        },
       },
       {
         key: 'convolution', title: 'Convolution', target: firstConv,
