@@ -147,7 +147,8 @@ export class Tour {
     const step = this.steps[this.at]!;
     this.target = step.target();
     this.target?.classList.add('tour-target');
-    this.target?.scrollIntoView({ block: 'center', behavior: 'auto' });
+    // On a phone the tour's panel covers the bottom of the screen: the part it talks about goes to the top.
+    this.target?.scrollIntoView({ block: window.matchMedia('(max-width: 760px)').matches ? 'start' : 'center', behavior: 'auto' });
     this.panel.hidden = false;
     document.body.classList.add('touring');
     this.write();
