@@ -22,6 +22,9 @@ const GRIDS_SHOWN = 3;
 
 export class ConvAnimation {
   private run: RunResult | null = null;
+  /** Whether the card is on screen: off screen, a new forward pass only marks it stale (the page redraws on every pointer move). */
+  private visible = false;
+  private stale = false;
   private layer = -1;
   private filter = 0;
   private step = 0;
@@ -67,6 +70,10 @@ export class ConvAnimation {
     finish.addEventListener('click', () => this.go(this.positions - 1));
     this.play.addEventListener('click', () => (this.timer ? this.pause() : this.start()));
     this.speed.addEventListener('input', () => this.timer && (this.pause(), this.start()));
+    new IntersectionObserver(([e]) => {
+      this.visible = e?.isIntersecting ?? false;
+      if (this.visible && this.stale) this.render();
+    }).observe(container);
   }
 
   /** A new forward pass (the drawing changed): the same layer, filter and position, new numbers. */
@@ -83,7 +90,8 @@ export class ConvAnimation {
       this.math.replaceChildren(el('p', { class: 'hint' }, 'This model has no convolution layer.'));
       return;
     }
-    this.render();
+    if (this.visible || first) this.render();
+    else this.stale = true;
   }
 
   /** Starts from a unit of a conv layer (a tapped or clicked unit). */
@@ -129,6 +137,7 @@ export class ConvAnimation {
   }
 
   private render(): void {
+    this.stale = false;
     const run = this.run;
     const rec = run?.layers[this.layer];
     if (!run || !rec) return;
@@ -187,25 +196,24 @@ export class ConvAnimation {
     }
     shown.forEach((ci, k) => {
       const fig = figures[k]!;
-      const canvas = fig.querySelector('canvas')!;
       fig.querySelector('figcaption')!.textContent = `input channel ${ci}`;
       const H = h + g.ph + g.pb, W = w + g.pw + g.pr;
-      canvas.width = W * cell;
-      canvas.height = H * cell;
-      const ctx = canvas.getContext('2d')!;
+      // One pixel per cell, scaled up by the canvas (crisp: image-rendering: pixelated); padding as a grey checker.
+      const image = new ImageData(W, H);
+      const d = image.data;
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
           const iy = y - g.ph, ix = x - g.pw;
-          if (iy < 0 || ix < 0 || iy >= h || ix >= w) {
-            ctx.fillStyle = (x + y) % 2 ? '#e9ebef' : '#d6dae1';
-          } else {
-            const v = input[(ci * h + iy) * w + ix]!;
-            const t = hi > lo ? Math.round((255 * (v - lo)) / (hi - lo)) : 0;
-            ctx.fillStyle = `rgb(${t},${t},${t})`;
-          }
-          ctx.fillRect(x * cell, y * cell, cell, cell);
+          const inside = iy >= 0 && ix >= 0 && iy < h && ix < w;
+          const t = inside ? (hi > lo ? Math.round((255 * (input[(ci * h + iy) * w + ix]! - lo)) / (hi - lo)) : 0) : (x + y) % 2 ? 233 : 214;
+          d.set([t, t, t, 255], 4 * (y * W + x));
         }
       }
+      const canvas = fig.querySelector('canvas')!;
+      resize(canvas, W * cell, H * cell);
+      const ctx = canvas.getContext('2d')!;
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(toCanvas(image), 0, 0, W * cell, H * cell);
       // The window: each tap boxed (spread out under dilation), the whole window outlined.
       ctx.strokeStyle = '#ff2d75';
       ctx.lineWidth = 1;
@@ -221,24 +229,39 @@ export class ConvAnimation {
   private drawOutput(values: Float32Array, oh: number, ow: number): void {
     const cell = Math.max(2, Math.min(8, Math.floor(120 / Math.max(oh, ow))));
     const c = this.output;
-    c.width = ow * cell;
-    c.height = oh * cell;
-    const ctx = c.getContext('2d')!;
+    resize(c, ow * cell, oh * cell);
     let bound = 0;
     const base = this.filter * oh * ow;
     for (let i = 0; i < oh * ow; i++) bound = Math.max(bound, Math.abs(values[base + i]!));
+    // Computed cells in the layer's colours, the rest not yet filled in.
+    const image = new ImageData(ow, oh);
     for (let i = 0; i < oh * ow; i++) {
-      const y = Math.floor(i / ow), x = i % ow;
       if (i <= this.step) {
         const k = 3 * colorIndex(normalizeValue(values[base + i]!, -bound || -1, bound || 1, true));
-        ctx.fillStyle = `rgb(${blueWhiteRed.table[k]},${blueWhiteRed.table[k + 1]},${blueWhiteRed.table[k + 2]})`;
-      } else ctx.fillStyle = '#f1f3f6';
-      ctx.fillRect(x * cell, y * cell, cell, cell);
+        image.data.set([blueWhiteRed.table[k]!, blueWhiteRed.table[k + 1]!, blueWhiteRed.table[k + 2]!, 255], 4 * i);
+      } else image.data.set([241, 243, 246, 255], 4 * i);
     }
+    const ctx = c.getContext('2d')!;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(toCanvas(image), 0, 0, ow * cell, oh * cell);
     const y = Math.floor(this.step / ow), x = this.step % ow;
     ctx.strokeStyle = '#ff2d75';
     ctx.lineWidth = 2;
     ctx.strokeRect(x * cell + 1, y * cell + 1, cell - 2, cell - 2);
     c.dataset['done'] = String(this.step + 1);
   }
+}
+
+/** Sets a canvas's size only when it changes (setting it clears the canvas and costs a reallocation). */
+function resize(c: HTMLCanvasElement, width: number, height: number): void {
+  if (c.width !== width) c.width = width;
+  if (c.height !== height) c.height = height;
+}
+
+const scratch = document.createElement('canvas');
+/** An ImageData on a canvas, to be drawn scaled (putImageData cannot scale). */
+function toCanvas(image: ImageData): HTMLCanvasElement {
+  resize(scratch, image.width, image.height);
+  scratch.getContext('2d')!.putImageData(image, 0, 0);
+  return scratch;
 }
