@@ -31,6 +31,8 @@ interface Overlay {
 export class Connections {
   private readonly overlays = new Map<number, Overlay>();
   private readonly links: SVGSVGElement;
+  /** The chain of faded layers last computed, and for which unit (see `chain`). */
+  private chained: { key: string; marks: [number, Uint8Array][] } | null = null;
   /** What is shown, to redraw the links when the layout changes size. */
   private shown: { u: UnitRef; run: RunResult } | null = null;
 
@@ -72,11 +74,21 @@ export class Connections {
     const boxes = this.box(u.layer - 1, read);
     this.link(u, boxes);
     this.host.dataset['connections'] = `${prev.path}:${boxes.length}`;
-    this.chain(run, u.layer - 1, marked);
+    this.chain(run, `${u.layer},${u.c},${u.y},${u.x}`, u.layer - 1, marked);
   }
 
-  /** Fades, layer by layer towards the input, every unit that cannot reach the marked ones. */
-  private chain(run: RunResult, from: number, marked: Uint8Array): void {
+  /**
+   * Fades, layer by layer towards the input, every unit that cannot reach the
+   * marked ones. Which units reach a unit depends on the layers, not on the
+   * drawing, so the chain of the unit shown last is kept for the next update.
+   */
+  private chain(run: RunResult, key: string, from: number, marked: Uint8Array): void {
+    if (this.chained?.key === key) {
+      for (const [j, m] of this.chained.marks) this.fade(j, m);
+      return;
+    }
+    const marks: [number, Uint8Array][] = [];
+    this.chained = { key, marks };
     let budget = CHAIN_BUDGET;
     for (let j = from; j >= 1; j--) {
       const layer = run.layers[j]!, prev = run.layers[j - 1]!;
@@ -92,6 +104,7 @@ export class Connections {
       // Out of budget, or every unit reached (a fully connected layer): fading would say nothing.
       if (budget <= 0 || count === next.length) return;
       this.fade(j - 1, next);
+      marks.push([j - 1, next]);
       marked = next;
     }
   }
