@@ -7,6 +7,7 @@
  */
 export { recordActivations, type LayerActivation, type ActivationsOptions } from './activations.js';
 export { receptiveField, type ReceptiveField } from './receptive-field.js';
+export { unitInputs, type UnitInput, type UnitInputs, type InputWindow, type UnitInputsOptions } from './unit-inputs.js';
 export { gradCam, lastMapLayer, upsampleBilinear, type GradCam, type GradCamOptions } from './grad-cam.js';
 export { saliency, type SaliencyOptions } from './saliency.js';
 export { gradCamFigure, gradCamSection, type GradCamSectionOptions } from './grad-cam-figure.js';

@@ -54,6 +54,17 @@ export class Conv2d extends Module {
     resetConvParameters(this.weight, this.bias);
   }
 
+  /**
+   * The settings as the kernel gets them: stride and dilation as pairs,
+   * padding as [top, left, bottom, right] ('same' resolved as PyTorch does,
+   * the odd pixel at the bottom/right), groups.
+   *
+   * @example new Conv2d(1, 1, 4, { padding: 'same' }).attrs().padding   // [1, 1, 2, 2]
+   */
+  attrs(): ReturnType<typeof conv2dAttrs> {
+    return conv2dAttrs('Conv2d', this.kernelSize, this.options);
+  }
+
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.options);
   }

@@ -21,6 +21,8 @@ export class DrawPad {
   private strokes: Point[][] = [];
   private current: Point[] | null = null;
   private base: HTMLCanvasElement | null = null;
+  /** The picture underneath is an example shown on arrival: the first stroke replaces it. */
+  private example = false;
   private readonly ink: CanvasRenderingContext2D;
   private readonly view: CanvasRenderingContext2D;
 
@@ -65,6 +67,7 @@ export class DrawPad {
   }
 
   clear(): void {
+    this.example = false;
     this.strokes = [];
     this.current = null;
     this.base = null;
@@ -72,8 +75,13 @@ export class DrawPad {
     this.onChange();
   }
 
-  /** Puts a grayscale picture (0 = black … 255 = white ink) under the strokes, replacing the drawing. */
-  setBase(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number): void {
+  /**
+   * Puts a grayscale picture (0 = black … 255 = white ink) under the strokes,
+   * replacing the drawing. An `example` (the digit shown on arrival) goes
+   * away when the user starts drawing.
+   */
+  setBase(pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, example = false): void {
+    this.example = example;
     const c = document.createElement('canvas');
     c.width = width;
     c.height = height;
@@ -111,6 +119,11 @@ export class DrawPad {
       this.canvas.setPointerCapture(e.pointerId); // keep the stroke when the pointer leaves the pad
     } catch {
       // synthetic events (the benchmark) have no active pointer to capture
+    }
+    if (this.example) {
+      this.example = false;
+      this.base = null;
+      this.redraw();
     }
     const p = this.point(e);
     this.current = [p];

@@ -14,6 +14,8 @@ import { encodeModel, getBackend, receptiveField, type ReceptiveField } from 'fo
 import { byId, el } from './dom.js';
 import { ClassBars } from './class-bars.js';
 import { ClassExplainView } from './class-explain.js';
+import { Connections } from './connections.js';
+import { ConvAnimation } from './conv-animation.js';
 import { DrawPad } from './draw-pad.js';
 import { FilterEditor } from './filter-editor.js';
 import { InputView } from './input-view.js';
@@ -21,7 +23,10 @@ import { LayerViews, type UnitRef } from './layer-views.js';
 import { ModelLoadError, ModelSession, type RunResult } from './model-session.js';
 import { PhotoPanel, type PhotoInput } from './photo-panel.js';
 import { centerLikeMnist } from './preprocess.js';
+import { SoftmaxView } from './softmax-view.js';
 import { renderTrace } from './trace-panel.js';
+import { TraceSheet } from './trace-sheet.js';
+import { inputKind } from './value-kinds.js';
 
 export class Explainer {
   session: ModelSession | null = null;
@@ -29,10 +34,14 @@ export class Explainer {
   /** Milliseconds from a pointer event to all layers drawn, for the last updates (the benchmark reads these). */
   readonly latencies: number[] = [];
   private views: LayerViews | null = null;
+  private connections: Connections | null = null;
+  private softmax: SoftmaxView | null = null;
+  private conv: ConvAnimation | null = null;
   private input: InputView | null = null;
   private bars: ClassBars | null = null;
   private editor: FilterEditor | null = null;
   private last: RunResult | null = null;
+  private lastPixels: Float32Array | null = null;
   private sample: Uint8Array | null = null;
   private hovered: UnitRef | null = null;
   private pinned: UnitRef | null = null;
@@ -45,6 +54,7 @@ export class Explainer {
   readonly photos = new PhotoPanel(byId('photo-prep'), byId('photo-error'));
   private photo: PhotoInput | null = null;
   private readonly explain = new ClassExplainView(byId('class-explain'));
+  private readonly sheet = new TraceSheet(byId('trace-card'), byId('trace-close'), () => this.unit(null, true));
 
   constructor() {
     this.pad = new DrawPad(byId<HTMLCanvasElement>('pad'), (t) => this.schedule(t));
@@ -87,6 +97,16 @@ export class Explainer {
     return this.load(bytes, name);
   }
 
+  /** The last forward pass (every layer, the probabilities), if any. */
+  get result(): RunResult | null {
+    return this.last;
+  }
+
+  /** The model's input of the last update: C*H*W pixels in [0, 1], before the normalisation. */
+  get modelInput(): { pixels: Float32Array; shape: [number, number, number]; meta: ModelSession['meta'] } | null {
+    return this.session && this.lastPixels ? { pixels: this.lastPixels, shape: this.session.inputShape, meta: this.session.meta } : null;
+  }
+
   /** Shows (or clears, for null) a message about a model that could not be opened. */
   error(message: string | null): void {
     const box = byId('model-error');
@@ -104,10 +124,13 @@ export class Explainer {
     }
   }
 
-  /** Puts a 28x28 MNIST digit on the pad (fed to the model exactly as MNIST stores it). */
-  pickSample(pixels: Uint8Array): void {
+  /**
+   * Puts a 28x28 MNIST digit on the pad (fed to the model exactly as MNIST
+   * stores it). An `example` (the digit shown on arrival) goes away at the first stroke.
+   */
+  pickSample(pixels: Uint8Array, example = false): void {
     this.sample = pixels;
-    this.pad.setBase(pixels, 28, 28);
+    this.pad.setBase(pixels, 28, 28, example);
   }
 
   /** Switches between drawing and photos (the model stays). */
@@ -152,6 +175,7 @@ export class Explainer {
     const previous = this.session;
     this.session = s;
     this.hovered = this.pinned = null;
+    this.sheet.close();
     this.saliencyClass = null;
     this.input = new InputView(byId('input-view'), s.inputShape);
     this.photo = null;
@@ -165,7 +189,11 @@ export class Explainer {
         this.updateNow();
       });
     }
-    this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned));
+    this.views = new LayerViews(byId('layers'), s.layers, (u, pinned) => this.unit(u, pinned), s.classNames);
+    this.softmax = new SoftmaxView(byId('softmax'), s.classNames);
+    this.conv?.pause();
+    this.conv = new ConvAnimation(byId('conv-anim'), s.meta);
+    this.connections = new Connections(this.views, byId('layers'));
     const conv = s.firstConv;
     const editor = byId('filter-editor');
     this.editor = conv ? new FilterEditor(editor, conv.module, conv.path, () => this.updateNow(), () => s.resetWeights()) : null;
@@ -200,16 +228,20 @@ export class Explainer {
     const pixels = this.pixels(s.inputShape);
     const run = s.run(pixels);
     this.last = run;
+    this.lastPixels = pixels;
     this.input!.update(pixels);
     this.views!.update(run);
+    this.conv!.update(run);
     const k = this.saliencyClass;
     if (this.mode === 'photo') {
       this.bars!.update(this.photo ? run.probabilities : null);
+      this.softmax!.update(this.photo ? run.output : null, run.probabilities);
       this.input!.showSaliency(null);
       if (k === null || !this.photo) this.explain.clear();
       else this.explain.show(this.photo.image, s.gradCam(pixels, k), s.saliency(pixels, k), s.classNames[k]!, run.probabilities[k]!);
     } else {
       this.bars!.update(this.pad.empty ? null : run.probabilities);
+      this.softmax!.update(this.pad.empty ? null : run.output, run.probabilities);
       this.input!.showSaliency(k === null ? null : s.saliency(pixels, k), k === null ? '' : s.classNames[k]);
     }
     const u = this.hovered ?? this.pinned;
@@ -236,13 +268,17 @@ export class Explainer {
 
   private unit(u: UnitRef | null, pinned: boolean): void {
     if (pinned) this.pinned = u;
+    if (pinned && u && this.last?.layers[u.layer]?.type === 'Conv2d') this.conv?.select(u.layer, u.c, u.y, u.x);
+    if (pinned && !u) this.sheet.close();
     this.hovered = pinned ? null : u;
     const active = this.hovered ?? this.pinned;
     this.trace(active);
+    if (pinned && u) this.sheet.open(this.views?.view(u.layer)?.marker ?? null);
   }
 
   private trace(u: UnitRef | null): void {
     this.views?.highlight(u);
+    this.connections?.show(u, this.last);
     const s = this.session;
     const layer = u && this.last?.layers[u.layer];
     if (!s || !u || !layer) {
@@ -260,6 +296,9 @@ export class Explainer {
     }
     this.input!.showField(field);
     if (this.mode === 'photo') this.photos.showField(field);
-    renderTrace(byId('trace'), { layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}) });
+    renderTrace(byId('trace'), {
+      layer, next: this.last!.layers[u.layer + 1], c: u.c, y: u.y, x: u.x, field, ...(fieldError ? { fieldError } : {}),
+      inputImage: byId<HTMLCanvasElement>('model-input'), inputKind: inputKind(this.last!.layers, u.layer, s.meta),
+    });
   }
 }

@@ -13,6 +13,21 @@ import type { LayerInfo, RunResult } from './model-session.js';
 /** At most this many channels of a layer are drawn (the rest are named, not shown). */
 export const MAX_CHANNELS_SHOWN = 64;
 
+/** Class names under the last layer's cells (one row of them): short names across, longer ones written downwards. */
+function labelCells(v: View, names: readonly string[]): void {
+  const g = v.geometry;
+  const across = names.every((n) => n.length <= 2);
+  const labels = el('div', { class: `cell-labels${across ? '' : ' down'}`, 'aria-hidden': 'true' });
+  labels.style.width = v.canvas.style.width;
+  names.forEach((n, i) => {
+    const s = el('span', { title: n }, n);
+    s.style.left = `${(100 * i * g.scale) / g.width}%`;
+    s.style.width = `${(100 * g.scale) / g.width}%`;
+    labels.append(s);
+  });
+  v.canvas.parentElement!.after(labels);
+}
+
 /** A unit of a layer: channel (or vector index) c at (y, x). */
 export interface UnitRef {
   layer: number;
@@ -42,9 +57,11 @@ export class LayerViews {
    * @param onUnit called with the unit under the pointer (null when it leaves a layer);
    *   `pinned` is true for a tap or click, which keeps the unit selected.
    */
-  constructor(private readonly container: HTMLElement, layers: readonly LayerInfo[], private readonly onUnit: (u: UnitRef | null, pinned: boolean) => void) {
+  constructor(private readonly container: HTMLElement, layers: readonly LayerInfo[], private readonly onUnit: (u: UnitRef | null, pinned: boolean) => void, classNames: readonly string[] = []) {
     container.replaceChildren();
     layers.forEach((info, i) => this.views.push(this.build(info, i)));
+    const last = this.views[this.views.length - 1];
+    if (last && last.info.kind === 'vector' && last.geometry.units === classNames.length && last.geometry.h === 1) labelCells(last, classNames);
   }
 
   private build(info: LayerInfo, index: number): View {
@@ -93,6 +110,12 @@ export class LayerViews {
       v.range.textContent = `${fmt(lo)} … ${fmt(hi)}`;
       v.canvas.dataset['frame'] = String(this.frame);
     }
+  }
+
+  /** Layer i's canvas, the box around it (overlays go there), its unit marker and where its units sit; undefined past the last layer. */
+  view(i: number): { canvas: HTMLCanvasElement; wrap: HTMLElement; marker: HTMLElement; geometry: Geometry; info: LayerInfo } | undefined {
+    const v = this.views[i];
+    return v && { canvas: v.canvas, wrap: v.canvas.parentElement!, marker: v.marker, geometry: v.geometry, info: v.info };
   }
 
   /** Outlines a unit (null: none). */

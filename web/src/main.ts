@@ -10,7 +10,10 @@ import { Explainer } from './explainer.js';
 import { loadDigits } from './mnist-subset.js';
 import { wireModelPicker } from './model-picker.js';
 import { wirePhotoSources } from './photo-source.js';
+import { wirePixelReadout } from './pixel-readout.js';
 import { renderSamplePicker } from './sample-picker.js';
+import { stickWhenFits } from './sticky-fit.js';
+import { showFirstDigit, Tour } from './story.js';
 import { TrainPanel } from './train-panel.js';
 
 setUpBackend();
@@ -51,8 +54,15 @@ new TrainPanel(() => app.currentBytes(), (bytes) => {
   if (app.load(bytes, 'trained in the page')) byId('explore').scrollIntoView({ behavior: 'smooth' });
 });
 
+new Tour(app, byId('tour-start'));
+stickWhenFits(document.querySelector<HTMLElement>('.explore > .left')!);
+wirePixelReadout(byId('input-view'), () => app.modelInput);
+
 loadDigits('test').then(
-  (set) => renderSamplePicker(byId('samples'), set, (pixels) => app.pickSample(pixels)),
+  (set) => {
+    renderSamplePicker(byId('samples'), set, (pixels) => app.pickSample(pixels));
+    showFirstDigit(app, set);
+  },
   (e: unknown) => (byId('samples').textContent = `sample digits unavailable: ${(e as Error).message}`),
 );
 

@@ -22,6 +22,10 @@ export interface TraceInput {
   field: ReceptiveField | null;
   /** Set when the receptive field could not be computed (an unknown layer type). */
   fieldError?: string;
+  /** The model's input as drawn on the page (C x H x W pixels), to show the receptive field on. */
+  inputImage?: HTMLCanvasElement;
+  /** What the layer's input values are (normalised input, or which layer's activations): said beside its numbers. */
+  inputKind?: string;
 }
 
 /** Fills `panel` with the trace of a unit, or the hint shown when none is selected. */
@@ -39,15 +43,38 @@ export function renderTrace(panel: HTMLElement, t: TraceInput | null): void {
   panel.dataset['unit'] = maps ? `${c},${y},${x}` : String(c);
   panel.dataset['value'] = String(a.value);
   panel.dataset['recomputed'] = String(recompute(a));
+  panel.dataset['bias'] = 'bias' in a ? String(a.bias) : '0';
   const rf = t.field;
   const fieldText = t.fieldError ? `receptive field unknown: ${t.fieldError}`
     : rf && rf.y1 >= rf.y0 ? `sees input rows ${rf.y0}–${rf.y1}, columns ${rf.x0}–${rf.x1} (${rf.y1 - rf.y0 + 1} × ${rf.x1 - rf.x0 + 1} pixels, box on the input)`
       : 'sees only zero padding';
   panel.replaceChildren(
     el('h3', {}, el('span', { class: 'type' }, layer.type), ' ', el('code', {}, layer.path), ` · ${where}`),
-    el('p', {}, 'value ', el('strong', { class: 'value' }, fmt(a.value)), ` · ${fieldText}`),
+    el('p', {}, 'activation ', el('strong', { class: 'value' }, fmt(a.value)), ` · ${fieldText}`),
+    ...fieldPicture(t),
+    ...(t.inputKind ? [el('p', { class: 'muted kind' }, `The numbers it reads are ${t.inputKind}.`)] : []),
     ...arithmetic(a, t.next, c, y, x),
   );
+}
+
+/** The receptive field drawn on a small copy of the model's input, so that it shows beside the trace wherever the trace is. */
+function fieldPicture(t: TraceInput): Node[] {
+  const rf = t.field;
+  const src = t.inputImage;
+  if (!src || !rf || rf.y1 < rf.y0) return [];
+  const canvas = el('canvas', { width: src.width, height: src.height, class: 'rf-thumb', 'data-y0': rf.y0, 'data-y1': rf.y1, 'data-x0': rf.x0, 'data-x1': rf.x1, 'aria-label': 'the receptive field on the input' });
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(src, 0, 0);
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.45)';
+  const { width: w, height: h } = canvas;
+  ctx.fillRect(0, 0, w, rf.y0);
+  ctx.fillRect(0, rf.y1 + 1, w, h - rf.y1 - 1);
+  ctx.fillRect(0, rf.y0, rf.x0, rf.y1 - rf.y0 + 1);
+  ctx.fillRect(rf.x1 + 1, rf.y0, w - rf.x1 - 1, rf.y1 - rf.y0 + 1);
+  ctx.strokeStyle = '#ff2d75';
+  ctx.lineWidth = Math.max(0.5, w / 84);
+  ctx.strokeRect(rf.x0, rf.y0, rf.x1 - rf.x0 + 1, rf.y1 - rf.y0 + 1);
+  return [el('div', { class: 'trace-rf' }, canvas, `its receptive field: the ${rf.y1 - rf.y0 + 1} × ${rf.x1 - rf.x0 + 1} input pixels that can change it (the rest cannot)`)];
 }
 
 function arithmetic(a: UnitArithmetic, next: RecordedLayer | undefined, c: number, y: number, x: number): Node[] {
@@ -56,7 +83,7 @@ function arithmetic(a: UnitArithmetic, next: RecordedLayer | undefined, c: numbe
     case 'conv': {
       const terms = [...a.terms].sort((p, q) => Math.abs(q.partial) - Math.abs(p.partial));
       const grids = terms.slice(0, GRIDS_SHOWN).map((t) => el('div', { class: 'term' },
-        el('div', { class: 'caption' }, `input channel ${t.inChannel}`),
+        el('div', { class: 'caption' }, `input channel ${t.inChannel} × filter ${c}'s weights`),
         el('div', { class: 'grids' }, grid(t.patch, a.kh, a.kw, t.padded), el('span', { class: 'op' }, '×'), grid(t.weights, a.kh, a.kw), el('span', { class: 'op' }, `= ${fmt(t.partial)}`))));
       const rest = terms.slice(GRIDS_SHOWN);
       const restText = rest.length ? [el('p', { class: 'rest' }, `the other ${rest.length} input channels: ${rest.slice(0, 12).map((t) => `${t.inChannel}: ${fmt(t.partial)}`).join(', ')}${rest.length > 12 ? ', …' : ''}`)] : [];
@@ -96,7 +123,7 @@ function short(v: number): string {
 }
 
 /** A kH x kW table of numbers, cells coloured by sign; padding taps marked. */
-function grid(values: Float32Array, kh: number, kw: number, padded?: Uint8Array): HTMLElement {
+export function grid(values: Float32Array, kh: number, kw: number, padded?: Uint8Array): HTMLElement {
   const table = el('table', { class: 'numgrid' });
   let max = 0;
   for (const v of values) max = Math.max(max, Math.abs(v));

@@ -33,3 +33,13 @@ test('the closing sentence states the test accuracy and which weights it measure
     'Test accuracy: 97.10% on 1,000 test digits, measured at the end of epoch 2 (step 500); the weights trained on to step 625 have not been tested.');
   assert.match(testAccuracySentence(points.slice(0, 5), 1000, 125), /not been tested yet/);
 });
+
+test('a long run labels its steps 2k, 4k … on the x axis, never run together', () => {
+  const points: TrainPoint[] = [];
+  for (let s = 25; s <= 9451; s += 25) points.push({ step: s, loss: 1 / s, accuracy: 0.9 });
+  const { loss } = trainCharts(points);
+  const xLabels = [...loss.matchAll(/text-anchor="middle" fill="#444444">([^<]+)<\/text>/g)].map((m) => m[1]!);
+  assert.ok(xLabels.length >= 3, loss.slice(0, 200));
+  assert.ok(xLabels.every((l) => /^(\d+(\.\d)?k|\d{1,3})$/.test(l)), `x labels ${xLabels}`);
+  assert.ok(xLabels.some((l) => l.endsWith('k')));
+});

@@ -4,8 +4,11 @@
  * filter + bias for a convolution, the window and its max or mean for
  * pooling, the largest products for a fully connected unit, f(x) for an
  * activation. The recomputed value is compared with the model's own.
+ * Which inputs a unit reads comes from the library (`unitInputs`, which the
+ * connections between layers use too); this module only lays it out as
+ * kernel-shaped grids with the padding taps marked.
  */
-import { AvgPool2d, Conv2d, LeakyReLU, Linear, MaxPool2d, ReLU, Sigmoid, SumPool2d, Tanh, type Module } from 'fovea';
+import { declaredType, unitInputs, type Conv2d, type Module, type UnitInputs } from 'fovea';
 
 /** One input channel's share of a convolution unit. */
 export interface ConvTerm {
@@ -37,26 +40,15 @@ export interface LayerRecord {
   output: Float32Array;
 }
 
-const pair = (v: number | readonly number[] | undefined, d: number): [number, number] =>
-  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0]!, v[1]!];
-
-/**
- * The padding a Conv2d applies, as [top, left]: a number or pair as given,
- * 'valid' none, 'same' as PyTorch (total dilation*(k-1), the odd pixel at the bottom/right).
- */
-export function convPadding(m: Conv2d): [number, number] {
-  const p = m.options.padding ?? 0;
-  if (p === 'valid') return [0, 0];
-  if (p === 'same') {
-    const [dh, dw] = pair(m.options.dilation, 1);
-    return [Math.floor((dh * (m.kernelSize[0] - 1)) / 2), Math.floor((dw * (m.kernelSize[1] - 1)) / 2)];
-  }
-  return pair(p, 0);
-}
+/** The activation functions the page writes out as f(x), by layer type name. */
+const ACTIVATIONS: Readonly<Record<string, string>> = { ReLU: 'ReLU', LeakyReLU: 'LeakyReLU', Tanh: 'tanh', Sigmoid: 'sigmoid' };
 
 /**
  * The arithmetic of unit (c, y, x) of a layer (for a vector layer, unit c,
- * with y = x = 0). Layers without a known formula give `{ kind: 'none' }`.
+ * with y = x = 0), laid out as the page shows it: kernel-shaped grids with
+ * the padding taps marked. Which inputs the unit reads, and with which
+ * weights, is the library's `unitInputs`; layers it has no rule for (and
+ * Flatten, which computes nothing) give `{ kind: 'none' }`.
  *
  * Shape: `rec.input`/`rec.output` hold one image: [C, H, W] or [F].
  *
@@ -65,89 +57,63 @@ export function convPadding(m: Conv2d): [number, number] {
  * if (a.kind === 'conv') a.terms.reduce((s, t) => s + t.partial, a.bias);   // ≈ a.value
  */
 export function unitArithmetic(rec: LayerRecord, c: number, y: number, x: number): UnitArithmetic {
-  const m = rec.module;
   const oh = rec.outShape[1] ?? 1;
   const ow = rec.outShape[2] ?? 1;
   const value = rec.output[(c * oh + y) * ow + x]!;
-  if (m instanceof Conv2d) return conv(m, rec, c, y, x, value);
-  if (m instanceof MaxPool2d || m instanceof AvgPool2d || m instanceof SumPool2d) return pool(m, rec, c, y, x, value);
-  if (m instanceof Linear) return linear(m, rec, c, value);
-  const op = m instanceof ReLU ? 'ReLU' : m instanceof LeakyReLU ? 'LeakyReLU' : m instanceof Tanh ? 'tanh' : m instanceof Sigmoid ? 'sigmoid' : null;
-  if (op && rec.input.length === rec.output.length) return { kind: 'elementwise', op, input: rec.input[(c * oh + y) * ow + x]!, value };
-  return { kind: 'none', value };
-}
-
-function conv(m: Conv2d, rec: LayerRecord, c: number, y: number, x: number, value: number): UnitArithmetic {
-  const [kh, kw] = m.kernelSize;
-  const [sh, sw] = pair(m.options.stride, 1);
-  const [dh, dw] = pair(m.options.dilation, 1);
-  const [ph, pw] = convPadding(m);
-  const groups = m.options.groups ?? 1;
-  const [, h, w] = rec.inShape as [number, number, number];
-  const cinG = m.inChannels / groups;
-  const g = Math.floor(c / (m.outChannels / groups));
-  const wd = m.weight.data;
-  const terms: ConvTerm[] = [];
-  for (let k = 0; k < cinG; k++) {
-    const ci = g * cinG + k;
-    const patch = new Float32Array(kh * kw);
-    const padded = new Uint8Array(kh * kw);
-    const weights = wd.slice(((c * cinG + k) * kh) * kw, ((c * cinG + k + 1) * kh) * kw);
-    let partial = 0;
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const iy = y * sh - ph + i * dh;
-        const ix = x * sw - pw + j * dw;
-        if (iy < 0 || ix < 0 || iy >= h || ix >= w) {
-          padded[i * kw + j] = 1;
-          continue;
-        }
-        const v = rec.input[(ci * h + iy) * w + ix]!;
-        patch[i * kw + j] = v;
-        partial += v * weights[i * kw + j]!;
-      }
-    }
-    terms.push({ inChannel: ci, patch, padded, weights, partial });
+  let r: UnitInputs;
+  try {
+    r = unitInputs(rec.module, rec.input, rec.inShape, rec.outShape.length === 3 ? [c, y, x] : [c], rec.outShape.length === 3 ? {} : { top: LINEAR_TOP });
+  } catch {
+    return { kind: 'none', value };
   }
-  return { kind: 'conv', kh, kw, terms, bias: m.bias ? m.bias.data[c]! : 0, value };
+  switch (r.kind) {
+    case 'conv': return conv(rec.module as Conv2d, r, c, value);
+    case 'max': case 'mean': case 'sum': return pool(r, value);
+    case 'linear': return { kind: 'linear', inputs: r.count, top: r.inputs.map((p) => ({ index: p.index, x: p.value, w: p.weight })), rest: r.rest, bias: r.bias, value };
+    case 'pointwise': {
+      const op = ACTIVATIONS[declaredType(rec.module) ?? ''];
+      return op && rec.input.length === rec.output.length ? { kind: 'elementwise', op, input: r.inputs[0]!.value, value } : { kind: 'none', value };
+    }
+    default: return { kind: 'none', value };
+  }
 }
 
-function pool(m: MaxPool2d | AvgPool2d | SumPool2d, rec: LayerRecord, c: number, y: number, x: number, value: number): UnitArithmetic {
-  const [kh, kw] = pair(m.kernelSize, 1);
-  const [sh, sw] = pair(m.options.stride, 0).map((s, i) => s || [kh, kw][i]!) as [number, number];
-  const [ph, pw] = pair(m.options.padding, 0);
-  // max pooling's taps may be spread (dilation); a ceil-mode window may hang past the padded input
-  const [dh, dw] = m instanceof MaxPool2d ? pair(m.options.dilation, 1) : [1, 1];
-  const [, h, w] = rec.inShape as [number, number, number];
+/** A fully connected unit shows its largest products; the rest are summed. */
+const LINEAR_TOP = 6;
+
+function conv(m: Conv2d, r: UnitInputs, c: number, value: number): UnitArithmetic {
+  const [kh, kw] = r.kernel!;
+  const n = r.inChannels.length;
+  const wd = m.weight.data;
+  const terms: ConvTerm[] = r.inChannels.map((inChannel, k) => ({
+    inChannel, patch: new Float32Array(kh * kw), padded: new Uint8Array(kh * kw).fill(1),
+    // The filter's slice for this input channel: weight layout [out, in/groups, kH, kW].
+    weights: wd.slice(((c * n + k) * kh) * kw, ((c * n + k + 1) * kh) * kw), partial: 0,
+  }));
+  const byChannel = new Map(terms.map((t) => [t.inChannel, t]));
+  for (const p of r.inputs) {
+    const t = byChannel.get(p.channel)!;
+    const at = p.tap![0] * kw + p.tap![1];
+    t.patch[at] = p.value;
+    t.padded[at] = 0;
+    t.partial += p.contribution;
+  }
+  return { kind: 'conv', kh, kw, terms, bias: r.bias, value };
+}
+
+function pool(r: UnitInputs, value: number): UnitArithmetic {
+  const [kh, kw] = r.kernel!;
   const window = new Float32Array(kh * kw);
-  const padded = new Uint8Array(kh * kw);
-  let inPadded = 0;
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const iy = y * sh - ph + i * dh;
-      const ix = x * sw - pw + j * dw;
-      if (iy < h + ph && ix < w + pw) inPadded++;
-      if (iy < 0 || ix < 0 || iy >= h || ix >= w) padded[i * kw + j] = 1;
-      else window[i * kw + j] = rec.input[(c * h + iy) * w + ix]!;
-    }
+  const padded = new Uint8Array(kh * kw).fill(1);
+  for (const p of r.inputs) {
+    const at = p.tap![0] * kw + p.tap![1];
+    window[at] = p.value;
+    padded[at] = 0;
   }
-  const inside = padded.reduce((n, p) => n + (p ? 0 : 1), 0);
-  if (m instanceof MaxPool2d) return { kind: 'pool', op: 'max', kh, kw, window, padded, divisor: 1, value };
-  if (m instanceof SumPool2d) return { kind: 'pool', op: 'sum', kh, kw, window, padded, divisor: 1, value };
-  // PyTorch's divisor: the window inside the padded input (all of it but in ceil mode), or the real pixels
-  const divisor = (m.options.countIncludePad ?? true) ? inPadded : inside;
-  return { kind: 'pool', op: 'mean', kh, kw, window, padded, divisor, value };
-}
-
-function linear(m: Linear, rec: LayerRecord, o: number, value: number): UnitArithmetic {
-  const n = m.inFeatures;
-  const wd = m.weight.data;
-  const products: { index: number; x: number; w: number }[] = [];
-  for (let i = 0; i < n; i++) products.push({ index: i, x: rec.input[i]!, w: wd[o * n + i]! });
-  products.sort((a, b) => Math.abs(b.x * b.w) - Math.abs(a.x * a.w));
-  const top = products.slice(0, 6);
-  const rest = products.slice(6).reduce((s, p) => s + p.x * p.w, 0);
-  return { kind: 'linear', inputs: n, top, rest, bias: m.bias ? m.bias.data[o]! : 0, value };
+  const op = r.kind === 'max' ? 'max' : r.kind === 'sum' ? 'sum' : 'mean';
+  // An average's weight is 1/divisor (the whole window, or only its taps inside the input, as the layer counts).
+  const divisor = op === 'mean' && r.inputs.length ? Math.round(1e6 / r.inputs[0]!.weight) / 1e6 : 1;
+  return { kind: 'pool', op, kh, kw, window, padded, divisor, value };
 }
 
 /** The recomputed value of the arithmetic (to set beside the model's own). */

@@ -15,7 +15,7 @@ export { activationGrid, autoScale, defaultColorMap, type ActivationGridOptions 
 export { filterGrid, type FilterGridOptions } from './filter-grid.js';
 export { probabilityChartSvg, type ProbabilityChartOptions } from './probability-chart-svg.js';
 export { lineChartSvg, lineChartLayout, CHART_FONT_SIZE, type LineSeries, type LineChartOptions, type LineChartLayout, type ChartBox } from './line-chart-svg.js';
-export { niceAxis, niceTicks, niceStep, tickLabels, estimateTextWidth, type NiceAxis, type NiceAxisOptions } from './nice-axis.js';
+export { niceAxis, niceTicks, niceStep, tickLabels, estimateTextWidth, type NiceAxis, type NiceAxisOptions, type TickFormat } from './nice-axis.js';
 export { confusionMatrixSvg, type ConfusionMatrixSvgOptions } from './confusion-matrix-svg.js';
 export { formatNumber } from './format-number.js';
 export { escapeXml } from './escape-xml.js';

@@ -105,7 +105,7 @@ export function lineChartLayout(series: readonly LineSeries[], o: LineChartOptio
   const right = 14;
   const pw = width - left - right;
   const integer = xs.every((x) => Number.isInteger(x));
-  const xAxis = niceAxis(xs, { extent: 'data', padding: 0, count: 15, length: pw - 2 * X_INSET, direction: 'x', fontSize: font, integer });
+  const xAxis = niceAxis(xs, { extent: 'data', padding: 0, count: 15, length: pw - 2 * X_INSET, direction: 'x', fontSize: font, integer, format: 'compact' });
   const px = (x: number): number => left + X_INSET + ((x - xAxis.min) / (xAxis.max - xAxis.min || 1)) * (pw - 2 * X_INSET);
   const py = (y: number): number => top + ph - ((y - yAxis.min) / (yAxis.max - yAxis.min || 1)) * ph;
   let lx = width - right - legendW;

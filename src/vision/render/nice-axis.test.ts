@@ -62,3 +62,18 @@ test('labels share one precision and never collide on the axis they get', () => 
   const gap = (y.step / (y.max - y.min)) * 60;
   assert.ok(gap >= 11 * 1.5, `${gap.toFixed(1)} px between y labels`);
 });
+
+test('compact labels write long step counts as 1k, 1.5k, 2M, and short ones as they are', () => {
+  assert.deepEqual(tickLabels([0, 1000, 2000, 3000], 1000, 'compact'), ['0', '1k', '2k', '3k']);
+  assert.deepEqual(tickLabels([0, 500, 1000, 1500], 500, 'compact'), ['0', '0.5k', '1k', '1.5k']);
+  assert.deepEqual(tickLabels([2e6, 2.5e6, 3e6], 5e5, 'compact'), ['2M', '2.5M', '3M']);
+  assert.deepEqual(tickLabels([0, 200, 400, 600], 200, 'compact'), ['0', '200', '400', '600']);
+  // 9,451 steps on a 330 px axis: round thousands, labels apart (the "9451000" of two labels run together cannot happen).
+  const axis = niceAxis([25, 9451], { extent: 'data', padding: 0, count: 15, length: 330, direction: 'x', integer: true, format: 'compact' });
+  assert.ok(axis.labels.every((l) => /^(0|\d+(\.\d)?k)$/.test(l)), axis.labels.join(' '));
+  const px = (t: number): number => ((t - axis.min) / (axis.max - axis.min)) * 330;
+  for (let i = 1; i < axis.ticks.length; i++) {
+    const gap = px(axis.ticks[i]!) - px(axis.ticks[i - 1]!);
+    assert.ok(gap >= (estimateTextWidth(axis.labels[i]!) + estimateTextWidth(axis.labels[i - 1]!)) / 2 + 4, `labels ${axis.labels[i - 1]} and ${axis.labels[i]} are ${gap}px apart`);
+  }
+});

@@ -32,8 +32,8 @@ export interface NiceAxisOptions {
    * a curve at 100 % does not lie on the frame.
    */
   limits?: readonly [number, number];
-  /** 'percent' labels 0.955 as '95.5%'; default 'number'. */
-  format?: 'number' | 'percent';
+  /** 'percent' labels 0.955 as '95.5%'; 'compact' labels 1500 as '1.5k' (steps on an x axis); default 'number'. */
+  format?: TickFormat;
   /** Whole-number ticks only (epochs, steps). */
   integer?: boolean;
   /**
@@ -88,13 +88,28 @@ function ticksOf(k0: number, k1: number, step: number): number[] {
   return out;
 }
 
+/** How tick values are written: plain numbers, percentages, or thousands and millions as k and M. */
+export type TickFormat = 'number' | 'percent' | 'compact';
+
 /**
  * Tick labels with the same number of decimals, enough to tell neighbours
  * apart at this step: 0.95, 0.96 … (step 0.01); 95%, 96% … as percentages.
+ * 'compact' writes an axis that reaches 1,000 in thousands (1k, 1.5k, 2k)
+ * and one that reaches a million in millions (2M), without trailing zeros,
+ * so that long step counts stay short and never run into each other.
  *
  * @example tickLabels([0.95, 0.975, 1], 0.025, 'percent')   // ['95.0%', '97.5%', '100.0%']
+ * @example tickLabels([0, 500, 1000, 1500], 500, 'compact')   // ['0', '0.5k', '1k', '1.5k']
  */
-export function tickLabels(ticks: readonly number[], step: number, format: 'number' | 'percent' = 'number'): string[] {
+export function tickLabels(ticks: readonly number[], step: number, format: TickFormat = 'number'): string[] {
+  if (format === 'compact') {
+    const top = Math.max(0, ...ticks.map(Math.abs));
+    const [unit, suffix] = top >= 1e6 ? [1e6, 'M'] : top >= 1e3 ? [1e3, 'k'] : [1, ''];
+    return tickLabels(ticks.map((t) => t / unit), step / unit).map((l) => {
+      const trimmed = l.includes('.') ? l.replace(/\.?0+$/, '') : l;
+      return trimmed === '0' || !suffix ? trimmed : `${trimmed}${suffix}`;
+    });
+  }
   const scale = format === 'percent' ? 100 : 1;
   const s = step * scale;
   // Decimals of the step itself: 0.05 → 2, 0.5 → 1, 5 → 0; a 2.5 step (not from niceStep) gets 1.
