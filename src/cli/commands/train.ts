@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { testMistakes } from '../../explain/mistakes-view.js';
 import { reportDirFor, writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { ModelFileError } from '../../io/io-error.js';
 import { manualSeed } from '../../util/random.js';
@@ -24,6 +25,9 @@ import { trainFlags, transferFlags, type TrainValues } from './train-flags.js';
 import { transferTrain } from './train-transfer.js';
 
 export { trainFlags, trainHelp } from './train-flags.js';
+
+/** The report's clickable confusion matrix shows this many test images per cell, the surest first. */
+const REPORT_EXAMPLES_PER_CELL = 16;
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { raw: typed, positionals } = parseRaw('train', trainFlags, argv);
@@ -70,6 +74,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     result = await trainRun({
       ...v, data, model: modelName, transform, augment: augmentSpec, out, checkpoint: ckptPath, checkpointOptions: checkpointOptions(raw),
       resume: ckpt ? { checkpoint: ckpt, file: resumeFile! } : undefined, compute, signal: interrupt.signal,
+      examplesPerCell: v.noReport ? undefined : REPORT_EXAMPLES_PER_CELL,
     }, {
       onStart: ({ model, trainBatches }) => {
         batches = trainBatches;
@@ -101,8 +106,10 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
   else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
   log(`saved ${out}`);
+  const mistakes = testResult && data.test ? testMistakes(result.model, data.test, testResult, data) : undefined;
   const report = v.noReport ? null : await writeTrainingReport(out, {
     title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, bestEpoch: result.bestEpoch, ...(testResult ? { test: testResult } : {}),
+    ...(mistakes ? { mistakes } : {}),
     notes: [`${data.train.length} training / ${data.val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; ${trainSeconds.toFixed(1)} s.`],
   });
   if (report) log(`report ${report}`);
