@@ -44,6 +44,8 @@ export interface TrainingReportData {
   notes?: readonly string[];
   /** The clickable confusion matrix with each cell's images (`testMistakes`), shown under the test confusion matrix. */
   mistakes?: PageWidget;
+  /** The slider over training snapshots (`timeMachineView`), shown after the curves. */
+  timeMachine?: PageWidget;
 }
 
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
@@ -104,6 +106,15 @@ export function trainingReport(d: TrainingReportData): Page {
       { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yLimits: [0, 1], yFormat: 'percent' }), png: true },
     ],
   }];
+  if (d.timeMachine) {
+    sections.push({
+      heading: 'Time machine',
+      text: 'Drag the slider through training: the first layer\'s filters, their feature maps for one fixed input and the model\'s prediction for it, as they were at that step ' +
+        '(the red line marks the step on the per-step curves). The snapshots are in snapshots.json beside this page.',
+      figures: [],
+      widget: d.timeMachine,
+    });
+  }
   if (d.test) sections.push(...testSections(d.test, d.classNames, d.mistakes));
   return { title: `Training report: ${d.title}`, intro, sections };
 }

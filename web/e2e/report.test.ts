@@ -2,11 +2,13 @@
 // confusion-matrix cell lists that cell's test images, the surest first, as
 // the model itself ranks them (recomputed here from the saved model file); a
 // click on one shows its probabilities, saliency and Grad-CAM. `fovea eval
-// --report` writes the same view for the same model.
+// --report` writes the same view for the same model. The time machine's
+// slider shows the first layer's filters as they were: the initial weights
+// at step 0, the saved model's at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +38,7 @@ before(async () => {
   if (missing) return;
   mkdirSync(SHOTS, { recursive: true });
   // LeNet after one epoch on 500 digits: right on some, wrong on many, so there are cells of both kinds.
-  cli(['train', '--dataset', 'mnist', '--model', 'lenet', '--limit', '500', '--epochs', '1', '--out', model]);
+  cli(['train', '--dataset', 'mnist', '--model', 'lenet', '--limit', '500', '--epochs', '1', '--snapshots', '2', '--out', model]);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 after(async () => {
@@ -145,4 +147,41 @@ test('fovea eval --report DIR writes the same clickable page for the saved model
   assert.deepEqual([...errors, ...fromTraining.errors], []);
   await page.close();
   await fromTraining.page.close();
+});
+
+test('report.html: the time-machine slider changes the first-layer filters, from the initial weights to the trained ones', { skip: missing }, async () => {
+  const json = JSON.parse(readFileSync(join(dir, 'tiny.report', 'snapshots.json'), 'utf8'));
+  assert.equal(json.format, 'fovea-snapshots');
+  assert.deepEqual(json.snapshots.map((s: { step: number }) => s.step), [0, 2, 4, 6, 8], '450 training images in batches of 64: 8 steps (the last one partial), a snapshot before them and every 2');
+  // snapshot 0 is the model as built with the run's seed; the last one is the saved model's first layer
+  const fovea = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
+  const node = await import(pathToFileURL(join(ROOT, 'dist', 'node.js')).href);
+  fovea.manualSeed(1);
+  const fresh = fovea.buildModel('lenet', { inputShape: [1, 28, 28], numClasses: 10 });
+  const saved = node.loadAnyModel(model).model;
+  const near = (a: ArrayLike<number>, b: number[]) => Array.from(a).every((v, i) => Math.abs(v - b[i]!) <= 1e-4 * Math.max(1, Math.abs(v)));
+  const first = json.snapshots[0], last = json.snapshots[json.snapshots.length - 1];
+  assert.ok(near(fresh.stateDict().get(`${json.layer}.weight`).data, first.weight), 'step 0: the initial weights');
+  assert.ok(near(saved.stateDict().get(`${json.layer}.weight`).data, last.weight), 'last step: the trained weights');
+  assert.ok(!near(saved.stateDict().get(`${json.layer}.weight`).data, first.weight), 'training changed them');
+
+  const { page, errors } = await openReport(join(dir, 'tiny.report', 'report.html'));
+  const filters = page.locator('#tm-filters');
+  const state = async () => ({
+    step: await filters.getAttribute('data-step'), label: await page.locator('#tm-step').textContent(),
+    marker: await page.locator('#tm-marker-loss').getAttribute('x1'), pixels: (await filters.screenshot()).toString('base64'),
+  });
+  const end = await state();
+  assert.equal(end.step, '8');
+  await page.locator('#tm-slider').fill('0');
+  const start = await state();
+  assert.equal(start.step, '0');
+  assert.match(start.label!, /^0 \(before training\), snapshot 1 of 5/);
+  assert.notEqual(start.pixels, end.pixels, 'the filters drawn change');
+  assert.ok(Number(start.marker) < Number(end.marker), 'the marker moves back along the curves');
+  await page.locator('#tm-slider').fill('4');
+  assert.equal((await state()).pixels, end.pixels, 'and come back');
+  await page.locator('.tm').screenshot({ path: join(SHOTS, 'report-time-machine.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
 });
