@@ -12,7 +12,7 @@ export { saliency, type SaliencyOptions } from './saliency.js';
 export { gradCamFigure, gradCamSection, type GradCamSectionOptions } from './grad-cam-figure.js';
 export { explainModel, type ExplainOptions, type Explanation } from './explain-model.js';
 export { trainingReport, evaluationReport, type TrainingReportData, type EvaluationReportData, type ReportEpoch } from './training-report.js';
-export { TrainingSnapshots, type Snapshot, type StepLog, type SnapshotsFile, type TrainingSnapshotsOptions } from './training-snapshots.js';
+export { TrainingSnapshots, parseSnapshots, snapshotMaps, type Snapshot, type StepLog, type SnapshotsFile, type TrainingSnapshotsOptions } from './training-snapshots.js';
 export { timeMachineView } from './time-machine-view.js';
 export { mistakesView, testMistakes, datasetExample, type MistakeExample, type MistakesViewOptions, type EvaluatedExamples } from './mistakes-view.js';
 export { edgeTutorial } from './edge-tutorial.js';

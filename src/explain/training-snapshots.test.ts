@@ -11,7 +11,7 @@ import { noGrad } from '../tensor/grad-mode.js';
 import { ValueError } from '../errors.js';
 import { manualSeed } from '../util/random.js';
 import { timeMachineView } from './time-machine-view.js';
-import { TrainingSnapshots } from './training-snapshots.js';
+import { parseSnapshots, snapshotMaps, TrainingSnapshots } from './training-snapshots.js';
 
 function setup() {
   manualSeed(2);
@@ -50,6 +50,16 @@ test('snapshots: the first conv\'s weights, its maps for the fixed input and the
   assert.equal(json.snapshots.length, 3);
   assert.deepEqual(json.weightShape, [2, 1, 3, 3]);
   assert.equal(json.steps.length, 6);
+  // the file reads back, and its maps (recomputed from the stored input and weights) are the recorded ones
+  const file = parseSnapshots(JSON.parse(JSON.stringify(json)), 'snapshots.json');
+  file.snapshots.forEach((_, k) => {
+    const got = snapshotMaps(file, k), want = tm.snapshots[k]!.maps;
+    assert.ok(got.every((v, i) => Math.abs(v - want[i]!) <= 1e-3 * Math.max(1, Math.abs(want[i]!))), `snapshot ${k}`);
+  });
+  assert.throws(() => parseSnapshots({ format: 'x' }, 'a.json'), /^FoveaError: a\.json: is not a fovea snapshots file/);
+  const broken = JSON.parse(JSON.stringify(json));
+  broken.snapshots[1].weight.pop();
+  assert.throws(() => parseSnapshots(broken, 'r/snapshots.json'), /r\/snapshots\.json: snapshots\[1\]\.weight must be 18 finite numbers/);
   const view = timeMachineView(tm);
   const data = view.data as { snapshots: { step: number; lossX: number }[] };
   assert.deepEqual(data.snapshots.map((s) => s.step), [0, 4, 6]);

@@ -11,7 +11,10 @@
  * JSON, maps included; the maps are not stored in the file (they are the
  * filters applied to the stored input: conv2d(input, weight) + bias).
  */
-import { ValueError } from '../errors.js';
+import { FoveaError, ValueError } from '../errors.js';
+import { conv2d } from '../tensor/ops/conv.js';
+import { tensor } from '../tensor/ops/creation.js';
+import { noGrad } from '../tensor/grad-mode.js';
 import type { Conv2d } from '../nn/conv2d.js';
 import { declaredType, type Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -113,6 +116,11 @@ export class TrainingSnapshots {
     return s;
   }
 
+  private convOptions(): SnapshotsFile['conv'] {
+    const { bias: _, ...o } = ([...this.model.namedModules()].find(([p]) => p === this.layer)![1] as Conv2d).options;
+    return o as SnapshotsFile['conv'];
+  }
+
   private mapShapeNow(): number[] {
     const { layers } = recordActivations(this.model, this.input.x, { include: (p) => p === this.layer });
     return layers[0]!.shape.slice(1);
@@ -129,6 +137,7 @@ export class TrainingSnapshots {
     const r = (a: ArrayLike<number>) => Array.from(a, (v) => Number(v.toPrecision(5)));
     return {
       format: 'fovea-snapshots', version: 1, layer: this.layer, weightShape: [...this.weightShape], mapShape: [...this.mapShape],
+      conv: { ...this.convOptions() },
       classNames: [...this.o.classNames], every: this.every,
       input: { shape: [...this.input.x.shape], x: r(this.input.x.data), image: { width: this.input.image.width, height: this.input.image.height, channels: this.input.image.channels, data: Array.from(this.input.image.data) }, ...(this.input.label !== undefined ? { label: this.input.label } : {}) },
       snapshots: this.snapshots.map((s) => ({ step: s.step, epoch: s.epoch, weight: r(s.weight), bias: s.bias ? r(s.bias) : null, probabilities: r(s.probabilities) })),
@@ -144,6 +153,8 @@ export interface SnapshotsFile {
   layer: string;
   weightShape: number[];
   mapShape: number[];
+  /** The layer's stride, padding, dilation and groups, as its Conv2d options: the maps are conv2d(input.x, weight, bias, conv). */
+  conv: { stride?: number | [number, number]; padding?: number | [number, number] | 'same' | 'valid'; dilation?: number | [number, number]; groups?: number };
   classNames: string[];
   every: number;
   input: { shape: number[]; x: number[]; image: { width: number; height: number; channels: 1 | 3; data: number[] }; label?: number };
@@ -156,4 +167,59 @@ function softmax(z: Float32Array): Float32Array {
   const e = Float32Array.from(z, (v) => Math.exp(v - max));
   const sum = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / sum);
+}
+
+/**
+ * Reads `snapshots.json` (parsed JSON) back, checking every field a viewer
+ * uses, so a wrong or damaged file is refused with what is wrong, not drawn
+ * as garbage.
+ *
+ * @throws {FoveaError} `<source>: <field> ...` naming the first problem.
+ * @example const file = parseSnapshots(JSON.parse(text), 'lenet.report/snapshots.json');
+ */
+export function parseSnapshots(json: unknown, source: string): SnapshotsFile {
+  const fail = (problem: string): never => {
+    throw new FoveaError(`${source}: ${problem}`);
+  };
+  const j = json as SnapshotsFile;
+  if (typeof json !== 'object' || json === null || j.format !== 'fovea-snapshots') fail('is not a fovea snapshots file (no "format": "fovea-snapshots"; train --snapshots N writes one into the report folder)');
+  if (j.version !== 1) fail(`has version ${String(j.version)}; this fovea reads version 1`);
+  const nums = (v: unknown, n: number, what: string): void => {
+    if (!Array.isArray(v) || v.length !== n || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) fail(`${what} must be ${n} finite numbers`);
+  };
+  const shape = (v: unknown, rank: number, what: string): number => {
+    if (!Array.isArray(v) || v.length !== rank || v.some((x) => !Number.isInteger(x) || x < 1)) fail(`${what} must be ${rank} positive integers, got ${JSON.stringify(v)}`);
+    return (v as number[]).reduce((a, b) => a * b, 1);
+  };
+  const wn = shape(j.weightShape, 4, 'weightShape');
+  shape(j.mapShape, 3, 'mapShape');
+  if (!Array.isArray(j.classNames) || j.classNames.some((c) => typeof c !== 'string') || !j.classNames.length) fail('classNames must be a list of names');
+  const xn = shape(j.input?.shape, 4, 'input.shape');
+  nums(j.input.x, xn, 'input.x');
+  const img = j.input.image;
+  if (!img || ![1, 3].includes(img.channels)) fail('input.image must have 1 or 3 channels');
+  nums(img.data, img.width * img.height * img.channels, 'input.image.data');
+  if (!Array.isArray(j.snapshots) || !j.snapshots.length) fail('has no snapshots');
+  j.snapshots.forEach((s, i) => {
+    if (!Number.isInteger(s.step) || s.step < 0) fail(`snapshots[${i}].step must be a step number`);
+    nums(s.weight, wn, `snapshots[${i}].weight`);
+    if (s.bias !== null) nums(s.bias, j.weightShape[0]!, `snapshots[${i}].bias`);
+    nums(s.probabilities, j.classNames.length, `snapshots[${i}].probabilities`);
+  });
+  if (!Array.isArray(j.steps)) fail('steps must be a list');
+  return j;
+}
+
+/**
+ * The first layer's feature maps at snapshot `i` of a snapshots file: its
+ * weights and bias applied to the stored input (the file keeps no maps).
+ *
+ * Shape: the result is `mapShape` [O, H', W'] flattened.
+ * @example const maps = snapshotMaps(file, 0);   // before training
+ */
+export function snapshotMaps(file: SnapshotsFile, i: number): Float32Array {
+  const s = file.snapshots[i];
+  if (!s) throw new RangeError(`snapshotMaps: no snapshot ${i} (there are ${file.snapshots.length})`);
+  return noGrad(() => conv2d(tensor(Float32Array.from(file.input.x), file.input.shape), tensor(Float32Array.from(s.weight), file.weightShape),
+    s.bias ? tensor(Float32Array.from(s.bias), [s.bias.length]) : null, file.conv)).data.slice();
 }
