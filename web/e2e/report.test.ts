@@ -8,12 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from './serve-process.js';
+import { ROOT, startServe } from './serve-process.js';
 
 const CHROMIUM = process.env['FOVEA_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -184,4 +184,35 @@ test('report.html: the time-machine slider changes the first-layer filters, from
   await page.locator('.tm').screenshot({ path: join(SHOTS, 'report-time-machine.png') });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the web app opens a report\'s snapshots.json: its slider changes the first-layer filters; a wrong file is named', { skip: missing }, async () => {
+  const server = await startServe([]);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'something-else' }));
+    await page.setInputFiles('#snapshots-file', bad);
+    await page.waitForSelector('#snapshots-view .error');
+    assert.match((await page.locator('#snapshots-view .error').textContent())!, /bad\.json: is not a fovea snapshots file/);
+    await page.setInputFiles('#snapshots-file', join(dir, 'tiny.report', 'snapshots.json'));
+    await page.waitForSelector('#snapshot-filters[data-step="8"]');
+    const pixels = async () => ({ filters: (await page.locator('#snapshot-filters').screenshot()).toString('base64'), maps: (await page.locator('#snapshot-maps').screenshot()).toString('base64') });
+    const end = await pixels();
+    await page.locator('#snapshot-slider').fill('0');
+    await page.waitForSelector('#snapshot-filters[data-step="0"]');
+    assert.match((await page.locator('#snapshot-step').textContent())!, /^step 0 \(before training\), snapshot 1 of 5/);
+    const start = await pixels();
+    assert.notEqual(start.filters, end.filters, 'the filters change');
+    assert.notEqual(start.maps, end.maps, 'and their maps');
+    await page.locator('#time-machine').screenshot({ path: join(SHOTS, 'web-time-machine.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await server.stop();
+  }
 });

@@ -11,6 +11,7 @@ import { loadDigits } from './mnist-subset.js';
 import { wireModelPicker } from './model-picker.js';
 import { wirePhotoSources } from './photo-source.js';
 import { renderSamplePicker } from './sample-picker.js';
+import { wireSnapshotViewer } from './snapshot-viewer.js';
 import { TrainPanel } from './train-panel.js';
 
 setUpBackend();
@@ -23,6 +24,7 @@ const photoError = (m: string): void => {
 const openPhoto = (blob: Blob, name: string): void => void app.openPhoto(blob, name);
 wireModelPicker(byId<HTMLInputElement>('model-file'), document.body, (bytes, name) => app.load(bytes, name), (m) => app.error(m), (f) => openPhoto(f, f.name));
 wirePhotoSources(openPhoto, photoError);
+wireSnapshotViewer(byId<HTMLInputElement>('snapshots-file'), byId('snapshots-view'));
 
 // The models shipped with the app; another one (served, opened, trained) shows as an extra choice.
 const SHIPPED: Record<string, string> = { digits: './models/digits.fovea', flowers: './models/flowers.fovea' };
