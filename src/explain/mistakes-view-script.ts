@@ -30,6 +30,8 @@ export const MISTAKES_STYLE = `
 .mistakes-bar.mistakes-actual .mistakes-fill { background: #54a24b; }
 .mistakes-bar.mistakes-predicted .mistakes-fill { background: #e4572e; }
 .mistakes-hint { color: #666; }
+.mistakes-top { max-height: 30rem; overflow-y: auto; font-size: 0.85rem; }
+.mistakes-top .mistakes-cell { width: auto; height: auto; padding: 2px 6px; background: #f2f4f8; border: 1px solid #dde1e8; text-align: left; }
 `;
 
 export const MISTAKES_SCRIPT = String.raw`(function () {

@@ -35,8 +35,6 @@ export interface MistakeExample {
 
 /** Options of {@link mistakesView}. */
 export interface MistakesViewOptions {
-  /** How many per cell were kept (said on the page); default: the largest cell's count. */
-  perCell?: number;
   /** At most this many images in the page (default 500): cells are cut to the same number, the least confident dropped. */
   maxImages?: number;
   /** Thumbnails and maps are at most this many pixels on a side (default 64; the input's size when smaller). */
@@ -57,7 +55,7 @@ export interface MistakesViewOptions {
  * (normalised) and as a picture `image` [H, W, C].
  * @example
  * const r = evaluate(model, testLoader, 10, { examplesPerCell: 16 });
- * const widget = mistakesView(model, r.examples!.all(), r.confusion.counts, classNames, (i) => datasetInput(test, i, meta.normalize));
+ * const widget = mistakesView(model, r.examples!.all(), r.confusion.counts, classNames, (i) => datasetExample(test, i, meta.normalize));
  */
 export function mistakesView(
   model: Module, examples: readonly MistakeExample[], counts: ArrayLike<number>, classNames: readonly string[],
@@ -76,7 +74,6 @@ export function mistakesView(
     const data = {
       classNames, counts: Array.from(counts), tile: [th, tw], cols,
       thumbScale: Math.max(1, Math.floor(56 / Math.max(th, tw))), detailScale: Math.max(1, Math.floor(140 / Math.max(th, tw))),
-      perCell: o.perCell ?? Math.max(0, ...cellSizes(kept, n).values()),
       gradCamLayer, gradCamProblem: gradCamLayer ? null : tiles[0]?.problem ?? null,
       examples: kept.map((e) => ({
         index: e.index, actual: e.actual, predicted: e.predicted, confidence: round(e.confidence),
@@ -181,10 +178,34 @@ function topProbabilities(p: ArrayLike<number>, actual: number): [number, number
 
 const round = (v: number): number => Math.round(v * 1e4) / 1e4;
 
-/** The matrix as a table of buttons (rows actual, columns predicted), shaded by share of the row, and the panes the script fills. */
+/** Above this many classes the matrix is too large to click through: the largest confusions are listed instead. */
+const MAX_TABLE_CLASSES = 40;
+const LISTED_CELLS = 60;
+
+/**
+ * The matrix as a table of buttons (rows actual, columns predicted), shaded
+ * by share of the row, and the panes the script fills; with more than
+ * MAX_TABLE_CLASSES classes, buttons for the LISTED_CELLS largest
+ * off-diagonal cells.
+ */
 function matrixHtml(counts: ArrayLike<number>, classNames: readonly string[]): string {
   const e = escapeXml;
   const n = classNames.length;
+  if (n > MAX_TABLE_CLASSES) {
+    const cells = Array.from({ length: n * n }, (_, k) => k).filter((k) => counts[k]! > 0 && Math.floor(k / n) !== k % n)
+      .sort((a, b) => counts[b]! - counts[a]! || a - b).slice(0, LISTED_CELLS);
+    const items = cells.map((k) => {
+      const [a, p] = [Math.floor(k / n), k % n];
+      return `<li><button type="button" class="mistakes-cell" data-actual="${a}" data-predicted="${p}">${e(classNames[a]!)} → ${e(classNames[p]!)}: ${counts[k]}</button></li>`;
+    });
+    return [
+      '<div class="mistakes">',
+      `<div><p>${n} classes: the ${cells.length} most frequent confusions (actual → predicted).</p><ol class="mistakes-top">${items.join('')}</ol></div>`,
+      '<div class="mistakes-panes"><div id="mistakes-list" aria-live="polite"><p class="mistakes-hint">Click a confusion to see its images.</p></div>',
+      '<div id="mistakes-detail" aria-live="polite"></div></div>',
+      '</div>',
+    ].join('\n');
+  }
   const head = `<tr><th class="mistakes-corner">actual \\ predicted</th>${classNames.map((c) => `<th scope="col">${e(c)}</th>`).join('')}</tr>`;
   const rows = classNames.map((name, a) => {
     let rowSum = 0;
@@ -226,7 +247,7 @@ export function datasetExample(dataset: ImageDataset, index: number, normalize: 
 /** What {@link testMistakes} reads of an evaluation (`evaluate(..., { examplesPerCell })`'s result). */
 export interface EvaluatedExamples {
   confusion: { counts: ArrayLike<number> };
-  examples?: { all(): MistakeExample[]; perCell: number } | undefined;
+  examples?: { all(): MistakeExample[] } | undefined;
 }
 
 /**
@@ -241,5 +262,5 @@ export interface EvaluatedExamples {
 export function testMistakes(model: Module, dataset: ImageDataset, r: EvaluatedExamples, meta: { classNames: readonly string[]; normalize: { mean: readonly number[]; std: readonly number[] } }, o: MistakesViewOptions = {}): PageWidget {
   if (!r.examples) throw new RangeError('testMistakes: the evaluation kept no examples; evaluate with { examplesPerCell }');
   return mistakesView(model, r.examples.all(), r.confusion.counts, meta.classNames, (i) => datasetExample(dataset, i, meta.normalize),
-    { perCell: r.examples.perCell, std: meta.normalize.std, ...o });
+    { std: meta.normalize.std, ...o });
 }

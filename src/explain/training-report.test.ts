@@ -13,6 +13,7 @@ import { ReLU } from '../nn/activation.js';
 import { Sequential } from '../nn/sequential.js';
 import { evaluate } from '../train/evaluate.js';
 import { manualSeed } from '../util/random.js';
+import { tensor } from '../tensor/ops/creation.js';
 import { ConfusionMatrix } from '../train/metrics.js';
 import { pageFiles, pageHtml } from './html-page.js';
 import { datasetExample, mistakesView, testMistakes } from './mistakes-view.js';
@@ -142,4 +143,20 @@ test('the mistakes widget: every kept image of each cell, the maps of the predic
   for (const k of ['images', 'saliency', 'gradcam']) assert.match(text, new RegExp(`\\.mistakes-${k} \\{ background-image: url\\(data:image/png;base64,[A-Za-z0-9+/=]+\\); \\}`));
   assert.deepEqual(JSON.parse(/<script type="application\/json" id="mistakes-data">(.*?)<\/script>/s.exec(text)![1]!).examples, data.examples);
   assert.deepEqual(readdirSync(join(tmp, 'eval')).sort(), ['confusion-matrix.png', 'confusion-matrix.svg', 'report.html']);
+});
+
+test('with many classes the mistakes view lists the largest confusions instead of a 45 x 45 table', () => {
+  manualSeed(6);
+  const n = 45;
+  const model = new Sequential(new Conv2d(1, 1, 3, { padding: 1 }), new Flatten(), new Linear(16, n));
+  const names = Array.from({ length: n }, (_, i) => `class${i}`);
+  const counts = new Int32Array(n * n);
+  counts[3 * n + 7] = 5; counts[9 * n + 1] = 8; counts[2 * n + 2] = 50;
+  const image = { width: 4, height: 4, channels: 1 as const, data: new Uint8Array(16).fill(100) };
+  const input = () => ({ x: tensor(new Float32Array(16).fill(0.4), [1, 1, 4, 4]), image });
+  const probs = new Float32Array(n).fill(1 / n);
+  const w = mistakesView(model, [{ index: 0, actual: 3, predicted: 7, confidence: 0.5, probabilities: probs }], counts, names, input);
+  assert.ok(!w.html.includes('<table'), 'no table');
+  const buttons = [...w.html.matchAll(/data-actual="(\d+)" data-predicted="(\d+)">([^<]*)</g)].map((m) => `${m[1]},${m[2]} ${m[3]}`);
+  assert.deepEqual(buttons, ['9,1 class9 → class1: 8', '3,7 class3 → class7: 5'], 'off-diagonal cells, largest first');
 });

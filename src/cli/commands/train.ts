@@ -119,7 +119,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
   else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
   log(`saved ${out}`);
-  const mistakes = testResult && data.test ? testMistakes(result.model, data.test, testResult, data) : undefined;
+  const mistakes = !v.noReport && testResult && data.test ? testMistakes(result.model, data.test, testResult, data) : undefined;
   tm?.finish();
   const report = v.noReport ? null : await writeTrainingReport(out, {
     title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, bestEpoch: result.bestEpoch, ...(testResult ? { test: testResult } : {}),
@@ -127,14 +127,15 @@ export async function trainCommand(argv: string[]): Promise<void> {
     notes: [`${data.train.length} training / ${data.val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; ${trainSeconds.toFixed(1)} s.`],
   });
   if (report) log(`report ${report}`);
-  if (tm) log(`snapshots ${await writeSnapshots(reportDirFor(out), tm)} (${tm.snapshots.length}, every ${tm.every} steps)`);
+  const snapshots = tm ? await writeSnapshots(reportDirFor(out), tm) : null;
+  if (tm) log(`snapshots ${snapshots} (${tm.snapshots.length}, every ${tm.every} steps)`);
   if (json) {
     printJson({
       command: 'train', backend: compute.backend, threads: compute.threads, model: modelName, dataset: data.source, out, seed, epochs: result.history.length, history: result.history,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null,
       test: testResult ? { accuracy: testResult.accuracy, loss: testResult.loss, perClassAccuracy: testResult.perClassAccuracy, count: testResult.count } : null,
       classNames: data.classNames, inputShape: data.inputShape, normalize: data.normalize, ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
-      seconds: trainSeconds, report,
+      seconds: trainSeconds, report, ...(snapshots ? { snapshots } : {}),
     });
   }
 }
