@@ -59,7 +59,10 @@ export interface Page {
   sections: PageSection[];
 }
 
-/** Every widget's embedded picture, by `<id>-<name>`: what `writePage` encodes as PNG for {@link pageHtml}. */
+/**
+ * Every widget's embedded picture, by `<id>-<name>`: what `writePage` encodes as PNG for {@link pageHtml}.
+ * @example for (const [key, img] of pageEmbeddedImages(page)) embedded.set(key, Buffer.from(await encodePng(img)).toString('base64'));
+ */
 export function pageEmbeddedImages(page: Page): Map<string, ImageData8> {
   const out = new Map<string, ImageData8>();
   for (const w of page.sections.flatMap((s) => (s.widget ? [s.widget] : []))) {
