@@ -7,9 +7,9 @@
  * (`snapshots.json`) that keeps them. Platform-free.
  *
  * Small on purpose: LeNet's first layer is 6 filters of 5 x 5 (156 numbers
- * with the biases) and its maps 6 x 28 x 28, so a snapshot is under 4 KB of
- * JSON, maps included; the maps are not stored in the file (they are the
- * filters applied to the stored input: conv2d(input, weight) + bias).
+ * with the biases), about 1.7 KB of JSON a snapshot with the probabilities;
+ * its maps (6 x 28 x 28) are not stored in the file: they are the filters
+ * applied to the stored input, conv2d(input, weight) + bias (snapshotMaps).
  */
 import { FoveaError, ValueError } from '../errors.js';
 import { conv2d } from '../tensor/ops/conv.js';
