@@ -12,7 +12,10 @@ export { gradCam, lastMapLayer, upsampleBilinear, type GradCam, type GradCamOpti
 export { saliency, type SaliencyOptions } from './saliency.js';
 export { gradCamFigure, gradCamSection, type GradCamSectionOptions } from './grad-cam-figure.js';
 export { explainModel, type ExplainOptions, type Explanation } from './explain-model.js';
-export { trainingReport, type TrainingReportData, type ReportEpoch } from './training-report.js';
+export { trainingReport, evaluationReport, type TrainingReportData, type EvaluationReportData, type ReportEpoch } from './training-report.js';
+export { TrainingSnapshots, parseSnapshots, snapshotMaps, type Snapshot, type StepLog, type SnapshotsFile, type TrainingSnapshotsOptions } from './training-snapshots.js';
+export { timeMachineView } from './time-machine-view.js';
+export { mistakesView, testMistakes, datasetExample, type MistakeExample, type MistakesViewOptions, type EvaluatedExamples } from './mistakes-view.js';
 export { edgeTutorial, tutorialSize, type EdgeTutorialOptions } from './edge-tutorial.js';
 export { handSetConv } from './hand-set-conv.js';
-export { pageHtml, pageFiles, pngTwin, safeFileName, type Page, type PageSection, type PageFigure } from './html-page.js';
+export { pageHtml, pageFiles, pageEmbeddedImages, pngTwin, safeFileName, type Page, type PageSection, type PageFigure, type PageWidget } from './html-page.js';

@@ -3,5 +3,5 @@
  * reports to disk, and PNG encoding.
  */
 export { writePage } from './write-page-node.js';
-export { writeTrainingReport, reportDirFor } from './write-training-report-node.js';
+export { writeTrainingReport, reportDirFor, writeSnapshots } from './write-training-report-node.js';
 export { encodePng, svgToPng } from '../vision/render/encode-png-node.js';

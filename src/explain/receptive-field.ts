@@ -8,7 +8,8 @@
  * a tap that lands in the zero padding sees no pixel at all, so the tightest
  * box is found by tracking, per axis, exactly which positions are reached
  * (every layer here acts on rows and columns independently), then taking the
- * bounding box at the input.
+ * bounding box at the input. Through graphs (GraphModule: ONNX and TF.js
+ * imports) the reach is carried over the DAG (receptive-field-graph.ts).
  */
 import type { ConvTranspose2d } from '../nn/conv-transpose2d.js';
 import type { ConstantPad2d } from '../nn/pad2d.js';
@@ -17,10 +18,13 @@ import { declaredType, moduleLabel, type Module } from '../nn/module.js';
 import type { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, SumPool2d } from '../nn/pooling.js';
 import type { Residual } from '../nn/residual.js';
 import type { Softmax } from '../nn/activation.js';
+import type { GraphModule } from '../nn/graph-module.js';
 import { ValueError, fmt } from '../errors.js';
 import { conv2dAttrs } from '../tensor/ops/conv.js';
 import { pool2dAttrs } from '../tensor/ops/pool.js';
 import { pair } from '../tensor/ops/util.js';
+import { graphBack } from './receptive-field-graph.js';
+import { adaptive, bounds, mapRegions, shifted, single, transposedWindow, union, window, type Reach, type Region } from './receptive-field-reach.js';
 
 /**
  * A box of input pixels, inclusive on both ends: rows y0..y1, columns x0..x1.
@@ -33,9 +37,11 @@ export interface ReceptiveField {
   x1: number;
 }
 
-/** Per-axis reach: which rows and which columns of a feature map are touched, or everything. */
-type Reach = { ys: Uint8Array; xs: Uint8Array } | 'all';
-interface Step { module: Module; inShape: number[] }
+/** Where the target layer is: its output shape, and how a reach at its output maps back to the model's input. */
+interface Located {
+  outShape: number[];
+  toInput: (reach: Reach) => Reach;
+}
 
 /**
  * The input pixels that unit `[y, x]` of layer `layerPath`'s output sees,
@@ -44,9 +50,14 @@ interface Step { module: Module; inShape: number[] }
  * Handles Conv2d (stride, padding incl. 'same', dilation), ConvTranspose2d,
  * ConstantPad2d (a unit in the padding sees nothing: the box is empty, y1 <
  * y0), MaxPool2d, AvgPool2d, SumPool2d, AdaptiveAvgPool2d, element-wise
- * layers (activations, BatchNorm2d, Dropout), Sequential and Residual (union
- * of both paths). A unit after Flatten or Linear sees the whole image (and
- * `unit` is ignored).
+ * layers (activations, BatchNorm2d, Dropout), Sequential, Residual (union
+ * of both paths) and GraphModule, the graph ONNX and TF.js imports build:
+ * element-wise nodes (add, sub, mul, div, with broadcasting), concat (along
+ * channels, or along H or W, where each input owns a slice), reshapes that
+ * keep H and W, permutes of H and W, and the union over every path that
+ * joins (residual adds, branches). A node that merges H and W (a flattening
+ * reshape, matmul) and a unit after Flatten or Linear see the whole image
+ * (and `unit` is ignored).
  *
  * Shape: `inputShape` is [C, H, W] or [N, C, H, W]; `unit` indexes the
  * layer's output [N, C', H', W'] as [y, x] (every channel has the same
@@ -57,19 +68,20 @@ interface Step { module: Module; inShape: number[] }
  *   pixel mapping is unknown.
  * @example
  * receptiveField(lenet(), [1, 28, 28], 'features.3', [0, 0])   // { y0: 0, y1: 11, x0: 0, x1: 11 }
+ * const { model } = loadOnnx(bytes, 'resnet.onnx');
+ * receptiveField(model, [3, 32, 32], 'layer1_conv2_Conv', [0, 0])   // through the graph's adds
  */
 export function receptiveField(model: Module, inputShape: readonly number[], layerPath: string, unit: readonly [y: number, x: number]): ReceptiveField {
   if (inputShape.length !== 3 && inputShape.length !== 4) {
     throw new ValueError(`receptiveField: inputShape must be [C, H, W] or [N, C, H, W], got ${fmt(inputShape)}`);
   }
   const shape = inputShape.length === 3 ? [1, ...inputShape] : [...inputShape];
-  const steps: Step[] = [];
-  if (!trace(model, '', shape, layerPath, steps)) {
+  const found = locate(model, '', shape, layerPath);
+  if (!found) {
     const paths = [...model.namedModules()].map(([p]) => `'${p}'`).join(', ');
     throw new ValueError(`receptiveField: no layer '${layerPath}' in the model; layers: ${paths}`);
   }
-  const last = steps[steps.length - 1]!;
-  const outShape = last.module.outputShape(last.inShape);
+  const outShape = found.outShape;
   let reach: Reach = 'all';
   if (outShape.length === 4) {
     const [, , h, w] = outShape as [number, number, number, number];
@@ -77,117 +89,131 @@ export function receptiveField(model: Module, inputShape: readonly number[], lay
     if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || x < 0 || y >= h || x >= w) {
       throw new ValueError(`receptiveField: unit [${y}, ${x}] is outside layer '${layerPath}', whose output is ${fmt(outShape)} (rows 0..${h - 1}, columns 0..${w - 1})`);
     }
-    reach = { ys: single(h, y), xs: single(w, x) };
+    reach = [{ ys: single(h, y), xs: single(w, x) }];
   }
-  for (let i = steps.length - 1; i >= 0; i--) reach = back(steps[i]!.module, steps[i]!.inShape, reach);
+  reach = found.toInput(reach);
   const [h, w] = [shape[2]!, shape[3]!];
   if (reach === 'all') return { y0: 0, y1: h - 1, x0: 0, x1: w - 1 };
-  const [y0, y1] = bounds(reach.ys);
-  const [x0, x1] = bounds(reach.xs);
-  // A unit in padding sees no pixel: the empty box, as on both axes.
-  if (y1 < y0 || x1 < x0) return { y0: h, y1: -1, x0: w, x1: -1 };
-  return { y0, y1, x0, x1 };
+  // The bounding box of the union; no region at all: the unit sees only padding, the empty box.
+  const box = { y0: h, y1: -1, x0: w, x1: -1 };
+  for (const r of reach) {
+    const [y0, y1] = bounds(r.ys);
+    const [x0, x1] = bounds(r.xs);
+    box.y0 = Math.min(box.y0, y0); box.y1 = Math.max(box.y1, y1);
+    box.x0 = Math.min(box.x0, x0); box.x1 = Math.max(box.x1, x1);
+  }
+  return box;
 }
 
 /**
- * Collects, in `steps`, the modules (with their input shapes) whose
- * composition maps the model's input to `target`'s output. False if
- * `target` is not inside `m`.
+ * Finds `target` inside `m` (at `path`, fed `inShape`): its output shape and
+ * the map from a reach at its output back to `m`'s input. Null if `target`
+ * is not inside `m`.
  */
-function trace(m: Module, path: string, inShape: number[], target: string, steps: Step[]): boolean {
-  if (path === target) {
-    steps.push({ module: m, inShape });
-    return true;
-  }
-  if (path && !target.startsWith(`${path}.`)) return false;
+function locate(m: Module, path: string, inShape: number[], target: string): Located | null {
+  if (path === target) return { outShape: m.outputShape(inShape), toInput: (r) => back(m, inShape, r) };
+  if (path && !target.startsWith(`${path}.`)) return null;
+  const childPath = (name: string) => (path ? `${path}.${name}` : name);
+  const holds = (p: string) => p === target || target.startsWith(`${p}.`);
   const type = declaredType(m);
   if (type === 'Sequential') {
+    const before: [Module, number[]][] = [];
     let s = inShape;
     for (const [name, child] of m.namedChildren()) {
-      const p = path ? `${path}.${name}` : name;
-      if (p === target || target.startsWith(`${p}.`)) return trace(child, p, s, target, steps);
-      steps.push({ module: child, inShape: s });
+      if (holds(childPath(name))) {
+        const inner = locate(child, childPath(name), s, target);
+        return inner && { outShape: inner.outShape, toInput: (r) => before.reduceRight((acc, [c, cs]) => back(c, cs, acc), inner.toInput(r)) };
+      }
+      before.push([child, s]);
       s = child.outputShape(s);
     }
-    return false;
+    return null;
   }
   if (type === 'Residual') {
     // A unit inside the body (or shortcut) sees the block's input through that branch only.
-    for (const [name, child] of m.namedChildren()) {
-      const p = path ? `${path}.${name}` : name;
-      if (p === target || target.startsWith(`${p}.`)) return trace(child, p, inShape, target, steps);
-    }
-    return false;
+    for (const [name, child] of m.namedChildren()) if (holds(childPath(name))) return locate(child, childPath(name), inShape, target);
+    return null;
+  }
+  if (type === 'GraphModule') {
+    // A unit inside a module node sees the graph's input through every path into that node's input.
+    const g = m as GraphModule;
+    const node = g.graph.nodes.find((n) => n.op === 'module' && holds(childPath(n.name)));
+    if (!node) return null;
+    const shapes = g.valueShapes(inShape);
+    const inner = locate(g.module(node.name), childPath(node.name), [...shapes.get(node.inputs[0]!)!], target);
+    return inner && { outShape: inner.outShape, toInput: (r) => graphBack(g, shapes, node.inputs[0]!, inner.toInput(r), back) };
   }
   if ([...m.namedChildren()].length) {
-    throw new ValueError(`receptiveField: cannot trace into ${moduleLabel(m)} '${path}' (only Sequential and Residual containers are known)`);
+    throw new ValueError(`receptiveField: cannot trace into ${moduleLabel(m)} '${path}' (only Sequential, Residual and GraphModule containers are known)`);
   }
-  return false;
+  return null;
 }
 
-/** How one layer type maps the reach at its output back to its input (h, w: the input's height and width). */
-type BackRule = (m: Module, inShape: number[], reach: Exclude<Reach, 'all'>, h: number, w: number) => Reach;
+/** How one layer type maps a region at its output back to its input (h, w: the input's height and width). */
+type BackRule = (m: Module, inShape: readonly number[], region: Region, h: number, w: number) => Reach;
 
-const poolBack: BackRule = (m, _s, reach, h, w) => {
+const poolBack: BackRule = (m, _s, r, h, w) => {
   const p = m as MaxPool2d | AvgPool2d | SumPool2d;
   const a = pool2dAttrs('receptiveField', p.kernelSize, p.options);
-  return {
-    ys: window(reach.ys, h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0]),
-    xs: window(reach.xs, w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1]),
-  };
+  return [{
+    ys: window(r.ys, h, a.kernel[0], a.stride[0], a.padding[0], a.dilation[0]),
+    xs: window(r.xs, w, a.kernel[1], a.stride[1], a.padding[1], a.dilation[1]),
+  }];
 };
 
-// Softmax over a spatial dim mixes that whole axis; over channels it is per pixel.
-const softmaxBack: BackRule = (m, inShape, reach, h, w) => {
+// Softmax over H or W mixes that whole axis; over channels (or the batch) it is per pixel.
+const softmaxBack: BackRule = (m, inShape, r, h, w) => {
   const dim = (m as Softmax).dim;
   const d = dim < 0 ? dim + inShape.length : dim;
-  return { ys: d === 2 ? new Uint8Array(h).fill(1) : reach.ys, xs: d === 3 ? new Uint8Array(w).fill(1) : reach.xs };
+  const rank = inShape.length;
+  return [{ ys: d === rank - 2 ? new Uint8Array(h).fill(1) : r.ys, xs: d === rank - 1 ? new Uint8Array(w).fill(1) : r.xs }];
 };
 
 /** The pixel mapping of each layer type that is not pointwise (pointwise layers, by their trait, pass the reach through). */
 const BACK_RULES: Record<string, BackRule> = {
-  Sequential: (m, inShape, reach) => {
-    const shapes: number[][] = [];
+  Sequential: (m, inShape, r) => {
+    const shapes: (readonly number[])[] = [];
     let s = inShape;
     for (const c of m.children()) (shapes.push(s), (s = c.outputShape(s)));
     const kids = [...m.children()];
-    let r: Reach = reach;
-    for (let i = kids.length - 1; i >= 0; i--) r = back(kids[i]!, shapes[i]!, r);
-    return r;
+    let reach: Reach = [r];
+    for (let i = kids.length - 1; i >= 0; i--) reach = back(kids[i]!, shapes[i]!, reach);
+    return reach;
   },
-  Residual: (m, inShape, reach) => {
+  Residual: (m, inShape, r) => {
     const res = m as Residual;
-    const a = back(res.body, inShape, reach);
-    const b = res.shortcut ? back(res.shortcut, inShape, reach) : reach;
-    if (a === 'all' || b === 'all') return 'all';
-    return { ys: a.ys.map((v, i) => v | b.ys[i]!), xs: a.xs.map((v, i) => v | b.xs[i]!) };
+    return union(back(res.body, inShape, [r]), res.shortcut ? back(res.shortcut, inShape, [r]) : [r]);
   },
-  Conv2d: (m, _s, reach, h, w) => {
+  GraphModule: (m, inShape, r) => {
+    const g = m as GraphModule;
+    return graphBack(g, g.valueShapes(inShape), g.graph.output, [r], back);
+  },
+  Conv2d: (m, _s, r, h, w) => {
     const c = m as Conv2d;
     const a = conv2dAttrs('receptiveField', c.kernelSize, c.options);
-    return {
-      ys: window(reach.ys, h, c.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
-      xs: window(reach.xs, w, c.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
-    };
+    return [{
+      ys: window(r.ys, h, c.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
+      xs: window(r.xs, w, c.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
+    }];
   },
-  ConvTranspose2d: (m, _s, reach, h, w) => {
+  ConvTranspose2d: (m, _s, r, h, w) => {
     const c = m as ConvTranspose2d;
     const a = c.attrs();
-    return {
-      ys: transposedWindow(reach.ys, h, c.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
-      xs: transposedWindow(reach.xs, w, c.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
-    };
+    return [{
+      ys: transposedWindow(r.ys, h, c.kernelSize[0], a.stride[0], a.padding[0], a.dilation[0]),
+      xs: transposedWindow(r.xs, w, c.kernelSize[1], a.stride[1], a.padding[1], a.dilation[1]),
+    }];
   },
-  ConstantPad2d: (m, _s, reach, h, w) => {
+  ConstantPad2d: (m, _s, r, h, w) => {
     const [top, left] = (m as ConstantPad2d).pads;
-    return { ys: shifted(reach.ys, h, top), xs: shifted(reach.xs, w, left) };
+    return [{ ys: shifted(r.ys, h, top), xs: shifted(r.xs, w, left) }];
   },
   MaxPool2d: poolBack,
   AvgPool2d: poolBack,
   SumPool2d: poolBack,
-  AdaptiveAvgPool2d: (m, _s, reach, h, w) => {
+  AdaptiveAvgPool2d: (m, _s, r, h, w) => {
     const [oh, ow] = pair('receptiveField', 'outputSize', (m as AdaptiveAvgPool2d).outputSize);
-    return { ys: adaptive(reach.ys, h, oh), xs: adaptive(reach.xs, w, ow) };
+    return [{ ys: adaptive(r.ys, h, oh), xs: adaptive(r.xs, w, ow) }];
   },
   Softmax: softmaxBack,
   LogSoftmax: softmaxBack,
@@ -196,68 +222,11 @@ const BACK_RULES: Record<string, BackRule> = {
 };
 
 /** Maps the reach at a module's output back to its input. */
-function back(m: Module, inShape: number[], reach: Reach): Reach {
+function back(m: Module, inShape: readonly number[], reach: Reach): Reach {
   if (reach === 'all') return 'all';
   const type = declaredType(m);
   const rule = type !== undefined && Object.hasOwn(BACK_RULES, type) ? BACK_RULES[type] : undefined;
-  if (rule) return rule(m, inShape, reach, inShape[2]!, inShape[3]!);
+  if (rule) return mapRegions(reach, (r) => rule(m, inShape, r, inShape[inShape.length - 2]!, inShape[inShape.length - 1]!));
   if (m.traits.pointwise) return reach;
   throw new ValueError(`receptiveField: don't know how ${moduleLabel(m)} maps pixels; known: ${Object.keys(BACK_RULES).join(', ')} and pointwise layers (activations, BatchNorm2d, Dropout)`);
-}
-
-/** Input positions reached from the marked outputs of a sliding window: o*stride - pad + dilation*j, inside [0, n). */
-function window(out: Uint8Array, n: number, k: number, stride: number, pad: number, dilation: number): Uint8Array {
-  const r = new Uint8Array(n);
-  out.forEach((on, o) => {
-    if (!on) return;
-    for (let j = 0; j < k; j++) {
-      const i = o * stride - pad + dilation * j;
-      if (i >= 0 && i < n) r[i] = 1;
-    }
-  });
-  return r;
-}
-
-/** A transposed convolution scatters input i to outputs i*stride - pad + dilation*j: the inputs that reach a marked output. */
-function transposedWindow(out: Uint8Array, n: number, k: number, stride: number, pad: number, dilation: number): Uint8Array {
-  const r = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < k && !r[i]; j++) {
-      const o = i * stride - pad + dilation * j;
-      if (o >= 0 && o < out.length && out[o]) r[i] = 1;
-    }
-  }
-  return r;
-}
-
-/** Padding (or cropping, when negative) by `before` in front: output o is input o - before. */
-function shifted(out: Uint8Array, n: number, before: number): Uint8Array {
-  const r = new Uint8Array(n);
-  out.forEach((on, o) => {
-    const i = o - before;
-    if (on && i >= 0 && i < n) r[i] = 1;
-  });
-  return r;
-}
-
-/** AdaptiveAvgPool2d's bins, as PyTorch computes them: [floor(o*n/m), ceil((o+1)*n/m)). */
-function adaptive(out: Uint8Array, n: number, m: number): Uint8Array {
-  const r = new Uint8Array(n);
-  out.forEach((on, o) => {
-    if (!on) return;
-    for (let i = Math.floor((o * n) / m); i < Math.ceil(((o + 1) * n) / m); i++) r[i] = 1;
-  });
-  return r;
-}
-
-function single(n: number, i: number): Uint8Array {
-  const r = new Uint8Array(n);
-  r[i] = 1;
-  return r;
-}
-
-/** First and last marked index; [0, -1] when none is marked. */
-function bounds(mask: Uint8Array): [number, number] {
-  const first = mask.indexOf(1);
-  return first < 0 ? [0, -1] : [first, mask.lastIndexOf(1)];
 }

@@ -4,9 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
+import { DataLoader } from '../data/data-loader.js';
+import { ImageDataset } from '../data/dataset.js';
+import { Conv2d } from '../nn/conv2d.js';
+import { Flatten } from '../nn/flatten.js';
+import { Linear } from '../nn/linear.js';
+import { ReLU } from '../nn/activation.js';
+import { Sequential } from '../nn/sequential.js';
+import { evaluate } from '../train/evaluate.js';
+import { manualSeed } from '../util/random.js';
+import { tensor } from '../tensor/ops/creation.js';
 import { ConfusionMatrix } from '../train/metrics.js';
-import { pageFiles } from './html-page.js';
-import { resultSentence, trainingReport, type ReportEpoch } from './training-report.js';
+import { pageFiles, pageHtml } from './html-page.js';
+import { datasetExample, mistakesView, testMistakes } from './mistakes-view.js';
+import { evaluationReport, resultSentence, trainingReport, type ReportEpoch } from './training-report.js';
+import { writePage } from './write-page-node.js';
 import { reportDirFor, writeTrainingReport } from './write-training-report-node.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fovea-report-'));
@@ -92,4 +104,59 @@ test('writeTrainingReport writes <name>.report/report.html and its charts beside
   const m = await pngStats(join(tmp, 'small.report', 'confusion-matrix.png'));
   assert.deepEqual([m.width, m.height], svgSize(readFileSync(join(tmp, 'small.report', 'confusion-matrix.svg'), 'utf8')));
   assert.ok(m.inked > 0.05 && m.coloured > 0.02, `matrix: ${(m.inked * 100).toFixed(1)}% drawn, ${(m.coloured * 100).toFixed(1)}% shaded cells`);
+});
+
+test('the mistakes widget: every kept image of each cell, the maps of the predicted class, embedded in the page; cells are cut to fit maxImages', async () => {
+  manualSeed(5);
+  const model = new Sequential(new Conv2d(1, 2, 3, { padding: 1 }), new ReLU(), new Flatten(), new Linear(2 * 6 * 6, 3));
+  const images = Uint8Array.from({ length: 5 * 36 }, (_, i) => (i * 37) % 256);
+  const test = new ImageDataset(images, Int32Array.of(0, 1, 2, 0, 1), [1, 6, 6], ['cat', 'dog', 'bird']);
+  const normalize = { mean: [0.5], std: [0.25] };
+  const r = evaluate(model, new DataLoader(test, { batchSize: 5, normalize }), 3, { examplesPerCell: 4 });
+  const widget = testMistakes(model, test, r, { classNames: test.classNames, normalize });
+  const data = widget.data as { examples: { index: number; actual: number; predicted: number; top: [number, number][] }[]; tile: number[]; gradCamLayer: string | null };
+  assert.deepEqual(data.examples.map((e) => e.index).sort(), [0, 1, 2, 3, 4]);
+  assert.deepEqual(data.tile, [6, 6]);
+  assert.equal(data.gradCamLayer, '1', 'the last layer giving maps');
+  for (const e of data.examples) {
+    assert.equal(test.labels[e.index], e.actual);
+    assert.equal(e.top[0]![0], e.predicted, 'the most probable class first');
+  }
+  const sheet = widget.images['saliency']!;
+  assert.equal(sheet.width, 3 * 6, 'five tiles in a 3-column sheet');
+  // each cell button says what it holds
+  assert.match(widget.html, /data-actual="0" data-predicted="\d" [^>]*title="actual cat, predicted \w+: \d images?"/);
+  const cut = mistakesView(model, r.examples!.all(), r.confusion.counts, test.classNames, (i) => datasetExample(test, i, normalize), { maxImages: 3 });
+  const kept = (cut.data as typeof data).examples;
+  const cells = new Set(r.examples!.all().map((e) => `${e.actual},${e.predicted}`)).size;
+  assert.ok(kept.length <= 3 && kept.length >= Math.min(3, cells), `${kept.length} kept of ${cells} cells`);
+  // within a cell, the surest are kept
+  for (const e of kept) {
+    const cell = r.examples!.cell(e.actual, e.predicted).map((x) => x.index);
+    assert.ok(cell.indexOf(e.index) < kept.filter((x) => x.actual === e.actual && x.predicted === e.predicted).length, `image ${e.index}`);
+  }
+  // written: one HTML file with the sprites inside as PNG data URLs and the data as JSON
+  const page = evaluationReport({ title: 't', classNames: test.classNames, test: r, mistakes: widget });
+  assert.throws(() => pageHtml(page), /no PNG given for the embedded picture 'mistakes-images'/);
+  const [html] = (await writePage(join(tmp, 'eval'), page, { htmlName: 'report.html' })).slice(-1);
+  const text = readFileSync(html!, 'utf8');
+  for (const k of ['images', 'saliency', 'gradcam']) assert.match(text, new RegExp(`\\.mistakes-${k} \\{ background-image: url\\(data:image/png;base64,[A-Za-z0-9+/=]+\\); \\}`));
+  assert.deepEqual(JSON.parse(/<script type="application\/json" id="mistakes-data">(.*?)<\/script>/s.exec(text)![1]!).examples, data.examples);
+  assert.deepEqual(readdirSync(join(tmp, 'eval')).sort(), ['confusion-matrix.png', 'confusion-matrix.svg', 'report.html']);
+});
+
+test('with many classes the mistakes view lists the largest confusions instead of a 45 x 45 table', () => {
+  manualSeed(6);
+  const n = 45;
+  const model = new Sequential(new Conv2d(1, 1, 3, { padding: 1 }), new Flatten(), new Linear(16, n));
+  const names = Array.from({ length: n }, (_, i) => `class${i}`);
+  const counts = new Int32Array(n * n);
+  counts[3 * n + 7] = 5; counts[9 * n + 1] = 8; counts[2 * n + 2] = 50;
+  const image = { width: 4, height: 4, channels: 1 as const, data: new Uint8Array(16).fill(100) };
+  const input = () => ({ x: tensor(new Float32Array(16).fill(0.4), [1, 1, 4, 4]), image });
+  const probs = new Float32Array(n).fill(1 / n);
+  const w = mistakesView(model, [{ index: 0, actual: 3, predicted: 7, confidence: 0.5, probabilities: probs }], counts, names, input);
+  assert.ok(!w.html.includes('<table'), 'no table');
+  const buttons = [...w.html.matchAll(/data-actual="(\d+)" data-predicted="(\d+)">([^<]*)</g)].map((m) => `${m[1]},${m[2]} ${m[3]}`);
+  assert.deepEqual(buttons, ['9,1 class9 → class1: 8', '3,7 class3 → class7: 5'], 'off-diagonal cells, largest first');
 });

@@ -15,7 +15,7 @@
  */
 import { confusionMatrixSvg } from '../vision/render/confusion-matrix-svg.js';
 import { lineChartSvg } from '../vision/render/line-chart-svg.js';
-import type { Page, PageSection } from './html-page.js';
+import type { Page, PageSection, PageWidget } from './html-page.js';
 
 /** One epoch, as in `fit()`'s history (`EpochLog`). */
 export interface ReportEpoch {
@@ -42,6 +42,10 @@ export interface TrainingReportData {
   bestEpoch?: number;
   /** Extra lines for the top of the page (settings, timing). */
   notes?: readonly string[];
+  /** The clickable confusion matrix with each cell's images (`testMistakes`), shown under the test confusion matrix. */
+  mistakes?: PageWidget;
+  /** The slider over training snapshots (`timeMachineView`), shown after the curves. */
+  timeMachine?: PageWidget;
 }
 
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
@@ -102,17 +106,61 @@ export function trainingReport(d: TrainingReportData): Page {
       { file: 'accuracy.svg', caption: `accuracy per epoch (train${hasVal ? ' and validation' : ''})`, content: lineChartSvg(curve('Accuracy'), { title: 'accuracy', yLabel: 'accuracy', x, yLimits: [0, 1], yFormat: 'percent' }), png: true },
     ],
   }];
-  if (d.test) {
+  if (d.timeMachine) {
     sections.push({
-      heading: 'Confusion matrix (test set)',
-      text: 'Rows: the actual class; columns: the predicted class. Each cell shows a count, shaded by its share of the row; the diagonal holds the correct answers.',
-      figures: [{
-        file: 'confusion-matrix.svg',
-        caption: `confusion matrix of the test set (${d.test.count} images, accuracy ${pct(d.test.accuracy)})`,
-        content: confusionMatrixSvg(d.test.confusion.counts, d.classNames, { title: 'test set: actual vs predicted' }),
-        png: true,
-      }],
+      heading: 'Time machine',
+      text: 'Drag the slider through training: the first layer\'s filters, their feature maps for one fixed input and the model\'s prediction for it, as they were at that step ' +
+        '(the red line marks the step on the per-step curves). The snapshots are in snapshots.json beside this page.',
+      figures: [],
+      widget: d.timeMachine,
     });
   }
+  if (d.test) sections.push(...testSections(d.test, d.classNames, d.mistakes));
   return { title: `Training report: ${d.title}`, intro, sections };
+}
+
+/** The test set's confusion matrix (SVG and PNG) and, when given, the clickable one with each cell's images. */
+function testSections(test: NonNullable<TrainingReportData['test']>, classNames: readonly string[], mistakes?: PageWidget): PageSection[] {
+  const sections: PageSection[] = [{
+    heading: 'Confusion matrix (test set)',
+    text: 'Rows: the actual class; columns: the predicted class. Each cell shows a count, shaded by its share of the row; the diagonal holds the correct answers.',
+    figures: [{
+      file: 'confusion-matrix.svg',
+      caption: `confusion matrix of the test set (${test.count} images, accuracy ${pct(test.accuracy)})`,
+      content: confusionMatrixSvg(test.confusion.counts, classNames, { title: 'test set: actual vs predicted' }),
+      png: true,
+    }],
+  }];
+  if (mistakes) {
+    sections.push({
+      heading: 'Every mistake one click away',
+      text: 'Click a cell: its test images, those the model was surest of first. Click an image: its class probabilities, its saliency ' +
+        '(|∂ score / ∂ pixel|, Simonyan et al., 2014) and its Grad-CAM (Selvaraju et al., 2017), both for the predicted class: red where the evidence is.',
+      figures: [],
+      widget: mistakes,
+    });
+  }
+  return sections;
+}
+
+/** What {@link evaluationReport} draws: a model's result on a test set. */
+export interface EvaluationReportData {
+  /** e.g. 'lenet.fovea on the mnist test set'. */
+  title: string;
+  classNames: readonly string[];
+  test: NonNullable<TrainingReportData['test']>;
+  mistakes?: PageWidget;
+  notes?: readonly string[];
+}
+
+/**
+ * The page `fovea eval --report DIR` writes for any model and data set: the
+ * result in words, the confusion matrix, and (with `mistakes`) each cell's
+ * images one click away.
+ *
+ * @example await writePage('lenet.eval', evaluationReport({ title, classNames, test: r, mistakes: testMistakes(model, test, r, meta) }), { htmlName: 'report.html' });
+ */
+export function evaluationReport(d: EvaluationReportData): Page {
+  const intro = [`Test accuracy: ${pct(d.test.accuracy)} on ${d.test.count.toLocaleString('en-US')} images (loss ${d.test.loss.toFixed(4)}).`, ...(d.notes ?? [])];
+  return { title: `Evaluation report: ${d.title}`, intro, sections: testSections(d.test, d.classNames, d.mistakes) };
 }

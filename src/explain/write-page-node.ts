@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { FileError, FoveaError } from '../errors.js';
 import { encodePng, svgToPng } from '../vision/render/encode-png-node.js';
-import { pageHtml, pngTwin, type Page } from './html-page.js';
+import { pageEmbeddedImages, pageHtml, pngTwin, type Page } from './html-page.js';
 
 /**
  * Writes `page` into `dir` (created if missing, with its parents) and
@@ -43,7 +43,10 @@ export async function writePage(dir: string, page: Page, o: { htmlName?: string 
       add(f.file, await encodePng(f.content));
     }
   }
-  const html = pageHtml(page);
+  // Widgets' pictures go inside the HTML (data URLs), so the page works alone; palette PNG keeps it small.
+  const embedded = new Map<string, string>();
+  for (const [key, img] of pageEmbeddedImages(page)) embedded.set(key, Buffer.from(await encodePng(img, { palette: true })).toString('base64'));
+  const html = pageHtml(page, { embedded });
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {
     throw new FileError(dir, `cannot create the output folder: ${(e as Error).message}`, undefined, { cause: e });
   });

@@ -8,6 +8,7 @@ import { ValueError } from '../errors.js';
 import { noGrad } from '../tensor/grad-mode.js';
 import { crossEntropy } from '../tensor/ops/loss.js';
 import { scope } from '../tensor/scope.js';
+import { CellExamples } from './cell-examples.js';
 import { ConfusionMatrix } from './metrics.js';
 
 export interface EvalResult {
@@ -18,6 +19,16 @@ export interface EvalResult {
   perClassAccuracy: number[];
   confusion: ConfusionMatrix;
   count: number;
+  /** With `examplesPerCell`: the most confident examples of every confusion-matrix cell. */
+  examples?: CellExamples;
+}
+
+/** Options of {@link evaluate} and {@link evaluateAsync}. */
+export interface EvaluateOptions {
+  /** Also count a hit when the class is among the top K (default 1). */
+  topK?: number;
+  /** Keep the N most confident examples of every confusion-matrix cell, with their probabilities (`result.examples`). */
+  examplesPerCell?: number;
 }
 
 /**
@@ -28,12 +39,12 @@ export interface EvalResult {
  *
  * @example const r = evaluate(model, testLoader, 10); console.log(r.accuracy);
  */
-export function evaluate(model: Module, loader: BatchSource | Iterable<Batch>, numClasses: number, options: { topK?: number } = {}): EvalResult {
+export function evaluate(model: Module, loader: BatchSource | Iterable<Batch>, numClasses: number, options: EvaluateOptions = {}): EvalResult {
   const batches = epochOf(loader);
   if (!(Symbol.iterator in batches)) {
     throw new ValueError('evaluate: this loader delivers its batches asynchronously; use `await evaluateAsync(model, loader, numClasses)`');
   }
-  const run = new Evaluation(model, numClasses, options.topK ?? 1);
+  const run = new Evaluation(model, numClasses, options);
   try {
     for (const batch of batches) run.add(batch);
   } finally {
@@ -49,9 +60,9 @@ export function evaluate(model: Module, loader: BatchSource | Iterable<Batch>, n
  * @example const r = await evaluateAsync(model, new DataLoader(test, { batchSize: 256, numWorkers: 2 }), 10);
  */
 export async function evaluateAsync(
-  model: Module, loader: BatchSource | Iterable<Batch> | AsyncIterable<Batch>, numClasses: number, options: { topK?: number } = {},
+  model: Module, loader: BatchSource | Iterable<Batch> | AsyncIterable<Batch>, numClasses: number, options: EvaluateOptions = {},
 ): Promise<EvalResult> {
-  const run = new Evaluation(model, numClasses, options.topK ?? 1);
+  const run = new Evaluation(model, numClasses, options);
   try {
     for await (const batch of epochOf(loader)) run.add(batch);
   } finally {
@@ -68,10 +79,14 @@ function epochOf<T extends Iterable<Batch> | AsyncIterable<Batch>>(loader: Batch
 class Evaluation {
   private readonly cm: ConfusionMatrix;
   private readonly wasTraining: boolean;
+  private readonly examples: CellExamples | undefined;
+  private readonly topK: number;
   private lossSum = 0;
 
-  constructor(private readonly model: Module, numClasses: number, private readonly topK: number) {
-    this.cm = new ConfusionMatrix(numClasses, topK);
+  constructor(private readonly model: Module, numClasses: number, o: EvaluateOptions) {
+    this.topK = o.topK ?? 1;
+    this.cm = new ConfusionMatrix(numClasses, this.topK);
+    this.examples = o.examplesPerCell ? new CellExamples(numClasses, o.examplesPerCell) : undefined;
     this.wasTraining = model.training;
     model.eval();
   }
@@ -82,6 +97,7 @@ class Evaluation {
       const logits = this.model.forward(batch.x);
       this.lossSum += crossEntropy(logits, batch.y, { reduction: 'sum' }).item();
       this.cm.addBatch(logits.data, batch.y, batch.indices);
+      this.examples?.addBatch(logits.data, batch.y, batch.indices);
     }));
   }
 
@@ -99,6 +115,7 @@ class Evaluation {
       perClassAccuracy: cm.perClassAccuracy(),
       confusion: cm,
       count: cm.total,
+      ...(this.examples ? { examples: this.examples } : {}),
     };
   }
 }

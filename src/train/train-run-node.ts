@@ -53,6 +53,8 @@ export interface TrainRunOptions extends OptimizerChoice {
   compute: { backend: string; threads: number };
   /** Aborting it finishes the current step, writes the checkpoint and throws TrainingInterrupted. */
   signal?: AbortSignal;
+  /** Keep the N most confident test images of every confusion-matrix cell (`test.examples`), for the report. */
+  examplesPerCell?: number | undefined;
 }
 
 export interface TrainRunCallbacks {
@@ -113,7 +115,7 @@ export async function trainRun(o: TrainRunOptions, cb: TrainRunCallbacks = {}): 
     await trainLoader.close();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const testResult = testLoader ? evaluate(model, testLoader, numClasses) : null;
+  const testResult = testLoader ? evaluate(model, testLoader, numClasses, o.examplesPerCell ? { examplesPerCell: o.examplesPerCell } : {}) : null;
   await saveModel(o.out, model, {
     ...meta,
     training: {

@@ -14,6 +14,7 @@ import { wirePixelReadout } from './pixel-readout.js';
 import { renderSamplePicker } from './sample-picker.js';
 import { stickWhenFits } from './sticky-fit.js';
 import { showFirstDigit, Tour } from './story.js';
+import { wireSnapshotViewer } from './snapshot-viewer.js';
 import { TrainPanel } from './train-panel.js';
 
 setUpBackend();
@@ -26,6 +27,7 @@ const photoError = (m: string): void => {
 const openPhoto = (blob: Blob, name: string): void => void app.openPhoto(blob, name);
 wireModelPicker(byId<HTMLInputElement>('model-file'), document.body, (bytes, name) => app.load(bytes, name), (m) => app.error(m), (f) => openPhoto(f, f.name));
 wirePhotoSources(openPhoto, photoError);
+wireSnapshotViewer(byId<HTMLInputElement>('snapshots-file'), byId('snapshots-view'));
 
 // The models shipped with the app; another one (served, opened, trained) shows as an extra choice.
 const SHIPPED: Record<string, string> = { digits: './models/digits.fovea', flowers: './models/flowers.fovea' };

@@ -6,7 +6,10 @@
  */
 import { inferenceBatchSize } from '../../nn/inference-batch-size.js';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { testMistakes } from '../../explain/mistakes-view.js';
+import { evaluationReport } from '../../explain/training-report.js';
+import { writePage } from '../../explain/write-page-node.js';
 import { DataLoader } from '../../data/data-loader.js';
 import { ImageDataset } from '../../data/dataset.js';
 import { DataError } from '../../data/errors.js';
@@ -23,6 +26,9 @@ import { pct, printJson, applyBackend, backendFlags, jsonFlag } from '../options
 import { loadFolderSplits, loadSplit } from '../../train/train-data.js';
 import { DATASETS, resolveDataSource, splitOption } from './data-source.js';
 
+/** The report's clickable confusion matrix shows this many test images per cell, the surest first. */
+const REPORT_EXAMPLES_PER_CELL = 16;
+
 const FOLDERS = "Image folders (decoded at the model's input size, channels, fit and normalisation):";
 
 export const evalFlags = {
@@ -34,6 +40,10 @@ default place, or the image folder the model was trained on when it exists` }),
   top: flag.int({ arg: 'K', min: 1, default: 1, help: 'also report top-K accuracy' }),
   'batch-size': flag.int({ min: 1, help: 'default: as many images as fit 512 MiB of activations, at most 256' }),
   json: jsonFlag(),
+  report: flag.string({ arg: 'DIR', help: `also write DIR/report.html: the confusion matrix, and each cell's test
+images (the 16 the model was surest of) one click away, with their
+probabilities, saliency and Grad-CAM; one file, works offline` }),
+  force: flag.boolean({ help: 'with --report: overwrite an existing report in DIR' }),
   ...backendFlags,
   split: flag.string({ arg: 'A/B[/C]', group: FOLDERS, help: `the seeded split to evaluate a part of: its test part, or with two parts its
 validation part. Default: the split training recorded in the model file (so
@@ -67,6 +77,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
   if (!file) throw new UsageError('eval: missing MODEL (a .fovea, ONNX or TF.js model)');
   if (positionals.length > 1) throw new UsageError(`eval: unexpected argument '${positionals[1]}'`);
   await applyBackend(v);
+  const reportHtml = v.report !== undefined ? join(v.report, 'report.html') : undefined;
+  if (v.force && !reportHtml) throw new UsageError('--force goes with --report DIR');
+  if (reportHtml && existsSync(reportHtml) && !v.force) throw new UsageError(`${reportHtml} exists; pass --force to overwrite it or choose another --report folder`);
   const loaded = loadAnyModel(file);
   checkClassifier(loaded, 'eval');
   const { model, meta } = loaded;
@@ -77,13 +90,20 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const data = await evalData(v, file, meta, json ? log : (s) => void process.stdout.write(`${s}\n`));
   const { test } = data;
   const loader = new DataLoader(test, { batchSize, normalize: meta.normalize });
-  const r = evaluate(model, loader, meta.classNames.length, { topK });
+  const r = evaluate(model, loader, meta.classNames.length, { topK, ...(reportHtml ? { examplesPerCell: REPORT_EXAMPLES_PER_CELL } : {}) });
+  if (v.report !== undefined) {
+    const page = evaluationReport({
+      title: `${basename(file)} on ${data.what}`, classNames: meta.classNames, test: r, mistakes: testMistakes(model, test, r, meta),
+      notes: [`${file}; ${data.what}.`],
+    });
+    await writePage(v.report, page, { htmlName: 'report.html' });
+  }
   if (json) {
     printJson({
       command: 'eval', model: file, dataset: data.dataset, ...data.extra, count: r.count, accuracy: r.accuracy, loss: r.loss,
       ...(topK > 1 ? { topK, topKAccuracy: r.topKAccuracy } : {}),
       perClassAccuracy: Object.fromEntries(meta.classNames.map((c, i) => [c, r.perClassAccuracy[i]])),
-      confusion: r.confusion.toRows(), classNames: meta.classNames,
+      confusion: r.confusion.toRows(), classNames: meta.classNames, ...(reportHtml ? { report: reportHtml } : {}),
     });
     return;
   }
@@ -93,6 +113,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   out.push('', 'per-class accuracy:');
   meta.classNames.forEach((c, i) => out.push(`  ${c.padEnd(12)} ${pct(r.perClassAccuracy[i]!)}`));
   out.push('', 'confusion matrix (rows: actual, columns: predicted):', r.confusion.format(meta.classNames));
+  if (reportHtml) out.push('', `report ${reportHtml}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -88,6 +88,10 @@ pretrained network from blowing up (try 1)` }),
 refuses to start when either exists (a --resume'd run is not checked)` }),
   'no-report': flag.boolean({ help: `skip the report; by default <out name>.report/report.html is written beside
 the model file: loss/accuracy curves per epoch and the test confusion matrix` }),
+  snapshots: flag.int({ arg: 'N', min: 1, help: `a training time machine: every N optimiser steps (and before the first and
+after the last), keep the first layer's filters, its feature maps for
+one fixed test image and the prediction; the report gets a slider over
+them and snapshots.json (at most 120: past it, every other is dropped)` }),
   json: jsonFlag('print the result as JSON (per-epoch history, test metrics)'),
   checkpoint: flag.string({ arg: 'FILE', help: `where to keep the training checkpoint (default <out>.ckpt): written
 atomically at each epoch end and on Ctrl-C (which finishes the current

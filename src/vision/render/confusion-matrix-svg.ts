@@ -62,8 +62,8 @@ export function confusionMatrixSvg(counts: ArrayLike<number>, classNames: readon
   return out.join('\n');
 }
 
-/** White (0) to dark blue (1), ColorBrewer Blues' ends. */
-function shade(t: number): string {
+/** A cell's shade: white (0) to dark blue (1), ColorBrewer Blues' ends; also the clickable matrix's (explain/mistakes-view.ts). */
+export function shade(t: number): string {
   const from = [247, 251, 255], to = [8, 48, 107];
   const c = from.map((v, i) => Math.round(v + (to[i]! - v) * Math.max(0, Math.min(1, t))));
   return `rgb(${c.join(',')})`;

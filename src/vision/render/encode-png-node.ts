@@ -6,17 +6,20 @@ import sharp from 'sharp';
 import type { ImageData8 } from '../image.js';
 
 /**
- * Encodes an 8-bit picture (1 or 3 channels, HWC) as PNG bytes.
+ * Encodes an 8-bit picture (1 or 3 channels, HWC) as PNG bytes; with
+ * `palette`, quantised to at most 256 colours (libimagequant, dithered):
+ * often a third of the size, for pictures that are only looked at (heat-map
+ * overlays inside a report page), never for data.
  *
  * Shape: `img.data` is `[height, width, channels]` bytes.
  *
  * @example writeFileSync('map.png', await encodePng(renderMap(values, [28, 28], { scale: 4 })));
  */
-export async function encodePng(img: ImageData8): Promise<Uint8Array> {
+export async function encodePng(img: ImageData8, o: { palette?: boolean } = {}): Promise<Uint8Array> {
   if (img.data.length !== img.width * img.height * img.channels || img.width < 1 || img.height < 1) {
     throw new RangeError(`encodePng: ${img.data.length} bytes for a ${img.width} x ${img.height} x ${img.channels} picture`);
   }
-  const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } }).png().toBuffer();
+  const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } }).png(o.palette ? { palette: true } : {}).toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
