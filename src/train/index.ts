@@ -9,4 +9,4 @@ export { extractFeatures, mapFeatures, FeatureLoader, featureStats, standardize,
 export { foldStandardization } from './feature-cache.js';
 export { trainHead, type TrainHeadOptions, type TrainedHead } from './train-head.js';
 export { crossValidate, type CrossValidation, type FoldResult } from './cross-validate.js';
-export { makeOptimizer, makeScheduler, learningRate, DEFAULT_LR, type OptimizerChoice, type OptimizerName, type ScheduleName } from './optimizer-choice.js';
+export { makeOptimizer, makeScheduler, learningRate, DEFAULT_LR, type OptimizerChoice, type OptimizerName, type ScheduleName, type TrainingSettings } from './optimizer-choice.js';

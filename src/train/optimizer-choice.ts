@@ -21,6 +21,17 @@ export interface OptimizerChoice {
   weightDecay?: number | undefined;
 }
 
+/** How a run trains, whatever it trains: the optimiser, schedule, epochs, batches and what each step does. */
+export interface TrainingSettings extends OptimizerChoice {
+  epochs: number;
+  batchSize: number;
+  /** Seeds the shuffling (and, for a new model, nothing else: seed the weights with `manualSeed`). */
+  seed: number;
+  schedule: ScheduleName;
+  labelSmoothing: number;
+  clipGradNorm?: number | undefined;
+}
+
 /** Default learning rates when none is given. */
 export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.02, adam: 1e-3, adamw: 1e-3 };
 

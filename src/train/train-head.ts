@@ -12,17 +12,10 @@ import type { EvalResult } from './evaluate.js';
 import { evaluate } from './evaluate.js';
 import { FeatureLoader, featureStats, foldStandardization, standardize, type FeatureSet } from './feature-cache.js';
 import { fit, type BatchLog, type EpochLog, type FitResult } from './fit.js';
-import { makeOptimizer, makeScheduler, stepOptions, type OptimizerChoice, type ScheduleName } from './optimizer-choice.js';
+import { makeOptimizer, makeScheduler, stepOptions, type TrainingSettings } from './optimizer-choice.js';
 
 /** How {@link trainHead} trains. */
-export interface TrainHeadOptions extends OptimizerChoice {
-  epochs: number;
-  batchSize: number;
-  schedule: ScheduleName;
-  labelSmoothing: number;
-  clipGradNorm?: number | undefined;
-  /** Seeds the shuffling of the training features. */
-  seed: number;
+export interface TrainHeadOptions extends TrainingSettings {
   numClasses: number;
   /** A head to train (its last child must be the `Linear` given as `fc`); default `Dropout(dropout) → Linear(dim, numClasses)`. */
   head?: { head: Sequential; fc: Linear };

@@ -21,19 +21,13 @@ import type { Checkpoint } from './checkpoint.js';
 import { saveCheckpoint } from './checkpoint-node.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import { fit, type BatchLog, type EpochLog, type FitState } from './fit.js';
-import { makeOptimizer, makeScheduler, stepOptions, type OptimizerChoice, type ScheduleName } from './optimizer-choice.js';
+import { makeOptimizer, makeScheduler, stepOptions, type TrainingSettings } from './optimizer-choice.js';
 import type { TrainData } from './train-data.js';
 
-export interface TrainRunOptions extends OptimizerChoice {
+export interface TrainRunOptions extends TrainingSettings {
   data: TrainData;
   /** A built-in model (`MODELS`); a resumed run trains the checkpoint's. */
   model: string;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  schedule: ScheduleName;
-  labelSmoothing: number;
-  clipGradNorm?: number | undefined;
   /** Worker threads that augment batches ahead of the training step (0: in the main thread). */
   workers: number;
   /** The augmentation, and its spec for the model file's record. */

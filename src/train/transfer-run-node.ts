@@ -23,12 +23,12 @@ import { evaluate, type EvalResult } from './evaluate.js';
 import { extractFeatures, FeatureLoader, mapFeatures, type FeatureSet } from './feature-cache.js';
 import { cachedFeatures } from './feature-disk-cache-node.js';
 import { fit, type BatchLog, type EpochLog } from './fit.js';
-import { learningRate, makeOptimizer, makeScheduler, stepOptions, type OptimizerChoice, type ScheduleName } from './optimizer-choice.js';
+import { learningRate, makeOptimizer, makeScheduler, stepOptions, type TrainingSettings } from './optimizer-choice.js';
 import type { FolderSplits } from './train-data.js';
 import { trainHead } from './train-head.js';
 
 /** What {@link transferRun} trains, on what, and how. */
-export interface TransferRunOptions extends OptimizerChoice {
+export interface TransferRunOptions extends TrainingSettings {
   /** The cut backbone (`cutBackbone(...).model`): images `[N, C, H, W]` → features `[N, features]`. */
   backbone: Module;
   features: number;
@@ -49,12 +49,6 @@ export interface TransferRunOptions extends OptimizerChoice {
   /** Default: the head's learning rate / 10. */
   fineTuneLr?: number | undefined;
   headDropout: number;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  schedule: ScheduleName;
-  labelSmoothing: number;
-  clipGradNorm?: number | undefined;
   /** Worker threads that augment batches. */
   workers: number;
   transform?: Transform | undefined;

@@ -7,28 +7,20 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Conv2d, Flatten, Linear, ReLU, Sequential, classic, encodeModel, exportOnnx, manualSeed, receptiveField, lenet, type ModuleSpec } from 'fovea';
 import { digitStrokes, firstTestIndexOf, mnistTestDigit } from './mnist-strokes.js';
-import { ROOT, startServe, type ServeProcess } from './serve-process.js';
+import { ROOT, type ServeProcess } from './serve-process.js';
+import { missing, SHOTS, startSession, unitPoint, WAIT } from './page-helpers.js';
 
-const CHROMIUM = process.env['FOVEA_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(ROOT, 'test-artifacts', 'browser');
-const WAIT = { timeout: 30_000 };
-// Without Chromium the browser tests cannot run; on CI that is a failure, elsewhere a loud skip.
-const missing = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set FOVEA_CHROMIUM`;
-if (missing && process.env['CI']) throw new Error(missing);
-
+// Without Chromium the browser tests cannot run; on CI that is a failure (page-helpers), elsewhere a loud skip.
 let server: ServeProcess;
 let browser: Browser;
 const tmp = mkdtempSync(join(tmpdir(), 'fovea-web-'));
 
 before(async () => {
   if (missing) return;
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServe();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ browser, server } = await startSession());
 });
 after(async () => {
   await browser?.close();
@@ -70,19 +62,6 @@ async function drawDigit(page: Page, pixels: Uint8Array): Promise<void> {
 }
 
 const predicted = (page: Page): Promise<string | undefined> => page.evaluate(() => document.getElementById('prediction')!.dataset['class']);
-
-/** Page coordinates of unit (c, y, x) of a layer's canvas, from the geometry it publishes. */
-async function unitPoint(page: Page, path: string, c: number, y: number, x: number): Promise<{ x: number; y: number }> {
-  const canvas = page.locator(`section.layer[data-path="${path}"] canvas`);
-  await canvas.scrollIntoViewIfNeeded();
-  const g = await canvas.evaluate((el: HTMLCanvasElement): Record<string, number> => ({ ...Object.fromEntries(Object.entries(el.dataset).map(([k, v]) => [k, Number(v)])), width: el.width }));
-  const box = (await canvas.boundingBox())!;
-  const { scale, cols, gap, h, w } = g as { scale: number; cols: number; gap: number; h: number; w: number };
-  const px = (c % cols) * (w * scale + gap) + (x + 0.5) * scale;
-  const py = Math.floor(c / cols) * (h * scale + gap) + (y + 0.5) * scale;
-  const k = box.width / g['width']!;
-  return { x: box.x + px * k, y: box.y + py * k };
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

@@ -11,23 +11,16 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { exportOnnx, stratifiedSplit } from 'fovea';
 import { listImageFolder, loadAnyModel } from 'fovea/node';
-import { ROOT, startServe, type ServeProcess } from './serve-process.js';
+import { ROOT, type ServeProcess } from './serve-process.js';
+import { FLOWERS, missingWithFlowers, SHOTS, startSession, WAIT } from './page-helpers.js';
 
-const CHROMIUM = process.env['FOVEA_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
-const SHOTS = join(ROOT, 'test-artifacts', 'browser');
-const WAIT = { timeout: 30_000 };
-const FLOWERS = join(process.env['FOVEA_SHARED_DATA'] || join(ROOT, '..', 'shared', 'data'), 'flowers');
 const CLASSES = ['daisy', 'sunflowers', 'tulips'];
 /** Photos per class given to the page (a quarter of them held out there for validation). */
 const PER_CLASS = 24;
-const missing = !existsSync(CHROMIUM) ? `Chromium not found at ${CHROMIUM}: install Debian's chromium or set FOVEA_CHROMIUM`
-  : !existsSync(FLOWERS) ? `no flower photos at ${FLOWERS} (the shared data folder; set FOVEA_SHARED_DATA): classifier-maker tests skipped` : false;
-if (missing && process.env['CI'] && !existsSync(CHROMIUM)) throw new Error(missing);
+const missing = missingWithFlowers('classifier-maker tests');
 
 let browser: Browser;
 let server: ServeProcess;
@@ -35,9 +28,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'fovea-maker-'));
 
 before(async () => {
   if (missing) return;
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServe();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ browser, server } = await startSession(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']));
 });
 after(async () => {
   await browser?.close();

@@ -19,12 +19,20 @@ export interface Session {
   browser: Browser;
 }
 
-export async function startSession(): Promise<Session> {
+/** `fovea serve` and Chromium, with the standard flags plus `extraArgs` (e.g. a fake camera). */
+export async function startSession(extraArgs: readonly string[] = []): Promise<Session> {
   mkdirSync(SHOTS, { recursive: true });
   const server = await startServe();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
   return { server, browser };
 }
+
+/** The shared data folder's flower photos (../shared/data/flowers, or under $FOVEA_SHARED_DATA). */
+export const FLOWERS = join(process.env['FOVEA_SHARED_DATA'] || join(ROOT, '..', 'shared', 'data'), 'flowers');
+
+/** Why a test that also needs the flower photos cannot run: no Chromium (an error on CI, above), or no photos. */
+export const missingWithFlowers = (what: string): string | false =>
+  missing || (existsSync(FLOWERS) ? false : `no flower photos at ${FLOWERS} (the shared data folder; set FOVEA_SHARED_DATA): ${what} skipped`);
 
 export async function stopSession(s: Session | undefined): Promise<void> {
   await s?.browser.close();

@@ -9,19 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { loadImageFile } from 'fovea/node';
-import { ROOT, startServe, type ServeProcess } from './serve-process.js';
+import { ROOT, type ServeProcess } from './serve-process.js';
+import { FLOWERS, missingWithFlowers, SHOTS, startSession, WAIT } from './page-helpers.js';
 
-const CHROMIUM = process.env['FOVEA_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(ROOT, 'test-artifacts', 'browser');
-const WAIT = { timeout: 30_000 };
-const FLOWERS = join(process.env['FOVEA_SHARED_DATA'] || join(ROOT, '..', 'shared', 'data'), 'flowers');
-const missing = !existsSync(CHROMIUM) ? `Chromium not found at ${CHROMIUM}: install Debian's chromium or set FOVEA_CHROMIUM`
-  : !existsSync(FLOWERS) ? `no flower photos at ${FLOWERS} (the shared data folder; set FOVEA_SHARED_DATA): tutorial-page tests skipped` : false;
-if (missing && process.env['CI'] && !existsSync(CHROMIUM)) throw new Error(missing);
+const missing = missingWithFlowers('tutorial-page tests');
 
 let browser: Browser;
 let server: ServeProcess;
@@ -29,9 +23,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'fovea-tutorial-'));
 
 before(async () => {
   if (missing) return;
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServe();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  ({ browser, server } = await startSession());
 });
 after(async () => {
   await browser?.close();
