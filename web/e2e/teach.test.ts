@@ -332,6 +332,21 @@ test('training to the end states the test accuracy in words, under curves whose 
     for (let i = 1; i < labels.length; i++) assert.ok(labels[i]!.x0 > labels[i - 1]!.x1, `${chart}: x labels ${i - 1} and ${i} overlap`);
   }
   await page.locator('#train').screenshot({ path: join(SHOTS, 'training-done.png') });
+  // The run's time machine: a snapshot every 25 steps from step 0 to 1,000; the slider brings back the filters of a step.
+  const slider = page.locator('#snapshot-slider');
+  await slider.waitFor({ state: 'attached', timeout: 30_000 });
+  assert.equal(await slider.getAttribute('max'), '40', 'snapshots at steps 0, 25, ..., 1000');
+  const tiles = (): Promise<string> => page.locator('#snapshot-filters').evaluate((e) => [...e.querySelectorAll('canvas')].map((c) => c.toDataURL()).join());
+  assert.equal(await page.locator('#snapshot-filters').getAttribute('data-step'), '1000');
+  const trained = await tiles();
+  await slider.evaluate((e: HTMLInputElement) => {
+    e.value = '0';
+    e.dispatchEvent(new Event('input'));
+  });
+  assert.equal(await page.locator('#snapshot-filters').getAttribute('data-step'), '0');
+  assert.match((await page.locator('#snapshot-step').textContent()) ?? '', /step 0 \(before training\)/);
+  assert.notEqual(await tiles(), trained, 'the filters before training differ from the trained ones');
+  await page.locator('#time-machine').screenshot({ path: join(SHOTS, 'time-machine-in-page.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -16,14 +16,15 @@ export function wireSnapshotViewer(input: HTMLInputElement, view: HTMLElement): 
     const f = input.files?.[0];
     if (!f) return;
     try {
-      show(view, parseSnapshots(JSON.parse(await f.text()), f.name));
+      showSnapshots(view, parseSnapshots(JSON.parse(await f.text()), f.name));
     } catch (e) {
       view.replaceChildren(el('p', { class: 'error', role: 'alert' }, (e as Error).message));
     }
   });
 }
 
-function show(view: HTMLElement, file: SnapshotsFile): void {
+/** Draws `file`'s slider, filters, maps and prediction into `view` (an opened snapshots.json, or the page's own training run). */
+export function showSnapshots(view: HTMLElement, file: SnapshotsFile): void {
   const last = file.snapshots.length - 1;
   const slider = el('input', { type: 'range', min: 0, max: last, value: last, step: 1, id: 'snapshot-slider', 'aria-label': 'training step' });
   const label = el('output', { id: 'snapshot-step' });

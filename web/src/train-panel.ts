@@ -5,8 +5,10 @@
  * and stop at any time; a finished (or stopped) model can be explored in
  * the page or saved as a .fovea file.
  */
+import { parseSnapshots } from 'fovea';
 import { byId, el, fmt } from './dom.js';
 import { drawFilterTiles } from './filter-tiles.js';
+import { showSnapshots } from './snapshot-viewer.js';
 import { loadDigits } from './mnist-subset.js';
 import { testAccuracySentence, trainCharts, type TrainPoint } from './train-charts.js';
 import type { FromWorker, ToWorker, TrainConfig } from './train-protocol.js';
@@ -122,6 +124,8 @@ export class TrainPanel {
         break;
       case 'done':
         this.trained = m.model;
+        // The run's time machine, in the card that also opens a report's snapshots.json.
+        showSnapshots(byId('snapshots-view'), parseSnapshots(m.snapshots, 'this training run'));
         this.say(`${m.reason} after ${m.step} steps. ${testAccuracySentence(this.points, this.testCount, m.step)} Explore the trained model or save it.`);
         this.finish();
         break;

@@ -1,5 +1,5 @@
 /** Messages between the page and the training worker. */
-import type { ModuleSpec } from 'fovea';
+import type { ModuleSpec, SnapshotsFile } from 'fovea';
 
 /** What to train: a built-in architecture from scratch, or a given architecture (optionally from given weights). */
 export interface TrainConfig {
@@ -33,6 +33,6 @@ export type FromWorker =
   | { type: 'filters'; step: number; weights: Float32Array; shape: number[] }
   | { type: 'paused' }
   | { type: 'resumed' }
-  /** Finished or stopped: the trained model as .fovea bytes. */
-  | { type: 'done'; reason: 'finished' | 'stopped'; step: number; model: Uint8Array }
+  /** Finished or stopped: the trained model as .fovea bytes, and the run's time-machine snapshots (the library's snapshots.json). */
+  | { type: 'done'; reason: 'finished' | 'stopped'; step: number; model: Uint8Array; snapshots: SnapshotsFile }
   | { type: 'error'; message: string };

@@ -5,12 +5,14 @@
  * first conv layer's filters as they change. Between steps it yields to its
  * message queue, so pause, resume and stop take effect at once.
  */
-import { Adam, Conv2d, DataLoader, ImageDataset, SGD, buildModel, decodeModel, encodeModel, evaluate, getBackend, manualSeed, trainStep, type ModelMeta, type Module } from 'fovea';
+import { Adam, Conv2d, DataLoader, ImageDataset, SGD, TrainingSnapshots, buildModel, datasetExample, decodeModel, encodeModel, evaluate, getBackend, manualSeed, trainStep, type ModelMeta, type Module } from 'fovea';
 import { setUpBackend } from './backend-setup.js';
 import type { FromWorker, ToWorker, TrainConfig } from './train-protocol.js';
 
 const REPORT_EVERY = 5;
 const FILTERS_EVERY = 10;
+/** Time-machine snapshots (first-layer filters, their maps of one test digit, the prediction) every this many steps. */
+const SNAPSHOT_EVERY = 25;
 /** Longest stretch of steps between two looks at the message queue, in ms. */
 const YIELD_MS = 25;
 const MNIST_META: ModelMeta = { inputShape: [1, 28, 28], normalize: { mean: [0.1307], std: [0.3081] }, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
@@ -65,6 +67,8 @@ async function train(cfg: TrainConfig): Promise<void> {
     if (conv) scope.postMessage({ type: 'filters', step, weights: conv.weight.data.slice(), shape: [...conv.weight.shape] });
   };
   sendFilters(0);
+  // The time machine, as `fovea train --snapshots` keeps it: one fixed test digit, the first conv layer's state every few steps.
+  const snapshots = new TrainingSnapshots(model, { ...datasetExample(testSet, 0, meta.normalize), label: testSet.labels[0]! }, { every: SNAPSHOT_EVERY, classNames: names });
   let step = 0;
   let lastYield = performance.now();
   let span = { loss: 0, correct: 0, seen: 0, steps: 0, t0: performance.now() };
@@ -85,6 +89,7 @@ async function train(cfg: TrainConfig): Promise<void> {
       if (current() === 'stopping') break training;
       const [loss, correct] = trainStep(model, optimizer, x, y);
       step++;
+      snapshots.onStep(step, { epoch, loss, accuracy: correct / y.length });
       span.loss += loss;
       span.correct += correct;
       span.seen += y.length;
@@ -101,6 +106,7 @@ async function train(cfg: TrainConfig): Promise<void> {
   }
   sendFilters(step);
   model.eval();
+  snapshots.finish();
   const bytes = encodeModel(model, { ...meta, training: { ...(meta.training ?? {}), trainedIn: 'the fovea explainer page', data: `MNIST, first ${trainSet.length} training images`, steps: step, optimizer: cfg.optimizer, lr: cfg.lr, batchSize: cfg.batchSize, seed: cfg.seed } });
-  scope.postMessage({ type: 'done', reason: current() === 'stopping' ? 'stopped' : 'finished', step, model: bytes });
+  scope.postMessage({ type: 'done', reason: current() === 'stopping' ? 'stopped' : 'finished', step, model: bytes, snapshots: snapshots.toJSON() });
 }
