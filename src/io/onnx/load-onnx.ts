@@ -145,6 +145,24 @@ function inputShapeOf(g: OnnxGraph, inits: Set<string>, source: string, options:
  * const { model, inputShape } = loadOnnx(readFileSync('resnet18.onnx'), 'resnet18.onnx');
  * const logits = noGrad(() => model.forward(x));
  */
+/**
+ * Weights must be finite: a NaN or infinity (a damaged file, a diverged
+ * export) would turn every prediction into NaN. A single-value constant may be
+ * ±Infinity (a padding or clipping bound), never NaN.
+ */
+function checkFiniteInitializer(name: string, data: ArrayLike<number>, source: string): void {
+  let nan = 0, inf = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isNaN(v)) nan++;
+    else if (v === Infinity || v === -Infinity) inf++;
+  }
+  if (data.length === 1) inf = 0;
+  if (nan + inf === 0) return;
+  const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
+  throw new OnnxError(source, `initializer '${name}' holds ${what} value${nan + inf === 1 ? '' : 's'} (of ${data.length}); the weights are corrupt`);
+}
+
 export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOptions = {}): LoadedOnnx {
   const m = decodeOnnxModel(bytes, source);
   const opset = opsetOf(m, source);
@@ -152,7 +170,10 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
   const consts = new Map<string, ConstValue>();
   for (const t of g.initializers) {
     if (t.external) resolveExternal(t, source, options);
-    if (t.data) consts.set(t.name, { dims: t.dims, data: t.data });
+    if (t.data) {
+      checkFiniteInitializer(t.name, t.data, source);
+      consts.set(t.name, { dims: t.dims, data: t.data });
+    }
   }
   const inits = new Set(g.initializers.map((t) => t.name));
   const input = inputShapeOf(g, inits, source, options);

@@ -195,6 +195,7 @@ function inboundOf(l: KerasLayer & { raw: Record<string, unknown> }, fail: Fail)
   } else {
     fail(`layer '${l.name}' (${l.className}): an inbound node must be a list or an object, got ${show(node)}`);
   }
+  if (refs.length === 0) fail(`layer '${l.name}' (${l.className}): its inbound node ${show(node)} names no input layer`);
   return refs.map((r) => {
     const [name, nodeIndex = 0, tensorIndex = 0] = r;
     if (typeof name !== 'string') return fail(`layer '${l.name}': inbound reference ${show(r)} does not start with a layer name`);
