@@ -21,6 +21,7 @@ export { ImageError } from './vision/image-error.js';
 export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from './data/image-folder.js';
 export { dataKind, describeDataKind, type DataKind } from './data/data-kind.js';
 export { listImageFolder, readImageChw } from './data/image-folder.js';
+export { dropDuplicateImages, type DuplicateImage } from './data/duplicate-images.js';
 export { ImageFileDataset, openImageFolder } from './data/image-file-dataset.js';
 export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/cifar10.js';
 export { writePng } from './vision/write-png.js';

@@ -92,7 +92,7 @@ test('folders that are not image folders are DataErrors naming the folder and th
 test('an unreadable image is an ImageError naming it, or is skipped and listed with skipUnreadable', async () => {
   const dir = join(tmp, 'broken');
   await solid(join(dir, 'a', '1.png'), [10, 20, 30]);
-  await solid(join(dir, 'a', '2.png'), [10, 20, 30]);
+  await solid(join(dir, 'a', '2.png'), [11, 20, 30]); // not a copy of 1.png (copies are kept once)
   await solid(join(dir, 'b', '1.png'), [40, 50, 60]);
   writeFileSync(join(dir, 'b', 'zero.jpg'), '');
   writeFileSync(join(dir, 'b', 'text.png'), 'hello, not a picture');
@@ -129,7 +129,7 @@ function tree(name: string, files: string[], links: [string, string][]): string 
   const root = join(tmp, name);
   for (const f of files) {
     mkdirSync(join(root, f, '..'), { recursive: true });
-    writeFileSync(join(root, f), 'x');
+    writeFileSync(join(root, f), f); // distinct bytes: copies of one content are kept once
   }
   for (const [path, target] of links) symlinkSync(target, join(root, path));
   return root;

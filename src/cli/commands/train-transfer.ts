@@ -34,6 +34,7 @@ import { learningRate, makeOptimizer, makeScheduler, stepOptions } from '../../t
 import { FOVEA_VERSION } from '../../version.js';
 import { trainHead } from '../../train/train-head.js';
 import { checkCrossValidateOptions, crossValidateTransfer } from './train-cross-validate.js';
+import { describeDuplicate } from '../../data/duplicate-images.js';
 
 /** What train.ts has already worked out. */
 export interface TransferContext {
@@ -107,6 +108,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   bar.done();
   log(`decoded ${data.total} images of ${data.classNames.length} classes (${data.classNames.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${data.train.length} train / ${data.val?.length ?? 0} validation / ${data.test?.length ?? 0} test`);
   for (const k of data.skipped) log(`skipped ${k.file}: ${k.problem}`);
+  for (const d of data.duplicates) log(describeDuplicate(d));
   // Stored so that `fovea eval` decodes, and so splits, the folder as training did.
   const skipFlag = v.skipUnreadable ? { skipUnreadable: true } : {};
   const numClasses = data.classNames.length;
