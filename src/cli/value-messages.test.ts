@@ -5,10 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { craftedPng } from '../testing/fuzz/images.cases.js';
 import { checkWorkloadFile } from '../bench/workload-file.js';
 import { ModelFileError } from '../io/io-error.js';
 
@@ -66,4 +67,20 @@ test('import --classes: a huge count, malformed JSON, an object, a folder', () =
   refused(['import', onnx, '-o', out, '--classes', dir], 2, /--classes: '.*' is not a regular file/);
   refused(['import', onnx, '-o', out, '--std', '0'], 2, /--std: expected comma-separated numbers > 0 or imagenet, got '0'/);
   refused(['import', onnx, '-o', out, '--classes', file('c3.txt', 'a\nb\n')], 2, /--classes: .*c3\.txt has 2 names for a model with 10 outputs/);
+});
+
+test('memory estimates: augment of a 9000x9000 PNG, -n 256 --size 4096, train --size 4096 on a folder are refused before decoding', () => {
+  const big = join(dir, 'big.png');
+  writeFileSync(big, craftedPng(9000, 9000)); // the header alone: the refusal must come before any decoding
+  refused(['augment', big, '--transform', 'hflip', '-o', join(dir, 'grid.png')], 1,
+    /big\.png: 9000x9000 RGB needs 927 MiB per copy; 16 samples and their grid need 33\.5 GiB, above the limit of 2\.0 GiB \(--max-memory to raise it, or a smaller --size or -n\)/);
+  const digit = fileURLToPath(new URL('../../test/fixtures/images/digit7.png', import.meta.url));
+  refused(['augment', digit, '--transform', 'hflip', '-n', '256', '--size', '4096', '-o', join(dir, 'grid.png')], 1, /4096x4096 RGB needs 192 MiB per copy; 256 samples and their grid need 108 GiB/);
+  const ok = fovea('augment', digit, '--transform', 'hflip', '-n', '4', '--size', '32', '-o', join(dir, 'grid.png'));
+  assert.equal(ok.code, 0, ok.stderr);
+  const flowers = fileURLToPath(new URL('../../../shared/data/flowers', import.meta.url));
+  if (existsSync(flowers)) {
+    refused(['train', '--data', flowers, '--size', '4096', '--epochs', '1', '--no-report', '--out', join(dir, 'f.fovea')], 1,
+      /flowers: 600 images of 3x4096x4096 need 28\.1 GiB once decoded; the limit is 2\.0 GiB/);
+  }
 });

@@ -171,3 +171,8 @@ test('listImageFolder refuses a file or folder that would be listed under two cl
   const file = tree('links-two-classes-file', ['cat/1.png', 'dog/1.png'], [['dog/2.png', '../cat/1.png']]);
   await assert.rejects(listImageFolder(file), /dog\/2\.png: is the same file as .*cat\/1\.png .*two labels/);
 });
+
+test('loadImageFolder refuses a decode above maxBytes before decoding, with the estimate and the limit', async () => {
+  await assert.rejects(loadImageFolder(good, { size: [512, 512], maxBytes: 2 ** 20 }), (e: unknown) => e instanceof DataError &&
+    /\d+ images of 3x512x512 need [\d.]+ MiB once decoded; the limit is 1\.0 MiB \(use a smaller image size, or raise loadImageFolder's maxBytes\)/.test(e.message));
+});

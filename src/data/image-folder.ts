@@ -13,6 +13,7 @@ import type { ImageFit } from '../vision/load-image-options.js';
 import { ImageDataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { dropDuplicateImages, type DuplicateImage } from './duplicate-images.js';
+import { DEFAULT_MEMORY_LIMIT, formatBytes } from '../util/memory-estimate.js';
 
 /**
  * File extensions taken as images (case-insensitive): what sharp decodes.
@@ -47,6 +48,11 @@ export interface ImageFolderOptions {
   maxPixels?: number;
   /** Called after each decoded image, e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The most memory the decoded images may take, checked (files x C x H x W
+   * bytes) before the first one is decoded; default 2 GiB.
+   */
+  maxBytes?: number;
 }
 
 /** What {@link loadImageFolder} returns. */
@@ -114,6 +120,10 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`loadImageFolder: concurrency is ${concurrency}; expected a positive integer`);
   const { classNames, files, labels, duplicates } = await listImageFolder(dir);
   const per = channels * height * width;
+  const maxBytes = options.maxBytes ?? DEFAULT_MEMORY_LIMIT;
+  if (files.length * per > maxBytes) {
+    throw new DataError(dir, `${files.length} images of ${channels}x${height}x${width} need ${formatBytes(files.length * per)} once decoded; the limit is ${formatBytes(maxBytes)} (use a smaller image size, or raise loadImageFolder's maxBytes)`);
+  }
   const bytes = sharedBytes(files.length * per);
   const ok = new Uint8Array(files.length);
   const skipped: { file: string; problem: string }[] = [];

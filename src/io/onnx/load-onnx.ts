@@ -19,6 +19,8 @@ import { OnnxError } from './onnx-error.js';
 import { modelMetaFromOnnx, type OnnxModelMeta } from './onnx-metadata.js';
 import { BATCH, CONVERTERS, type ConstValue, type OpContext, type TensorValue, type Value } from './onnx-ops.js';
 import { decodeOnnxModel, tensorFromRaw, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { MAX_INPUT_VALUES } from '../model-file-checks.js';
+import { formatBytes } from '../../util/memory-estimate.js';
 
 export interface LoadOnnxOptions {
   /** The input [C, H, W], needed when the model's input dims are symbolic; otherwise checked against them. */
@@ -177,6 +179,11 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
   }
   const inits = new Set(g.initializers.map((t) => t.name));
   const input = inputShapeOf(g, inits, source, options);
+  // refused here, not when predict allocates the first activation of a 65536 x 65536 image
+  const perImage = input.chw[0] * input.chw[1] * input.chw[2];
+  if (perImage > MAX_INPUT_VALUES) {
+    throw new OnnxError(source, `input '${input.name}' of [${input.chw.join(', ')}] needs ${formatBytes(perImage * 4)} per image, above the limit of ${formatBytes(MAX_INPUT_VALUES * 4)}`);
+  }
   if (g.outputs.length < 1) throw new OnnxError(source, 'the graph has no output');
   const order = topoSort(g, new Set([...inits, input.name]), source);
 
