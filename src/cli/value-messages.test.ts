@@ -84,3 +84,10 @@ test('memory estimates: augment of a 9000x9000 PNG, -n 256 --size 4096, train --
       /flowers: 600 images of 3x4096x4096 need 28\.1 GiB once decoded; the limit is 2\.0 GiB/);
   }
 });
+
+test('train: a split that leaves nothing to train on, or whose parts sum to 0, says so', () => {
+  refused(['train', '--val-split', '0.999', '--limit', '100', '--epochs', '1', '--no-report', '--out', join(dir, 'v.fovea')], 1,
+    /^fovea train: a validation split of 0\.999 of 100 mnist images leaves no training images; lower the split or raise the limit/);
+  const folder = fileURLToPath(new URL('../../../shared/data/flowers', import.meta.url));
+  if (existsSync(folder)) refused(['train', '--data', folder, '--split=0/0/0', '--out', join(dir, 's.fovea')], 2, /--split.*invalid split '0\/0\/0': the parts sum to 0/);
+});

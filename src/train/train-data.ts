@@ -89,6 +89,7 @@ export function builtinTrainData(dataset: DatasetName, dir: string | undefined, 
   let pool = fullTrain;
   if (o.limit > 0 && o.limit < fullTrain.length) pool = fullTrain.subset(Int32Array.from({ length: o.limit }, (_, i) => i));
   const [trainIdx, valIdx] = o.valSplit > 0 ? stratifiedSplit(pool.labels, [1 - o.valSplit, o.valSplit], o.seed) : [Int32Array.from({ length: pool.length }, (_, i) => i), new Int32Array(0)];
+  if (trainIdx!.length === 0) throw new ValueError(`a validation split of ${o.valSplit} of ${pool.length} ${dataset} images leaves no training images; lower the split${o.limit > 0 ? ' or raise the limit' : ''}`);
   return {
     train: pool.subset(trainIdx!), val: valIdx!.length ? pool.subset(valIdx!) : null, test,
     normalize: normalizationOf(dataset), classNames: [...fullTrain.classNames],

@@ -109,7 +109,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const { test: testResult, seconds: trainSeconds } = result;
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
-  else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
+  else log(`no test images (${typeof data.extra['split'] === 'string' && data.extra['split'].split(/[/,:]/).length === 3 ? `the test part of --split ${data.extra['split']} is empty` : '--split has two parts'}); training took ${trainSeconds.toFixed(1)}s`);
   log(`saved ${out}`);
   const report = v.noReport ? null : await writeTrainingReport(out, {
     title: `${modelName} on ${data.source}`, history: result.history, classNames: data.classNames, bestEpoch: result.bestEpoch, ...(testResult ? { test: testResult } : {}),
