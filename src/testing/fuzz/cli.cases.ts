@@ -6,8 +6,8 @@
  * with exit 2, a message naming the flag, and no JavaScript stack trace; plus
  * files that never end (/dev/zero) and a directory as the output.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,5 +95,29 @@ export function* cases(r: FuzzRandom, rounds: number): Generator<FuzzCase> {
     yield { name: `spawned: fovea ${args.join(' ')}`, names: '/dev/zero', run: () => fovea(args), check: refusedWith(1, '/dev/zero') };
   }
   yield { name: 'spawned: fovea filter IMAGE --kernel sobel -o DIR', names: dir, run: () => fovea(['filter', image, '--kernel', 'sobel', '-o', dir]), check: refusedWith(1, dir) };
+  // a FIFO as the output: written through (a reader gets the PNG), never replaced by a regular file
+  const fifo = join(dir, 'out.fifo');
+  spawnSync('mkfifo', [fifo]);
+  yield {
+    name: 'spawned: fovea filter IMAGE -o FIFO', names: fifo,
+    run: () => new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      createReadStream(fifo).on('data', (c) => chunks.push(c as Buffer)).on('error', reject).on('end', () => {
+        if (code !== undefined) resolve({ code, bytes: Buffer.concat(chunks) });
+        else done = () => resolve({ code, bytes: Buffer.concat(chunks) });
+      });
+      let code: number | null | undefined, done: (() => void) | undefined;
+      spawn(process.execPath, [main, 'filter', image, '--kernel', 'sobel', '-o', fifo], { stdio: 'ignore' }).on('close', (c) => {
+        code = c;
+        done?.();
+      });
+    }),
+    check: (v) => {
+      const { code, bytes } = v as { code: number | null; bytes: Buffer };
+      if (!statSync(fifo).isFIFO()) return 'the FIFO was replaced by a regular file';
+      if (code !== 0) return `exit ${code}`;
+      return bytes.subarray(1, 4).toString() === 'PNG' ? null : `the reader got ${bytes.length} bytes, not a PNG`;
+    },
+  };
   yield { name: 'spawned: fovea import MODEL -o DIR', names: dir, run: () => fovea(['import', model, '-o', dir]), check: refusedWith(1, dir) };
 }
