@@ -1,6 +1,7 @@
 // The same photo twice in an image folder (hard link, copy) is kept once, so
 // that no image lands in two splits; the copies dropped are reported (issue 14).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,4 +61,17 @@ test('after dropping duplicates, no image content is in two splits', async () =>
   const parts = [key(s.train), key(s.val), key(s.test)];
   const all = parts.flat();
   assert.equal(new Set(all).size, all.length, 'an image in two splits');
+});
+
+test('a FIFO and an empty file named like images are not read when looking for copies (reading a FIFO would block)', { timeout: 20_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fovea-dups-'));
+  for (const c of ['a', 'b']) mkdirSync(join(dir, c));
+  await png(join(dir, 'a', '1.png'), 1);
+  await png(join(dir, 'b', '1.png'), 2);
+  spawnSync('mkfifo', [join(dir, 'a', 'fifo.png')]);
+  writeFileSync(join(dir, 'a', 'empty.png'), '');
+  writeFileSync(join(dir, 'b', 'empty.png'), '');
+  const { files, duplicates } = await listImageFolder(dir);
+  assert.equal(files.length, 5, 'listed; the decoder names what it cannot read');
+  assert.deepEqual(duplicates, []);
 });

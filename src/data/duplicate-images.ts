@@ -30,7 +30,9 @@ export async function dropDuplicateImages(files: readonly string[], labels: read
   const byInode = new Map<string, number>();
   const bySize = new Map<number, number[]>();
   stats.forEach((s, i) => {
-    if (!s) return; // unreadable: the decoder names it
+    // Only non-empty regular files can be compared: reading a FIFO named like an image would block
+    // forever, and empty or unreadable files are the decoder's to name.
+    if (!s || !s.isFile() || s.size === 0) return;
     const key = `${s.dev}:${s.ino}`;
     const first = byInode.get(key);
     if (first !== undefined) {
