@@ -50,19 +50,26 @@ export async function runFuzz(category: string, moduleUrl: URL, o: { seed?: numb
         if (v && current) {
           record(current.name, v);
           startAt = current.i + 1;
-        } else if (v) report.failures.push({ name: '(setting up the cases)', kind: v.kind, detail: 'detail' in v ? v.detail : '' });
+        } else if (v) report.failures.push({ name: `(between cases, after ${startAt} inputs)`, kind: v.kind, detail: 'detail' in v ? v.detail : '' });
         void worker.terminate();
         resolve(end || (v !== undefined && current === null));
       };
+      // Between cases (starting the worker, building the next input) the clock runs too: a worker
+      // stuck there (every libuv thread blocked on a FIFO, say) is a hang, not a silent stall.
+      const between = (): void => {
+        timer = setTimeout(() => finish(false, { kind: 'hang', detail: `no sign of life for ${(3 * timeout) / 1000} s between cases` }), 3 * timeout);
+      };
+      between();
       worker.on('message', (m: WorkerMessage) => {
+        clearTimeout(timer);
         if (m.type === 'start') {
           current = { i: m.i, name: m.name };
           timer = setTimeout(() => finish(false, { kind: 'hang', detail: `no answer in ${timeout / 1000} s` }), timeout);
         } else if (m.type === 'done') {
-          clearTimeout(timer);
           current = null;
           record(m.name, m.verdict);
           startAt = m.i + 1;
+          between();
         } else finish(true);
       });
       worker.on('error', (e: Error & { code?: string }) => {
