@@ -175,7 +175,8 @@ function inboundOf(l: KerasLayer & { raw: Record<string, unknown> }, fail: Fail)
   const nodes = l.raw['inbound_nodes'] ?? [];
   if (!Array.isArray(nodes)) return fail(`layer '${l.name}' (${l.className}): inbound_nodes must be a list, got ${show(nodes)}`);
   if (nodes.length > 1) fail(`layer '${l.name}' (${l.className}) is called ${nodes.length} times; shared layers are not supported`);
-  if (nodes.length === 0) return [];
+  // only InputLayers take no input (they are not asked here): a layer with no call is not connected
+  if (nodes.length === 0) return fail(`layer '${l.name}' (${l.className}) has no inbound node: nothing feeds it an input`);
   const refs: unknown[][] = [];
   const node = nodes[0];
   if (Array.isArray(node)) {

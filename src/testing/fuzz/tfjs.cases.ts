@@ -66,6 +66,8 @@ export function* cases(r: FuzzRandom, rounds: number): Generator<FuzzCase> {
   yield edit('filters 2^31', (j) => (layers(j)[1]!.config.filters = 2 ** 31));
   yield edit('kernel_size 0', (j) => (layers(j)[1]!.config.kernel_size = [0, 0]));
   yield edit('an unknown layer class', (j) => (layers(j)[1]!.class_name = 'LSTM'));
+  yield edit('a layer with no inbound node', (j) => delete layers(j)[2]!.inbound_nodes);
+  yield edit('a layer with inbound_nodes null', (j) => (layers(j)[2]!.inbound_nodes = null));
   yield edit('inbound from an unknown layer', (j) => (layers(j)[2]!.inbound_nodes = [[['ghost', 0, 0, {}]]]));
   yield edit('a weight of dtype int64', (j) => (j.weightsManifest[0].weights[0].dtype = 'int64'));
   yield edit('a weight declared 2^20 x 2^20', (j) => (j.weightsManifest[0].weights[2].shape = [2 ** 20, 2 ** 20]));
