@@ -61,7 +61,7 @@ test('a workloads file with fields of the wrong type names the field', () => {
 
 test('import --classes: a huge count, malformed JSON, an object, a folder', () => {
   const out = join(dir, 'm.fovea');
-  refused(['import', onnx, '-o', out, '--classes', '4294967296'], 2, /^fovea import: --classes: 4294967296 classes for a model with 10 outputs/);
+  refused(['import', onnx, '-o', out, '--classes', '4294967296'], 2, /^fovea import: --classes: 4294967296 names for a model with 10 outputs/);
   refused(['import', onnx, '-o', out, '--classes', file('c1.json', '["a", "b"')], 2, /--classes: .*c1\.json is not valid JSON/);
   refused(['import', onnx, '-o', out, '--classes', file('c2.json', '{"0": "a"}')], 2, /--classes: .*c2\.json must hold a JSON array of class names \(strings\), got an object/);
   refused(['import', onnx, '-o', out, '--classes', dir], 2, /--classes: '.*' is not a regular file/);

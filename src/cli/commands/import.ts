@@ -61,7 +61,7 @@ function classNames(s: string | undefined, outputs: number): string[] {
   if (s === undefined) return Array.from({ length: outputs }, (_, i) => String(i));
   if (/^\d+$/.test(s) && !existsSync(s)) {
     // the count is checked before anything is allocated: --classes 4294967296 is a typo, not 4 G names
-    if (Number(s) !== outputs) throw new UsageError(`--classes: ${s} classes for a model with ${outputs} outputs`);
+    if (Number(s) !== outputs) throw new UsageError(`--classes: ${s} names for a model with ${outputs} outputs`);
     return Array.from({ length: outputs }, (_, i) => String(i));
   }
   if (!existsSync(s)) throw new UsageError(`--classes: no such file '${s}' (give a file or a count)`);
