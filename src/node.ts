@@ -22,6 +22,7 @@ export { ImageError } from './vision/image-error.js';
 export { loadImageFolder, findClasses, isImageFolder, IMAGE_EXTENSIONS } from './data/image-folder.js';
 export { dataKind, describeDataKind, type DataKind } from './data/data-kind.js';
 export { listImageFolder, readImageChw } from './data/image-folder.js';
+export { dropDuplicateImages, type DuplicateImage } from './data/duplicate-images.js';
 export { ImageFileDataset, openImageFolder } from './data/image-file-dataset.js';
 export { imageFiles, countImageFiles, globToRegExp } from './data/image-files.js';
 export { DecodePool, type DecodeSpec, type DecodedBatch } from './data/decode-pool.js';

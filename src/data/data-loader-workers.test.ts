@@ -155,7 +155,8 @@ test("a worker's exception fails the batch with the sample's index and the reaso
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const cls of ['a', 'b']) {
     mkdirSync(join(dir, cls));
-    for (let i = 0; i < 3; i++) await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(join(dir, cls, `${i}.png`));
+    // distinct images: copies of one image are kept once (dropDuplicateImages)
+    for (let i = 0; i < 3; i++) await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 120 + i, g: cls === 'a' ? 0 : 60, b: 128 } } }).png().toFile(join(dir, cls, `${i}.png`));
   }
   writeFileSync(join(dir, 'b', '1.png'), 'not a picture at all'); // sample 4
   const loader = new DataLoader(await openImageFolder(dir, { size: [8, 8] }), { batchSize: 2, numWorkers: 2 });

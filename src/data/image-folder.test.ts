@@ -92,7 +92,7 @@ test('folders that are not image folders are DataErrors naming the folder and th
 test('an unreadable image is an ImageError naming it, or is skipped and listed with skipUnreadable', async () => {
   const dir = join(tmp, 'broken');
   await solid(join(dir, 'a', '1.png'), [10, 20, 30]);
-  await solid(join(dir, 'a', '2.png'), [10, 20, 30]);
+  await solid(join(dir, 'a', '2.png'), [11, 20, 30]); // not a copy of 1.png (copies are kept once)
   await solid(join(dir, 'b', '1.png'), [40, 50, 60]);
   writeFileSync(join(dir, 'b', 'zero.jpg'), '');
   writeFileSync(join(dir, 'b', 'text.png'), 'hello, not a picture');
@@ -129,7 +129,7 @@ function tree(name: string, files: string[], links: [string, string][]): string 
   const root = join(tmp, name);
   for (const f of files) {
     mkdirSync(join(root, f, '..'), { recursive: true });
-    writeFileSync(join(root, f), 'x');
+    writeFileSync(join(root, f), f); // distinct bytes: copies of one content are kept once
   }
   for (const [path, target] of links) symlinkSync(target, join(root, path));
   return root;
@@ -170,4 +170,9 @@ test('listImageFolder refuses a file or folder that would be listed under two cl
   });
   const file = tree('links-two-classes-file', ['cat/1.png', 'dog/1.png'], [['dog/2.png', '../cat/1.png']]);
   await assert.rejects(listImageFolder(file), /dog\/2\.png: is the same file as .*cat\/1\.png .*two labels/);
+});
+
+test('loadImageFolder refuses a decode above maxBytes before decoding, with the estimate and the limit', async () => {
+  await assert.rejects(loadImageFolder(good, { size: [512, 512], maxBytes: 2 ** 20 }), (e: unknown) => e instanceof DataError &&
+    /\d+ images of 3x512x512 need [\d.]+ MiB once decoded; the limit is 1\.0 MiB \(use a smaller image size, or raise loadImageFolder's maxBytes\)/.test(e.message));
 });

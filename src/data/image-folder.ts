@@ -12,6 +12,8 @@ import { loadImageFile } from '../vision/image-file.js';
 import type { ImageFit } from '../vision/load-image-options.js';
 import { ImageDataset } from './dataset.js';
 import { DataError } from './errors.js';
+import { dropDuplicateImages, type DuplicateImage } from './duplicate-images.js';
+import { DEFAULT_MEMORY_LIMIT, formatBytes } from '../util/memory-estimate.js';
 
 /**
  * File extensions taken as images (case-insensitive): what sharp decodes.
@@ -46,6 +48,11 @@ export interface ImageFolderOptions {
   maxPixels?: number;
   /** Called after each decoded image, e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The most memory the decoded images may take, checked (files x C x H x W
+   * bytes) before the first one is decoded; default 2 GiB.
+   */
+  maxBytes?: number;
 }
 
 /** What {@link loadImageFolder} returns. */
@@ -56,6 +63,8 @@ export interface ImageFolderResult {
   files: string[];
   /** Files left out with `skipUnreadable`, and why. */
   skipped: { file: string; problem: string }[];
+  /** Files left out because they are the same image as an earlier file (hard link or same bytes). */
+  duplicates: DuplicateImage[];
 }
 
 /**
@@ -109,8 +118,12 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   const [height, width] = options.size;
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`loadImageFolder: concurrency is ${concurrency}; expected a positive integer`);
-  const { classNames, files, labels } = await listImageFolder(dir);
+  const { classNames, files, labels, duplicates } = await listImageFolder(dir);
   const per = channels * height * width;
+  const maxBytes = options.maxBytes ?? DEFAULT_MEMORY_LIMIT;
+  if (files.length * per > maxBytes) {
+    throw new DataError(dir, `${files.length} images of ${channels}x${height}x${width} need ${formatBytes(files.length * per)} once decoded; the limit is ${formatBytes(maxBytes)} (use a smaller image size, or raise loadImageFolder's maxBytes)`);
+  }
   const bytes = sharedBytes(files.length * per);
   const ok = new Uint8Array(files.length);
   const skipped: { file: string; problem: string }[] = [];
@@ -127,7 +140,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
     options.onProgress?.(++done, files.length);
   });
   if (skipped.length === 0) {
-    return { dataset: new ImageDataset(bytes, Int32Array.from(labels), [channels, height, width], classNames), files, skipped };
+    return { dataset: new ImageDataset(bytes, Int32Array.from(labels), [channels, height, width], classNames), files, skipped, duplicates };
   }
   skipped.sort((a, b) => byCodePoint(a.file, b.file));
   const keep = files.map((_, i) => i).filter((i) => ok[i] === 1);
@@ -140,6 +153,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
     dataset: new ImageDataset(compact, Int32Array.from(keep, (i) => labels[i]!), [channels, height, width], classNames),
     files: keep.map((i) => files[i]!),
     skipped,
+    duplicates,
   };
 }
 
@@ -148,14 +162,16 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
  * any: the classes ({@link findClasses}), then each class folder's image
  * files, recursively, sorted (see {@link IMAGE_EXTENSIONS}). Symbolic links
  * are followed, but each real folder is walked and each real file listed
- * once, so no image is counted twice or lands in two splits.
+ * once, so no image is counted twice or lands in two splits; hard links and
+ * copies of the same bytes are kept once too (the first, in class then path
+ * order), and listed in `duplicates` ({@link dropDuplicateImages}).
  *
  * @throws {DataError} for a folder with no class sub-folders, with only one
  *   class, or with a class folder holding no images; for a link that makes a
  *   cycle, or that reaches a folder or file of another class (named).
  * @example const { classNames, files, labels } = await listImageFolder('flowers'); // files[i] has label labels[i]
  */
-export async function listImageFolder(dir: string): Promise<{ classNames: string[]; files: string[]; labels: number[] }> {
+export async function listImageFolder(dir: string): Promise<{ classNames: string[]; files: string[]; labels: number[]; duplicates: DuplicateImage[] }> {
   const classNames = await findClasses(dir);
   if (classNames.length < 2) {
     throw new DataError(dir, `only one class folder ('${classNames[0]}'); a classifier needs at least two classes, one sub-folder each`);
@@ -172,7 +188,14 @@ export async function listImageFolder(dir: string): Promise<{ classNames: string
       labels.push(c);
     }
   }
-  return { classNames, files, labels };
+  const unique = await dropDuplicateImages(files, labels);
+  for (let c = 0; c < classNames.length; c++) {
+    if (!unique.labels.includes(c)) {
+      const d = unique.duplicates.find((x) => labels[files.indexOf(x.file)] === c);
+      throw new DataError(join(dir, classNames[c]!), `every image of class '${classNames[c]}' is a copy of an image of another class${d ? ` (e.g. ${d.file} is ${d.sameAs})` : ''}; an image cannot have two labels`);
+    }
+  }
+  return { classNames, ...unique };
 }
 
 /**

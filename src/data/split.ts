@@ -50,5 +50,6 @@ export function parseSplit(spec: string): number[] {
     throw new ValueError(`invalid split '${spec}': expected numbers like 90/10 or 80/10/10`);
   }
   const total = parts.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || !Number.isFinite(total)) throw new ValueError(`invalid split '${spec}': the parts sum to ${total}; expected numbers like 90/10 or 80/10/10`);
   return parts.map((v) => v / total);
 }

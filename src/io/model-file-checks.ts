@@ -5,6 +5,7 @@
  * gigabyte allocation. Platform-free; used by model-file.ts.
  */
 import type { Module, ModuleSpec } from '../nn/module.js';
+import { MAX_SPEC_DEPTH } from '../nn/spec.js';
 import type { DecodedTensor } from './safetensors.js';
 import { ModelFileError } from './io-error.js';
 
@@ -35,7 +36,7 @@ export function checkInputShape(shape: unknown, source: string): [number, number
 /** `normalize` must be `{ mean, std }` with one finite mean and one finite std > 0 per channel. */
 export function checkNormalize(n: unknown, channels: number, source: string): { mean: number[]; std: number[] } {
   const bad = (why: string): never => {
-    throw new ModelFileError(source, `invalid normalize ${JSON.stringify(n) ?? String(n)}: ${why}`);
+    throw new ModelFileError(source, n === undefined ? `normalize is missing: ${why}` : `invalid normalize ${JSON.stringify(n)}: ${why}`);
   };
   if (n === null || typeof n !== 'object' || Array.isArray(n)) return bad(`expected an object { mean, std } with ${channels} numbers each`);
   const { mean, std } = n as Record<string, unknown>;
@@ -92,8 +93,9 @@ export function checkClassNames(names: unknown, model: Module, inputShape: reado
  * otherwise allocate 1.6 GB before the mismatch is found. Other layers are
  * checked by `loadStateDict` after building.
  */
-export function checkSpecWeights(spec: unknown, tensors: ReadonlyMap<string, DecodedTensor>, source: string, path = ''): void {
+export function checkSpecWeights(spec: unknown, tensors: ReadonlyMap<string, DecodedTensor>, source: string, path = '', depth = 0): void {
   if (spec === null || typeof spec !== 'object') return;
+  if (depth > MAX_SPEC_DEPTH) throw new ModelFileError(source, `the architecture is nested more than ${MAX_SPEC_DEPTH} levels deep (at '${path}')`);
   const { type, args, children } = spec as ModuleSpec;
   const expected = weightShape(type, args ?? {});
   if (expected !== undefined) {
@@ -109,7 +111,7 @@ export function checkSpecWeights(spec: unknown, tensors: ReadonlyMap<string, Dec
   }
   if (!Array.isArray(children)) return;
   for (const child of children) {
-    if (Array.isArray(child) && typeof child[0] === 'string') checkSpecWeights(child[1], tensors, source, path ? `${path}.${child[0]}` : child[0]);
+    if (Array.isArray(child) && typeof child[0] === 'string') checkSpecWeights(child[1], tensors, source, path ? `${path}.${child[0]}` : child[0], depth + 1);
   }
 }
 

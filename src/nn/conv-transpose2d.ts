@@ -5,6 +5,7 @@ import { zeros } from '../tensor/ops/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkGroups, kernelPair, kernelRepr, resetConvParameters } from './conv-layer.js';
 import { Module, type ModuleConfig } from './module.js';
+import { weightZeros } from './weight-limit.js';
 
 export interface ConvTranspose2dLayerOptions {
   stride?: number | [number, number];
@@ -53,7 +54,7 @@ export class ConvTranspose2d extends Module {
     const groups = options.groups ?? 1;
     checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
     convTranspose2dAttrs('ConvTranspose2d', options); // validate early
-    this.weight = this.registerParameter('weight', zeros([inChannels, outChannels / groups, ...this.kernelSize]))!;
+    this.weight = this.registerParameter('weight', weightZeros(`ConvTranspose2d(${inChannels}, ${outChannels})`, [inChannels, outChannels / groups, ...this.kernelSize]))!;
     this.bias = this.registerParameter('bias', options.bias ?? true ? zeros([outChannels]) : null);
     this.resetParameters();
   }

@@ -3,6 +3,7 @@ import { zeros } from '../tensor/ops/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkGroups, kernelPair, kernelRepr, resetConvParameters } from './conv-layer.js';
 import { Module, type ModuleConfig } from './module.js';
+import { weightZeros } from './weight-limit.js';
 
 export interface Conv2dLayerOptions {
   stride?: number | [number, number];
@@ -44,7 +45,7 @@ export class Conv2d extends Module {
     const groups = options.groups ?? 1;
     checkGroups('Conv2d', inChannels, outChannels, groups);
     conv2dAttrs('Conv2d', this.kernelSize, options); // validate early
-    this.weight = this.registerParameter('weight', zeros([outChannels, inChannels / groups, ...this.kernelSize]))!;
+    this.weight = this.registerParameter('weight', weightZeros(`Conv2d(${inChannels}, ${outChannels})`, [outChannels, inChannels / groups, ...this.kernelSize]))!;
     this.bias = this.registerParameter('bias', options.bias ?? true ? zeros([outChannels]) : null);
     this.resetParameters();
   }

@@ -5,6 +5,7 @@ import { currentPath } from '../tensor/ops/util.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module, type ModuleConfig } from './module.js';
+import { weightZeros } from './weight-limit.js';
 
 /**
  * Fully connected layer, PyTorch's nn.Linear: y = x @ weight^T + bias.
@@ -23,7 +24,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } = {}) {
     super();
-    this.weight = this.registerParameter('weight', zeros([outFeatures, inFeatures]))!;
+    this.weight = this.registerParameter('weight', weightZeros(`Linear(${inFeatures}, ${outFeatures})`, [outFeatures, inFeatures]))!;
     this.bias = this.registerParameter('bias', options.bias === false ? null : zeros([outFeatures]));
     this.resetParameters();
   }

@@ -7,7 +7,7 @@
  */
 import { enterModule, exitModule, type PathNode } from '../tensor/context.js';
 import { FoveaError, ShapeError, fmt } from '../errors.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, clearGrad } from '../tensor/tensor.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { implicitScope, inScope, pinStorage } from '../tensor/scope.js';
 
@@ -258,11 +258,7 @@ export abstract class Module implements PathNode {
 
   /** Clears gradients: to null (default, as PyTorch), or to zeros in place. */
   zeroGrad(setToNone = true): void {
-    for (const p of this.parameters()) {
-      if (!p.grad) continue;
-      if (setToNone) p.grad = null;
-      else p.grad.data.fill(0);
-    }
+    for (const p of this.parameters()) clearGrad(p, setToNone);
   }
 
   /** Number of parameter scalars (frozen ones included; `numParameters(true)` counts only those with requiresGrad). */

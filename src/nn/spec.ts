@@ -56,18 +56,35 @@ export function registerModuleType(typeOrClass: string | ModuleClass, factory?: 
 }
 
 /** Builds a module from a spec; errors name the path of the offending entry. */
-export function moduleFromSpec(spec: ModuleSpec, path = ''): Module {
+export function moduleFromSpec(spec: ModuleSpec, path = '', depth = 0): Module {
+  const at = path || '<root>';
   if (!spec || typeof spec !== 'object' || typeof spec.type !== 'string') {
-    throw new FoveaError(`invalid module spec at '${path || '<root>'}': expected an object with a string 'type'`);
+    throw new FoveaError(`invalid module spec at '${at}': expected an object with a string 'type'`);
   }
+  // Real networks nest a few levels; a spec thousands deep is damage or an attack (and would overflow the stack).
+  if (depth > MAX_SPEC_DEPTH) throw new FoveaError(`invalid module spec at '${at}': nested more than ${MAX_SPEC_DEPTH} levels deep`);
   const f = factories.get(spec.type);
   if (!f) {
-    throw new FoveaError(`unknown module type '${spec.type}' at '${path || '<root>'}'; known: ${[...factories.keys()].join(', ')} (register your own with registerModuleType)`);
+    throw new FoveaError(`unknown module type '${spec.type}' at '${at}'; known: ${[...factories.keys()].join(', ')} (register your own with registerModuleType)`);
   }
-  const children = (spec.children ?? []).map(([n, c]): [string, Module] => [n, moduleFromSpec(c, path ? `${path}.${n}` : n)]);
+  const kids: unknown = spec.children ?? [];
+  const isPair = (c: unknown): c is [string, ModuleSpec] => Array.isArray(c) && c.length === 2 && typeof c[0] === 'string';
+  if (!Array.isArray(kids) || !kids.every(isPair)) {
+    throw new FoveaError(`invalid module spec at '${at}': 'children' must be a list of [name, spec] pairs, got ${JSON.stringify(kids).slice(0, 80)}`);
+  }
+  const args: unknown = spec.args ?? {};
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new FoveaError(`invalid module spec at '${at}': '${spec.type}' args must be an object, got ${JSON.stringify(args).slice(0, 80)}`);
+  }
+  const children = kids.map(([n, c]): [string, Module] => [n, moduleFromSpec(c, path ? `${path}.${n}` : n, depth + 1)]);
   try {
-    return f(spec.args ?? {}, children);
+    return f(args as ModuleConfig, children);
   } catch (e) {
-    throw new FoveaError(`cannot build '${spec.type}' at '${path || '<root>'}': ${(e as Error).message}`);
+    // Our own checks say what is wrong; a JavaScript error from args of the wrong shape would not, so name the args instead.
+    const why = e instanceof FoveaError ? e.message : `its args ${JSON.stringify(args).slice(0, 120)} do not describe a ${spec.type}`;
+    throw new FoveaError(`cannot build '${spec.type}' at '${at}': ${why}`);
   }
 }
+
+/** How deep module specs may nest (Sequential in Sequential ...). */
+export const MAX_SPEC_DEPTH = 256;

@@ -4,7 +4,7 @@
  * ('sgdStep', 'adamStep'), so they stay on the active backend.
  */
 import { FoveaError, ValueError } from '../errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { clearGrad, type Tensor } from '../tensor/tensor.js';
 
 export abstract class Optimizer {
   readonly params: Tensor[];
@@ -28,11 +28,7 @@ export abstract class Optimizer {
 
   /** Clears the parameters' gradients (to null, or zero-filled in place). */
   zeroGrad(setToNone = true): void {
-    for (const p of this.params) {
-      if (!p.grad) continue;
-      if (setToNone) p.grad = null;
-      else p.grad.data.fill(0);
-    }
+    for (const p of this.params) clearGrad(p, setToNone);
   }
 
   /** State buffers and counters, for checkpoints. */

@@ -15,6 +15,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, sep } from 'node:path';
 import { contentType } from './content-type.js';
 import { parseRequestPath } from './request-path.js';
@@ -84,6 +85,11 @@ export async function startStaticServer(o: StaticServerOptions): Promise<StaticS
     res.on('finish', () => {
       if (res.statusCode >= 400) log(`${res.statusCode} ${req.method} ${req.url?.slice(0, 200)}`);
     });
+  });
+  // CONNECT (a proxy tunnel) never reaches the request handler: without this, Node drops the connection unanswered.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    log(`405 CONNECT ${req.url?.slice(0, 200)}`);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   // Slow or silent clients must not pin connections forever.
   server.headersTimeout = 10_000;

@@ -175,6 +175,18 @@ export function releaseStorage(s: Storage): void {
   s.buf = null;
 }
 
+/**
+ * Gives up long-lived ownership of a storage (a gradient that `zeroGrad()`
+ * drops): its memory leaves the backend's heap for garbage-collected memory,
+ * so the heap does not grow with every dropped gradient, while a reference a
+ * caller still holds keeps reading the same values.
+ */
+export function disownStorage(s: Storage): void {
+  // Only gradients the tape allocated (kept, in no scope); still kept afterwards: nothing may release it.
+  if (!s.kept || !s.buf) return;
+  toCollected(s);
+}
+
 function release(storages: Storage[], escaping: Set<Storage>): void {
   const backend = getBackend();
   for (const s of storages) {

@@ -8,7 +8,7 @@ import { FoveaError, ShapeError, ValueError, fmt } from '../errors.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import * as ops from './ops/index.js';
 import { modulePath as modulePathForErrors } from './context.js';
-import { Storage, inScope, keepStorage, track } from './scope.js';
+import { Storage, disownStorage, inScope, keepStorage, track } from './scope.js';
 
 /** The backward rule of one recorded op: maps the output gradient to one gradient per input. */
 export interface GradFn {
@@ -260,6 +260,23 @@ function accumulateLeaf(t: Tensor, g: Tensor): void {
   const s = new Storage(buf);
   keepStorage(s);
   t.grad = new Tensor(s, t.shape);
+}
+
+/**
+ * Clears a parameter's gradient as `zeroGrad()` does: dropped (`setToNone`,
+ * PyTorch's default) with its memory handed back, or zero-filled in place.
+ * Without the hand-back, a loop of `zeroGrad(); backward(); step()` outside
+ * any scope() grew the wasm heap by one gradient set per step.
+ */
+export function clearGrad(p: Tensor, setToNone: boolean): void {
+  const g = p.grad;
+  if (!g) return;
+  if (!setToNone) {
+    g.data.fill(0);
+    return;
+  }
+  p.grad = null;
+  disownStorage(g.storageRef);
 }
 
 /** Internal helpers for ops: allocate an output and record a gradient rule. */

@@ -13,6 +13,7 @@ import { loadMnist, NORMALIZATION } from '../data/mnist-dataset.js';
 import { stratifiedSplit } from '../data/split.js';
 import { ValueError } from '../errors.js';
 import type { ImageFit } from '../vision/load-image-options.js';
+import { describeDuplicate, type DuplicateImage } from '../data/duplicate-images.js';
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -37,6 +38,8 @@ export interface FolderSplits {
   classNames: string[];
   total: number;
   skipped: { file: string; problem: string }[];
+  /** Files left out as copies of an earlier one (hard links, same bytes), so that no image is in two parts. */
+  duplicates: DuplicateImage[];
 }
 
 /**
@@ -49,14 +52,14 @@ export async function loadFolderSplits(
   o: { size: [number, number]; channels: 1 | 3; fit: ImageFit; fractions: number[]; seed: number; skipUnreadable: boolean; onProgress?: (done: number, total: number) => void },
 ): Promise<FolderSplits> {
   if (o.fractions.length < 2 || o.fractions.length > 3) throw new ValueError(`loadFolderSplits: expected 2 or 3 fractions (train/val or train/val/test), got ${o.fractions.length}`);
-  const { dataset, skipped } = await loadImageFolder(dir, {
+  const { dataset, skipped, duplicates } = await loadImageFolder(dir, {
     size: o.size, channels: o.channels, fit: o.fit, skipUnreadable: o.skipUnreadable, ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const parts = stratifiedSplit(dataset.labels, o.fractions, o.seed);
   const [trainIdx, valIdx, testIdx] = parts;
   if (!trainIdx || trainIdx.length === 0) throw new DataError(dir, `the split leaves the training part empty (${dataset.length} images); give it a larger share`);
   const part = (idx: Int32Array | undefined): ImageDataset | null => (idx && idx.length ? dataset.subset(idx) : null);
-  return { train: dataset.subset(trainIdx), val: part(valIdx), test: part(testIdx), classNames: [...dataset.classNames], total: dataset.length, skipped };
+  return { train: dataset.subset(trainIdx), val: part(valIdx), test: part(testIdx), classNames: [...dataset.classNames], total: dataset.length, skipped, duplicates };
 }
 
 /** The data of one training run, whatever its source. */
@@ -86,6 +89,7 @@ export function builtinTrainData(dataset: DatasetName, dir: string | undefined, 
   let pool = fullTrain;
   if (o.limit > 0 && o.limit < fullTrain.length) pool = fullTrain.subset(Int32Array.from({ length: o.limit }, (_, i) => i));
   const [trainIdx, valIdx] = o.valSplit > 0 ? stratifiedSplit(pool.labels, [1 - o.valSplit, o.valSplit], o.seed) : [Int32Array.from({ length: pool.length }, (_, i) => i), new Int32Array(0)];
+  if (trainIdx!.length === 0) throw new ValueError(`a validation split of ${o.valSplit} of ${pool.length} ${dataset} images leaves no training images; lower the split${o.limit > 0 ? ' or raise the limit' : ''}`);
   return {
     train: pool.subset(trainIdx!), val: valIdx!.length ? pool.subset(valIdx!) : null, test,
     normalize: normalizationOf(dataset), classNames: [...fullTrain.classNames],
@@ -117,6 +121,7 @@ export async function folderTrainData(dir: string, o: FolderDataOptions): Promis
   });
   log(`decoded ${s.total} images of ${s.classNames.length} classes (${s.classNames.join(', ')}) from ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
   for (const k of s.skipped) log(`skipped ${k.file}: ${k.problem}`);
+  for (const d of s.duplicates) log(describeDuplicate(d));
   const normalize = channelStats(s.train);
   log(`normalisation from the ${s.train.length} training images: mean [${normalize.mean.join(', ')}], std [${normalize.std.join(', ')}]`);
   return {

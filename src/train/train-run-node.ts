@@ -20,6 +20,7 @@ import { FOVEA_VERSION } from '../version.js';
 import type { Checkpoint } from './checkpoint.js';
 import { saveCheckpoint } from './checkpoint-node.js';
 import { evaluate, type EvalResult } from './evaluate.js';
+import { TrainingInterrupted } from './training-interrupted.js';
 import { fit, type BatchLog, type EpochLog, type FitState } from './fit.js';
 import { makeOptimizer, makeScheduler, stepOptions, type TrainingSettings } from './optimizer-choice.js';
 import type { TrainData } from './train-data.js';
@@ -56,6 +57,11 @@ export interface TrainRunCallbacks {
   onStart?: (info: { model: Module; trainBatches: number }) => void;
   onBatchEnd?: (b: BatchLog) => void;
   onEpochEnd?: (e: EpochLog) => void;
+  /**
+   * After training, before the test evaluation and before the save. Awaited:
+   * the CLI's test hook waits there for a Ctrl-C.
+   */
+  onPhase?: (phase: 'test' | 'save') => void | Promise<void>;
 }
 
 export interface TrainRunResult {
@@ -71,7 +77,8 @@ export interface TrainRunResult {
 
 /**
  * Trains, evaluates and saves as described above.
- * @throws {TrainingInterrupted} when `signal` aborted the run (its checkpoint is written).
+ * @throws {TrainingInterrupted} when `signal` aborted the run (its checkpoint is written), also
+ *   during the final test evaluation (no model file) or the save (the file is complete).
  * @throws {ModelFileError} when a resumed checkpoint does not fit the data or the options.
  */
 export async function trainRun(o: TrainRunOptions, cb: TrainRunCallbacks = {}): Promise<TrainRunResult> {
@@ -83,10 +90,14 @@ export async function trainRun(o: TrainRunOptions, cb: TrainRunCallbacks = {}): 
   const scheduler = makeScheduler(optimizer, epochs, o);
   const meta = { inputShape, normalize, classNames: [...data.classNames], ...(data.fit ? { fit: data.fit } : {}) };
   if (resume) restore(resume.checkpoint, resume.file, optimizer, scheduler, meta);
-  const writeCheckpoint = (state: FitState): Promise<void> => saveCheckpoint(o.checkpoint, {
-    model, meta, options: o.checkpointOptions, optimizer: optimizer.stateDict(),
-    scheduler: scheduler ? { lastEpoch: scheduler.lastEpoch } : null, fit: state,
-  });
+  let saved: FitState | undefined; // the last checkpoint written
+  const writeCheckpoint = async (state: FitState): Promise<void> => {
+    await saveCheckpoint(o.checkpoint, {
+      model, meta, options: o.checkpointOptions, optimizer: optimizer.stateDict(),
+      scheduler: scheduler ? { lastEpoch: scheduler.lastEpoch } : null, fit: state,
+    });
+    saved = state;
+  };
   const trainLoader = new DataLoader(train, {
     batchSize: o.batchSize, shuffle: true, seed: o.seed, normalize, ...(o.transform ? { transform: o.transform } : {}), numWorkers: o.workers, persistentWorkers: o.workers > 0,
   });
@@ -109,7 +120,18 @@ export async function trainRun(o: TrainRunOptions, cb: TrainRunCallbacks = {}): 
     await trainLoader.close();
   }
   const seconds = (performance.now() - t0) / 1000;
+  // Ctrl-C from here on: the last epoch's checkpoint (written by fit) stays, and resuming it
+  // redoes only the evaluation and the save. During the test evaluation: no model file is written.
+  // During the save: the file is completed (atomically), and the checkpoint is kept.
+  const interrupted = async (phase: 'test' | 'save'): Promise<TrainingInterrupted> => {
+    // A resumed run that was already past its last epoch wrote no checkpoint in fit: write it here.
+    if (!saved) await writeCheckpoint(resume!.checkpoint.fit);
+    return new TrainingInterrupted(saved!, phase);
+  };
+  await cb.onPhase?.('test');
   const testResult = testLoader ? evaluate(model, testLoader, numClasses, o.examplesPerCell ? { examplesPerCell: o.examplesPerCell } : {}) : null;
+  if (o.signal?.aborted) throw await interrupted('test');
+  await cb.onPhase?.('save');
   await saveModel(o.out, model, {
     ...meta,
     training: {
@@ -119,6 +141,7 @@ export async function trainRun(o: TrainRunOptions, cb: TrainRunCallbacks = {}): 
       seconds, backend: o.compute.backend, threads: o.compute.threads, date: new Date().toISOString(), fovea: FOVEA_VERSION,
     },
   });
+  if (o.signal?.aborted) throw await interrupted('save');
   if (!o.keepCheckpoint) await unlink(o.checkpoint).catch(() => undefined);
   return { model, history: result.history, bestEpoch: result.bestEpoch, bestValAccuracy: result.bestValAccuracy, test: testResult, seconds };
 }

@@ -12,7 +12,13 @@ import type { FitState } from './fit.js';
  */
 export class TrainingInterrupted extends FoveaError {
   override name = 'TrainingInterrupted';
-  constructor(readonly state: FitState) {
-    super(`training interrupted in epoch ${state.epoch} after batch ${state.batch}`);
+  /**
+   * @param phase where the run was: in the training loop, in the final test
+   *   evaluation (after the last epoch's checkpoint), or saving the model file
+   *   (which was then completed: it is written atomically).
+   */
+  constructor(readonly state: FitState, readonly phase: 'train' | 'test' | 'save' = 'train') {
+    super(phase === 'train' ? `training interrupted in epoch ${state.epoch} after batch ${state.batch}`
+      : `training interrupted ${phase === 'test' ? 'during the test evaluation' : 'while saving the model'}, after its last epoch`);
   }
 }

@@ -73,6 +73,18 @@ export async function loadImageFile(path: string, options: LoadImageOptions): Pr
   return options.order === 'bgr' ? swapRedBlue8(rgb) : rgb;
 }
 
+/**
+ * The upright width and height of an image file, from its header alone (no
+ * pixel is decoded): what a caller needs to estimate memory before decoding.
+ * @throws {ImageError} naming the file, as {@link loadImageFile}.
+ * @example const { width, height } = await readImageFileSize('photo.jpg');
+ */
+export async function readImageFileSize(path: string): Promise<{ width: number; height: number }> {
+  await checkFile(path);
+  const meta = await readHeader(path);
+  return meta.orientation !== undefined && meta.orientation >= 5 ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+}
+
 /** Distinguishes "missing", "a folder" and "empty" before sharp lumps them into "unsupported format". */
 async function checkFile(path: string): Promise<void> {
   let info;

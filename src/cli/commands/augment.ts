@@ -7,7 +7,9 @@ import { parseTransforms, TRANSFORM_SYNTAX } from '../../data/transforms/parse-t
 import { ValueError } from '../../errors.js';
 import { Generator } from '../../util/random.js';
 import { imageF32FromData8, imageF32ToData8 } from '../../vision/image-f32.js';
-import { loadImageFile } from '../../vision/image-file.js';
+import { loadImageFile, readImageFileSize } from '../../vision/image-file.js';
+import { ImageError } from '../../vision/image-error.js';
+import { formatBytes } from '../../util/memory-estimate.js';
 import { makeGrid } from '../../vision/make-grid.js';
 import { writePng } from '../../vision/write-png.js';
 import { UsageError } from '../cli-error.js';
@@ -21,6 +23,7 @@ export const augmentFlags = {
   size: flag.size({ help: 'resize the image first (bilinear), e.g. to the training size' }),
   channels: flag.enum(['1', '3'], { arg: '1|3', default: '3', help: 'grayscale or RGB' }),
   nrow: flag.int({ min: 1, help: 'samples per row (default ceil(sqrt(N)))' }),
+  'max-memory': flag.number({ arg: 'GIB', above: 0, default: 2, help: 'refuse when the estimated memory (samples and grid) is above this many GiB' }),
   out: flag.string({ arg: 'FILE', short: 'o', help: 'the PNG to write (written atomically)' }),
   json: jsonFlag('print a JSON summary'),
 };
@@ -47,6 +50,16 @@ export async function augmentCommand(argv: string[]): Promise<void> {
   const channels = Number(v.channels) as 1 | 3;
   const nrow = v.nrow ?? Math.ceil(Math.sqrt(n));
 
+  // Estimated from the header, before a pixel is decoded: n float32 samples, the source, and the grid (float32 and bytes).
+  const source = await readImageFileSize(file);
+  const [h, w] = size ?? [source.height, source.width];
+  const perCopy = channels * h * w * 4;
+  const rows = Math.ceil(n / nrow);
+  const gridBytes = channels * (rows * (h + 2) + 2) * (Math.min(n, nrow) * (w + 2) + 2) * 5;
+  const estimate = (n + 1) * perCopy + gridBytes, limit = v.maxMemory * 2 ** 30;
+  if (estimate > limit) {
+    throw new ImageError(file, `${w}x${h} ${channels === 1 ? 'grayscale' : 'RGB'} needs ${formatBytes(perCopy)} per copy; ${n} samples and their grid need ${formatBytes(estimate)}, above the limit of ${formatBytes(limit)} (--max-memory to raise it, or a smaller --size or -n)`);
+  }
   const img = imageF32FromData8(await loadImageFile(file, { channels, ...(size ? { size } : {}) }));
   let transform;
   try {

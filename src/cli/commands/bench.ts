@@ -1,8 +1,9 @@
 /**
  * `fovea bench`: the peer harness's workloads, one JSON line per measurement.
  */
-import { readFileSync } from 'node:fs';
-import { DEFAULT_BUDGETS, MODES, runBench, type WorkloadFile } from '../../bench/run-bench.js';
+import { DEFAULT_BUDGETS, MODES, runBench } from '../../bench/run-bench.js';
+import { readWorkloadFile } from '../../bench/workload-file.js';
+import { UsageError } from '../cli-error.js';
 import { flag, helpPage, parseFlags } from '../flags.js';
 import { applyBackend, backendFlags } from '../options.js';
 
@@ -30,7 +31,9 @@ one JSON line per measurement, in the shape of the peer harness.`,
 export async function benchCommand(argv: string[]): Promise<void> {
   const { values: v } = parseFlags('bench', benchFlags, argv);
   const specPath = v.spec ?? new URL('../../../bench/workloads.json', import.meta.url).pathname;
-  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as WorkloadFile;
+  const spec = readWorkloadFile(specPath);
+  const unknown = v.workloads.filter((w) => !(w in spec.workloads));
+  if (unknown.length) throw new UsageError(`--workloads: unknown '${unknown.join(', ')}'; ${specPath} has ${Object.keys(spec.workloads).join(', ')}`);
   const { threads } = await applyBackend(v);
   runBench({
     spec,

@@ -25,6 +25,7 @@ import { flag, helpPage, parseFlags, type FlagValues } from '../flags.js';
 import { pct, printJson, applyBackend, backendFlags, jsonFlag } from '../options.js';
 import { loadFolderSplits, loadSplit } from '../../train/train-data.js';
 import { DATASETS, resolveDataSource, splitOption } from './data-source.js';
+import { describeDuplicate, type DuplicateImage } from '../../data/duplicate-images.js';
 
 /** The report's clickable confusion matrix shows this many test images per cell, the surest first. */
 const REPORT_EXAMPLES_PER_CELL = 16;
@@ -195,18 +196,20 @@ async function folderData(v: EvalValues, file: string, meta: ModelMeta, dir: str
   let partName: 'test' | 'validation' | 'all';
   let total: number;
   let skipped: { file: string; problem: string }[];
+  let duplicates: DuplicateImage[];
   if (plan.fractions === null) {
     const r = await loadImageFolder(dir, { ...decode, onProgress });
-    [part, partName, total, skipped] = [r.dataset, 'all', r.dataset.length, r.skipped];
+    [part, partName, total, skipped, duplicates] = [r.dataset, 'all', r.dataset.length, r.skipped, r.duplicates];
   } else {
     const s = await loadFolderSplits(dir, { ...decode, fractions: plan.fractions, seed: plan.seed, onProgress });
     const chosen = plan.fractions.length === 3 ? s.test : s.val;
     partName = plan.fractions.length === 3 ? 'test' : 'validation';
     if (!chosen) throw new UsageError(`--split ${plan.spec}: its ${partName} part of ${dir} is empty (${s.total} images); give it a larger share or use --split none`);
-    [part, total, skipped] = [chosen, s.total, s.skipped];
+    [part, total, skipped, duplicates] = [chosen, s.total, s.skipped, s.duplicates];
   }
   bar.done();
   for (const k of skipped) log(`skipped ${k.file}: ${k.problem}`);
+  for (const d of duplicates) log(describeDuplicate(d));
   const trainedDir = training['dataset'];
   if (plan.fractions !== null && plan.from.startsWith('as in training') && typeof trainedDir === 'string' && resolve(trainedDir) !== resolve(dir)) {
     log(`note: the model was trained on ${trainedDir}; this is its split applied to ${dir} (--split none evaluates every image)`);

@@ -59,14 +59,29 @@ function perChannel(v: number[] | undefined, name: 'mean' | 'std', channels: num
 
 function classNames(s: string | undefined, outputs: number): string[] {
   if (s === undefined) return Array.from({ length: outputs }, (_, i) => String(i));
-  let names: string[];
-  if (/^\d+$/.test(s) && !existsSync(s)) names = Array.from({ length: Number(s) }, (_, i) => String(i));
-  else {
-    if (!existsSync(s)) throw new UsageError(`--classes: no such file '${s}' (give a file or a count)`);
-    const text = readFileSync(s, 'utf8');
-    names = text.trim().startsWith('[') ? (JSON.parse(text) as unknown[]).map(String) : text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (/^\d+$/.test(s) && !existsSync(s)) {
+    // the count is checked before anything is allocated: --classes 4294967296 is a typo, not 4 G names
+    if (Number(s) !== outputs) throw new UsageError(`--classes: ${s} names for a model with ${outputs} outputs`);
+    return Array.from({ length: outputs }, (_, i) => String(i));
   }
-  if (names.length !== outputs) throw new UsageError(`--classes: ${names.length} names for a model with ${outputs} outputs`);
+  if (!existsSync(s)) throw new UsageError(`--classes: no such file '${s}' (give a file or a count)`);
+  if (!statSync(s).isFile()) throw new UsageError(`--classes: '${s}' is not a regular file`);
+  const text = readFileSync(s, 'utf8');
+  const head = text.trimStart()[0];
+  let names: string[];
+  if (head === '[' || head === '{') {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--classes: ${s} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(json) || !json.every((n) => typeof n === 'string' || typeof n === 'number')) {
+      throw new UsageError(`--classes: ${s} must hold a JSON array of class names (strings), got ${Array.isArray(json) ? 'an array with other values' : 'an object'}`);
+    }
+    names = json.map(String);
+  } else names = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (names.length !== outputs) throw new UsageError(`--classes: ${s} has ${names.length} names for a model with ${outputs} outputs`);
   return names;
 }
 

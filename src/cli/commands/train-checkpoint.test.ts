@@ -20,19 +20,28 @@ function fovea(...args: string[]): { code: number | null; stdout: string; stderr
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs `fovea train` and sends SIGINT as soon as the first epoch's line is out. */
-function trainAndInterrupt(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `fovea train` and sends SIGINT as soon as the first epoch's line is out, or, with `waitAt`,
+ * when the run waits for it before its test evaluation or its save (the FOVEA_TEST_WAIT_AT hook).
+ */
+function trainAndInterrupt(args: string[], waitAt?: 'test' | 'save'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, 'train', ...args]);
+    const env = waitAt ? { ...process.env, FOVEA_TEST_WAIT_AT: waitAt } : process.env;
+    const child = spawn(process.execPath, [main, 'train', ...args], { env });
     let stdout = '', stderr = '', sent = false;
+    const maybeSend = (): void => {
+      if (sent || !(waitAt ? new RegExp(`waiting for SIGINT before the ${waitAt}`).test(stderr) : /^epoch +1\//m.test(stdout))) return;
+      sent = true;
+      child.kill('SIGINT');
+    };
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       stdout += s;
-      if (!sent && /^epoch +1\//m.test(stdout)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
+      maybeSend();
     });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => void (stderr += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+      maybeSend();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -67,6 +76,33 @@ test('Ctrl-C saves a checkpoint and exits 130; --resume finishes with the weight
   const r = fovea('train', ...RUN, '--out', straight);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(weights(out), weights(straight));
+});
+
+test('Ctrl-C during the final test evaluation or the save exits 130 with an intact checkpoint; --resume gives the uninterrupted weights', async () => {
+  const tiny = ['--limit', '200', '--epochs', '2', '--batch-size', '32', '--seed', '5', '--no-report'];
+  const straight = join(dir, 'tiny-straight.fovea');
+  const r = fovea('train', ...tiny, '--out', straight);
+  assert.equal(r.code, 0, r.stderr);
+
+  const out = join(dir, 'tiny-test.fovea'), ckpt = `${out}.ckpt`;
+  const inTest = await trainAndInterrupt([...tiny, '--out', out], 'test');
+  assert.equal(inTest.code, 130, inTest.stderr);
+  assert.match(inTest.stdout, /interrupted during the test evaluation, after the last epoch; no model file written; checkpoint saved to /);
+  assert.doesNotMatch(inTest.stderr, /\n\s+at /, 'no stack trace');
+  assert.ok(!existsSync(out), 'no model file');
+  assert.equal(loadCheckpoint(ckpt).fit.epoch, 3, 'the checkpoint of the finished run');
+  const resumed = fovea('train', '--resume', ckpt);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /test accuracy/);
+  assert.deepEqual(weights(out), weights(straight));
+  assert.ok(!existsSync(ckpt));
+
+  const out2 = join(dir, 'tiny-save.fovea'), ckpt2 = `${out2}.ckpt`;
+  const inSave = await trainAndInterrupt([...tiny, '--out', out2], 'save');
+  assert.equal(inSave.code, 130, inSave.stderr);
+  assert.match(inSave.stdout, /interrupted while saving: .*tiny-save\.fovea was completed; the checkpoint .* is kept/);
+  assert.deepEqual(weights(out2), weights(straight), 'the model file is complete');
+  assert.equal(loadCheckpoint(ckpt2).fit.epoch, 3);
 });
 
 test('a kill in the middle of saving checkpoints leaves the last complete one or none, never a broken file', async () => {

@@ -17,6 +17,7 @@ import type { ImageFit } from '../../vision/load-image-options.js';
 import { UsageError } from '../cli-error.js';
 import { pct, printJson } from '../options.js';
 import type { TrainFlags, TrainValues } from './train-flags.js';
+import { describeDuplicate } from '../../data/duplicate-images.js';
 
 /** What the transfer command hands over once the backbone is cut. */
 export interface CrossValidateRun {
@@ -48,12 +49,13 @@ export function checkCrossValidateOptions(v: TrainValues, given: (name: keyof Tr
 export async function crossValidateTransfer(r: CrossValidateRun, folds: number): Promise<void> {
   const { v, log, bar, dir, backbone } = r;
   const t0 = performance.now();
-  const { dataset, skipped } = await loadImageFolder(dir, {
+  const { dataset, skipped, duplicates } = await loadImageFolder(dir, {
     size: [r.inputShape[1], r.inputShape[2]], channels: r.inputShape[0] as 1 | 3, fit: r.fit, skipUnreadable: v.skipUnreadable,
     onProgress: (d, t) => bar.update(d, t, 'decoding images'),
   });
   bar.done();
   for (const k of skipped) log(`skipped ${k.file}: ${k.problem}`);
+  for (const d of duplicates) log(describeDuplicate(d));
   const numClasses = dataset.classNames.length;
   const diskDir = v.featureCache === 'off' ? null : v.featureCache ?? defaultFeatureCacheDir();
   backbone.requiresGrad_(false);

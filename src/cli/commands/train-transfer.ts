@@ -20,6 +20,7 @@ import { loadBackboneSource } from './backbone-source.js';
 import { augmentOption, splitOption, type DataSource } from './data-source.js';
 import type { TrainFlags, TrainValues } from './train-flags.js';
 import { checkCrossValidateOptions, crossValidateTransfer } from './train-cross-validate.js';
+import { describeDuplicate } from '../../data/duplicate-images.js';
 
 /** What train.ts has already worked out. */
 export interface TransferContext {
@@ -91,6 +92,7 @@ export async function transferTrain(ctx: TransferContext): Promise<void> {
   bar.done();
   log(`decoded ${data.total} images of ${data.classNames.length} classes (${data.classNames.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)}s: ${data.train.length} train / ${data.val?.length ?? 0} validation / ${data.test?.length ?? 0} test`);
   for (const k of data.skipped) log(`skipped ${k.file}: ${k.problem}`);
+  for (const d of data.duplicates) log(describeDuplicate(d));
   const numClasses = data.classNames.length;
   const augmentSpec = v.augment;
   const r = await transferRun({

@@ -99,6 +99,14 @@ export async function trainCommand(argv: string[]): Promise<void> {
         tm?.onStep((b.epoch - 1) * b.batches + b.batch, b);
         bar.update(b.batch, b.batches, `epoch ${b.epoch}/${epochs}  loss ${b.loss.toFixed(4)}  acc ${pct(b.accuracy)}  ${Math.round(b.imagesPerSecond)} img/s`);
       },
+      onPhase: async (phase) => {
+        // A test hook: the run waits here for Ctrl-C, so a test can interrupt exactly this phase.
+        if (process.env['FOVEA_TEST_WAIT_AT'] !== phase) return;
+        process.stderr.write(`waiting for SIGINT before the ${phase} (FOVEA_TEST_WAIT_AT)\n`);
+        const alive = setInterval(() => undefined, 1000); // a signal listener alone does not keep Node running
+        if (!interrupt.signal.aborted) await new Promise((r) => interrupt.signal.addEventListener('abort', r, { once: true }));
+        clearInterval(alive);
+      },
       onEpochEnd: (e) => {
         bar.done();
         log(`epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  train loss ${e.trainLoss.toFixed(4)}  train acc ${pct(e.trainAccuracy)}` +
@@ -109,7 +117,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   } catch (e) {
     if (!(e instanceof TrainingInterrupted)) throw e;
     bar.done();
-    log(`interrupted in epoch ${e.state.epoch}/${epochs} after batch ${e.state.batch}/${batches}; checkpoint saved to ${ckptPath}`);
+    if (e.phase === 'train') log(`interrupted in epoch ${e.state.epoch}/${epochs} after batch ${e.state.batch}/${batches}; checkpoint saved to ${ckptPath}`);
+    else if (e.phase === 'test') log(`interrupted during the test evaluation, after the last epoch; no model file written; checkpoint saved to ${ckptPath}`);
+    else log(`interrupted while saving: ${out} was completed; the checkpoint ${ckptPath} is kept`);
     log(`resume with: fovea train --resume ${ckptPath}`);
     throw new CommandExit(130);
   } finally {
@@ -117,7 +127,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   }
   const { test: testResult, seconds: trainSeconds } = result;
   if (testResult) log(`test accuracy ${pct(testResult.accuracy)} (${testResult.count} images, loss ${testResult.loss.toFixed(4)}); training took ${trainSeconds.toFixed(1)}s`);
-  else log(`no test split (--split has two parts); training took ${trainSeconds.toFixed(1)}s`);
+  else log(`no test images (${typeof data.extra['split'] === 'string' && data.extra['split'].split(/[/,:]/).length === 3 ? `the test part of --split ${data.extra['split']} is empty` : '--split has two parts'}); training took ${trainSeconds.toFixed(1)}s`);
   log(`saved ${out}`);
   const mistakes = !v.noReport && testResult && data.test ? testMistakes(result.model, data.test, testResult, data) : undefined;
   tm?.finish();

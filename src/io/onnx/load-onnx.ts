@@ -19,6 +19,8 @@ import { OnnxError } from './onnx-error.js';
 import { modelMetaFromOnnx, type OnnxModelMeta } from './onnx-metadata.js';
 import { BATCH, CONVERTERS, type ConstValue, type Converted, type OpContext, type TensorValue, type Value } from './onnx-ops.js';
 import { decodeOnnxModel, tensorFromRaw, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { MAX_INPUT_VALUES } from '../model-file-checks.js';
+import { formatBytes } from '../../util/memory-estimate.js';
 
 export interface LoadOnnxOptions {
   /** The input [C, H, W], needed when the model's input dims are symbolic; otherwise checked against them. */
@@ -147,6 +149,24 @@ function inputShapeOf(g: OnnxGraph, inits: Set<string>, source: string, options:
  * const { model, inputShape } = loadOnnx(readFileSync('resnet18.onnx'), 'resnet18.onnx');
  * const logits = noGrad(() => model.forward(x));
  */
+/**
+ * Weights must be finite: a NaN or infinity (a damaged file, a diverged
+ * export) would turn every prediction into NaN. A single-value constant may be
+ * ±Infinity (a padding or clipping bound), never NaN.
+ */
+function checkFiniteInitializer(name: string, data: ArrayLike<number>, source: string): void {
+  let nan = 0, inf = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isNaN(v)) nan++;
+    else if (v === Infinity || v === -Infinity) inf++;
+  }
+  if (data.length === 1) inf = 0;
+  if (nan + inf === 0) return;
+  const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
+  throw new OnnxError(source, `initializer '${name}' holds ${what} value${nan + inf === 1 ? '' : 's'} (of ${data.length}); the weights are corrupt`);
+}
+
 export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOptions = {}): LoadedOnnx {
   const m = decodeOnnxModel(bytes, source);
   const opset = opsetOf(m, source);
@@ -154,10 +174,18 @@ export function loadOnnx(bytes: Uint8Array, source: string, options: LoadOnnxOpt
   const consts = new Map<string, ConstValue>();
   for (const t of g.initializers) {
     if (t.external) resolveExternal(t, source, options);
-    if (t.data) consts.set(t.name, { dims: t.dims, data: t.data });
+    if (t.data) {
+      checkFiniteInitializer(t.name, t.data, source);
+      consts.set(t.name, { dims: t.dims, data: t.data });
+    }
   }
   const inits = new Set(g.initializers.map((t) => t.name));
   const input = inputShapeOf(g, inits, source, options);
+  // refused here, not when predict allocates the first activation of a 65536 x 65536 image
+  const perImage = input.chw[0] * input.chw[1] * input.chw[2];
+  if (perImage > MAX_INPUT_VALUES) {
+    throw new OnnxError(source, `input '${input.name}' of [${input.chw.join(', ')}] needs ${formatBytes(perImage * 4)} per image, above the limit of ${formatBytes(MAX_INPUT_VALUES * 4)}`);
+  }
   if (g.outputs.length < 1) throw new OnnxError(source, 'the graph has no output');
   const order = topoSort(g, new Set([...inits, input.name]), source);
 

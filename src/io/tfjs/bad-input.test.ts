@@ -143,6 +143,12 @@ test('files: shards are read from the model folder only; missing or short shards
   const loaded = loadTfjsFile(ok);
   assert.deepEqual(loaded.metadata?.labels, ['a', 'b', 'c']);
   assert.equal(loadTfjsFile(join(ok, 'model.json')).model.graph.nodes.length, 1);
+  // labels of the wrong type are refused, naming the file, not silently replaced by numbers
+  for (const [labels, got] of [[{ 0: 'a', 1: 'b', 2: 'c' }, 'an object'], [[1, 2, 3], 'an array holding number values'], ['abc', 'a string']] as const) {
+    const odd = folderModel(join(root, `labels-${got.length}`), ['w.bin']);
+    writeFileSync(join(odd, 'metadata.json'), JSON.stringify({ labels }));
+    assert.throws(() => loadTfjsFile(odd), (e: unknown) => e instanceof TfjsError && e.message === `${join(odd, 'metadata.json')}: "labels" must be an array of class names (strings), got ${got}`);
+  }
   for (const bad of ['../secret.bin', '/etc/passwd', 'sub/../../secret.bin', 'https://example.com/w.bin', 'C:\\w.bin']) {
     const dir = folderModel(join(root, `bad${bad.length}`), [bad]);
     assert.throws(() => loadTfjsFile(dir), /points outside the model's folder/, bad);

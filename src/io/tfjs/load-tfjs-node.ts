@@ -93,6 +93,6 @@ export function loadTfjsFile(path: string, options: Omit<LoadTfjsOptions, 'sourc
   }
   const metaFile = join(dirname(file), 'metadata.json');
   let metadata: TfjsMetadata | null = null;
-  if (existsSync(metaFile) && statSync(metaFile).isFile()) metadata = parseTfjsMetadata(readJson(metaFile, 'metadata.json', 2 ** 20));
+  if (existsSync(metaFile) && statSync(metaFile).isFile()) metadata = parseTfjsMetadata(readJson(metaFile, 'metadata.json', 2 ** 20), metaFile);
   return { ...loadTfjs(json, bytes, { ...options, source: file }), file, metadata };
 }

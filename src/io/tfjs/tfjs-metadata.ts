@@ -4,6 +4,7 @@
  * `pixels / 127 - 1`.
  */
 import { isRecord } from './tfjs-config.js';
+import { TfjsError } from './tfjs-error.js';
 
 export interface TfjsMetadata {
   /** Class names, in output order. */
@@ -15,12 +16,21 @@ export interface TfjsMetadata {
 }
 
 /**
- * Reads a metadata.json object; fields of the wrong type are left null.
+ * Reads a metadata.json object. Class labels are what a user sees in every
+ * prediction, so `labels` of the wrong type (an object, numbers) is refused
+ * rather than silently replaced by numbers; other fields of the wrong type are
+ * left null.
+ * @throws {TfjsError} naming `file` when `labels` is present but not an array of strings.
  * @example const meta = parseTfjsMetadata(JSON.parse(text)); meta.labels // ['cat', 'dog']
  */
-export function parseTfjsMetadata(json: unknown): TfjsMetadata {
+export function parseTfjsMetadata(json: unknown, file = 'metadata.json'): TfjsMetadata {
   const m = isRecord(json) ? json : {};
-  const labels = Array.isArray(m['labels']) && m['labels'].every((l) => typeof l === 'string') ? (m['labels'] as string[]) : null;
+  const raw = m['labels'];
+  const labels = Array.isArray(raw) && raw.every((l) => typeof l === 'string') ? (raw as string[]) : null;
+  if (raw !== undefined && raw !== null && !labels) {
+    const got = Array.isArray(raw) ? `an array holding ${typeof raw.find((l) => typeof l !== 'string')} values` : `${typeof raw === 'object' ? 'an object' : `a ${typeof raw}`}`;
+    throw new TfjsError(file, `"labels" must be an array of class names (strings), got ${got}`);
+  }
   const size = m['imageSize'];
   return {
     labels,

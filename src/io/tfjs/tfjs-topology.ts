@@ -175,7 +175,8 @@ function inboundOf(l: KerasLayer & { raw: Record<string, unknown> }, fail: Fail)
   const nodes = l.raw['inbound_nodes'] ?? [];
   if (!Array.isArray(nodes)) return fail(`layer '${l.name}' (${l.className}): inbound_nodes must be a list, got ${show(nodes)}`);
   if (nodes.length > 1) fail(`layer '${l.name}' (${l.className}) is called ${nodes.length} times; shared layers are not supported`);
-  if (nodes.length === 0) return [];
+  // only InputLayers take no input (they are not asked here): a layer with no call is not connected
+  if (nodes.length === 0) return fail(`layer '${l.name}' (${l.className}) has no inbound node: nothing feeds it an input`);
   const refs: unknown[][] = [];
   const node = nodes[0];
   if (Array.isArray(node)) {
@@ -195,6 +196,7 @@ function inboundOf(l: KerasLayer & { raw: Record<string, unknown> }, fail: Fail)
   } else {
     fail(`layer '${l.name}' (${l.className}): an inbound node must be a list or an object, got ${show(node)}`);
   }
+  if (refs.length === 0) fail(`layer '${l.name}' (${l.className}): its inbound node ${show(node)} names no input layer`);
   return refs.map((r) => {
     const [name, nodeIndex = 0, tensorIndex = 0] = r;
     if (typeof name !== 'string') return fail(`layer '${l.name}': inbound reference ${show(r)} does not start with a layer name`);

@@ -138,6 +138,9 @@ export function decodeWeight(spec: TfjsWeightSpec, bytes: Uint8Array, fail: Fail
   } else {
     fail(`weight '${spec.name}': dtype ${spec.dtype} cannot be used as a layer weight`);
   }
+  // a NaN or infinite weight (a damaged shard) would make every prediction NaN
+  const bad = out.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) fail(`weight '${spec.name}' holds a non-finite value (${out[bad]} at index ${bad} of ${n}); the weight data is corrupt`);
   return out;
 }
 
