@@ -252,6 +252,9 @@ export class Explainer {
       this.pendingEvent = undefined;
     }
     document.body.dataset['updates'] = String(Number(document.body.dataset['updates'] ?? 0) + 1);
+    // The wasm heap's bytes in use after the update (what tests watch to see the drawing loop run in flat memory).
+    const heap = (getBackend() as { heap?: { usedBytes: number } }).heap;
+    if (heap) document.body.dataset['heapUsed'] = String(heap.usedBytes);
   }
 
   /** The model's input for the current drawing: C*H*W values in [0, 1]. */
