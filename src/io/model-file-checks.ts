@@ -8,6 +8,8 @@ import type { Module, ModuleSpec } from '../nn/module.js';
 import { MAX_SPEC_DEPTH } from '../nn/spec.js';
 import type { DecodedTensor } from './safetensors.js';
 import { ModelFileError } from './io-error.js';
+import { noGrad } from '../tensor/grad-mode.js';
+import { zeros } from '../tensor/ops/creation.js';
 
 /** The largest input height/width/channels a model file may declare. */
 export const MAX_INPUT_DIM = 65536;
@@ -75,8 +77,17 @@ export function checkClassNames(names: unknown, model: Module, inputShape: reado
   try {
     out = model.outputShape([1, ...inputShape]);
   } catch {
-    // Some modules' outputShape is stricter than their forward (a head that flattens inside forward); leave the count to predict.
-    return names as string[];
+    // Some modules' outputShape is stricter than their forward (a head that flattens inside forward): a forward
+    // on zeros decides. An architecture that cannot run on its own input shape is refused here, naming the file,
+    // rather than at the first prediction.
+    const training = model.training;
+    try {
+      out = noGrad(() => model.eval().forward(zeros([1, ...inputShape]))).shape.slice();
+    } catch (e) {
+      throw new ModelFileError(source, `the architecture does not run on its input shape [${inputShape.join(', ')}]: ${(e as Error).message}`);
+    } finally {
+      model.train(training);
+    }
   }
   // Only a classifier's output, [N, classes], names its outputs; an image-to-image model's does not.
   const outputs = out[1];

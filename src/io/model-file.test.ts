@@ -147,3 +147,14 @@ test('a huge declared layer is refused from the stored shapes before it is built
   refused(bytes, /weights do not match the architecture: Linear at 'fc' needs "fc\.weight" \[20000, 20000\], which the file does not hold/);
   assert.ok(process.memoryUsage().arrayBuffers - before < 100e6, 'nothing big was allocated');
 });
+
+test('an architecture that cannot run on its own input shape is refused at load, naming the file and the layer', () => {
+  const m = new Sequential(new Conv2d(1, 2, 3), new Flatten(), new Linear(100, 10));
+  const bytes = encodeModel(m, { inputShape: [1, 28, 28], normalize: { mean: [0], std: [1] }, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] });
+  assert.throws(() => decodeModel(bytes, 'bad-shape.fovea'), (e: unknown) => e instanceof ModelFileError &&
+    /bad-shape\.fovea: the architecture does not run on its input shape \[1, 28, 28\]: .*1352 features.*100/.test(e.message));
+  // The same layers with a fitting Linear load.
+  const ok = new Sequential(new Conv2d(1, 2, 3), new Flatten(), new Linear(1352, 10));
+  const loaded = decodeModel(encodeModel(ok, { inputShape: [1, 28, 28], normalize: { mean: [0], std: [1] }, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }), 'ok.fovea');
+  assert.equal(loaded.model.numParameters(), ok.numParameters());
+});

@@ -111,10 +111,12 @@ test('a kill in the middle of saving checkpoints leaves the last complete one or
   // Saves checkpoints of a growing step count in a loop until killed.
   const script = `
     const { Linear } = await import(${url('../../nn/linear.js')});
+    const { Flatten } = await import(${url('../../nn/flatten.js')});
+    const { Sequential } = await import(${url('../../nn/sequential.js')});
     const { Adam } = await import(${url('../../optim/adam.js')});
     const { saveCheckpoint } = await import(${url('../../train/checkpoint-node.js')});
-    const model = new Linear(2048, 1024), optimizer = new Adam(model.parameters()); // 25 MB a save: kills land mid-write
-    const meta = { inputShape: [2048, 1, 1], normalize: { mean: Array(2048).fill(0), std: Array(2048).fill(1) }, classNames: [] };
+    const model = new Sequential(new Flatten(), new Linear(2048, 1024)), optimizer = new Adam(model.parameters()); // 25 MB a save: kills land mid-write
+    const meta = { inputShape: [2048, 1, 1], normalize: { mean: Array(2048).fill(0), std: Array(2048).fill(1) }, classNames: Array.from({ length: 1024 }, (_, i) => 'c' + i) };
     for (let i = 1; ; i++) {
       optimizer.stepCount = i;
       await saveCheckpoint(${JSON.stringify(file)}, { model, meta, options: {}, optimizer: optimizer.stateDict(), scheduler: null,
