@@ -60,7 +60,7 @@ test('bad models are refused with a message that names the file and the problem'
   refused(() => ModelSession.load(odd, 'odd.fovea'), /unknown module type 'Mystery'/);
   // declares a 32x32 input but its Linear expects the 28x28 flattening
   const wrong = encodeModel(new Sequential(new Conv2d(1, 2, 3), new Flatten(), new Linear(2 * 26 * 26, 10)), { inputShape: [1, 32, 32], normalize: { mean: [0], std: [1] }, classNames: [] });
-  refused(() => ModelSession.load(wrong, 'wrong.fovea'), /does not fit its own input shape \[1, 32, 32\]/);
+  refused(() => ModelSession.load(wrong, 'wrong.fovea'), /wrong\.fovea: the architecture does not run on its input shape \[1, 32, 32\]/);
   const notClassifier = encodeModel(new Sequential(new Conv2d(1, 2, 3)), { inputShape: [1, 8, 8], normalize: { mean: [0], std: [1] }, classNames: [] });
   refused(() => ModelSession.load(notClassifier, 'maps.fovea'), /a classifier gives \[1, classes\]/);
 });
