@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Conv2d, Flatten, Linear, ReLU, Sequential, classic, encodeModel, exportOnnx, manualSeed, receptiveField, lenet, type ModuleSpec } from 'fovea';
 import { digitStrokes, firstTestIndexOf, mnistTestDigit } from './mnist-strokes.js';
 import { ROOT, type ServeProcess } from './serve-process.js';
-import { missing, SHOTS, startSession, unitPoint, WAIT } from './page-helpers.js';
+import { missing, SHOTS, startSession, stopSession, unitPoint, WAIT } from './page-helpers.js';
 
 // Without Chromium the browser tests cannot run; on CI that is a failure (page-helpers), elsewhere a loud skip.
 let server: ServeProcess;
@@ -23,8 +23,7 @@ before(async () => {
   ({ browser, server } = await startSession());
 });
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await stopSession({ browser, server });
 });
 
 async function openPage(viewport = { width: 1280, height: 900 }, extra: { hasTouch?: boolean; isMobile?: boolean } = {}): Promise<Page> {

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { exportOnnx, stratifiedSplit } from 'fovea';
 import { listImageFolder, loadAnyModel } from 'fovea/node';
 import { ROOT, type ServeProcess } from './serve-process.js';
-import { FLOWERS, missingWithFlowers, SHOTS, startSession, WAIT } from './page-helpers.js';
+import { FLOWERS, missingWithFlowers, SHOTS, startSession, stopSession, WAIT } from './page-helpers.js';
 
 const CLASSES = ['daisy', 'sunflowers', 'tulips'];
 /** Photos per class given to the page (a quarter of them held out there for validation). */
@@ -31,8 +31,7 @@ before(async () => {
   ({ browser, server } = await startSession(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']));
 });
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await stopSession({ browser, server });
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -4,19 +4,14 @@
 // and the JavaScript heap (after a garbage collection) within a small margin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { missing, openPage, startSession, type Session } from './page-helpers.js';
+import { missing, openPage, startSession, stopSession, type Session } from './page-helpers.js';
 
 let session: Session;
 before(async () => {
   if (missing) return;
   session = await startSession(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 });
-after(async () => {
-  if (session) {
-    await session.browser.close();
-    await session.server.stop();
-  }
-});
+after(() => stopSession(session));
 
 test('250 drawing updates leave the wasm heap flat and the JS heap within 2 MB', { skip: missing, timeout: 240_000 }, async () => {
   const page = await openPage(session, { width: 1280, height: 900 });

@@ -34,9 +34,10 @@ export const FLOWERS = join(process.env['FOVEA_SHARED_DATA'] || join(ROOT, '..',
 export const missingWithFlowers = (what: string): string | false =>
   missing || (existsSync(FLOWERS) ? false : `no flower photos at ${FLOWERS} (the shared data folder; set FOVEA_SHARED_DATA): ${what} skipped`);
 
-export async function stopSession(s: Session | undefined): Promise<void> {
-  await s?.browser.close();
-  await s?.server.stop();
+/** Closes the browser and stops the server, whichever of them started (a skipped file started neither). */
+export async function stopSession(s: Partial<Session> | undefined): Promise<void> {
+  await s?.browser?.close();
+  await s?.server?.stop();
 }
 
 export type TestPage = Page & { errors: string[] };

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { loadImageFile } from 'fovea/node';
 import { ROOT, type ServeProcess } from './serve-process.js';
-import { FLOWERS, missingWithFlowers, SHOTS, startSession, WAIT } from './page-helpers.js';
+import { FLOWERS, missingWithFlowers, SHOTS, startSession, stopSession, WAIT } from './page-helpers.js';
 
 const missing = missingWithFlowers('tutorial-page tests');
 
@@ -26,8 +26,7 @@ before(async () => {
   ({ browser, server } = await startSession());
 });
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await stopSession({ browser, server });
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -7,34 +7,27 @@
  */
 import { loadImageFolder } from '../../data/image-folder.js';
 import { DataLoader } from '../../data/data-loader.js';
-import type { Module } from '../../nn/module.js';
 import { crossValidate } from '../../train/cross-validate.js';
 import { extractFeatures } from '../../train/feature-cache.js';
 import { cachedFeatures, defaultFeatureCacheDir } from '../../train/feature-disk-cache-node.js';
 import type { ProgressBar } from '../../train/progress.js';
 import { trainHead } from '../../train/train-head.js';
-import type { ImageFit } from '../../vision/load-image-options.js';
+import type { TransferRunOptions } from '../../train/transfer-run-node.js';
 import { UsageError } from '../cli-error.js';
 import { pct, printJson } from '../options.js';
 import type { TrainFlags, TrainValues } from './train-flags.js';
 import { describeDuplicate } from '../../data/duplicate-images.js';
 
 /** What the transfer command hands over once the backbone is cut. */
-export interface CrossValidateRun {
+export interface CrossValidateRun extends Pick<TransferRunOptions, 'backbone' | 'features' | 'inputShape' | 'normalize' | 'fit' | 'seed' | 'epochs' | 'batchSize'> {
   v: TrainValues;
   log: (s: string) => void;
   bar: ProgressBar;
   json: boolean;
+  /** The image folder. */
   dir: string;
+  /** --backbone as given. */
   spec: string;
-  backbone: Module;
-  features: number;
-  inputShape: [number, number, number];
-  normalize: { mean: number[]; std: number[] };
-  fit: ImageFit;
-  seed: number;
-  epochs: number;
-  batchSize: number;
 }
 
 /** Refuses the options that do not go with --cross-validate, before any work; gives the number of folds. */
