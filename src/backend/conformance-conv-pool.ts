@@ -48,6 +48,11 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'Winograd-eligible: tall 66x32 image (two bands of tile rows)', x: [1, 16, 66, 32], o: 16, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: '3x3 stride 1, 257 -> 257 channels on one pixel (too few pixels for Winograd)', x: [1, 257, 1, 1], o: 257, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'Winograd-eligible: 100 -> 98 channels on 6x6 pixels (filter panels outer, a partial one)', x: [1, 100, 6, 6], o: 98, k: [3, 3], padding: [1, 1, 1, 1] },
+  // the input gradient of a 3x3 stride-1 convolution is a convolution of dy with O input channels: Winograd when O >= 4 and padding <= 2
+  { name: 'gradients through Winograd: 3 -> 8 channels (input gradient only: 3 output channels, a partial filter panel)', x: [2, 3, 9, 7], o: 8, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'gradients: 8 -> 2 channels (Winograd forward and weight gradient, direct input gradient)', x: [2, 8, 7, 10], o: 2, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'gradients: padding [3, 1, 0, 3] (past 2: direct input gradient, Winograd weight gradient)', x: [1, 6, 5, 6], o: 5, k: [3, 3], padding: [3, 1, 0, 3] },
+  { name: 'gradients through Winograd: 32 -> 32, 28x28, batch 2 (a LeNet-sized layer, several bands)', x: [2, 32, 28, 28], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
   // groups == channels: the wasm backend's direct depthwise path
   { name: 'depthwise 3x3 stride 2, odd 13x11, batch 2', x: [2, 5, 13, 11], o: 5, k: [3, 3], groups: 5, stride: [2, 2], padding: [1, 1, 1, 1] },
   { name: "depthwise 3x3 stride 2 'same' (padding [0, 0, 1, 1])", x: [1, 4, 10, 10], o: 4, k: [3, 3], groups: 4, stride: [2, 2], padding: [0, 0, 1, 1] },

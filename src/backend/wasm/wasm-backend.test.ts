@@ -13,6 +13,9 @@ import { slice } from './parallel.js';
 import type { WorkerInit } from './thread-pool.js';
 import { empty } from '../../tensor/tensor.js';
 import { scope } from '../../tensor/scope.js';
+import { conformanceCases, runConformance } from '../conformance.js';
+import { createJsBackend } from '../js/index.js';
+import type { KernelTable } from '../kernels.js';
 
 const skip = !wasmSimdSupported() && 'no WebAssembly SIMD here';
 
@@ -50,6 +53,23 @@ test('two threads give the same convolution as one', { skip }, () => {
   const one = run(1), two = run(2);
   setBackend(prev);
   assert.deepEqual(two, one);
+});
+
+test('with two threads, the convolution kernels (forward and both gradients) pass the conformance suite', { skip }, async () => {
+  // the cases big enough to split run across both threads: the weight gradient sums per-thread partials
+  const backend = createWasmBackend({ threads: 2 });
+  try {
+    const reference = createJsBackend().kernels as KernelTable;
+    const run = () => runConformance(backend.kernels, reference, {
+      cases: conformanceCases(), kernels: ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'],
+    });
+    run(); // starts the pool (computed alone until its workers check in)
+    await until(() => backend.threadsReady());
+    const results = run();
+    for (const r of results) assert.equal(r.status, 'pass', `${r.kernel}: ${r.failures.map((f) => `${f.case}: ${f.message}`).join('; ')}`);
+  } finally {
+    backend.shutdown();
+  }
 });
 
 test('a worker that dies fails the step with a clear error, and the next step does not hang', { skip }, async () => {

@@ -23,7 +23,8 @@ export interface WasmExports {
   softmax(x: number, outer: number, dim: number, inner: number, out: number, log: number): void;
   setConv(n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     sh: number, sw: number, pt: number, pl: number, dh: number, dw: number, g: number): void;
-  convScratchBytes(): number;
+  /** kind: 0 forward, 1 input gradient, 2 weight gradient. */
+  convScratchBytes(kind: number): number;
   conv2d(x: number, w: number, bias: number, out: number, n0: number, n1: number, scratch: number): void;
   conv2dBackwardInput(dy: number, w: number, dx: number, n0: number, n1: number, scratch: number): void;
   conv2dBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, scratch: number): void;

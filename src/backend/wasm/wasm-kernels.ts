@@ -234,7 +234,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
     },
     conv2d(x, xShape, wt, wShape, bias, out, outShape, a) {
       setConv(w, xShape, wShape, outShape, a);
-      const sb = w.convScratchBytes();
+      const sb = w.convScratchBytes(0);
       m.begin([x, wt, bias, out], sb);
       const px = m.in(x), pw = m.in(wt), pbias = bias ? m.in(bias) : 0, po = m.out(out), scratch = m.scratch(sb);
       const p = parallel(xShape[0]!, out.length * wShape[1]! * wShape[2]! * wShape[3]!);
@@ -244,7 +244,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
     },
     conv2dBackwardInput(dy, dyShape, wt, wShape, dx, xShape, a) {
       setConv(w, xShape, wShape, dyShape, a);
-      const sb = w.convScratchBytes();
+      const sb = w.convScratchBytes(1);
       m.begin([dy, wt, dx], sb);
       const pdy = m.in(dy), pw = m.in(wt), pdx = m.out(dx), scratch = m.scratch(sb);
       const p = parallel(xShape[0]!, dy.length * wShape[1]! * wShape[2]! * wShape[3]!);
@@ -254,7 +254,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
     },
     conv2dBackwardWeight(x, xShape, dy, dyShape, dw, wShape, a) {
       setConv(w, xShape, wShape, dyShape, a);
-      const sb = w.convScratchBytes();
+      const sb = w.convScratchBytes(2);
       m.begin([x, dy, dw], sb);
       const px = m.in(x), pdy = m.in(dy), pdw = m.out(dw), scratch = m.scratch(sb);
       const p = parallel(xShape[0]!, dy.length * wShape[1]! * wShape[2]! * wShape[3]!);

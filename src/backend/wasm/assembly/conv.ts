@@ -3,7 +3,7 @@
 // col [C/g * kH * kW, Ho * Wo] with row r = (c * kH + i) * kW + j.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { setWinograd, winogradApplies, winogradConv, winogradScratchBytes } from './winograd';
+import { setWinograd, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
 import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
@@ -30,11 +30,47 @@ function useWinograd(): bool {
   return winogradApplies(KH, KW, SH, SW, DH, DW, G, C, N, O, OH, OW);
 }
 
-/** Scratch bytes the conv kernels need: one column matrix plus the GEMM's packing space. */
-export function convScratchBytes(): i32 {
+// The input gradient of a 3x3 stride-1 convolution is itself a 3x3 stride-1
+// convolution: of dy, with each filter turned 180 degrees and the channel axes
+// swapped (w'[c][o] = rot180(w[o][c])), padded by 2 - padding. It runs through
+// the forward Winograd kernel when that convolution is one the kernel takes.
+// @ts-ignore: decorator
+@inline
+function useWinogradBackwardInput(): bool {
+  return G == 1 && PT <= 2 && PL <= 2 && winogradApplies(KH, KW, SH, SW, DH, DW, G, O, N, C, H, W);
+}
+
+/** Sets the Winograd geometry of the input gradient's convolution (dy -> dx). */
+function setWinogradTransposed(): void {
+  setWinograd(O, OH, OW, C, H, W, 2 - PT, 2 - PL);
+}
+
+/** Bytes of the turned filters of the input gradient's convolution, rounded to 64. */
+// @ts-ignore: decorator
+@inline
+function turnedBytes(): i32 {
+  return ((O * C * 9) << 2) + 63 & ~63;
+}
+
+/**
+ * Scratch bytes the conv kernels need for pass `kind` (0 forward, 1 input
+ * gradient, 2 weight gradient): one column matrix plus the GEMM's packing
+ * space, or what the Winograd or depthwise kernel takes instead.
+ */
+export function convScratchBytes(kind: i32): i32 {
   const im2col = ((C / G) * KH * KW * OH * OW << 2) + gemmScratchBytes() + 64;
-  if (depthwise()) return max(im2col, depthwiseScratchBytes());
-  return useWinograd() ? max(im2col, winogradScratchBytes()) : im2col;
+  if (kind == 0) {
+    if (depthwise()) return max(im2col, depthwiseScratchBytes());
+    return useWinograd() ? max(im2col, winogradScratchBytes()) : im2col;
+  }
+  if (kind == 1) {
+    if (!useWinogradBackwardInput()) return im2col;
+    setWinogradTransposed();
+    const bytes = turnedBytes() + winogradScratchBytes();
+    setWinograd(C, H, W, O, OH, OW, PT, PL);
+    return max(im2col, bytes);
+  }
+  return useWinograd() ? max(im2col, winogradBackwardWeightScratchBytes()) : im2col;
 }
 
 // @ts-ignore: decorator
@@ -162,6 +198,19 @@ export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1:
 
 /** Input gradient for images [n0, n1) (dx of those images is overwritten). */
 export function conv2dBackwardInput(dy: usize, w: usize, dx: usize, n0: i32, n1: i32, scratch: usize): void {
+  if (useWinogradBackwardInput()) {
+    // w'[c][o][i][j] = w[o][c][2 - i][2 - j]
+    for (let o = 0; o < O; o++) {
+      for (let c = 0; c < C; c++) {
+        const src = w + (<usize>((o * C + c) * 9) << 2), dst = scratch + (<usize>((c * O + o) * 9) << 2);
+        for (let k = 0; k < 9; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>(8 - k) << 2)));
+      }
+    }
+    setWinogradTransposed();
+    winogradConv(dy, scratch, 0, dx, n0, n1, scratch + <usize>turnedBytes());
+    setWinograd(C, H, W, O, OH, OW, PT, PL);
+    return;
+  }
   const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
   const col = scratch;
   const gs = scratch + (<usize>(rows * cols) << 2) + 64;
@@ -178,6 +227,10 @@ export function conv2dBackwardInput(dy: usize, w: usize, dx: usize, n0: i32, n1:
 
 /** Weight gradient summed over images [n0, n1) into dw (overwritten). */
 export function conv2dBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
+  if (useWinograd()) {
+    winogradBackwardWeight(x, dy, dw, n0, n1, scratch);
+    return;
+  }
   const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
   const col = scratch;
   const gs = scratch + (<usize>(rows * cols) << 2) + 64;

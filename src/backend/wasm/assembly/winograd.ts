@@ -19,7 +19,7 @@
 // so no tile needs bounds checks. The spec is the direct convolution
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
-import { micro } from './gemm';
+import { gemm, gemmScratchBytes, micro } from './gemm';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width
@@ -181,13 +181,18 @@ function padBand(x: usize, n: i32, ty0: i32, rows: i32, p: usize): void {
   }
 }
 
-/** V[xi][t / 8][c][t % 8] = (B^T d B)[xi] for every 4x4 input tile d of the padded band of `rows` tile rows. */
-function transformInput(p: usize, v: usize, rows: i32): void {
-  const plane = <usize>stride(tPanels() * 8 * C) << 2;
+/**
+ * (B^T d B)[xi] for every 4x4 input tile d of the padded band of `rows` tile
+ * rows, into V[xi][t / 8][c][t % 8] (the forward GEMM's panels) or, when
+ * `rowMajor`, into V[xi][c][t] with rows BR * TW floats long (the weight
+ * gradient's layout).
+ */
+function transformInput(p: usize, v: usize, rows: i32, rowMajor: bool): void {
+  const plane = <usize>(rowMajor ? stride(C * BR * TW) : stride(tPanels() * 8 * C)) << 2;
   const rowBytes = <usize>WP << 2;
   for (let c = 0; c < C; c++) {
     const pc = p + (<usize>(c * (2 * rows + 2) * WP) << 2);
-    const vc = v + (<usize>(c * 8) << 2);
+    const vc = v + (<usize>(rowMajor ? c * BR * TW : c * 8) << 2);
     for (let ty = 0; ty < rows; ty++) {
       const r0 = pc + <usize>(2 * ty) * rowBytes;
       for (let tx = 0; tx < TW; tx += 4) {
@@ -219,7 +224,7 @@ function transformInput(p: usize, v: usize, rows: i32): void {
           e0 = f32x4.sub(d0, d2); e1 = f32x4.add(d1, d2); e2 = f32x4.sub(d2, d1); e3 = f32x4.sub(d1, d3); }
         // row transform, then V[i*4 + j] at tile t
         const t = ty * TW + tx;
-        const o = vc + (<usize>((t >> 3) * 8 * C + (t & 7)) << 2);
+        const o = vc + (<usize>(rowMajor ? t : (t >> 3) * 8 * C + (t & 7)) << 2);
         v128.store(o, f32x4.sub(a0, c0)); v128.store(o + plane, f32x4.sub(a1, c1));
         v128.store(o + 2 * plane, f32x4.sub(a2, c2)); v128.store(o + 3 * plane, f32x4.sub(a3, c3));
         v128.store(o + 4 * plane, f32x4.add(b0, c0)); v128.store(o + 5 * plane, f32x4.add(b1, c1));
@@ -303,7 +308,7 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
     for (let ty0 = 0; ty0 < TH; ty0 += BR) {
       const rows = min(BR, TH - ty0);
       padBand(x, n, ty0, rows, p);
-      transformInput(p, v, rows);
+      transformInput(p, v, rows, false);
       // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel); the
       // larger of U[xi] and V[xi] is walked once, the smaller stays in cache
       const TP = (rows * TW + 7) >> 3;
@@ -329,4 +334,168 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
       transformOutput(m, bias, out, n, ty0, rows);
     }
   }
+}
+
+
+// ---- Weight gradient ------------------------------------------------------
+//
+// The forward pass is M[xi] = U[xi] @ V[xi] per tile and y = A^T M A, with
+// U = G g G^T. Its gradient with respect to the filters, by the chain rule
+// through those linear maps:
+//
+//   dM[xi]  = (A dy A^T)[xi]                    per 2x2 tile of dy (4x4)
+//   dU[xi] += dM[xi] @ V[xi]^T                  [O, T] @ [T, C], summed over tiles
+//   dg      = G^T dU G                           3x3 per (o, c)
+//
+// so the weight gradient is 16 GEMMs of depth "tiles" (O x C each, 16 multiplies
+// per tile and channel pair instead of direct's 36), between an input
+// transform (the forward's, in row-major layout) and a 4x4 -> 3x3 transform.
+
+/** Scratch bytes of winogradBackwardWeight: dU, padded band, V, dM, an 8-float row and the GEMM's packing space. */
+export function winogradBackwardWeightScratchBytes(): i32 {
+  const tb = BR * TW;
+  const floats = 16 * stride(O * C) + C * bandRows() * WP + 16 * stride(C * tb) + 16 * stride(o4() * tb) + 256 + 8;
+  return (floats << 2) + gemmScratchBytes() + 6 * 64;
+}
+
+/** Output channels rounded up to a multiple of four (dM's rows). */
+// @ts-ignore: decorator
+@inline
+function o4(): i32 { return (O + 3) & ~3; }
+
+/**
+ * dM[xi][t][o] = (A dY A^T)[xi] for every 2x2 tile dY of dy (image n, tile
+ * rows ty0 .. ty0 + rows); outside dy is zero, as are channels O .. o4().
+ * Channels are innermost so that the GEMM reads four of them with one load:
+ * each group of four channels is computed into `tmp` ([4][16] vectors of
+ * four tiles) and transposed there.
+ */
+function transformGradOutput(dy: usize, n: i32, ty0: i32, rows: i32, dm: usize, tmp: usize): void {
+  const tb = BR * TW, O4 = o4();
+  const plane = <usize>stride(O4 * tb) << 2;
+  const z = f32x4.splat(0);
+  const row8 = tmp + 1024;
+  for (let og = 0; og < O4; og += 4) {
+    for (let ty = 0; ty < rows; ty++) {
+      const y = 2 * (ty0 + ty);
+      const two = y + 1 < OH;
+      for (let tx = 0; tx < TW; tx += 4) {
+        const x = 2 * tx;
+        for (let oo = 0; oo < 4; oo++) {
+          const o = og + oo;
+          // rows y, y + 1 at columns x .. x + 7, deinterleaved: lanes = four tiles
+          let a0 = z, a1 = z, b0 = z, b1 = z;
+          if (o < O && x < OW) {
+            const r0 = dy + (<usize>(((n * O + o) * OH + y) * OW) << 2);
+            let p0: v128, p1: v128, q0 = z, q1 = z;
+            if (x + 8 <= OW) {
+              p0 = v128.load(r0 + (<usize>x << 2)); p1 = v128.load(r0 + (<usize>x << 2), 16);
+              if (two) { q0 = v128.load(r0 + (<usize>(x + OW) << 2)); q1 = v128.load(r0 + (<usize>(x + OW) << 2), 16); }
+            } else {
+              const k = OW - x;
+              v128.store(row8, z); v128.store(row8, z, 16);
+              for (let i = 0; i < k; i++) store<f32>(row8 + (<usize>i << 2), load<f32>(r0 + (<usize>(x + i) << 2)));
+              p0 = v128.load(row8); p1 = v128.load(row8, 16);
+              if (two) {
+                for (let i = 0; i < k; i++) store<f32>(row8 + (<usize>i << 2), load<f32>(r0 + (<usize>(x + OW + i) << 2)));
+                q0 = v128.load(row8); q1 = v128.load(row8, 16);
+              }
+            }
+            a0 = v128.shuffle<f32>(p0, p1, 0, 2, 4, 6); a1 = v128.shuffle<f32>(p0, p1, 1, 3, 5, 7);
+            b0 = v128.shuffle<f32>(q0, q1, 0, 2, 4, 6); b1 = v128.shuffle<f32>(q0, q1, 1, 3, 5, 7);
+          }
+          // rows of A dY: (a0, a1), (a0 + b0, a1 + b1), (a0 - b0, a1 - b1), (-b0, -b1); then each row times A^T
+          const s = tmp + (<usize>(oo * 64) << 2);
+          storeGradRow(s, 0, a0, a1);
+          storeGradRow(s, 4, f32x4.add(a0, b0), f32x4.add(a1, b1));
+          storeGradRow(s, 8, f32x4.sub(a0, b0), f32x4.sub(a1, b1));
+          storeGradRow(s, 12, f32x4.neg(b0), f32x4.neg(b1));
+        }
+        // transpose: tmp[oo][xi][lane] -> dM[xi][t + lane][og + oo]
+        const d = dm + (<usize>((ty * TW + tx) * O4 + og) << 2);
+        const ts = <usize>O4 << 2;
+        for (let xi = 0; xi < 16; xi++) {
+          const q = tmp + (<usize>(xi * 4) << 2);
+          const r0 = v128.load(q), r1 = v128.load(q, 256), r2 = v128.load(q, 512), r3 = v128.load(q, 768);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const e = d + <usize>xi * plane;
+          v128.store(e, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(e + ts, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+          v128.store(e + 2 * ts, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+          v128.store(e + 3 * ts, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function storeGradRow(dst: usize, xi0: i32, r0: v128, r1: v128): void {
+  // (r0, r1) A^T = (r0, r0 + r1, r0 - r1, -r1), at xi0 .. xi0 + 3 of a [16][4] block
+  v128.store(dst + (<usize>xi0 << 4), r0);
+  v128.store(dst + (<usize>(xi0 + 1) << 4), f32x4.add(r0, r1));
+  v128.store(dst + (<usize>(xi0 + 2) << 4), f32x4.sub(r0, r1));
+  v128.store(dst + (<usize>(xi0 + 3) << 4), f32x4.neg(r1));
+}
+
+/** dw[o][c] (3x3, overwritten) = G^T dU[o][c] G. */
+function transformGradFilters(du: usize, dw: usize): void {
+  const plane = <usize>stride(O * C) << 2;
+  const h: f32 = 0.5;
+  for (let i = 0; i < O * C; i++) {
+    const s = du + (<usize>i << 2);
+    // columns first: for each row a of dU, its 4 values -> 3 (u0 + h(u1 + u2), h(u1 - u2), h(u1 + u2) + u3)
+    let r00: f32 = 0, r01: f32 = 0, r02: f32 = 0, r10: f32 = 0, r11: f32 = 0, r12: f32 = 0;
+    let r20: f32 = 0, r21: f32 = 0, r22: f32 = 0, r30: f32 = 0, r31: f32 = 0, r32: f32 = 0;
+    {
+      const u0 = load<f32>(s), u1 = load<f32>(s + plane), u2 = load<f32>(s + 2 * plane), u3 = load<f32>(s + 3 * plane);
+      r00 = u0 + h * (u1 + u2); r01 = h * (u1 - u2); r02 = h * (u1 + u2) + u3;
+    }
+    {
+      const u0 = load<f32>(s + 4 * plane), u1 = load<f32>(s + 5 * plane), u2 = load<f32>(s + 6 * plane), u3 = load<f32>(s + 7 * plane);
+      r10 = u0 + h * (u1 + u2); r11 = h * (u1 - u2); r12 = h * (u1 + u2) + u3;
+    }
+    {
+      const u0 = load<f32>(s + 8 * plane), u1 = load<f32>(s + 9 * plane), u2 = load<f32>(s + 10 * plane), u3 = load<f32>(s + 11 * plane);
+      r20 = u0 + h * (u1 + u2); r21 = h * (u1 - u2); r22 = h * (u1 + u2) + u3;
+    }
+    {
+      const u0 = load<f32>(s + 12 * plane), u1 = load<f32>(s + 13 * plane), u2 = load<f32>(s + 14 * plane), u3 = load<f32>(s + 15 * plane);
+      r30 = u0 + h * (u1 + u2); r31 = h * (u1 - u2); r32 = h * (u1 + u2) + u3;
+    }
+    // then rows
+    const d = dw + (<usize>(i * 9) << 2);
+    store<f32>(d, r00 + h * (r10 + r20)); store<f32>(d, r01 + h * (r11 + r21), 4); store<f32>(d, r02 + h * (r12 + r22), 8);
+    store<f32>(d, h * (r10 - r20), 12); store<f32>(d, h * (r11 - r21), 16); store<f32>(d, h * (r12 - r22), 20);
+    store<f32>(d, h * (r10 + r20) + r30, 24); store<f32>(d, h * (r11 + r21) + r31, 28); store<f32>(d, h * (r12 + r22) + r32, 32);
+  }
+}
+
+/** Weight gradient summed over images [n0, n1) into dw (overwritten; geometry of the forward, from setWinograd). */
+export function winogradBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
+  const tb = BR * TW;
+  const sdu = stride(O * C), sv = stride(C * tb), sm = stride(o4() * tb);
+  const du = align64(scratch);
+  const p = align64(du + (<usize>(16 * sdu) << 2));
+  const v = align64(p + (<usize>(C * bandRows() * WP) << 2));
+  const dm = align64(v + (<usize>(16 * sv) << 2));
+  const tmp = align64(dm + (<usize>(16 * sm) << 2));
+  const gs = align64(tmp + 1024 + 32);
+  for (let xi = 0; xi < 16; xi++) memory.fill(du + (<usize>(xi * sdu) << 2), 0, <usize>(O * C) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let ty0 = 0; ty0 < TH; ty0 += BR) {
+      const rows = min(BR, TH - ty0);
+      padBand(x, n, ty0, rows, p);
+      transformInput(p, v, rows, true);
+      transformGradOutput(dy, n, ty0, rows, dm, tmp);
+      const k = rows * TW;
+      for (let xi = 0; xi < 16; xi++) {
+        // dU[xi][O, C] += dM[xi][k, O]^T @ V[xi][C, k]^T
+        gemm(O, C, k, dm + (<usize>(xi * sm) << 2), 1, o4(), v + (<usize>(xi * sv) << 2), 1, tb, du + (<usize>(xi * sdu) << 2), C, true, gs);
+      }
+    }
+  }
+  transformGradFilters(du, dw);
 }
