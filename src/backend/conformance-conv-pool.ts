@@ -53,6 +53,12 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'gradients: 8 -> 2 channels (Winograd forward and weight gradient, direct input gradient)', x: [2, 8, 7, 10], o: 2, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'gradients: padding [3, 1, 0, 3] (past 2: direct input gradient, Winograd weight gradient)', x: [1, 6, 5, 6], o: 5, k: [3, 3], padding: [3, 1, 0, 3] },
   { name: 'gradients through Winograd: 32 -> 32, 28x28, batch 2 (a LeNet-sized layer, several bands)', x: [2, 32, 28, 28], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
+  // one image with enough work: the wasm backend splits its output rows across threads (odd row counts, every path)
+  { name: 'batch 1, 5x5 6 -> 16 channels, 31x30 (27 output rows split by row; im2col)', x: [1, 6, 31, 30], o: 16, k: [5, 5] },
+  { name: 'batch 1, 1x1 64 -> 32 channels, 21x20 (rows of a pointwise convolution)', x: [1, 64, 21, 20], o: 32, k: [1, 1] },
+  { name: 'batch 1, 3x3 stride 2 pad 1, 8 -> 32 channels, 33x33 (17 output rows)', x: [1, 8, 33, 33], o: 32, k: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: 'batch 1, groups 2, 3x3 pad 1, 8 -> 32 channels, 25x24', x: [1, 8, 25, 24], o: 32, k: [3, 3], groups: 2, padding: [1, 1, 1, 1] },
+  { name: 'batch 1, Winograd 24 -> 24 channels, 23x21 (odd rows: a partial tile row at a split)', x: [1, 24, 23, 21], o: 24, k: [3, 3], padding: [1, 1, 1, 1] },
   // groups == channels: the wasm backend's direct depthwise path
   { name: 'depthwise 3x3 stride 2, odd 13x11, batch 2', x: [2, 5, 13, 11], o: 5, k: [3, 3], groups: 5, stride: [2, 2], padding: [1, 1, 1, 1] },
   { name: "depthwise 3x3 stride 2 'same' (padding [0, 0, 1, 1])", x: [1, 4, 10, 10], o: 4, k: [3, 3], groups: 4, stride: [2, 2], padding: [0, 0, 1, 1] },

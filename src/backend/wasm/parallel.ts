@@ -14,6 +14,8 @@ export const enum Job {
   Gemm = 4,
   Pool = 5,
   PoolBackward = 6,
+  /** One image's (or a few images') forward convolution, split by output rows. */
+  ConvForwardRows = 7,
 }
 
 /** Control block (Int32Array): [0] sequence number, [1] job, [2] threads, [3] done count, [4] error flag, [5] workers started. */
@@ -52,6 +54,14 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
         const dst = tid === 0 ? a[19]! : scratch;
         w.conv2dBackwardWeight(a[17]!, a[18]!, dst, n0, n1, tid === 0 ? scratch : scratch + dwBytes);
       }
+      return;
+    }
+    case Job.ConvForwardRows: {
+      w.setConv(a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!);
+      const [y0, y1] = slice(a[8]!, tid, threads, 2);
+      if (y0 >= y1) return;
+      w.setConvRows(y0, y1);
+      w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, 0, a[1]!, scratch);
       return;
     }
     case Job.Gemm: {

@@ -237,9 +237,17 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       const sb = w.convScratchBytes(0);
       m.begin([x, wt, bias, out], sb);
       const px = m.in(x), pw = m.in(wt), pbias = bias ? m.in(bias) : 0, po = m.out(out), scratch = m.scratch(sb);
-      const p = parallel(xShape[0]!, out.length * wShape[1]! * wShape[2]! * wShape[3]!);
-      if (p) p.run(Job.ConvForward, [...convGeometry(xShape, wShape, outShape, a), px, pw, pbias, po], sb, scratch);
-      else w.conv2d(px, pw, pbias, po, 0, xShape[0]!, scratch);
+      const work = out.length * wShape[1]! * wShape[2]! * wShape[3]!;
+      const args = [...convGeometry(xShape, wShape, outShape, a), px, pw, pbias, po];
+      const p = parallel(xShape[0]!, work);
+      if (p) p.run(Job.ConvForward, args, sb, scratch);
+      else {
+        // fewer images than threads (batch 1: latency): split the output rows instead (depthwise: not split)
+        const depthwise = a.groups > 1 && a.groups === xShape[1]!;
+        const rowsPool = xShape[0]! < 2 && !depthwise ? parallel(outShape[2]! >> 1, work) : null;
+        if (rowsPool) rowsPool.run(Job.ConvForwardRows, args, sb, scratch);
+        else w.conv2d(px, pw, pbias, po, 0, xShape[0]!, scratch);
+      }
       m.end();
     },
     conv2dBackwardInput(dy, dyShape, wt, wShape, dx, xShape, a) {

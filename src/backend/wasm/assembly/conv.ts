@@ -3,19 +3,31 @@
 // col [C/g * kH * kW, Ho * Wo] with row r = (c * kH + i) * kW + j.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { setWinograd, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
+import { setWinograd, setWinogradRows, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
 import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
 let N = 0, C = 0, H = 0, W = 0, O = 0, KH = 0, KW = 0, OH = 0, OW = 0;
 let SH = 1, SW = 1, PT = 0, PL = 0, DH = 1, DW = 1, G = 1;
+// The output rows conv2d computes (setConv: all; setConvRows narrows them to split one image across threads).
+let Y0 = 0, Y1 = 0;
 
 export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, g: i32): void {
   N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw; OH = oh; OW = ow;
   SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; G = g;
+  Y0 = 0; Y1 = oh;
   setWinograd(c, h, w, o, oh, ow, pt, pl);
   setDepthwise(n, c, h, w, o, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
+}
+
+/**
+ * The forward pass computes only output rows [y0, y1) from now on (until the
+ * next setConv); y0 even. Not for depthwise convolutions (the caller splits
+ * those by image only).
+ */
+export function setConvRows(y0: i32, y1: i32): void {
+  Y0 = y0; Y1 = y1;
 }
 
 // @ts-ignore: decorator
@@ -92,19 +104,20 @@ function endCol(off: i32, lo: i32): i32 {
   return max(lo, min(OW, off > W - 1 ? 0 : (W - 1 - off) / SW + 1));
 }
 
+/** col[r][(y - Y0) * OW + xo] for output rows y in [Y0, Y1). */
 function im2col(x: usize, n: i32, c0: i32, col: usize): void {
-  const cg = C / G;
+  const cg = C / G, len = (Y1 - Y0) * OW;
   let r = 0;
   for (let c = 0; c < cg; c++) {
     const xBase = x + (<usize>((n * C + c0 + c) * H * W) << 2);
     for (let i = 0; i < KH; i++) {
       for (let j = 0; j < KW; j++) {
-        const rowBase = col + (<usize>(r * OH * OW) << 2);
+        const rowBase = col + (<usize>(r * len) << 2);
         const off = j * DW - PL;
         const lo = firstCol(off), hi = endCol(off, lo);
-        for (let y = 0; y < OH; y++) {
+        for (let y = Y0; y < Y1; y++) {
           const iy = y * SH - PT + i * DH;
-          const dst = rowBase + (<usize>(y * OW) << 2);
+          const dst = rowBase + (<usize>((y - Y0) * OW) << 2);
           if (iy < 0 || iy >= H) {
             zero(dst, OW);
             continue;
@@ -160,9 +173,10 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
   }
 }
 
-/** Forward for images [n0, n1). */
+/** Forward for images [n0, n1), output rows [Y0, Y1). */
 export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
   if (useWinograd()) {
+    setWinogradRows(Y0, Y1);
     winogradConv(x, w, bias, out, n0, n1, scratch);
     return;
   }
@@ -170,24 +184,24 @@ export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1:
     depthwiseConv(x, w, bias, out, n0, n1, scratch);
     return;
   }
-  const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
+  const cg = C / G, og = O / G, rows = cg * KH * KW, plane = OH * OW, cols = (Y1 - Y0) * OW;
   const col = scratch;
-  const gs = scratch + (<usize>(rows * cols) << 2) + 64;
+  const gs = scratch + (<usize>(rows * plane) << 2) + 64;
   const pointwise = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0 && OH == H && OW == W;
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
       // a 1x1 convolution needs no im2col: the input already is the column matrix
-      let b = col;
-      if (pointwise) b = x + (<usize>((n * C + g * cg) * H * W) << 2);
+      let b = col, ldb = cols;
+      if (pointwise) { b = x + (<usize>((n * C + g * cg) * H * W + Y0 * W) << 2); ldb = plane; }
       else im2col(x, n, g * cg, col);
-      const o = out + (<usize>((n * O + g * og) * cols) << 2);
-      gemm(og, cols, rows, w + (<usize>(g * og * rows) << 2), rows, 1, b, cols, 1, o, cols, false, gs);
+      const o = out + (<usize>((n * O + g * og) * plane + Y0 * OW) << 2);
+      gemm(og, cols, rows, w + (<usize>(g * og * rows) << 2), rows, 1, b, ldb, 1, o, plane, false, gs);
     }
     if (bias != 0) {
       for (let oc = 0; oc < O; oc++) {
         const bv = f32x4.splat(load<f32>(bias + (<usize>oc << 2)));
         const bs = load<f32>(bias + (<usize>oc << 2));
-        const base = out + (<usize>((n * O + oc) * cols) << 2);
+        const base = out + (<usize>((n * O + oc) * plane + Y0 * OW) << 2);
         let p = 0;
         for (; p + 4 <= cols; p += 4) { const q = base + (<usize>p << 2); v128.store(q, f32x4.add(v128.load(q), bv)); }
         for (; p < cols; p++) { const q = base + (<usize>p << 2); store<f32>(q, load<f32>(q) + bs); }

@@ -24,6 +24,8 @@ import { gemm, gemmScratchBytes, micro } from './gemm';
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width
 let TH = 0, TW = 0, BR = 0, WP = 0;
+// the tile rows winogradConv computes (setWinograd: all of them)
+let TY0 = 0, TY1 = 0;
 
 /** Floats of V and M together for one band: about 1 MiB, so that a band's GEMMs run from L2. */
 const BAND_FLOATS = 1 << 18;
@@ -32,8 +34,14 @@ const BAND_FLOATS = 1 << 18;
 export function setWinograd(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, pt: i32, pl: i32): void {
   C = c; H = h; W = w; O = o; OH = oh; OW = ow; PT = pt; PL = pl;
   TH = (oh + 1) >> 1; TW = (((ow + 1) >> 1) + 3) & ~3;
+  TY0 = 0; TY1 = TH;
   BR = max(1, min(TH, BAND_FLOATS / (16 * (c + o) * TW)));
   WP = 2 * TW + 4;
+}
+
+/** Restricts winogradConv to output rows [y0, y1) (y0 even): one image split across threads. */
+export function setWinogradRows(y0: i32, y1: i32): void {
+  TY0 = y0 >> 1; TY1 = min(TH, (y1 + 1) >> 1);
 }
 
 /**
@@ -305,8 +313,8 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
   const tile = align64(m + (<usize>(16 * sm) << 2));
   transformFilters(w, u);
   for (let n = n0; n < n1; n++) {
-    for (let ty0 = 0; ty0 < TH; ty0 += BR) {
-      const rows = min(BR, TH - ty0);
+    for (let ty0 = TY0; ty0 < TY1; ty0 += BR) {
+      const rows = min(BR, TY1 - ty0);
       padBand(x, n, ty0, rows, p);
       transformInput(p, v, rows, false);
       // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel); the
