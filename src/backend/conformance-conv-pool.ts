@@ -53,6 +53,10 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'gradients: 8 -> 2 channels (Winograd forward and weight gradient, direct input gradient)', x: [2, 8, 7, 10], o: 2, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'gradients: padding [3, 1, 0, 3] (past 2: direct input gradient, Winograd weight gradient)', x: [1, 6, 5, 6], o: 5, k: [3, 3], padding: [3, 1, 0, 3] },
   { name: 'gradients through Winograd: 32 -> 32, 28x28, batch 2 (a LeNet-sized layer, several bands)', x: [2, 32, 28, 28], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
+  // fewer im2col rows (C/g * kH * kW) than filters: the wasm weight gradient runs its GEMM transposed
+  { name: 'first-layer weight gradient: 1 -> 32 channels, 3x3 pad 1 (9 rows, 32 filters)', x: [2, 1, 11, 9], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'first-layer weight gradient: 3 -> 32 channels, 3x3 pad 1, batch 3 (27 rows)', x: [3, 3, 10, 12], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'weight gradient with fewer rows than filters, groups 2: 2 -> 12 channels, 2x2 stride 2', x: [2, 2, 8, 9], o: 12, k: [2, 2], stride: [2, 2], groups: 2 },
   // one image with enough work: the wasm backend splits its output rows across threads (odd row counts, every path)
   { name: 'batch 1, 5x5 6 -> 16 channels, 31x30 (27 output rows split by row; im2col)', x: [1, 6, 31, 30], o: 16, k: [5, 5] },
   { name: 'batch 1, 1x1 64 -> 32 channels, 21x20 (rows of a pointwise convolution)', x: [1, 64, 21, 20], o: 32, k: [1, 1] },

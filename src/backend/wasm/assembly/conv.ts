@@ -82,7 +82,8 @@ export function convScratchBytes(kind: i32): i32 {
     setWinograd(C, H, W, O, OH, OW, PT, PL);
     return max(im2col, bytes);
   }
-  return useWinograd() ? max(im2col, winogradBackwardWeightScratchBytes()) : im2col;
+  if (useWinograd()) return max(im2col, winogradBackwardWeightScratchBytes());
+  return transposedWeightGradient() ? im2col + (((C / G) * KH * KW * O) << 2) : im2col;
 }
 
 // @ts-ignore: decorator
@@ -239,6 +240,13 @@ export function conv2dBackwardInput(dy: usize, w: usize, dx: usize, n0: i32, n1:
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function transposedWeightGradient(): bool {
+  // fewer rows (C/g * kH * kW) than filters: the first layer of most nets (3x3 on 1-3 channels)
+  return (C / G) * KH * KW < O / G;
+}
+
 /** Weight gradient summed over images [n0, n1) into dw (overwritten). */
 export function conv2dBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
   if (useWinograd()) {
@@ -248,6 +256,27 @@ export function conv2dBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1
   const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;
   const col = scratch;
   const gs = scratch + (<usize>(rows * cols) << 2) + 64;
+  if (transposedWeightGradient()) {
+    // dW[g]^T[rows, og] += col[rows, cols] @ dy[og, cols]^T: the short side (rows) is the GEMM's m,
+    // so its panels are full and the long dy is packed by the transposing fast path
+    const acc = gs + <usize>gemmScratchBytes();
+    memory.fill(acc, 0, <usize>(G * rows * og) << 2);
+    for (let n = n0; n < n1; n++) {
+      for (let g = 0; g < G; g++) {
+        im2col(x, n, g * cg, col);
+        const d = dy + (<usize>((n * O + g * og) * cols) << 2);
+        gemm(rows, og, cols, col, cols, 1, d, 1, cols, acc + (<usize>(g * rows * og) << 2), og, true, gs);
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      for (let o = 0; o < og; o++) {
+        for (let r = 0; r < rows; r++) {
+          store<f32>(dw + (<usize>((g * og + o) * rows + r) << 2), load<f32>(acc + (<usize>((g * rows + r) * og + o) << 2)));
+        }
+      }
+    }
+    return;
+  }
   memory.fill(dw, 0, <usize>(O * rows) << 2);
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
