@@ -17,13 +17,13 @@ export const MISTAKES_STYLE = `
 .mistakes-matrix thead th { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; max-height: 7rem; }
 .mistakes-matrix th.mistakes-corner { writing-mode: horizontal-tb; transform: none; color: #666; white-space: normal; font-size: 0.7rem; }
 .mistakes-matrix td { padding: 0; }
-.mistakes-cell { width: 2.4rem; height: 2.4rem; border: 1px solid #fff; font: inherit; cursor: pointer; padding: 0; }
+.mistakes-cell { width: 2.4rem; height: 2.4rem; min-height: 0; border: 1px solid #fff; border-radius: 0; font: inherit; cursor: pointer; padding: 0; }
 .mistakes-cell:disabled { cursor: default; }
 .mistakes-cell.mistakes-diag { outline: 1px solid #bbb; outline-offset: -1px; }
 .mistakes-cell[aria-pressed="true"] { outline: 3px solid #e4572e; outline-offset: -3px; }
 .mistakes-panes { flex: 1 1 22rem; min-width: min(18rem, 100%); }
 .mistakes-thumbs { display: flex; flex-wrap: wrap; gap: 4px; }
-.mistakes-thumb { border: 2px solid transparent; background: none; padding: 1px; cursor: pointer; font-size: 0.7rem; display: flex; flex-direction: column; align-items: center; }
+.mistakes-thumb { border: 2px solid transparent; border-radius: 0; min-height: 0; background: none; padding: 1px; cursor: pointer; font-size: 0.7rem; display: flex; flex-direction: column; align-items: center; }
 .mistakes-thumb[aria-pressed="true"] { border-color: #e4572e; }
 .mistakes-tile { display: block; image-rendering: pixelated; background-repeat: no-repeat; }
 .mistakes-figures { display: flex; flex-wrap: wrap; gap: 0.8rem; margin: 0.6rem 0; }
@@ -36,7 +36,7 @@ export const MISTAKES_STYLE = `
 .mistakes-bar.mistakes-predicted .mistakes-fill { background: #e4572e; }
 .mistakes-hint { color: #666; }
 .mistakes-top { max-height: 30rem; overflow-y: auto; font-size: 0.85rem; }
-@media (max-width: 32rem) { .mistakes-cell { width: 1.9rem; height: 1.9rem; } }
+@media (max-width: 32rem) { .mistakes-cell { width: 1.7rem; height: 1.7rem; } .mistakes-matrix th.mistakes-corner { font-size: 0.6rem; max-width: 3.5rem; } }
 .mistakes-top .mistakes-cell { width: auto; height: auto; padding: 2px 6px; background: #f2f4f8; border: 1px solid #dde1e8; text-align: left; }
 `;
 
