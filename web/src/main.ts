@@ -54,8 +54,9 @@ choice.addEventListener('change', async () => {
 });
 new MutationObserver(showChoice).observe(document.body, { attributes: true, attributeFilter: ['data-model'] });
 const mistakes = new MistakesPanel(() => {
+  if (!app.session) return 'no model is open';
   const bytes = app.currentBytes();
-  return bytes && app.session ? { bytes, name: app.session.name } : null;
+  return bytes ? { bytes, name: app.session.name } : `${app.session.name} cannot be written as a .fovea file, which the mistakes worker reads`;
 });
 new TrainPanel(() => app.currentBytes(), (bytes) => {
   if (app.load(bytes, 'trained in the page')) byId('explore').scrollIntoView({ behavior: 'smooth' });

@@ -13,23 +13,27 @@ import type { FromMistakesWorker, MistakesJob } from './mistakes-protocol.js';
 
 export class MistakesPanel {
   private worker: Worker | null = null;
+  /** Calls of show() so far: only the latest one's worker may draw. */
+  private runs = 0;
   private readonly card = byId('mistakes');
   private readonly status = byId('mistakes-status');
   private readonly view = byId('mistakes-view');
   private readonly button = byId<HTMLButtonElement>('mistakes-run');
 
-  /** @param currentModel the page's model as .fovea bytes and its name, or null when there is none */
-  constructor(currentModel: () => { bytes: Uint8Array; name: string } | null) {
+  /** @param currentModel the page's model as .fovea bytes and its name, or why there is none */
+  constructor(currentModel: () => { bytes: Uint8Array; name: string } | string) {
     this.button.addEventListener('click', () => {
       const m = currentModel();
-      if (m) void this.show(m.bytes, m.name);
-      else this.say('no model open to test', 'error');
+      if (typeof m === 'string') this.say(m, 'error');
+      else void this.show(m.bytes, m.name);
     });
   }
 
   /** Finds the mistakes of a model (.fovea or ONNX bytes) on the test digits and shows them. */
   async show(bytes: Uint8Array, name: string): Promise<void> {
     this.worker?.terminate();
+    this.worker = null;
+    const run = ++this.runs;
     this.button.disabled = true;
     this.say(`finding the mistakes of ${name} on the test digits…`, 'running');
     let test;
@@ -38,6 +42,8 @@ export class MistakesPanel {
     } catch (e) {
       return this.end(`could not load the test digits: ${(e as Error).message}`, 'error');
     }
+    // A later call (the button, a run that ended) took over while the digits loaded.
+    if (run !== this.runs) return;
     const job: MistakesJob = { modelBytes: bytes.slice(), name, test: { images: test.images.slice(), labels: test.labels.slice() } };
     const worker = new Worker(new URL('./mistakes-worker.ts', import.meta.url), { type: 'module', name: 'fovea-mistakes' });
     this.worker = worker;
