@@ -82,6 +82,12 @@ export function mountMistakesView(root: ParentNode, data: MistakesViewData, spri
     s.style.backgroundPosition = `${-(i % d.cols) * tw * scale}px ${-Math.floor(i / d.cols) * th * scale}px`;
     return s;
   };
+  // On a narrow screen the panes sit under the matrix: what a click filled is brought into view when it lies below the fold
+  // (as the explainer does with a tapped unit's trace). getBoundingClientRect may be missing in a DOM without layout.
+  const reveal = (x: HTMLElement): void => {
+    const r = x.getBoundingClientRect?.();
+    if (r && r.top > innerHeight - 60) x.scrollIntoView({ block: 'nearest' });
+  };
   const press = (selector: string, on: Element): void => {
     box.querySelectorAll(selector).forEach((b) => b.setAttribute('aria-pressed', b === on ? 'true' : 'false'));
   };
@@ -118,6 +124,10 @@ export function mountMistakesView(root: ParentNode, data: MistakesViewData, spri
     }
     detail.appendChild(bars);
   };
+  const clickExample = (button: HTMLElement): void => {
+    showExample(button);
+    reveal(detail);
+  };
   const showCell = (button: HTMLElement): void => {
     const a = Number(button.dataset['actual']), p = Number(button.dataset['predicted']);
     press('.mistakes-cell', button);
@@ -141,11 +151,12 @@ export function mountMistakesView(root: ParentNode, data: MistakesViewData, spri
     list.appendChild(thumbs);
     detail.textContent = '';
     if (shown.length) showExample(thumbs.firstChild as HTMLElement);
+    reveal(list);
   };
   box.addEventListener('click', (ev) => {
     const target = ev.target as Element;
     const cell = target.closest<HTMLButtonElement>('.mistakes-cell'), thumb = target.closest<HTMLElement>('.mistakes-thumb');
     if (cell && !cell.disabled) showCell(cell);
-    else if (thumb) showExample(thumb);
+    else if (thumb) clickExample(thumb);
   });
 }

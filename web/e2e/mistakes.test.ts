@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { DataLoader, ImageDataset, noGrad } from 'fovea';
 import { loadAnyModel } from 'fovea/node';
 import { ROOT } from './serve-process.js';
-import { missing, openPage, SHOTS, startSession, stopSession, WAIT, type Session, type TestPage } from './page-helpers.js';
+import { inViewport, missing, openPage, SHOTS, startSession, stopSession, WAIT, type Session, type TestPage } from './page-helpers.js';
 
 let session: Session;
 before(async () => {
@@ -124,8 +124,13 @@ test('on a phone (390x844) the mistakes view fits the screen\'s width: a tapped 
   const width = (): Promise<[number, number]> => page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
   const [a, p] = await page.locator('#mistakes-view .mistakes-cell:not(:disabled):not(.mistakes-diag)').first()
     .evaluate((e) => [Number((e as HTMLElement).dataset['actual']), Number((e as HTMLElement).dataset['predicted'])]);
+  // the cell tapped at the bottom of the screen: its digits come into view below the matrix
+  const cell = page.locator(`#mistakes-view .mistakes-cell[data-actual="${a}"][data-predicted="${p}"]`);
+  await cell.evaluate((e) => e.scrollIntoView({ block: 'end' }));
+  assert.ok(!(await inViewport(page, '#mistakes-list')), 'the list starts below the fold');
   assert.ok((await clickCell(page, a!, p!, true)).length > 0);
   await page.waitForSelector('#mistakes-detail .mistakes-bar', WAIT);
+  assert.ok(await inViewport(page, '#mistakes-list .mistakes-thumb'), 'the tapped cell\'s digits are on screen');
   // (a mobile browser widens its window to content wider than the screen: the window must stay 390 px)
   const [scroll, inner] = await width();
   assert.ok(scroll <= 390 && inner === 390, `the page is ${scroll} px wide, the window ${inner} px, on a 390 px screen`);
