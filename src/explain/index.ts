@@ -15,7 +15,8 @@ export { explainModel, type ExplainOptions, type Explanation } from './explain-m
 export { trainingReport, evaluationReport, type TrainingReportData, type EvaluationReportData, type ReportEpoch } from './training-report.js';
 export { TrainingSnapshots, parseSnapshots, snapshotMaps, type Snapshot, type StepLog, type SnapshotsFile, type TrainingSnapshotsOptions } from './training-snapshots.js';
 export { timeMachineView } from './time-machine-view.js';
-export { mistakesView, testMistakes, datasetExample, type MistakeExample, type MistakesViewOptions, type EvaluatedExamples } from './mistakes-view.js';
+export { mistakesView, testMistakes, datasetExample, type MistakeExample, type MistakesViewOptions, type MistakesWidget, type EvaluatedExamples } from './mistakes-view.js';
+export { mountMistakesView, type MistakesViewData, type MistakesSprites } from './mistakes-mount.js';
 export { edgeTutorial, tutorialSize, type EdgeTutorialOptions } from './edge-tutorial.js';
 export { handSetConv } from './hand-set-conv.js';
 export { pageHtml, pageFiles, pageEmbeddedImages, pngTwin, safeFileName, type Page, type PageSection, type PageFigure, type PageWidget } from './html-page.js';

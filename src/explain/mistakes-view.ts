@@ -6,7 +6,8 @@
  * Everything is computed here, when the page is made (the page has no
  * model): the pictures go into three sprite sheets embedded in the page, the
  * numbers into its JSON. Platform-free; a report page (training-report.ts)
- * carries it as a widget.
+ * carries it as a widget, a web app mounts it with `mountMistakesView`
+ * (mistakes-mount.ts, the one copy of its behaviour).
  */
 import type { ImageDataset } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
@@ -19,6 +20,7 @@ import { escapeXml } from '../vision/render/escape-xml.js';
 import { resizeImage8 } from '../vision/resize-image8.js';
 import { gradCam } from './grad-cam.js';
 import type { PageWidget } from './html-page.js';
+import type { MistakesViewData } from './mistakes-mount.js';
 import { MISTAKES_SCRIPT, MISTAKES_STYLE } from './mistakes-view-script.js';
 import { saliency } from './saliency.js';
 
@@ -31,6 +33,11 @@ export interface MistakeExample {
   /** The predicted class's probability. */
   confidence: number;
   probabilities: ArrayLike<number>;
+}
+
+/** The widget {@link mistakesView} makes: a page widget whose `data` is what `mountMistakesView` reads. */
+export interface MistakesWidget extends PageWidget {
+  data: MistakesViewData;
 }
 
 /** Options of {@link mistakesView}. */
@@ -48,7 +55,9 @@ export interface MistakesViewOptions {
 /**
  * The widget: the clickable confusion matrix, the thumbnails of each cell,
  * and for each image its top-5 probabilities (and the actual class's),
- * saliency and Grad-CAM of the predicted class laid over it.
+ * saliency and Grad-CAM of the predicted class laid over it. A report page
+ * shows it as a section's `widget`; in a web app, insert its `html` and
+ * `style` and call `mountMistakesView(root, widget.data, sprites)`.
  *
  * Shape: `counts` is `ConfusionMatrix.counts` (n·n, actual·n + predicted);
  * `input(index)` gives the test image as the model's input `x` [1, C, H, W]
@@ -60,7 +69,7 @@ export interface MistakesViewOptions {
 export function mistakesView(
   model: Module, examples: readonly MistakeExample[], counts: ArrayLike<number>, classNames: readonly string[],
   input: (index: number) => { x: Tensor; image: ImageData8 }, o: MistakesViewOptions = {},
-): PageWidget {
+): MistakesWidget {
   const n = classNames.length;
   if (counts.length !== n * n) throw new RangeError(`mistakesView: ${counts.length} counts, but ${n} classes need ${n * n}`);
   const kept = capPerCell(examples, n, o.maxImages ?? 500);
@@ -71,7 +80,7 @@ export function mistakesView(
     const gradCamLayer = tiles.find((t) => t.layer)?.layer ?? null;
     const [th, tw] = tiles.length ? [tiles[0]!.image.height, tiles[0]!.image.width] : [1, 1];
     const cols = Math.max(1, Math.ceil(Math.sqrt(tiles.length)));
-    const data = {
+    const data: MistakesViewData = {
       classNames, counts: Array.from(counts), tile: [th, tw], cols,
       thumbScale: Math.max(1, Math.floor(56 / Math.max(th, tw))), detailScale: Math.max(1, Math.floor(140 / Math.max(th, tw))),
       gradCamLayer, gradCamProblem: gradCamLayer ? null : tiles[0]?.problem ?? null,
@@ -221,7 +230,7 @@ function matrixHtml(counts: ArrayLike<number>, classNames: readonly string[]): s
   });
   return [
     '<div class="mistakes">',
-    `<table class="mistakes-matrix"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`,
+    `<div class="mistakes-scroll"><table class="mistakes-matrix"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`,
     '<div class="mistakes-panes"><div id="mistakes-list" aria-live="polite"><p class="mistakes-hint">Click a cell to see its images.</p></div>',
     '<div id="mistakes-detail" aria-live="polite"></div></div>',
     '</div>',
@@ -259,7 +268,7 @@ export interface EvaluatedExamples {
  * const r = evaluate(model, loader, n, { examplesPerCell: 16 });
  * const widget = testMistakes(model, test, r, meta);
  */
-export function testMistakes(model: Module, dataset: ImageDataset, r: EvaluatedExamples, meta: { classNames: readonly string[]; normalize: { mean: readonly number[]; std: readonly number[] } }, o: MistakesViewOptions = {}): PageWidget {
+export function testMistakes(model: Module, dataset: ImageDataset, r: EvaluatedExamples, meta: { classNames: readonly string[]; normalize: { mean: readonly number[]; std: readonly number[] } }, o: MistakesViewOptions = {}): MistakesWidget {
   if (!r.examples) throw new RangeError('testMistakes: the evaluation kept no examples; evaluate with { examplesPerCell }');
   return mistakesView(model, r.examples.all(), r.confusion.counts, meta.classNames, (i) => datasetExample(dataset, i, meta.normalize),
     { std: meta.normalize.std, ...o });

@@ -114,7 +114,7 @@ test('the mistakes widget: every kept image of each cell, the maps of the predic
   const normalize = { mean: [0.5], std: [0.25] };
   const r = evaluate(model, new DataLoader(test, { batchSize: 5, normalize }), 3, { examplesPerCell: 4 });
   const widget = testMistakes(model, test, r, { classNames: test.classNames, normalize });
-  const data = widget.data as { examples: { index: number; actual: number; predicted: number; top: [number, number][] }[]; tile: number[]; gradCamLayer: string | null };
+  const data = widget.data;
   assert.deepEqual(data.examples.map((e) => e.index).sort(), [0, 1, 2, 3, 4]);
   assert.deepEqual(data.tile, [6, 6]);
   assert.equal(data.gradCamLayer, '1', 'the last layer giving maps');
@@ -127,7 +127,7 @@ test('the mistakes widget: every kept image of each cell, the maps of the predic
   // each cell button says what it holds
   assert.match(widget.html, /data-actual="0" data-predicted="\d" [^>]*title="actual cat, predicted \w+: \d images?"/);
   const cut = mistakesView(model, r.examples!.all(), r.confusion.counts, test.classNames, (i) => datasetExample(test, i, normalize), { maxImages: 3 });
-  const kept = (cut.data as typeof data).examples;
+  const kept = cut.data.examples;
   const cells = new Set(r.examples!.all().map((e) => `${e.actual},${e.predicted}`)).size;
   assert.ok(kept.length <= 3 && kept.length >= Math.min(3, cells), `${kept.length} kept of ${cells} cells`);
   // within a cell, the surest are kept

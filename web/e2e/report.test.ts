@@ -129,6 +129,14 @@ test('report.html: a confusion-matrix click lists that cell\'s test images, sure
   await page.locator('.mistakes').screenshot({ path: join(SHOTS, 'report-mistakes.png') });
   assert.deepEqual(errors, []);
   await page.close();
+  // on a phone the page keeps to the screen's width (a matrix wider than it would scroll in its own box)
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await phone.goto(pathToFileURL(join(dir, 'tiny.report', 'report.html')).href);
+  await phone.tap(`.mistakes-cell[data-actual="${worst[0]}"][data-predicted="${worst[1]}"]`);
+  await phone.waitForSelector('#mistakes-detail .mistakes-bar');
+  const [scroll, inner] = await phone.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  assert.ok(scroll! <= 390 && inner === 390, `report.html is ${scroll} px wide, the window ${inner} px, on a 390 px screen`);
+  await phone.close();
 });
 
 test('fovea eval --report DIR writes the same clickable page for the saved model', { skip: missing }, async () => {

@@ -347,6 +347,13 @@ test('training to the end states the test accuracy in words, under curves whose 
   assert.match((await page.locator('#snapshot-step').textContent()) ?? '', /step 0 \(before training\)/);
   assert.notEqual(await tiles(), trained, 'the filters before training differ from the trained ones');
   await page.locator('#time-machine').screenshot({ path: join(SHOTS, 'time-machine-in-page.png') });
+  // The run's mistakes on the same 1,000 test digits, found when it ended: as many as the stated accuracy leaves.
+  await page.waitForSelector('#mistakes[data-state="ready"]', { timeout: 60_000 });
+  const found = /^the model trained in the page on 1,000 test digits: [\d.]+% right, (\d+) mistakes? /.exec((await page.locator('#mistakes-status').textContent()) ?? '');
+  assert.ok(found, 'the mistakes view names the trained model');
+  assert.equal(Number(found[1]), Math.round(1000 - 10 * Number(m[1])));
+  const counts = await page.locator('#mistakes-view .mistakes-cell').evaluateAll((els) => els.map((e) => Number(e.textContent || 0)));
+  assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

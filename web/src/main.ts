@@ -7,6 +7,7 @@ import './styles.css';
 import { setUpBackend } from './backend-setup.js';
 import { byId } from './dom.js';
 import { Explainer } from './explainer.js';
+import { MistakesPanel } from './mistakes-panel.js';
 import { loadDigits } from './mnist-subset.js';
 import { wireModelPicker } from './model-picker.js';
 import { wirePhotoSources } from './photo-source.js';
@@ -52,9 +53,14 @@ choice.addEventListener('change', async () => {
   showChoice();
 });
 new MutationObserver(showChoice).observe(document.body, { attributes: true, attributeFilter: ['data-model'] });
+const mistakes = new MistakesPanel(() => {
+  if (!app.session) return 'no model is open';
+  const bytes = app.currentBytes();
+  return bytes ? { bytes, name: app.session.name } : `${app.session.name} cannot be written as a .fovea file, which the mistakes worker reads`;
+});
 new TrainPanel(() => app.currentBytes(), (bytes) => {
   if (app.load(bytes, 'trained in the page')) byId('explore').scrollIntoView({ behavior: 'smooth' });
-});
+}, (bytes) => void mistakes.show(bytes, 'the model trained in the page'));
 
 new Tour(app, byId('tour-start'));
 stickWhenFits(document.querySelector<HTMLElement>('.explore > .left')!);

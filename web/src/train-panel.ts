@@ -31,8 +31,9 @@ export class TrainPanel {
   /**
    * @param currentModel the .fovea bytes of the model the page shows (for "continue training the current model")
    * @param onExplore opens the trained model in the page
+   * @param onTrained gets the trained model when a run ends (finished or stopped)
    */
-  constructor(private readonly currentModel: () => Uint8Array | null, private readonly onExplore: (bytes: Uint8Array) => void) {
+  constructor(private readonly currentModel: () => Uint8Array | null, private readonly onExplore: (bytes: Uint8Array) => void, private readonly onTrained: (bytes: Uint8Array) => void = () => {}) {
     const opt = byId<HTMLSelectElement>('train-optimizer');
     const lr = byId<HTMLInputElement>('train-lr');
     opt.addEventListener('change', () => (lr.value = opt.value === 'adam' ? '0.001' : '0.02'));
@@ -126,8 +127,9 @@ export class TrainPanel {
         this.trained = m.model;
         // The run's time machine, in the card that also opens a report's snapshots.json.
         showSnapshots(byId('snapshots-view'), parseSnapshots(m.snapshots, 'this training run'));
-        this.say(`${m.reason} after ${m.step} steps. ${testAccuracySentence(this.points, this.testCount, m.step)} Explore the trained model or save it.`);
+        this.say(`${m.reason} after ${m.step} steps. ${testAccuracySentence(this.points, this.testCount, m.step)} Explore the trained model or save it; its mistakes are below.`);
         this.finish();
+        this.onTrained(m.model);
         break;
       case 'error':
         this.say(`training failed: ${m.message}`, true);
