@@ -58,7 +58,7 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
     }
     case Job.ConvForwardRows: {
       w.setConv(a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!);
-      const [y0, y1] = slice(a[8]!, tid, threads, 2);
+      const [y0, y1] = slice(a[8]!, tid, threads, 4);
       if (y0 >= y1) return;
       w.setConvRows(y0, y1);
       w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, 0, a[1]!, scratch);

@@ -23,7 +23,7 @@ export interface WasmExports {
   softmax(x: number, outer: number, dim: number, inner: number, out: number, log: number): void;
   setConv(n: number, c: number, h: number, w: number, o: number, kh: number, kw: number, oh: number, ow: number,
     sh: number, sw: number, pt: number, pl: number, dh: number, dw: number, g: number): void;
-  /** The forward computes only output rows [y0, y1) (y0 even) until the next setConv. */
+  /** The forward computes only output rows [y0, y1) (y0 a multiple of 4) until the next setConv. */
   setConvRows(y0: number, y1: number): void;
   /** kind: 0 forward, 1 input gradient, 2 weight gradient. */
   convScratchBytes(kind: number): number;

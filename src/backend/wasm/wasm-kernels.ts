@@ -244,7 +244,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       else {
         // fewer images than threads (batch 1: latency): split the output rows instead (depthwise: not split)
         const depthwise = a.groups > 1 && a.groups === xShape[1]!;
-        const rowsPool = xShape[0]! < 2 && !depthwise ? parallel(outShape[2]! >> 1, work) : null;
+        const rowsPool = xShape[0]! < 2 && !depthwise ? parallel(outShape[2]! >> 2, work) : null;
         if (rowsPool) rowsPool.run(Job.ConvForwardRows, args, sb, scratch);
         else w.conv2d(px, pw, pbias, po, 0, xShape[0]!, scratch);
       }

@@ -20,6 +20,7 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes, micro } from './gemm';
+import { setWinograd4, setWinograd4Rows, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width
@@ -37,11 +38,13 @@ export function setWinograd(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, pt
   TY0 = 0; TY1 = TH;
   BR = max(1, min(TH, BAND_FLOATS / (16 * (c + o) * TW)));
   WP = 2 * TW + 4;
+  setWinograd4(c, h, w, o, oh, ow, pt, pl);
 }
 
-/** Restricts winogradConv to output rows [y0, y1) (y0 even): one image split across threads. */
+/** Restricts winogradConv to output rows [y0, y1) (y0 a multiple of 4): one image split across threads. */
 export function setWinogradRows(y0: i32, y1: i32): void {
   TY0 = y0 >> 1; TY1 = min(TH, (y1 + 1) >> 1);
+  setWinograd4Rows(y0, y1);
 }
 
 /**
@@ -80,8 +83,9 @@ function oPanels(): i32 { return (O + 3) >> 2; }
 @inline
 function tPanels(): i32 { return (BR * TW + 7) >> 3; }
 
-/** Scratch bytes of winogradConv: U, padded band, V, M and a spill tile. */
+/** Scratch bytes of winogradConv: U, padded band, V, M and a spill tile (or F(4x4, 3x3)'s). */
 export function winogradScratchBytes(): i32 {
+  if (winograd4Pays(OH, OW)) return winograd4ScratchBytes();
   const floats = 16 * stride(oPanels() * 4 * C) + C * bandRows() * WP + 16 * stride(tPanels() * 8 * C) + 16 * stride(O * tPanels() * 8) + 64;
   return (floats << 2) + 6 * 64;
 }
@@ -302,8 +306,15 @@ function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, ro
   }
 }
 
-/** Forward for images [n0, n1) (geometry from setWinograd). */
+/**
+ * Forward for images [n0, n1) (geometry from setWinograd): through
+ * F(4x4, 3x3) (winograd4.ts) where its larger tiles pay, else F(2x2, 3x3).
+ */
 export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
+  if (winograd4Pays(OH, OW)) {
+    winograd4Conv(x, w, bias, out, n0, n1, scratch);
+    return;
+  }
   const OP = oPanels(), T8 = tPanels() * 8;
   const su = stride(OP * 4 * C), sv = stride(T8 * C), sm = stride(O * T8);
   const u = align64(scratch);
