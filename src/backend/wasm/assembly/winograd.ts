@@ -20,7 +20,7 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes, micro } from './gemm';
-import { setWinograd4, setWinograd4Rows, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
+import { setWinograd4, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width
@@ -372,6 +372,7 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
 
 /** Scratch bytes of winogradBackwardWeight: dU, padded band, V, dM, an 8-float row and the GEMM's packing space. */
 export function winogradBackwardWeightScratchBytes(): i32 {
+  if (winograd4Pays(OH, OW)) return winograd4BackwardWeightScratchBytes();
   const tb = BR * TW;
   const floats = 16 * stride(O * C) + C * bandRows() * WP + 16 * stride(C * tb) + 16 * stride(o4() * tb) + 256 + 8;
   return (floats << 2) + gemmScratchBytes() + 6 * 64;
@@ -494,6 +495,10 @@ function transformGradFilters(du: usize, dw: usize): void {
 
 /** Weight gradient summed over images [n0, n1) into dw (overwritten; geometry of the forward, from setWinograd). */
 export function winogradBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
+  if (winograd4Pays(OH, OW)) {
+    winograd4BackwardWeight(x, dy, dw, n0, n1, scratch);
+    return;
+  }
   const tb = BR * TW;
   const sdu = stride(O * C), sv = stride(C * tb), sm = stride(o4() * tb);
   const du = align64(scratch);

@@ -27,7 +27,7 @@
 // consecutive vectors, their last two columns one shuffle with the next.
 // Each 2-D transform is two 1-D passes through a small block in scratch.
 
-import { micro } from './gemm';
+import { gemm, gemmScratchBytes, micro } from './gemm';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width, tile rows to compute
@@ -174,13 +174,18 @@ function bRows(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: 
   v128.store(dst + 5 * step, f32x4.sub(f32x4.add(f32x4.add(d1, d5), f32x4.mul(oneHalf, d42)), f32x4.mul(two, d3)));
 }
 
-/** V[xi][t / 8][c][t % 8] = (B^T d B)[xi] for every 6x6 input tile d of the padded band of `rows` tile rows. */
-function transformInput(p: usize, v: usize, rows: i32, tmp: usize): void {
-  const plane = <usize>stride(tPanels() * 8 * C) << 2;
+/**
+ * (B^T d B)[xi] for every 6x6 input tile d of the padded band of `rows` tile
+ * rows, into V[xi][t / 8][c][t % 8] (the forward GEMM's panels) or, when
+ * `rowMajor`, into V[xi][c][t] with rows BR * TW floats long (the weight
+ * gradient's layout).
+ */
+function transformInput(p: usize, v: usize, rows: i32, tmp: usize, rowMajor: bool): void {
+  const plane = <usize>(rowMajor ? stride(C * BR * TW) : stride(tPanels() * 8 * C)) << 2;
   const rowBytes = <usize>WP << 2;
   for (let c = 0; c < C; c++) {
     const pc = p + (<usize>(c * (4 * rows + 2) * WP) << 2);
-    const vc = v + (<usize>(c * 8) << 2);
+    const vc = v + (<usize>(rowMajor ? c * BR * TW : c * 8) << 2);
     for (let ty = 0; ty < rows; ty++) {
       for (let tx = 0; tx < TW; tx += 4) {
         // B on each of the six rows: the four tiles' columns 0 .. 5 (lanes = tiles), then B^T down the columns
@@ -195,7 +200,7 @@ function transformInput(p: usize, v: usize, rows: i32, tmp: usize): void {
           bRows(c0, c1, c2, c3, c4, c5, tmp + <usize>(r * 96), 16);
         }
         const t = ty * TW + tx;
-        const o = vc + (<usize>((t >> 3) * 8 * C + (t & 7)) << 2);
+        const o = vc + (<usize>(rowMajor ? t : (t >> 3) * 8 * C + (t & 7)) << 2);
         for (let j = 0; j < 6; j++) {
           const s = tmp + (<usize>j << 4);
           bRows(v128.load(s), v128.load(s, 96), v128.load(s, 192), v128.load(s, 288), v128.load(s, 384), v128.load(s, 480),
@@ -279,7 +284,7 @@ export function winograd4Conv(x: usize, w: usize, bias: usize, out: usize, n0: i
     for (let ty0 = TY0; ty0 < TY1; ty0 += BR) {
       const rows = min(BR, TY1 - ty0);
       padBand(x, n, ty0, rows, p);
-      transformInput(p, v, rows, tmp);
+      transformInput(p, v, rows, tmp, false);
       const TP = (rows * TW + 7) >> 3;
       const filtersOuter = OP * 4 > TP * 8;
       for (let xi = 0; xi < 36; xi++) {
@@ -303,4 +308,176 @@ export function winograd4Conv(x: usize, w: usize, bias: usize, out: usize, n0: i
       transformOutput(m, bias, out, n, ty0, rows, tmp);
     }
   }
+}
+
+// ---- Weight gradient ------------------------------------------------------
+//
+// As winograd.ts's F(2x2, 3x3) weight gradient, with 6x6 transforms:
+//   dM[xi]  = (A dY A^T)[xi]           per 4x4 tile of dy
+//   dU[xi] += dM[xi] @ V[xi]^T          36 GEMMs [O, T] @ [T, C] over the tiles
+//   dg      = G^T dU G                  3x3 per (o, c)
+
+/** Output channels rounded up to a multiple of four (dM's rows). */
+// @ts-ignore: decorator
+@inline
+function o4(): i32 { return (O + 3) & ~3; }
+
+/** Bytes of the transform blocks of winograd4BackwardWeight: [4][36] vectors, a [4][6] block and a 16-float row. */
+const GRAD_TMP_BYTES = 2304 + 384 + 64;
+
+/** Scratch bytes of winograd4BackwardWeight: dU, padded band, V, dM, transform blocks and the GEMM's packing space. */
+export function winograd4BackwardWeightScratchBytes(): i32 {
+  const tb = BR * TW;
+  const floats = 36 * stride(O * C) + C * bandRows() * WP + 36 * stride(C * tb) + 36 * stride(o4() * tb);
+  return (floats << 2) + GRAD_TMP_BYTES + gemmScratchBytes() + 6 * 64;
+}
+
+/** The six rows of A applied to (y0 .. y3) (A = (A^T)^T), stored `step` bytes apart from dst. */
+// @ts-ignore: decorator
+@inline
+function aColumn(y0: v128, y1: v128, y2: v128, y3: v128, dst: usize, step: usize): void {
+  const p02 = f32x4.add(y0, y2), p13 = f32x4.add(y1, y3);
+  v128.store(dst, y0);
+  v128.store(dst + step, f32x4.sub(p02, p13));
+  v128.store(dst + 2 * step, f32x4.add(p02, p13));
+  v128.store(dst + 3 * step, f32x4.add(f32x4.add(y0, f32x4.mul(f32x4.splat(0.5), y1)),
+    f32x4.add(f32x4.mul(f32x4.splat(0.25), y2), f32x4.mul(f32x4.splat(0.125), y3))));
+  v128.store(dst + 4 * step, f32x4.sub(f32x4.add(y0, f32x4.mul(f32x4.splat(4), y2)),
+    f32x4.add(f32x4.mul(f32x4.splat(2), y1), f32x4.mul(f32x4.splat(8), y3))));
+  v128.store(dst + 5 * step, y3);
+}
+
+/**
+ * dM[xi][t][o] = (A dY A^T)[xi] for every 4x4 tile dY of dy (image n, tile
+ * rows ty0 .. ty0 + rows); outside dy is zero, as are channels O .. o4().
+ * Four channels are computed into tmp ([4][36] vectors of four tiles) and
+ * transposed there, so that the GEMM reads four channels with one load.
+ */
+function transformGradOutput(dy: usize, n: i32, ty0: i32, rows: i32, dm: usize, tmp: usize): void {
+  const tb = BR * TW, O4 = o4();
+  const plane = <usize>stride(O4 * tb) << 2;
+  const z = f32x4.splat(0);
+  const blk = tmp + 2304, row16 = tmp + 2688;
+  for (let og = 0; og < O4; og += 4) {
+    for (let ty = 0; ty < rows; ty++) {
+      const y0 = 4 * (ty0 + ty);
+      for (let tx = 0; tx < TW; tx += 4) {
+        const x = 4 * tx;
+        for (let oo = 0; oo < 4; oo++) {
+          const o = og + oo;
+          // A along each of the tile rows a: blk[a][j] (4 x 6), lanes = four tiles
+          for (let a = 0; a < 4; a++) {
+            const y = y0 + a;
+            let c0 = z, c1 = z, c2 = z, c3 = z;
+            if (o < O && y < OH && x < OW) {
+              const r = dy + (<usize>(((n * O + o) * OH + y) * OW + x) << 2);
+              let v0: v128, v1: v128, v2: v128, v3: v128;
+              if (x + 16 <= OW) {
+                v0 = v128.load(r); v1 = v128.load(r, 16); v2 = v128.load(r, 32); v3 = v128.load(r, 48);
+              } else {
+                v128.store(row16, z); v128.store(row16, z, 16); v128.store(row16, z, 32); v128.store(row16, z, 48);
+                const k = OW - x;
+                for (let i = 0; i < k; i++) store<f32>(row16 + (<usize>i << 2), load<f32>(r + (<usize>i << 2)));
+                v0 = v128.load(row16); v1 = v128.load(row16, 16); v2 = v128.load(row16, 32); v3 = v128.load(row16, 48);
+              }
+              const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+              const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+              c0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5); c1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+              c2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5); c3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+            }
+            aColumn(c0, c1, c2, c3, blk + <usize>(a * 96), 16);
+          }
+          // then A down each column j: dM[i * 6 + j] into tmp[oo][xi]
+          const d = tmp + <usize>(oo * 576);
+          for (let j = 0; j < 6; j++) {
+            const s = blk + (<usize>j << 4);
+            aColumn(v128.load(s), v128.load(s, 96), v128.load(s, 192), v128.load(s, 288), d + (<usize>j << 4), 96);
+          }
+        }
+        // transpose: tmp[oo][xi][lane] -> dM[xi][t + lane][og + oo]
+        const e0 = dm + (<usize>((ty * TW + tx) * O4 + og) << 2);
+        const ts = <usize>O4 << 2;
+        for (let xi = 0; xi < 36; xi++) {
+          const q = tmp + (<usize>xi << 4);
+          const r0 = v128.load(q), r1 = v128.load(q, 576), r2 = v128.load(q, 1152), r3 = v128.load(q, 1728);
+          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const e = e0 + <usize>xi * plane;
+          v128.store(e, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(e + ts, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+          v128.store(e + 2 * ts, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+          v128.store(e + 3 * ts, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+}
+
+/** G^T applied to the six values u0 .. u5: the three values of a filter row or column. */
+// @ts-ignore: decorator
+@inline
+function gt0(u0: f32, u1: f32, u2: f32, u3: f32, u4: f32): f32 {
+  return u0 + (u2 - u1) * <f32>(1.0 / 3.0) + (u4 - 16 * u3) * <f32>(1.0 / 15.0);
+}
+// @ts-ignore: decorator
+@inline
+function gt1(u1: f32, u2: f32, u3: f32, u4: f32): f32 {
+  return (u1 + u2) * <f32>(1.0 / 3.0) - (8 * u3 + 2 * u4) * <f32>(1.0 / 15.0);
+}
+// @ts-ignore: decorator
+@inline
+function gt2(u1: f32, u2: f32, u3: f32, u4: f32, u5: f32): f32 {
+  return (u2 - u1) * <f32>(1.0 / 3.0) + (4 * u4 - 4 * u3) * <f32>(1.0 / 15.0) + u5;
+}
+
+/** dw[o][c] (3x3, overwritten) = G^T dU[o][c] G. */
+function transformGradFilters(du: usize, dw: usize, tmp: usize): void {
+  const plane = <usize>stride(O * C) << 2;
+  for (let i = 0; i < O * C; i++) {
+    const s = du + (<usize>i << 2);
+    // rows a of dU: tmp[a][l] = (dU[a] G)[l]
+    for (let a = 0; a < 6; a++) {
+      const r = s + <usize>(a * 6) * plane;
+      const u0 = load<f32>(r), u1 = load<f32>(r + plane), u2 = load<f32>(r + 2 * plane);
+      const u3 = load<f32>(r + 3 * plane), u4 = load<f32>(r + 4 * plane), u5 = load<f32>(r + 5 * plane);
+      const t = tmp + <usize>(a * 12);
+      store<f32>(t, gt0(u0, u1, u2, u3, u4)); store<f32>(t, gt1(u1, u2, u3, u4), 4); store<f32>(t, gt2(u1, u2, u3, u4, u5), 8);
+    }
+    // then G^T down each column l
+    const d = dw + (<usize>(i * 9) << 2);
+    for (let l = 0; l < 3; l++) {
+      const t = tmp + (<usize>l << 2);
+      const u0 = load<f32>(t), u1 = load<f32>(t, 12), u2 = load<f32>(t, 24), u3 = load<f32>(t, 36), u4 = load<f32>(t, 48), u5 = load<f32>(t, 60);
+      store<f32>(d + (<usize>l << 2), gt0(u0, u1, u2, u3, u4));
+      store<f32>(d + (<usize>(3 + l) << 2), gt1(u1, u2, u3, u4));
+      store<f32>(d + (<usize>(6 + l) << 2), gt2(u1, u2, u3, u4, u5));
+    }
+  }
+}
+
+/** Weight gradient summed over images [n0, n1) into dw (overwritten; geometry from setWinograd4). */
+export function winograd4BackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
+  const tb = BR * TW;
+  const sdu = stride(O * C), sv = stride(C * tb), sm = stride(o4() * tb);
+  const du = align64(scratch);
+  const p = align64(du + (<usize>(36 * sdu) << 2));
+  const v = align64(p + (<usize>(C * bandRows() * WP) << 2));
+  const dm = align64(v + (<usize>(36 * sv) << 2));
+  const tmp = align64(dm + (<usize>(36 * sm) << 2));
+  const gs = align64(tmp + GRAD_TMP_BYTES);
+  for (let xi = 0; xi < 36; xi++) memory.fill(du + (<usize>(xi * sdu) << 2), 0, <usize>(O * C) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let ty0 = 0; ty0 < TH; ty0 += BR) {
+      const rows = min(BR, TH - ty0);
+      padBand(x, n, ty0, rows, p);
+      transformInput(p, v, rows, tmp, true);
+      transformGradOutput(dy, n, ty0, rows, dm, tmp);
+      const k = rows * TW;
+      for (let xi = 0; xi < 36; xi++) {
+        // dU[xi][O, C] += dM[xi][k, O]^T @ V[xi][C, k]^T
+        gemm(O, C, k, dm + (<usize>(xi * sm) << 2), 1, o4(), v + (<usize>(xi * sv) << 2), 1, tb, du + (<usize>(xi * sdu) << 2), C, true, gs);
+      }
+    }
+  }
+  transformGradFilters(du, dw, tmp);
 }
