@@ -116,20 +116,29 @@ export function softmax(x: usize, outer: i32, dim: i32, inner: i32, out: usize, 
  * gradient: [N, C, H, W] summed over N, H, W), accumulated in float64 lanes.
  */
 export function sumMiddle(x: usize, outer: i32, mid: i32, inner: i32, out: usize): void {
-  const i4 = inner & ~3;
+  const i8 = inner & ~7, i4 = inner & ~3;
   for (let c = 0; c < mid; c++) {
-    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    // four independent f64 pairs: the adds' latency, not their count, bounds a single chain
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
     let tail: f64 = 0;
     for (let o = 0; o < outer; o++) {
       const row = x + (<usize>((o * mid + c) * inner) << 2);
-      for (let i = 0; i < i4; i += 4) {
-        const v = v128.load(row + (<usize>i << 2));
-        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
-        hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<u32>(v, v, 2, 3, 0, 1)));
+      let i = 0;
+      for (; i < i8; i += 8) {
+        const v = v128.load(row + (<usize>i << 2)), u = v128.load(row + (<usize>i << 2), 16);
+        a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+        a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.shuffle<u32>(v, v, 2, 3, 0, 1)));
+        a2 = f64x2.add(a2, f64x2.promote_low_f32x4(u));
+        a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.shuffle<u32>(u, u, 2, 3, 0, 1)));
       }
-      for (let i = i4; i < inner; i++) tail += <f64>load<f32>(row + (<usize>i << 2));
+      for (; i < i4; i += 4) {
+        const v = v128.load(row + (<usize>i << 2));
+        a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+        a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.shuffle<u32>(v, v, 2, 3, 0, 1)));
+      }
+      for (; i < inner; i++) tail += <f64>load<f32>(row + (<usize>i << 2));
     }
-    const t = f64x2.add(lo, hi);
+    const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
     store<f32>(out + (<usize>c << 2), <f32>(f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1) + tail));
   }
 }
