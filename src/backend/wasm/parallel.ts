@@ -16,6 +16,11 @@ export const enum Job {
   PoolBackward = 6,
   /** One image's (or a few images') forward convolution, split by output rows. */
   ConvForwardRows = 7,
+  /** An element-wise op (unary, or unary backward) over a flat range, split in 64-byte pieces. */
+  Unary = 8,
+  UnaryBackward = 9,
+  /** A bias gradient (sum over outer and inner of [outer, mid, inner]), split by mid. */
+  SumMiddle = 10,
 }
 
 /** Control block (Int32Array): [0] sequence number, [1] job, [2] threads, [3] done count, [4] error flag, [5] workers started. */
@@ -62,6 +67,23 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
       if (y0 >= y1) return;
       w.setConvRows(y0, y1);
       w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, 0, a[1]!, scratch);
+      return;
+    }
+    case Job.Unary:
+    case Job.UnaryBackward: {
+      // [op, x (or dy), s (backward only), out, n]
+      const [i0, i1] = slice(a[5]!, tid, threads, 16);
+      if (i0 >= i1) return;
+      if (job === Job.Unary) w.unary(a[1]!, a[2]! + i0 * 4, a[4]! + i0 * 4, i1 - i0);
+      else w.unaryBackward(a[1]!, a[2]! + i0 * 4, a[3]! + i0 * 4, a[4]! + i0 * 4, i1 - i0);
+      return;
+    }
+    case Job.SumMiddle: {
+      // [x, outer, mid, inner, out]: each thread sums its channels over every outer row
+      const mid = a[3]!, inner = a[4]!;
+      const [c0, c1] = slice(mid, tid, threads);
+      if (c0 >= c1) return;
+      w.sumMiddleRange(a[1]!, a[2]!, mid, inner, a[5]!, c0, c1);
       return;
     }
     case Job.Gemm: {

@@ -72,6 +72,35 @@ test('with two threads, the convolution kernels (forward and both gradients) pas
   }
 });
 
+test('with two threads, large element-wise passes and bias sums (split across threads) equal the js reference', { skip }, async () => {
+  const backend = createWasmBackend({ threads: 2 });
+  try {
+    const ref = createJsBackend().kernels as KernelTable;
+    const k = backend.kernels as KernelTable;
+    const n = (1 << 20) + 37; // past the split threshold, not a multiple of the 16-float grain
+    const x = new Float32Array(n).map((_, i) => Math.sin(i * 0.37) * 3);
+    const dy = new Float32Array(n).map((_, i) => Math.cos(i * 0.11));
+    const run = (f: (t: KernelTable) => Float32Array): void => {
+      const want = f(ref), got = f(k);
+      for (let i = 0; i < n; i++) if (Math.abs(got[i]! - want[i]!) > 1e-6 * (1 + Math.abs(want[i]!))) assert.fail(`index ${i}: ${got[i]} vs ${want[i]}`);
+    };
+    k.relu(x, new Float32Array(n)); // starts the pool
+    await until(() => backend.threadsReady());
+    run((t) => { const o = new Float32Array(n); t.relu(x, o); return o; });
+    run((t) => { const o = new Float32Array(n); t.sigmoid(x, o); return o; });
+    run((t) => { const o = new Float32Array(n); t.reluBackward(dy, x, o); return o; });
+    // a conv bias gradient: [64, 33, 500] summed over 0 and 2
+    const shape = [64, 33, 500];
+    const big = new Float32Array(64 * 33 * 500).map((_, i) => Math.sin(i));
+    const want = new Float32Array(33), got = new Float32Array(33);
+    ref.sum(big, shape, [0, 2], want);
+    k.sum(big, shape, [0, 2], got);
+    for (let c = 0; c < 33; c++) assert.ok(Math.abs(got[c]! - want[c]!) <= 1e-4 * (1 + Math.abs(want[c]!)), `channel ${c}: ${got[c]} vs ${want[c]}`);
+  } finally {
+    backend.shutdown();
+  }
+});
+
 test('a worker that dies fails the step with a clear error, and the next step does not hang', { skip }, async () => {
   // workers that check in with the pool and then exit, as if they had crashed mid-run
   const dead = (init: WorkerInit) => {

@@ -18,6 +18,7 @@ export interface WasmExports {
   binaryStrided(op: number, a: number, b: number, out: number, n: number, rank: number, dims: number, idx: number): void;
   sum(x: number, n: number, out: number, nOut: number, rank: number, dims: number, idx: number, acc: number): void;
   sumMiddle(x: number, outer: number, mid: number, inner: number, out: number): void;
+  sumMiddleRange(x: number, outer: number, mid: number, inner: number, out: number, c0: number, c1: number): void;
   maxArg(x: number, outer: number, dim: number, inner: number, out: number, mode: number): void;
   permute(x: number, out: number, n: number, rank: number, dims: number, idx: number): void;
   softmax(x: number, outer: number, dim: number, inner: number, out: number, log: number): void;

@@ -49,14 +49,22 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
     return p && items >= 2 && work >= 1 << 18 ? p : null;
   };
 
+  /** The pool for a memory-bound element-wise pass over n floats: only past 4 MiB, where two threads' bandwidth pays for the wake-up. */
+  const parallelFlat = (n: number): ThreadPool | null => (n >= 1 << 20 ? parallel(2, n) : null);
   const unary = (op: UnaryKernel) => (x: F32, out: F32): void => {
     m.begin([x, out]);
-    w.unary(UNARY[op], m.in(x), m.out(out), x.length);
+    const px = m.in(x), po = m.out(out);
+    const p = parallelFlat(x.length);
+    if (p) p.run(Job.Unary, [UNARY[op], px, 0, po, x.length], 0, 0);
+    else w.unary(UNARY[op], px, po, x.length);
     m.end();
   };
   const unaryBackward = (op: number) => (dy: F32, s: F32, out: F32): void => {
     m.begin([dy, s, out]);
-    w.unaryBackward(op, m.in(dy), m.in(s), m.out(out), dy.length);
+    const pdy = m.in(dy), ps = m.in(s), po = m.out(out);
+    const p = parallelFlat(dy.length);
+    if (p) p.run(Job.UnaryBackward, [op, pdy, ps, po, dy.length], 0, 0);
+    else w.unaryBackward(op, pdy, ps, po, dy.length);
     m.end();
   };
   const binary = (op: keyof typeof BINARY) => (a: F32, aShape: Shape, b: F32, bShape: Shape, out: F32, outShape: Shape): void => {
@@ -174,7 +182,10 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       if (kept.length === 1 && kept[0]! > 0 && kept[0]! < rank - 1) {
         const [outer, mid, inner] = split(shape, kept[0]!);
         m.begin([x, out]);
-        w.sumMiddle(m.in(x), outer, mid, inner, m.out(out));
+        const px = m.in(x), po = m.out(out);
+        const p = mid >= 2 ? parallelFlat(x.length) : null;
+        if (p) p.run(Job.SumMiddle, [px, outer, mid, inner, po], 0, 0);
+        else w.sumMiddle(px, outer, mid, inner, po);
         m.end();
         return;
       }

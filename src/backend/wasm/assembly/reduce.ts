@@ -116,8 +116,13 @@ export function softmax(x: usize, outer: i32, dim: i32, inner: i32, out: usize, 
  * gradient: [N, C, H, W] summed over N, H, W), accumulated in float64 lanes.
  */
 export function sumMiddle(x: usize, outer: i32, mid: i32, inner: i32, out: usize): void {
+  sumMiddleRange(x, outer, mid, inner, out, 0, mid);
+}
+
+/** sumMiddle for channels [c0, c1) only (one thread's share). */
+export function sumMiddleRange(x: usize, outer: i32, mid: i32, inner: i32, out: usize, c0: i32, c1: i32): void {
   const i8 = inner & ~7, i4 = inner & ~3;
-  for (let c = 0; c < mid; c++) {
+  for (let c = c0; c < c1; c++) {
     // four independent f64 pairs: the adds' latency, not their count, bounds a single chain
     let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
     let tail: f64 = 0;
