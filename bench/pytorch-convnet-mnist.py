@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""PyTorch twin of `fovea train --model convnet` for the wall-time comparison.
+"""PyTorch twin of `fovea train --model convnet` (and, with --model lenet, of
+the default `fovea train`) for the wall-time comparison.
 
-Same model (the benchmark's convnet), optimiser (SGD lr 0.02, momentum 0.9,
+Same model (the benchmark's convnet or lenet), optimiser (SGD lr 0.02, momentum 0.9,
 weight decay 5e-4, cosine schedule over the epochs), batch 64, data
 (MNIST normalised with mean 0.1307 / std 0.3081) and a held-out 10% split.
 Prints one JSON line per epoch with the training seconds so far and the
 validation accuracy, then the seconds to the first epoch at >= 99%.
 
-  /usr/bin/python3 bench/pytorch-convnet-mnist.py [--data DIR] [--threads 2] [--epochs 10] [--stop-at 0.99]
+  /usr/bin/python3 bench/pytorch-convnet-mnist.py [--model convnet|lenet] [--data DIR] [--threads 2] [--epochs 10] [--stop-at 0.99]
 
 DIR holds the four MNIST IDX files (.gz or not); default: ../shared/data/mnist.
 Needs Debian's python3-torch (no torchvision).
@@ -35,10 +36,17 @@ def convnet():
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 10))
 
 
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
 def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument('--data', default=os.path.join(here, '..', '..', 'shared', 'data', 'mnist'))
+    ap.add_argument('--model', choices=['convnet', 'lenet'], default='convnet')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--epochs', type=int, default=10)
     ap.add_argument('--seed', type=int, default=1)
@@ -52,7 +60,7 @@ def main():
     y = torch.from_numpy(y)
     perm = torch.randperm(len(y), generator=torch.Generator().manual_seed(a.seed))
     val, train = perm[:6000], perm[6000:]
-    model = convnet()
+    model = convnet() if a.model == 'convnet' else lenet()
     opt = torch.optim.SGD(model.parameters(), lr=0.02, momentum=0.9, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
     seconds, to99 = 0.0, None
@@ -75,7 +83,7 @@ def main():
             to99 = seconds
         if a.stop_at is not None and acc >= a.stop_at:
             break
-    print(json.dumps({'peer': 'pytorch', 'threads': a.threads, 'seconds_to_99': to99, 'epochs': a.epochs}))
+    print(json.dumps({'peer': 'pytorch', 'model': a.model, 'threads': a.threads, 'seconds_to_99': to99, 'epochs': a.epochs}))
 
 
 if __name__ == '__main__':
