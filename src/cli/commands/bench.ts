@@ -1,7 +1,9 @@
 /**
  * `fovea bench`: the peer harness's workloads, one JSON line per measurement.
  */
-import { DEFAULT_BUDGETS, MODES, runBench } from '../../bench/run-bench.js';
+import { DEFAULT_BUDGETS } from '../../bench/measure.js';
+import { nodeBenchHost } from '../../bench/node-host.js';
+import { BENCH_MODES, runBench } from '../../bench/run-bench.js';
 import { readWorkloadFile } from '../../bench/workload-file.js';
 import { UsageError } from '../cli-error.js';
 import { flag, helpPage, parseFlags } from '../flags.js';
@@ -9,7 +11,7 @@ import { applyBackend, backendFlags } from '../options.js';
 
 export const benchFlags = {
   workloads: flag.list('string', { default: ['lenet', 'convnet', 'cifar'], help: 'comma list' }),
-  modes: flag.list(MODES, { default: ['train', 'infer', 'latency'], help: MODES.join(',') }),
+  modes: flag.list(BENCH_MODES, { default: ['train', 'infer', 'latency'], help: BENCH_MODES.join(',') }),
   steps: flag.int({ min: 1, default: 10000, help: 'training steps of the soak mode (memory over a long run)' }),
   profile: flag.boolean({ help: "also print a 'profile' line per measurement: milliseconds per kernel and shape" }),
   spec: flag.string({ arg: 'FILE', help: 'a workloads.json (default: the copy in this package)' }),
@@ -45,5 +47,6 @@ export async function benchCommand(argv: string[]): Promise<void> {
     peer: v.peer,
     threads,
     emit: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+    ...nodeBenchHost,
   });
 }
