@@ -17,7 +17,7 @@
 //   npm run bench:web -- --full               # the harness's full budgets (or FOVEA_BENCH_FULL=1)
 //   npm run bench:web -- --threads 2 --workloads convnet --skip-explainer
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,17 @@ if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1 && t <= 16)) {
   console.error(`bench:web: --threads ${args.threads}: expected a comma list of integers from 1 to 16\n${usage}`);
   process.exit(2);
 }
+for (const f of ['dist/cli/main.js', 'dist/web/bench.html', 'dist/web/bench-workloads.html']) {
+  if (!existsSync(`${root}${f}`)) {
+    console.error(`bench:web: ${f} is missing: run \`npm run build\` first`);
+    process.exit(1);
+  }
+}
+const chromiumPath = process.env.FOVEA_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(chromiumPath)) {
+  console.error(`bench:web: no Chromium at ${chromiumPath}: install Debian's chromium or set FOVEA_CHROMIUM=/path/to/chrome`);
+  process.exit(1);
+}
 const budgets = args.full || process.env.FOVEA_BENCH_FULL === '1' ? 'full' : 'quick';
 const version = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version;
 const print = (line) => console.log(JSON.stringify(line));
@@ -51,7 +62,7 @@ const url = await new Promise((resolve, reject) => {
   });
 });
 const browser = await chromium.launch({
-  executablePath: process.env.FOVEA_CHROMIUM ?? '/usr/bin/chromium',
+  executablePath: chromiumPath,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
