@@ -10,8 +10,10 @@
 //    backend (its SIMD build, one thread; web/src/bench-tfjs.ts says why) in
 //    the first of them, one line per measurement in the harness's shape
 //    (`"peer":"fovea-browser-t2"`, `"peer":"tfjs-wasm-browser"`);
-// 3. a last line of same-run ratios, fovea / TF.js images per second, per
-//    fovea thread count, workload and mode.
+// 3. the same workloads in Node (`fovea bench`, "peer":"fovea-node-t2"), right
+//    after the browser page of the same thread count, as a reference;
+// 4. a last line of same-run ratios: fovea in the browser over TF.js, and
+//    over fovea in Node, images per second, per thread count, workload and mode.
 //
 //   npm run bench:web                         # quick budgets (the harness's QUICK=1), about 40 s
 //   npm run bench:web -- --full               # the harness's full budgets (or FOVEA_BENCH_FULL=1)
@@ -24,10 +26,10 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = 'usage: npm run bench:web -- [--full] [--threads 1,2] [--workloads lenet,convnet,cifar] [--skip-explainer]';
+const usage = 'usage: npm run bench:web -- [--full] [--threads 1,2] [--workloads lenet,convnet,cifar] [--skip-explainer] [--skip-node]';
 let args;
 try {
-  args = parseArgs({ options: { full: { type: 'boolean' }, threads: { type: 'string' }, workloads: { type: 'string' }, 'skip-explainer': { type: 'boolean' } } }).values;
+  args = parseArgs({ options: { full: { type: 'boolean' }, threads: { type: 'string' }, workloads: { type: 'string' }, 'skip-explainer': { type: 'boolean' }, 'skip-node': { type: 'boolean' } } }).values;
 } catch (e) {
   console.error(`bench:web: ${e.message}\n${usage}`);
   process.exit(2);
@@ -118,15 +120,30 @@ async function workloadsBench(threads, peers) {
   return lines;
 }
 
-/** fovea / TF.js images per second, per fovea thread count, workload and mode (train: TF.js's error instead). */
-function ratios(lines) {
+/** `fovea bench` in Node on the same workloads and budgets: the reference for what the browser costs. */
+async function nodeBench(threads) {
+  const argv = [`${root}dist/cli/main.js`, 'bench', '--threads', String(threads), '--peer', `fovea-node-t${threads}`, '--modes', 'train,infer,latency',
+    ...(budgets === 'quick' ? ['--quick'] : []), ...(args.workloads ? ['--workloads', args.workloads] : [])];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  for (const l of lines) print(l);
+  if (code !== 0) print({ peer: `fovea-node-t${threads}`, mode: 'info', error: `fovea bench exited with ${code}` });
+  return lines;
+}
+
+/** Images per second of one line over another's, per thread count, workload and mode (a peer's error where it has one). */
+function ratios(lines, over, label) {
   const out = {};
   for (const f of lines.filter((l) => String(l.peer).startsWith('fovea-browser-') && l.images_per_s)) {
-    const t = lines.find((l) => l.peer === 'tfjs-wasm-browser' && l.workload === f.workload && l.mode === f.mode);
-    const key = `${f.peer.replace('fovea-browser-', 'fovea-')} / tfjs`;
+    const t = lines.find((l) => l.peer === over(f) && l.workload === f.workload && l.mode === f.mode);
+    if (!t) continue;
+    const key = `${f.peer.replace('fovea-browser-', 'fovea-')} / ${label}`;
     out[key] ??= {};
     out[key][f.workload] ??= {};
-    out[key][f.workload][f.mode] = t?.images_per_s ? Math.round((f.images_per_s / t.images_per_s) * 100) / 100 : t?.error ? `tfjs: ${t.error}` : null;
+    out[key][f.workload][f.mode] = t.images_per_s ? Math.round((f.images_per_s / t.images_per_s) * 100) / 100 : `${label}: ${t.error}`;
   }
   return out;
 }
@@ -135,9 +152,16 @@ let failed = false;
 try {
   if (!args['skip-explainer']) await explainerBench();
   const all = [];
-  for (const [i, t] of threadCounts.entries()) all.push(...await workloadsBench(t, i === 0 ? 'fovea,tfjs' : 'fovea'));
+  for (const [i, t] of threadCounts.entries()) {
+    all.push(...await workloadsBench(t, i === 0 ? 'fovea,tfjs' : 'fovea'));
+    if (!args['skip-node']) all.push(...await nodeBench(t));
+  }
   failed = all.some((l) => l.mode === 'info' && l.error);
-  print({ bench: 'fovea-browser / tfjs-wasm-browser', of: 'images_per_s, same run (> 1: fovea faster)', budgets, ratios: ratios(all) });
+  print({
+    bench: 'ratios', of: 'images_per_s, same run (> 1: fovea in the browser faster)', budgets,
+    ...ratios(all, () => 'tfjs-wasm-browser', 'tfjs-wasm-browser'),
+    ...ratios(all, (f) => f.peer.replace('fovea-browser-', 'fovea-node-'), 'fovea-node'),
+  });
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { benchLine, measureCalls, QUICK_BUDGETS, DEFAULT_BUDGETS } from './measure.js';
+import { benchLine, budgetsOf, measureCalls, QUICK_BUDGETS, DEFAULT_BUDGETS } from './measure.js';
 import { checkWorkloadFile, forwardFlops } from './workload-spec.js';
 import { benchBatch } from './run-bench.js';
 
@@ -25,6 +25,13 @@ test('benchLine: images per second from the median call, GFLOP/s from FLOPs per 
 test('the quick budgets are the harness\'s QUICK=1 ones, shorter than the full ones', () => {
   assert.deepEqual([QUICK_BUDGETS.trainS, QUICK_BUDGETS.inferS, QUICK_BUDGETS.latencyS, QUICK_BUDGETS.maxS], [1, 0.5, 0.3, 5]);
   assert.ok(QUICK_BUDGETS.trainS < DEFAULT_BUDGETS.trainS);
+});
+
+test('budgetsOf: the preset (full or quick), with the budgets given by hand in its place', () => {
+  assert.deepEqual(budgetsOf(false), DEFAULT_BUDGETS);
+  assert.deepEqual(budgetsOf(true), QUICK_BUDGETS);
+  assert.deepEqual(budgetsOf(true, { trainS: 2, maxS: undefined }), { ...QUICK_BUDGETS, trainS: 2 });
+  assert.deepEqual(budgetsOf(false, { inferS: 1, latencyS: 0.5, maxS: 9 }), { ...DEFAULT_BUDGETS, inferS: 1, latencyS: 0.5, maxS: 9 });
 });
 
 test('forwardFlops gives the harness README\'s FLOPs per image (0.83 M, 22.19 M, 51.06 M)', () => {

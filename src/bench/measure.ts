@@ -16,6 +16,17 @@ export const DEFAULT_BUDGETS: Budgets = { trainS: 5, inferS: 3, latencyS: 2, max
 /** The harness's `QUICK=1` budgets: train 1 s, infer 0.5 s, latency 0.3 s, cap 5 s. */
 export const QUICK_BUDGETS: Budgets = { trainS: 1, inferS: 0.5, latencyS: 0.3, maxS: 5, warmupS: 0.3, minIters: 3, sanityMaxS: 15 };
 
+/**
+ * The full or QUICK budgets with some of them set by hand (`fovea bench
+ * --quick --train-s 2`): a budget left undefined keeps its preset.
+ * @example
+ * budgetsOf(true, { trainS: 2 }); // QUICK_BUDGETS with a 2 s training budget
+ */
+export function budgetsOf(quick: boolean, set: { trainS?: number | undefined; inferS?: number | undefined; latencyS?: number | undefined; maxS?: number | undefined } = {}): Budgets {
+  const b = quick ? QUICK_BUDGETS : DEFAULT_BUDGETS;
+  return { ...b, trainS: set.trainS ?? b.trainS, inferS: set.inferS ?? b.inferS, latencyS: set.latencyS ?? b.latencyS, maxS: set.maxS ?? b.maxS };
+}
+
 /** Milliseconds per call of one measurement. */
 export interface BenchStats { medianMs: number; meanMs: number; minMs: number; iters: number; timedS: number }
 

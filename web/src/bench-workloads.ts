@@ -15,7 +15,7 @@
  * `foveaBenchEmit` where the driving script exposes one.
  */
 import './styles.css';
-import { checkWorkloadFile, DEFAULT_BUDGETS, QUICK_BUDGETS, type Budgets, type WorkloadFile } from 'fovea';
+import { budgetsOf, checkWorkloadFile, QUICK_BUDGETS, type WorkloadFile } from 'fovea';
 import specText from '../../bench/workloads.json?raw';
 import { byId } from './dom.js';
 import type { BenchReply, BenchRequest } from './bench-workloads-worker.js';
@@ -31,7 +31,7 @@ function request(spec: WorkloadFile): BenchRequest {
   if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new Error(`threads=${q.get('threads')}: expected an integer from 1 to 16`);
   const b = q.get('budgets') ?? 'quick';
   if (b !== 'quick' && b !== 'full') throw new Error(`budgets=${b}: expected quick or full`);
-  const budgets: Budgets = b === 'full' ? DEFAULT_BUDGETS : QUICK_BUDGETS;
+  const budgets = budgetsOf(b === 'quick');
   const workloads = q.get('workloads')?.split(',') ?? Object.keys(spec.workloads);
   const unknown = workloads.filter((w) => !(w in spec.workloads));
   if (unknown.length) throw new Error(`workloads=${unknown.join(',')}: ${SPEC_FILE} has ${Object.keys(spec.workloads).join(', ')}`);
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   try {
     if (!crossOriginIsolated) throw new Error('this page is not cross-origin isolated (no SharedArrayBuffer): open it from `fovea serve` or `npm run dev:web`');
     const r = request(checkWorkloadFile(JSON.parse(specText), SPEC_FILE));
-    byId('settings').textContent = `${r.threads} thread(s), ${r.budgets === QUICK_BUDGETS ? 'quick' : 'full'} budgets, ${r.workloads.join(', ')}`;
+    byId('settings').textContent = `${r.threads} thread(s), ${r.budgets.trainS === QUICK_BUDGETS.trainS ? 'quick' : 'full'} budgets, ${r.workloads.join(', ')}`;
     const worker = new Worker(new URL('./bench-workloads-worker.ts', import.meta.url), { type: 'module', name: 'fovea-bench' });
     await new Promise<void>((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<BenchReply>): void => ('line' in e.data ? emit(e.data.line) : resolve());
