@@ -61,7 +61,13 @@ export function measureCalls(fn: () => void, minTimeS: number, budgets: Budgets)
   };
 }
 
-/** `x` to `sig` significant digits (0 and non-finite numbers unchanged). */
+/**
+ * `x` to `sig` significant digits (0 and non-finite numbers unchanged), as
+ * the benchmark lines print their figures.
+ * @example
+ * roundSig(21917.33); // 21920
+ * roundSig(0.0123456, 3); // 0.0123
+ */
 export function roundSig(x: number, sig = 4): number {
   return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(sig));
 }
