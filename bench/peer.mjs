@@ -16,7 +16,9 @@ if (!existsSync(dist)) {
   console.error('fovea is not built: run `npm install` (or `npm run build`) in the fovea checkout first');
   process.exit(1);
 }
-const { runBench, DEFAULT_BUDGETS } = await import(dist.href);
+const { runBench } = await import(dist.href);
+const { DEFAULT_BUDGETS } = await import(new URL('../dist/bench/measure.js', import.meta.url).href);
+const { nodeBenchHost } = await import(new URL('../dist/bench/node-host.js', import.meta.url).href);
 const { configureBackend } = await import(new URL('../dist/backend/configure.js', import.meta.url).href);
 
 const { values } = parseArgs({ options: { threads: { type: 'string' }, name: { type: 'string' }, backend: { type: 'string' } }, strict: false });
@@ -46,4 +48,5 @@ runBench({
   peer: values.name ?? 'fovea',
   threads,
   emit: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+  ...nodeBenchHost,
 });

@@ -29,3 +29,6 @@ export * from './explain/index.js';
 export * from './vision/render/index.js';
 export { configureBackend, getBackend, kernelProvider, type BackendChoice } from './backend/configure.js';
 export { createWasmBackend, wasmSimdSupported, wasmRelaxedSimdSupported, type WasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
+export { runBench, benchBatch, type BenchMode, type BenchOptions } from './bench/run-bench.js';
+export { measureCalls, benchLine, budgetsOf, DEFAULT_BUDGETS, QUICK_BUDGETS, type Budgets, type BenchStats } from './bench/measure.js';
+export { checkWorkloadFile, forwardFlops, type Workload, type WorkloadFile } from './bench/workload-spec.js';

@@ -32,6 +32,8 @@ export { loadCifar10, CIFAR10_CLASS_NAMES, CIFAR10_NORMALIZATION } from './data/
 export { writePng } from './vision/write-png.js';
 export { readKernelFile } from './vision/kernel-file.js';
 export * from './explain/node.js';
+export { readWorkloadFile } from './bench/workload-file.js';
+export { nodeBenchHost } from './bench/node-host.js';
 export { trainRun, type TrainRunOptions, type TrainRunCallbacks, type TrainRunResult } from './train/train-run-node.js';
 export { transferRun, type TransferRunOptions, type TransferRunCallbacks, type TransferRunResult } from './train/transfer-run-node.js';
 export { builtinTrainData, folderTrainData, loadFolderSplits, type TrainData, type FolderSplits, type DatasetName } from './train/train-data.js';

@@ -60,6 +60,8 @@ test('npm pack ships no tests, installs into an empty project, and the README\'s
   assert.ok(info, packed.stdout);
   const files = info.files.map((f) => f.path);
   assert.deepEqual(files.filter((f) => /\.test\./.test(f) || f.startsWith('dist/testing/')), [], 'test files in the tarball');
+  // npm run bench:web's page (TF.js and its wasm binaries, about 19 MB with the source map) is a tool of the checkout.
+  assert.deepEqual(files.filter((f) => /bench-workloads|tfjs-backend-wasm/.test(f)), [], 'the browser benchmark page in the tarball');
   for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli/main.js', 'dist/version.js', 'dist/web/index.html', 'dist/web/data/mnist.json']) {
     assert.ok(files.includes(f), `${f} is missing from the tarball`);
   }

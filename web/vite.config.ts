@@ -40,7 +40,7 @@ export default defineConfig({
     // The wasm kernels travel inside the JS as base64 (no separate fetch): the main chunk is big on purpose.
     chunkSizeWarningLimit: 1024,
     // No keepNames: layers carry their own stable type names (static `type`), so minified class names are harmless.
-    rolldownOptions: { input: { main: here('index.html'), bench: here('bench.html'), maker: here('maker.html'), tutorial: here('tutorial.html') } },
+    rolldownOptions: { input: { main: here('index.html'), bench: here('bench.html'), 'bench-workloads': here('bench-workloads.html'), maker: here('maker.html'), tutorial: here('tutorial.html') } },
   },
   worker: { format: 'es', plugins: () => [foveaWasmThreads()] },
   server: {

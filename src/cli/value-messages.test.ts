@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { craftedPng } from '../testing/fuzz/images.cases.js';
-import { checkWorkloadFile } from '../bench/workload-file.js';
+import { checkWorkloadFile } from '../bench/workload-spec.js';
 import { ModelFileError } from '../io/io-error.js';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));

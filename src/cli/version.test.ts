@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_BUDGETS, runBench, type WorkloadFile } from '../bench/run-bench.js';
+import { DEFAULT_BUDGETS } from '../bench/measure.js';
+import { nodeBenchHost } from '../bench/node-host.js';
+import { runBench } from '../bench/run-bench.js';
+import type { WorkloadFile } from '../bench/workload-spec.js';
 import { loadModel } from '../io/model-file-node.js';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -37,7 +40,7 @@ test('a model saved by fovea train records package.json\'s version', (t) => {
 test('the bench\'s info line carries package.json\'s version', () => {
   const lines: Record<string, unknown>[] = [];
   const spec = JSON.parse(readFileSync(new URL('../../bench/workloads.json', import.meta.url), 'utf8')) as WorkloadFile;
-  runBench({ spec, workloads: [], modes: [], budgets: DEFAULT_BUDGETS, peer: 'fovea', threads: 1, emit: (l) => lines.push(l) });
+  runBench({ spec, workloads: [], modes: [], budgets: DEFAULT_BUDGETS, peer: 'fovea', threads: 1, emit: (l) => lines.push(l), ...nodeBenchHost });
   assert.equal(lines.length, 1, JSON.stringify(lines));
   assert.equal(lines[0]!['mode'], 'info');
   assert.equal(lines[0]!['version'], pkg.version);
