@@ -20,6 +20,7 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes, micro } from './gemm';
+import { padBand } from './pad-band';
 import { setWinograd4, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
@@ -166,33 +167,6 @@ function storeRow(dst: usize, xi0: i32, plane: usize, a: f32, b: f32, c: f32): v
   store<f32>(dst + <usize>(xi0 + 3) * plane, c);
 }
 
-/** P[c][2 * rows + 2][WP] = rows 2 * ty0 - PT .. of image n, shifted by the left padding, zeros around. */
-function padBand(x: usize, n: i32, ty0: i32, rows: i32, p: usize): void {
-  const rowBytes = <usize>WP << 2;
-  const cols = min(W, WP - PL);
-  const z = f32x4.splat(0);
-  const hb = 2 * rows + 2;
-  for (let c = 0; c < C; c++) {
-    const src = x + (<usize>((n * C + c) * H * W) << 2);
-    const dst = p + (<usize>(c * hb * WP) << 2);
-    for (let r = 0; r < hb; r++) {
-      const d = dst + <usize>r * rowBytes;
-      const y = 2 * ty0 + r - PT;
-      if (y < 0 || y >= H) {
-        for (let q: usize = 0; q < rowBytes; q += 16) v128.store(d + q, z);
-        continue;
-      }
-      // (short rows: inline loops beat memory.copy's call)
-      for (let q = 0; q < PL; q++) store<f32>(d + (<usize>q << 2), 0);
-      const s = src + (<usize>(y * W) << 2), e = d + (<usize>(PL + cols) << 2);
-      let q = d + (<usize>PL << 2), r2 = s;
-      for (; q + 16 <= e; q += 16, r2 += 16) v128.store(q, v128.load(r2));
-      for (; q < e; q += 4, r2 += 4) store<f32>(q, load<f32>(r2));
-      for (; q < d + rowBytes; q += 4) store<f32>(q, 0);
-    }
-  }
-}
-
 /**
  * (B^T d B)[xi] for every 4x4 input tile d of the padded band of `rows` tile
  * rows, into V[xi][t / 8][c][t % 8] (the forward GEMM's panels) or, when
@@ -326,7 +300,7 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
   for (let n = n0; n < n1; n++) {
     for (let ty0 = TY0; ty0 < TY1; ty0 += BR) {
       const rows = min(BR, TY1 - ty0);
-      padBand(x, n, ty0, rows, p);
+      padBand(x, n, C, H, W, WP, PL, 2 * ty0 - PT, 2 * rows + 2, p);
       transformInput(p, v, rows, false);
       // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel); the
       // larger of U[xi] and V[xi] is walked once, the smaller stays in cache
@@ -517,7 +491,7 @@ export function winogradBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, 
   for (let n = n0; n < n1; n++) {
     for (let ty0 = 0; ty0 < TH; ty0 += BR) {
       const rows = min(BR, TH - ty0);
-      padBand(x, n, ty0, rows, p);
+      padBand(x, n, C, H, W, WP, PL, 2 * ty0 - PT, 2 * rows + 2, p);
       transformInput(p, v, rows, true);
       transformGradOutput(dy, n, ty0, rows, dm, tmp);
       const k = rows * TW;

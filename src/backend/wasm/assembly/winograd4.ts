@@ -28,6 +28,7 @@
 // Each 2-D transform is two 1-D passes through a small block in scratch.
 
 import { gemm, gemmScratchBytes, micro } from './gemm';
+import { padBand } from './pad-band';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width, tile rows to compute
@@ -135,32 +136,6 @@ function transformFilters(w: usize, u: usize, tmp: usize): void {
         const r = b + <usize>(i * 48);
         gRows(v128.load(r), v128.load(r, 16), v128.load(r, 32), dst + <usize>(i * 6) * plane, plane);
       }
-    }
-  }
-}
-
-/** P[c][4 * rows + 2][WP] = input rows 4 * ty0 - PT .. of image n, shifted by the left padding, zeros around. */
-function padBand(x: usize, n: i32, ty0: i32, rows: i32, p: usize): void {
-  const rowBytes = <usize>WP << 2;
-  const cols = min(W, WP - PL);
-  const z = f32x4.splat(0);
-  const hb = 4 * rows + 2;
-  for (let c = 0; c < C; c++) {
-    const src = x + (<usize>((n * C + c) * H * W) << 2);
-    const dst = p + (<usize>(c * hb * WP) << 2);
-    for (let r = 0; r < hb; r++) {
-      const d = dst + <usize>r * rowBytes;
-      const y = 4 * ty0 + r - PT;
-      if (y < 0 || y >= H) {
-        for (let q: usize = 0; q < rowBytes; q += 16) v128.store(d + q, z);
-        continue;
-      }
-      for (let q = 0; q < PL; q++) store<f32>(d + (<usize>q << 2), 0);
-      const s = src + (<usize>(y * W) << 2), e = d + (<usize>(PL + cols) << 2);
-      let q = d + (<usize>PL << 2), r2 = s;
-      for (; q + 16 <= e; q += 16, r2 += 16) v128.store(q, v128.load(r2));
-      for (; q < e; q += 4, r2 += 4) store<f32>(q, load<f32>(r2));
-      for (; q < d + rowBytes; q += 4) store<f32>(q, 0);
     }
   }
 }
@@ -288,7 +263,7 @@ export function winograd4Conv(x: usize, w: usize, bias: usize, out: usize, n0: i
   for (let n = n0; n < n1; n++) {
     for (let ty0 = TY0; ty0 < TY1; ty0 += BR) {
       const rows = min(BR, TY1 - ty0);
-      padBand(x, n, ty0, rows, p);
+      padBand(x, n, C, H, W, WP, PL, 4 * ty0 - PT, 4 * rows + 2, p);
       transformInput(p, v, rows, tmp, false);
       const TP = (rows * TW + 7) >> 3;
       const filtersOuter = OP * 4 > TP * 8;
@@ -474,7 +449,7 @@ export function winograd4BackwardWeight(x: usize, dy: usize, dw: usize, n0: i32,
   for (let n = n0; n < n1; n++) {
     for (let ty0 = 0; ty0 < TH; ty0 += BR) {
       const rows = min(BR, TH - ty0);
-      padBand(x, n, ty0, rows, p);
+      padBand(x, n, C, H, W, WP, PL, 4 * ty0 - PT, 4 * rows + 2, p);
       transformInput(p, v, rows, tmp, true);
       transformGradOutput(dy, n, ty0, rows, dm, tmp);
       const k = rows * TW;
