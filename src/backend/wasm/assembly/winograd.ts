@@ -19,8 +19,8 @@
 // so no tile needs bounds checks. The spec is the direct convolution
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
-import { gemm, gemmScratchBytes, micro } from './gemm';
-import { padBand } from './pad-band';
+import { gemm, gemmScratchBytes } from './gemm';
+import { padBand, transformDomainGemms } from './winograd-common';
 import { setWinograd4, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
@@ -302,28 +302,7 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
       const rows = min(BR, TY1 - ty0);
       padBand(x, n, C, H, W, WP, PL, 2 * ty0 - PT, 2 * rows + 2, p);
       transformInput(p, v, rows, false);
-      // M[xi][O, T8] = U[xi] @ V[xi], one 4x8 micro-tile per (filter panel, tile panel); the
-      // larger of U[xi] and V[xi] is walked once, the smaller stays in cache
-      const TP = (rows * TW + 7) >> 3;
-      const filtersOuter = OP * 4 > TP * 8;
-      for (let xi = 0; xi < 16; xi++) {
-        const ux = u + (<usize>(xi * su) << 2), vx = v + (<usize>(xi * sv) << 2), mx = m + (<usize>(xi * sm) << 2);
-        if (filtersOuter) {
-          for (let op = 0; op < OP; op++) {
-            const pa = ux + (<usize>(op * 4 * C) << 2), mr = min(4, O - op * 4);
-            for (let tp = 0; tp < TP; tp++) {
-              micro(C, pa, vx + (<usize>(tp * 8 * C) << 2), mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, mr, 8, false, tile);
-            }
-          }
-        } else {
-          for (let tp = 0; tp < TP; tp++) {
-            const pb = vx + (<usize>(tp * 8 * C) << 2);
-            for (let op = 0; op < OP; op++) {
-              micro(C, ux + (<usize>(op * 4 * C) << 2), pb, mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, min(4, O - op * 4), 8, false, tile);
-            }
-          }
-        }
-      }
+      transformDomainGemms(16, u, su, v, sv, m, sm, O, C, (rows * TW + 7) >> 3, T8, tile);
       transformOutput(m, bias, out, n, ty0, rows);
     }
   }

@@ -27,8 +27,8 @@
 // consecutive vectors, their last two columns one shuffle with the next.
 // Each 2-D transform is two 1-D passes through a small block in scratch.
 
-import { gemm, gemmScratchBytes, micro } from './gemm';
-import { padBand } from './pad-band';
+import { gemm, gemmScratchBytes } from './gemm';
+import { padBand, transformDomainGemms } from './winograd-common';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width, tile rows to compute
@@ -265,26 +265,7 @@ export function winograd4Conv(x: usize, w: usize, bias: usize, out: usize, n0: i
       const rows = min(BR, TY1 - ty0);
       padBand(x, n, C, H, W, WP, PL, 4 * ty0 - PT, 4 * rows + 2, p);
       transformInput(p, v, rows, tmp, false);
-      const TP = (rows * TW + 7) >> 3;
-      const filtersOuter = OP * 4 > TP * 8;
-      for (let xi = 0; xi < 36; xi++) {
-        const ux = u + (<usize>(xi * su) << 2), vx = v + (<usize>(xi * sv) << 2), mx = m + (<usize>(xi * sm) << 2);
-        if (filtersOuter) {
-          for (let op = 0; op < OP; op++) {
-            const pa = ux + (<usize>(op * 4 * C) << 2), mr = min(4, O - op * 4);
-            for (let tp = 0; tp < TP; tp++) {
-              micro(C, pa, vx + (<usize>(tp * 8 * C) << 2), mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, mr, 8, false, tile);
-            }
-          }
-        } else {
-          for (let tp = 0; tp < TP; tp++) {
-            const pb = vx + (<usize>(tp * 8 * C) << 2);
-            for (let op = 0; op < OP; op++) {
-              micro(C, ux + (<usize>(op * 4 * C) << 2), pb, mx + (<usize>(op * 4 * T8 + tp * 8) << 2), T8, min(4, O - op * 4), 8, false, tile);
-            }
-          }
-        }
-      }
+      transformDomainGemms(36, u, su, v, sv, m, sm, O, C, (rows * TW + 7) >> 3, T8, tile);
       transformOutput(m, bias, out, n, ty0, rows, tmp);
     }
   }
