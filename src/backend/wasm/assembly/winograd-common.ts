@@ -4,6 +4,17 @@
 
 import { micro } from './gemm';
 
+// Floats from one transform-domain plane to the next: a plane size plus 16, so
+// that the planes a transform touches together do not share cache sets
+// (plane sizes are often multiples of 4 KiB).
+// @ts-ignore: decorator
+@inline
+export function stride(floats: i32): i32 { return ((floats + 15) & ~15) + 16; }
+
+// @ts-ignore: decorator
+@inline
+export function align64(p: usize): usize { return (p + 63) & ~(<usize>63); }
+
 /**
  * P[ch][r][wp] for r < rows = image n's row y0 + r (zeros where that row is
  * outside [0, h)), shifted right by pl, zeros after it. x is [*, c, h, w].

@@ -20,7 +20,7 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { padBand, transformDomainGemms } from './winograd-common';
+import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
 import { setWinograd4, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
@@ -69,13 +69,6 @@ export function winogradApplies(kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw:
 @inline
 function bandRows(): i32 { return 2 * BR + 2; }
 
-// Floats from one transform-domain plane to the next: a plane size plus 16, so
-// that the 16 planes a transform touches together do not share cache sets
-// (plane sizes are often multiples of 4 KiB).
-// @ts-ignore: decorator
-@inline
-function stride(floats: i32): i32 { return ((floats + 15) & ~15) + 16; }
-
 // Filter panels (four output channels each) and tile panels of a band (eight tiles each).
 // @ts-ignore: decorator
 @inline
@@ -90,10 +83,6 @@ export function winogradScratchBytes(): i32 {
   const floats = 16 * stride(oPanels() * 4 * C) + C * bandRows() * WP + 16 * stride(tPanels() * 8 * C) + 16 * stride(O * tPanels() * 8) + 64;
   return (floats << 2) + 6 * 64;
 }
-
-// @ts-ignore: decorator
-@inline
-function align64(p: usize): usize { return (p + 63) & ~(<usize>63); }
 
 /** U[xi][o / 4][c][o % 4] = (G g G^T)[xi] for every filter g = w[o][c] (3x3); rows past O are zero. */
 function transformFilters(w: usize, u: usize): void {
@@ -307,7 +296,6 @@ export function winogradConv(x: usize, w: usize, bias: usize, out: usize, n0: i3
     }
   }
 }
-
 
 // ---- Weight gradient ------------------------------------------------------
 //

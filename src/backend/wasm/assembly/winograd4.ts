@@ -28,7 +28,7 @@
 // Each 2-D transform is two 1-D passes through a small block in scratch.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { padBand, transformDomainGemms } from './winograd-common';
+import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width, tile rows to compute
@@ -73,18 +73,10 @@ function bandRows(): i32 { return 4 * BR + 2; }
 
 // @ts-ignore: decorator
 @inline
-function stride(floats: i32): i32 { return ((floats + 15) & ~15) + 16; }
-
-// @ts-ignore: decorator
-@inline
 function oPanels(): i32 { return (O + 3) >> 2; }
 // @ts-ignore: decorator
 @inline
 function tPanels(): i32 { return (BR * TW + 7) >> 3; }
-
-// @ts-ignore: decorator
-@inline
-function align64(p: usize): usize { return (p + 63) & ~(<usize>63); }
 
 /** Scratch bytes of winograd4Conv: U, padded band, V, M, a transform block and a spill tile. */
 export function winograd4ScratchBytes(): i32 {
