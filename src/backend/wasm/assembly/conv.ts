@@ -23,8 +23,8 @@ export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32
 
 /**
  * The forward pass computes only output rows [y0, y1) from now on (until the
- * next setConv); y0 a multiple of 4 (a Winograd tile row). Not for depthwise convolutions (the caller splits
- * those by image only).
+ * next setConv); y0 a multiple of 4 (a Winograd tile row). Not for depthwise
+ * convolutions (the caller splits those by image only).
  */
 export function setConvRows(y0: i32, y1: i32): void {
   Y0 = y0; Y1 = y1;
