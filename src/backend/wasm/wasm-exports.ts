@@ -26,6 +26,8 @@ export interface WasmExports {
     sh: number, sw: number, pt: number, pl: number, dh: number, dw: number, g: number): void;
   /** The forward computes only output rows [y0, y1) (y0 a multiple of 4) until the next setConv. */
   setConvRows(y0: number, y1: number): void;
+  /** True when the forward pass of the current setConv honours setConvRows. */
+  convRowsSplit(): number;
   /** kind: 0 forward, 1 input gradient, 2 weight gradient. */
   convScratchBytes(kind: number): number;
   conv2d(x: number, w: number, bias: number, out: number, n0: number, n1: number, scratch: number): void;

@@ -253,9 +253,8 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       const p = parallel(xShape[0]!, work);
       if (p) p.run(Job.ConvForward, args, sb, scratch);
       else {
-        // fewer images than threads (batch 1: latency): split the output rows instead (depthwise: not split)
-        const depthwise = a.groups > 1 && a.groups === xShape[1]!;
-        const rowsPool = xShape[0]! < 2 && !depthwise ? parallel(outShape[2]! >> 2, work) : null;
+        // fewer images than threads (batch 1: latency): split the output rows instead, where the kernel can
+        const rowsPool = xShape[0]! < 2 && w.convRowsSplit() ? parallel(outShape[2]! >> 2, work) : null;
         if (rowsPool) rowsPool.run(Job.ConvForwardRows, args, sb, scratch);
         else w.conv2d(px, pw, pbias, po, 0, xShape[0]!, scratch);
       }

@@ -5,7 +5,7 @@
 import { gemm, gemmScratchBytes } from './gemm';
 import { setWinograd, setWinogradRows, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
 import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
-import { fma } from './simd';
+import { fma, storeCols } from './simd';
 import { padBand } from './winograd-common';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
@@ -19,14 +19,14 @@ export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32
   N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw; OH = oh; OW = ow;
   SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; G = g;
   Y0 = 0; Y1 = oh;
-  setWinograd(c, h, w, o, oh, ow, pt, pl);
+  setWinogradForward();
   setDepthwise(n, c, h, w, o, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
 }
 
 /**
  * The forward pass computes only output rows [y0, y1) from now on (until the
- * next setConv); y0 a multiple of 4 (a Winograd tile row). Not for depthwise
- * convolutions (the caller splits those by image only).
+ * next setConv); y0 a multiple of 4 (a Winograd tile row). Only where
+ * convRowsSplit() says so: the depthwise kernel computes whole images.
  */
 export function setConvRows(y0: i32, y1: i32): void {
   Y0 = y0; Y1 = y1;
@@ -36,6 +36,11 @@ export function setConvRows(y0: i32, y1: i32): void {
 @inline
 function depthwise(): bool {
   return G == C && G > 1;
+}
+
+/** True when the forward pass honours setConvRows (every path but the depthwise kernel). */
+export function convRowsSplit(): bool {
+  return !depthwise();
 }
 
 // @ts-ignore: decorator
@@ -52,6 +57,11 @@ function useWinograd(): bool {
 @inline
 function useWinogradBackwardInput(): bool {
   return G == 1 && PT <= 2 && PL <= 2 && winogradApplies(KH, KW, SH, SW, DH, DW, G, O, N, C, H, W);
+}
+
+/** Sets the Winograd geometry of this convolution (x -> y). */
+function setWinogradForward(): void {
+  setWinograd(C, H, W, O, OH, OW, PT, PL);
 }
 
 /** Sets the Winograd geometry of the input gradient's convolution (dy -> dx). */
@@ -82,7 +92,7 @@ export function convScratchBytes(kind: i32): i32 {
     if (!useWinogradBackwardInput()) return im2col;
     setWinogradTransposed();
     const bytes = turnedBytes() + winogradScratchBytes();
-    setWinograd(C, H, W, O, OH, OW, PT, PL);
+    setWinogradForward();
     return max(im2col, bytes);
   }
   if (useWinograd()) return max(im2col, winogradBackwardWeightScratchBytes());
@@ -203,9 +213,9 @@ function directWidth(): i32 { return ((((OW + 7) & ~7) + KW - 1) + 3) & ~3; }
 @inline
 function o4(): i32 { return (O + 3) & ~3; }
 
-/** Scratch bytes of directConv: the padded input of one image, the filters tap-major, an 8-float row. */
+/** Scratch bytes of directConv: the padded input of one image and the filters tap-major. */
 function directScratchBytes(): i32 {
-  return ((C * directRows() * directWidth() + C * KH * KW * o4() + 8) << 2) + 128;
+  return ((C * directRows() * directWidth() + C * KH * KW * o4()) << 2) + 128;
 }
 
 /**
@@ -218,7 +228,6 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
   const taps = C * KH * KW, O4 = o4(), WD = directWidth(), rows = Y1 - Y0 + KH - 1;
   const p = scratch;
   const wt = p + (<usize>(C * directRows() * WD) << 2);
-  const row8 = wt + (<usize>(taps * O4) << 2);
   // wt[t][o] = w[o][t]; zeros for o >= O
   for (let t = 0; t < taps; t++) {
     for (let o = 0; o < O4; o++) store<f32>(wt + (<usize>(t * O4 + o) << 2), o < O ? load<f32>(w + (<usize>(o * taps + t) << 2)) : 0);
@@ -264,21 +273,15 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
             if (lanes > 3) { v128.store(dst + 3 * ps, e0); v128.store(dst + 3 * ps, e1, 16); }
           } else {
             const k = OW - xo;
-            storeRow8(dst, a0, a1, k, row8);
-            if (lanes > 1) storeRow8(dst + ps, c0, c1, k, row8);
-            if (lanes > 2) storeRow8(dst + 2 * ps, d0, d1, k, row8);
-            if (lanes > 3) storeRow8(dst + 3 * ps, e0, e1, k, row8);
+            storeCols(dst, a0, a1, k);
+            if (lanes > 1) storeCols(dst + ps, c0, c1, k);
+            if (lanes > 2) storeCols(dst + 2 * ps, d0, d1, k);
+            if (lanes > 3) storeCols(dst + 3 * ps, e0, e1, k);
           }
         }
       }
     }
   }
-}
-
-/** Stores the first k (< 8) of the eight values lo, hi at dst (through an 8-float scratch row). */
-function storeRow8(dst: usize, lo: v128, hi: v128, k: i32, row8: usize): void {
-  v128.store(row8, lo); v128.store(row8, hi, 16);
-  for (let i = 0; i < k; i++) store<f32>(dst + (<usize>i << 2), load<f32>(row8 + (<usize>i << 2)));
 }
 
 /** Forward for images [n0, n1), output rows [Y0, Y1). */
@@ -334,7 +337,7 @@ export function conv2dBackwardInput(dy: usize, w: usize, dx: usize, n0: i32, n1:
     }
     setWinogradTransposed();
     winogradConv(dy, scratch, 0, dx, n0, n1, scratch + <usize>turnedBytes());
-    setWinograd(C, H, W, O, OH, OW, PT, PL);
+    setWinogradForward();
     return;
   }
   const cg = C / G, og = O / G, rows = cg * KH * KW, cols = OH * OW;

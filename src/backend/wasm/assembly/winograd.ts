@@ -20,6 +20,7 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes } from './gemm';
+import { storeCols } from './simd';
 import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
 import { setWinograd4, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
@@ -213,16 +214,6 @@ function transformInput(p: usize, v: usize, rows: i32, rowMajor: bool): void {
   }
 }
 
-/** Stores the first n (< 8) of the eight values lo, hi at dst. */
-function storeCols(dst: usize, lo: v128, hi: v128, n: i32): void {
-  let v = lo;
-  for (let i = 0; i < n; i++) {
-    if (i == 4) v = hi;
-    const l = i & 3;
-    const f = l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
-    store<f32>(dst + (<usize>i << 2), f);
-  }
-}
 
 /** Output rows of tile rows ty0 .. ty0 + rows of image n = A^T M A (+ bias); a partial last tile row/column is clipped. */
 function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, rows: i32): void {
