@@ -5,7 +5,7 @@
  * ties, NaNs, and every divisor rule.
  */
 import { makeCase, numel, fmt, type ConformanceCase, type Inputs } from './conformance-case.js';
-import type { Conv2dAttrs, F32, Padding4, Pool2dAttrs } from './kernels.js';
+import { type ConvEpilogue, type Conv2dAttrs, type F32, type Padding4, type Pool2dAttrs, epilogueShape } from './kernels.js';
 
 interface ConvConfig {
   name: string;
@@ -71,6 +71,22 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'depthwise 3x3 dilation 2 pad 2', x: [2, 4, 9, 9], o: 4, k: [3, 3], groups: 4, dilation: [2, 2], padding: [2, 2, 2, 2] },
 ];
 
+// conv2dFused: every epilogue on the wasm backend's fusing path (the direct
+// kernel: stride 1, 16 to 150 taps) with ragged sizes, odd outputs that the
+// pool rounds down, batch 1 split by rows, and on the paths that do not fuse.
+const FUSED: readonly ConvConfig[] = [
+  { name: 'LeNet C1: 1 -> 6, 5x5 pad 2, 12x12 (6 of 8 lanes)', x: [2, 1, 12, 12], o: 6, k: [5, 5], padding: [2, 2, 2, 2] },
+  { name: 'LeNet C2: 6 -> 16, 5x5, 14x14 (10x10 output)', x: [2, 6, 14, 14], o: 16, k: [5, 5] },
+  { name: '3 -> 12, 3x3 pad 1, odd 9x7 (the pool drops a row and a column)', x: [3, 3, 9, 7], o: 12, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: '2 -> 4, 3x3 pad [1, 0, 0, 2], 7x6 (odd pixel count, 4 outputs)', x: [1, 2, 7, 6], o: 4, k: [3, 3], padding: [1, 0, 0, 2] },
+  { name: 'batch 1, 6 -> 16, 5x5, 41x39 (37x35 output split by rows across threads)', x: [1, 6, 41, 39], o: 16, k: [5, 5] },
+  { name: 'Winograd path (unfused): 8 -> 8, 3x3 pad 1, 9x10', x: [2, 8, 9, 10], o: 8, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'im2col path (unfused): 3x3 stride 2 pad 1, 2 -> 3, 9x9', x: [2, 2, 9, 9], o: 3, k: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: 'depthwise path (unfused): 3x3 pad 1, 4 channels, 7x8', x: [1, 4, 7, 8], o: 4, k: [3, 3], groups: 4, padding: [1, 1, 1, 1] },
+];
+
+const EPILOGUES: readonly ConvEpilogue[] = [{ relu: true, maxPool: true }, { relu: true, maxPool: false }, { relu: false, maxPool: true }];
+
 function convAttrs(c: ConvConfig): Conv2dAttrs {
   return { stride: c.stride ?? [1, 1], padding: c.padding ?? [0, 0, 0, 0], dilation: c.dilation ?? [1, 1], groups: c.groups ?? 1 };
 }
@@ -112,6 +128,20 @@ export function convCases(): ConformanceCase[] {
       k.conv2dBackwardWeight(xs, c.x, dy, ys, dw, ws, a);
       return [dw];
     }));
+  }
+  for (const c of FUSED) {
+    const { w: ws, y: ys, a } = convShapes(c);
+    const fanIn = ws[1]! * ws[2]! * ws[3]!;
+    for (const e of EPILOGUES) {
+      const what = [e.relu ? 'relu' : '', e.maxPool ? 'max-pool 2x2' : ''].filter(Boolean).join(' + ');
+      out.push(makeCase('conv2dFused', `${c.name}, ${what}`, (k, x) => {
+        const xs = x.normal(numel(c.x));
+        const w = x.normal(numel(ws), 1 / Math.sqrt(fanIn));
+        const y = x.out(numel(epilogueShape(ys, e)));
+        k.conv2dFused(xs, c.x, w, ws, x.normal(c.o, 0.5), y, ys, a, e);
+        return [y];
+      }));
+    }
   }
   return out;
 }

@@ -35,6 +35,25 @@ export interface Pool2dAttrs {
   divisor: number;
 }
 
+/** What `conv2dFused` applies to a convolution's output, in this order. */
+export interface ConvEpilogue {
+  /** max(0, y), PyTorch's ReLU. */
+  relu: boolean;
+  /** Then a 2x2 max-pool, stride 2, no padding: PyTorch's MaxPool2d(2) (odd sizes round down). */
+  maxPool: boolean;
+}
+
+/** The pooling `ConvEpilogue.maxPool` stands for, as pool kernels take it. */
+export const MAX_POOL_2X2: Pool2dAttrs = {
+  kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: true, divisor: 0,
+};
+
+/** The output shape of conv2dFused for a convolution output of `convShape`. */
+export function epilogueShape(convShape: Shape, e: ConvEpilogue): number[] {
+  const [n, c, h, w] = convShape as [number, number, number, number];
+  return e.maxPool ? [n, c, h >> 1, w >> 1] : [n, c, h, w];
+}
+
 export interface SgdAttrs {
   lr: number;
   momentum: number;
@@ -107,6 +126,14 @@ export type KernelTable = {
   matmul(a: F32, b: F32, out: F32, batch: number, m: number, n: number, k: number,
     transA: boolean, transB: boolean, aBatchStride: number, bBatchStride: number): void;
   conv2d(x: F32, xShape: Shape, w: F32, wShape: Shape, bias: F32 | null, out: F32, outShape: Shape, attrs: Conv2dAttrs): void;
+  /**
+   * conv2d, then its epilogue (ReLU, 2x2 max-pool), in one call, for
+   * inference: a backend may apply the epilogue in registers and never write
+   * the full-size maps. `convShape` is the convolution's output shape; `out`
+   * has epilogueShape(convShape, epilogue).
+   */
+  conv2dFused(x: F32, xShape: Shape, w: F32, wShape: Shape, bias: F32 | null, out: F32, convShape: Shape,
+    attrs: Conv2dAttrs, epilogue: ConvEpilogue): void;
   conv2dBackwardInput(dy: F32, dyShape: Shape, w: F32, wShape: Shape, dx: F32, xShape: Shape, attrs: Conv2dAttrs): void;
   conv2dBackwardWeight(x: F32, xShape: Shape, dy: F32, dyShape: Shape, dw: F32, wShape: Shape, attrs: Conv2dAttrs): void;
   maxPool2d(x: F32, xShape: Shape, out: F32, outShape: Shape, attrs: Pool2dAttrs): void;
@@ -133,7 +160,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'reluBackward', 'tanhBackward', 'sigmoidBackward', 'leakyRelu', 'leakyReluBackward',
   'hardtanh', 'hardtanhBackward', 'elu', 'eluBackward', 'erf',
   'affineScalar', 'affineChannels', 'powScalar', 'sum', 'max', 'argmax', 'permute', 'matmul',
-  'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
+  'conv2d', 'conv2dFused', 'conv2dBackwardInput', 'conv2dBackwardWeight',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'adaptiveAvgPool2d', 'adaptiveAvgPool2dBackward', 'softmax', 'logSoftmax',
   'sgdStep', 'adamStep',
@@ -153,4 +180,6 @@ export interface Backend {
    * buffers are not such memory (wasm's live in its own heap).
    */
   allocCollected?(size: number, zero: boolean): F32;
+  /** True when `buf` is this backend's own memory (kernels read it in place, no copy); present with allocCollected. */
+  owns?(buf: F32): boolean;
 }

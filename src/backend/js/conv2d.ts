@@ -6,8 +6,10 @@
  * out[n, group] = W[group] @ col, the weight gradient dW[group] += dy @ col^T,
  * and the input gradient is col2im(W[group]^T @ dy).
  */
-import type { Conv2dAttrs, F32, Shape } from '../kernels.js';
+import { type ConvEpilogue, type Conv2dAttrs, type F32, MAX_POOL_2X2, type Shape, epilogueShape } from '../kernels.js';
+import { relu } from './elementwise.js';
 import { gemm } from './gemm.js';
+import { maxPool2d } from './pool.js';
 
 let scratchBuf = new Float32Array(0);
 
@@ -114,6 +116,16 @@ export function conv2d(
       }
     }
   }
+}
+
+/** The spec of the fused kernel: conv2d, then relu, then the 2x2 max-pool, each a kernel of its own. */
+export function conv2dFused(
+  x: F32, xShape: Shape, w: F32, wShape: Shape, bias: F32 | null, out: F32, convShape: Shape, a: Conv2dAttrs, e: ConvEpilogue,
+): void {
+  const y = e.maxPool ? new Float32Array(convShape.reduce((p, d) => p * d, 1)) : out;
+  conv2d(x, xShape, w, wShape, bias, y, convShape, a);
+  if (e.relu) relu(y, y);
+  if (e.maxPool) maxPool2d(y, convShape, out, epilogueShape(convShape, e), MAX_POOL_2X2);
 }
 
 export function conv2dBackwardInput(

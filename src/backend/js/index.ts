@@ -28,6 +28,7 @@ const jsKernels: KernelTable = {
     }
   },
   conv2d: conv.conv2d,
+  conv2dFused: conv.conv2dFused,
   conv2dBackwardInput: conv.conv2dBackwardInput,
   conv2dBackwardWeight: conv.conv2dBackwardWeight,
   maxPool2d: pool.maxPool2d, maxPool2dBackward: pool.maxPool2dBackward,

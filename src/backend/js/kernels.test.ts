@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conformanceCases, formatConformance, runConformance } from '../conformance.js';
-import { KERNEL_NAMES, type F32, type KernelTable, type Pool2dAttrs, type Shape } from '../kernels.js';
+import { KERNEL_NAMES, MAX_POOL_2X2, epilogueShape, type F32, type KernelTable, type Pool2dAttrs, type Shape } from '../kernels.js';
 import { createJsBackend } from './index.js';
 
 const js = createJsBackend().kernels as KernelTable;
@@ -229,6 +229,13 @@ const naive: KernelTable = {
     const acc = new Float64Array(out.length);
     convLoops(xs, ws, os, a, (xi, wi, oi) => addAt(acc, oi, x[xi]! * w[wi]!));
     for (let oi = 0; oi < out.length; oi++) out[oi] = acc[oi]! + (bias ? bias[unravel(oi, os)[1]!]! : 0);
+  },
+  conv2dFused(x, xs, w, ws, bias, out, cs, a, e) {
+    const y = new Float32Array(cs.reduce((p, d) => p * d, 1));
+    naive.conv2d(x, xs, w, ws, bias, y, cs, a);
+    if (e.relu) naive.relu(y, y);
+    if (e.maxPool) naive.maxPool2d(y, cs, out, epilogueShape(cs, e), MAX_POOL_2X2);
+    else out.set(y);
   },
   conv2dBackwardInput(dy, dys, w, ws, dx, xs, a) {
     // the literal transpose of the forward loops: every product x*w that fed y feeds dx back

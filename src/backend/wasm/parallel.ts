@@ -51,7 +51,10 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
       const [n0, n1] = slice(a[1]!, tid, threads);
       // (a thread with no images still writes its zeroed partial weight gradient)
       if (n0 >= n1 && job !== Job.ConvBackwardWeight) return;
-      if (job === Job.ConvForward) w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, n0, n1, scratch);
+      if (job === Job.ConvForward) {
+        w.setConvEpilogue(a[21]! & 1, a[21]! & 2);
+        w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, n0, n1, scratch);
+      }
       else if (job === Job.ConvBackwardInput) w.conv2dBackwardInput(a[17]!, a[18]!, a[19]!, n0, n1, scratch);
       else {
         // thread 0 writes dw; the others write partial sums at the start of their scratch
@@ -66,6 +69,7 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
       const [y0, y1] = slice(a[8]!, tid, threads, 4);
       if (y0 >= y1) return;
       w.setConvRows(y0, y1);
+      w.setConvEpilogue(a[21]! & 1, a[21]! & 2);
       w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, 0, a[1]!, scratch);
       return;
     }

@@ -61,7 +61,7 @@ test('with two threads, the convolution kernels (forward and both gradients) pas
   try {
     const reference = createJsBackend().kernels as KernelTable;
     const run = () => runConformance(backend.kernels, reference, {
-      cases: conformanceCases(), kernels: ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'],
+      cases: conformanceCases(), kernels: ['conv2d', 'conv2dFused', 'conv2dBackwardInput', 'conv2dBackwardWeight'],
     });
     run(); // starts the pool (computed alone until its workers check in)
     await until(() => backend.threadsReady());

@@ -28,6 +28,10 @@ export interface WasmExports {
   setConvRows(y0: number, y1: number): void;
   /** True when the forward pass of the current setConv honours setConvRows. */
   convRowsSplit(): number;
+  /** The forward applies relu (relu != 0) and then a 2x2 max-pool (pool != 0) until the next setConv. */
+  setConvEpilogue(relu: number, pool: number): void;
+  /** True when the forward pass of the current setConv applies an epilogue itself. */
+  convFusesEpilogue(): number;
   /** kind: 0 forward, 1 input gradient, 2 weight gradient. */
   convScratchBytes(kind: number): number;
   conv2d(x: number, w: number, bias: number, out: number, n0: number, n1: number, scratch: number): void;

@@ -3,7 +3,7 @@
  * marshal.ts) and calls the AssemblyScript kernel. Semantics are exactly the
  * js reference's (src/backend/kernels.ts documents every kernel).
  */
-import type { F32, KernelTable, Shape, UnaryKernel } from '../kernels.js';
+import { type F32, type KernelTable, MAX_POOL_2X2, type Shape, type UnaryKernel, epilogueShape } from '../kernels.js';
 import { broadcastStrides, coalesceDims } from '../js/elementwise.js';
 import type { Marshal } from './marshal.js';
 import type { WasmExports } from './wasm-exports.js';
@@ -99,6 +99,24 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
     else {
       setPool(w, xs, os, a);
       w.pool2dBackward(px, pdy, pdx, mode, 0, geo[0]!);
+    }
+  }
+
+  /** A forward convolution (setConv already called) on wasm pointers, with the epilogue flags of setConvEpilogue (1 relu, 2 pool). */
+  function convForward(px: number, xs: Shape, pw: number, ws: Shape, pbias: number, po: number, os: Shape, a: ConvLike,
+    epilogue: number, scratch: number, sb: number): void {
+    const work = numel(os) * ws[1]! * ws[2]! * ws[3]!;
+    const args = [...convGeometry(xs, ws, os, a), px, pw, pbias, po, epilogue];
+    const p = parallel(xs[0]!, work);
+    if (p) p.run(Job.ConvForward, args, sb, scratch);
+    else {
+      // fewer images than threads (batch 1: latency): split the output rows instead, where the kernel can
+      const rowsPool = xs[0]! < 2 && w.convRowsSplit() ? parallel(os[2]! >> 2, work) : null;
+      if (rowsPool) rowsPool.run(Job.ConvForwardRows, args, sb, scratch);
+      else {
+        w.setConvEpilogue(epilogue & 1, epilogue & 2);
+        w.conv2d(px, pw, pbias, po, 0, xs[0]!, scratch);
+      }
     }
   }
 
@@ -248,15 +266,24 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       const sb = w.convScratchBytes(0);
       m.begin([x, wt, bias, out], sb);
       const px = m.in(x), pw = m.in(wt), pbias = bias ? m.in(bias) : 0, po = m.out(out), scratch = m.scratch(sb);
-      const work = out.length * wShape[1]! * wShape[2]! * wShape[3]!;
-      const args = [...convGeometry(xShape, wShape, outShape, a), px, pw, pbias, po];
-      const p = parallel(xShape[0]!, work);
-      if (p) p.run(Job.ConvForward, args, sb, scratch);
-      else {
-        // fewer images than threads (batch 1: latency): split the output rows instead, where the kernel can
-        const rowsPool = xShape[0]! < 2 && w.convRowsSplit() ? parallel(outShape[2]! >> 2, work) : null;
-        if (rowsPool) rowsPool.run(Job.ConvForwardRows, args, sb, scratch);
-        else w.conv2d(px, pw, pbias, po, 0, xShape[0]!, scratch);
+      convForward(px, xShape, pw, wShape, pbias, po, outShape, a, 0, scratch, sb);
+      m.end();
+    },
+    conv2dFused(x, xShape, wt, wShape, bias, out, convShape, a, e) {
+      setConv(w, xShape, wShape, convShape, a);
+      const sb = w.convScratchBytes(0);
+      const fused = w.convFusesEpilogue() !== 0;
+      // unfused (Winograd, im2col, depthwise paths): the full-size maps go through the arena, then relu and the pool
+      const yBytes = fused || !e.maxPool ? 0 : numel(convShape) * 4;
+      m.begin([x, wt, bias, out], sb + yBytes + 64);
+      const px = m.in(x), pw = m.in(wt), pbias = bias ? m.in(bias) : 0, po = m.out(out), scratch = m.scratch(sb);
+      if (fused) {
+        convForward(px, xShape, pw, wShape, pbias, po, convShape, a, (e.relu ? 1 : 0) | (e.maxPool ? 2 : 0), scratch, sb);
+      } else {
+        const py = e.maxPool ? m.scratch(yBytes) : po, n = numel(convShape);
+        convForward(px, xShape, pw, wShape, pbias, py, convShape, a, 0, scratch, sb);
+        if (e.relu) w.unary(UNARY.relu, py, py, n);
+        if (e.maxPool) poolForward(py, po, 0, convShape, epilogueShape(convShape, e), MAX_POOL_2X2, n);
       }
       m.end();
     },

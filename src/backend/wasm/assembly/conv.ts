@@ -6,19 +6,22 @@ import { gemm, gemmScratchBytes } from './gemm';
 import { setWinograd, setWinogradRows, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
 import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
 import { fma, storeCols } from './simd';
-import { padBand } from './winograd-common';
+import { align64, padBand } from './winograd-common';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
 let N = 0, C = 0, H = 0, W = 0, O = 0, KH = 0, KW = 0, OH = 0, OW = 0;
 let SH = 1, SW = 1, PT = 0, PL = 0, DH = 1, DW = 1, G = 1;
 // The output rows conv2d computes (setConv: all; setConvRows narrows them to split one image across threads).
 let Y0 = 0, Y1 = 0;
+// The forward's epilogue (setConvEpilogue; setConv clears it): ReLU, then a 2x2 stride-2 max-pool.
+let RELU = false, POOL = false;
 
 export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32, oh: i32, ow: i32,
   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, g: i32): void {
   N = n; C = c; H = h; W = w; O = o; KH = kh; KW = kw; OH = oh; OW = ow;
   SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; G = g;
   Y0 = 0; Y1 = oh;
+  RELU = false; POOL = false;
   setWinogradForward();
   setDepthwise(n, c, h, w, o, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw);
 }
@@ -30,6 +33,20 @@ export function setConv(n: i32, c: i32, h: i32, w: i32, o: i32, kh: i32, kw: i32
  */
 export function setConvRows(y0: i32, y1: i32): void {
   Y0 = y0; Y1 = y1;
+}
+
+/**
+ * The forward pass applies max(0, y) (relu) and then a 2x2 stride-2 max-pool
+ * (pool; the output is [N, O, OH / 2, OW / 2], rounded down) to what it
+ * writes. Only where convFusesEpilogue() says so; setConv clears it.
+ */
+export function setConvEpilogue(relu: i32, pool: i32): void {
+  RELU = relu != 0; POOL = pool != 0;
+}
+
+/** True when the forward pass applies an epilogue in its own registers (the direct kernel). */
+export function convFusesEpilogue(): bool {
+  return !useWinograd() && !depthwise() && useDirect();
 }
 
 // @ts-ignore: decorator
@@ -189,98 +206,159 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
 
 // A small layer (5x5 on 1 or 6 channels, 3x3 on 3: 16 to DIRECT_TAPS
 // products per output) is computed directly: there im2col's copy and the
-// GEMM's packing cost more than the arithmetic. (LeNet's two convolutions,
-// batch 64, one thread: 0.88 -> 0.63 ms and 1.53 -> 1.16 ms; 3x3 on 3
-// channels 4.5 -> 4.0 ms. With fewer taps, 3x3 on one channel, the GEMM's
-// long rows win.)
+// GEMM's packing cost more than the arithmetic. (With fewer taps, 3x3 on one
+// channel, the GEMM's long rows win.)
 const DIRECT_TAPS = 150;
 
 // @ts-ignore: decorator
 @inline
 function useDirect(): bool {
   const taps = C * KH * KW;
-  return G == 1 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && taps >= 16 && taps <= DIRECT_TAPS && OW >= 8 && O >= 4;
+  return G == 1 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && taps >= 16 && taps <= DIRECT_TAPS && O >= 4;
 }
 
-// Rows and row width of the direct kernel's padded input, and its filters' width (O rounded up to 4).
+// Rows and row width of the direct kernel's padded input, and its filters' width (O rounded up to 8).
 // @ts-ignore: decorator
 @inline
 function directRows(): i32 { return OH + KH - 1; }
 // @ts-ignore: decorator
 @inline
-function directWidth(): i32 { return ((((OW + 7) & ~7) + KW - 1) + 3) & ~3; }
+function directWidth(): i32 { return (OW + KW - 1 + 3) & ~3; }
 // @ts-ignore: decorator
 @inline
-function o4(): i32 { return (O + 3) & ~3; }
+function o8(): i32 { return (O + 7) & ~7; }
 
-/** Scratch bytes of directConv: the padded input of one image and the filters tap-major. */
+/**
+ * Scratch bytes of directConv: the padded input of one image, the filters
+ * tap-major, the bias padded to o8, the taps' and the pixels' offsets, and
+ * the pooled tile.
+ */
 function directScratchBytes(): i32 {
-  return ((C * directRows() * directWidth() + C * KH * KW * o4()) << 2) + 128;
+  const taps = C * KH * KW;
+  return ((C * directRows() * directWidth() + taps * o8() + o8() + taps + OH * OW + 32) << 2) + 256;
 }
 
 /**
- * Forward of images [n0, n1), output rows [Y0, Y1), without im2col: for four
- * output channels and eight output pixels at a time (eight accumulators), each
- * tap (c, i, j) loads two vectors of the padded input and four broadcast
- * weights (the filters are rearranged tap-major, channels innermost).
+ * Forward of images [n0, n1), output rows [Y0, Y1), without im2col, with the
+ * epilogue (ReLU, 2x2 max-pool) applied in registers. The output channels
+ * are the vector lanes: for eight channels (two vectors) and four pixels at a
+ * time (eight accumulators), each tap loads the eight weights of that tap
+ * (filters rearranged tap-major) and one value of the padded input per pixel,
+ * broadcast. Without pooling the four pixels run along the flattened output
+ * plane (across row ends), so no lane or column is wasted on a ragged width,
+ * and a 4x4 transpose in registers writes them back as rows. With pooling
+ * they are one 2x2 window, reduced by max to one pooled pixel; four pooled
+ * pixels are written back together the same way.
  */
 function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
-  const taps = C * KH * KW, O4 = o4(), WD = directWidth(), rows = Y1 - Y0 + KH - 1;
+  const taps = C * KH * KW, O8 = o8(), WD = directWidth(), rows = Y1 - Y0 + KH - 1;
   const p = scratch;
-  const wt = p + (<usize>(C * directRows() * WD) << 2);
-  // wt[t][o] = w[o][t]; zeros for o >= O
+  const wt = align64(p + (<usize>(C * directRows() * WD) << 2));
+  const bp = wt + (<usize>(taps * O8) << 2);
+  const offs = bp + (<usize>O8 << 2);
+  const pix = offs + (<usize>taps << 2);
+  const tile = align64(pix + (<usize>(OH * OW) << 2));
+  // wt[t][o] = w[o][t] (zeros for o >= O); bp[o] = bias[o]
   for (let t = 0; t < taps; t++) {
-    for (let o = 0; o < O4; o++) store<f32>(wt + (<usize>(t * O4 + o) << 2), o < O ? load<f32>(w + (<usize>(o * taps + t) << 2)) : 0);
+    for (let o = 0; o < O8; o++) store<f32>(wt + (<usize>(t * O8 + o) << 2), o < O ? load<f32>(w + (<usize>(o * taps + t) << 2)) : 0);
   }
-  const plane = OH * OW;
+  for (let o = 0; o < O8; o++) store<f32>(bp + (<usize>o << 2), bias != 0 && o < O ? load<f32>(bias + (<usize>o << 2)) : 0);
+  // byte offset of tap (c, i, j) in the padded band
+  for (let c = 0, t = 0; c < C; c++) {
+    for (let i = 0; i < KH; i++) {
+      for (let j = 0; j < KW; j++, t++) store<i32>(offs + (<usize>t << 2), ((c * rows + i) * WD + j) << 2);
+    }
+  }
+  // byte offset of each unit's first pixel: 4 output pixels, or one 2x2 window of the pooled output
+  const ow = POOL ? OW >> 1 : OW, plane = POOL ? (OH >> 1) * ow : OH * OW, s = POOL ? 2 : 1;
+  const first = (POOL ? Y0 >> 1 : Y0) * ow, last = (POOL ? Y1 >> 1 : Y1) * ow;
+  for (let q = first; q < last; q++) {
+    const y = q / ow;
+    store<i32>(pix + (<usize>(q - first) << 2), ((y * s - Y0) * WD + (q - y * ow) * s) << 2);
+  }
+  const units = POOL ? last - first : (last - first + 3) >> 2;
+  const ps = <usize>plane << 2, oEnd = offs + (<usize>taps << 2), wdB = <usize>WD << 2;
+  const zero = f32x4.splat(0);
   for (let n = n0; n < n1; n++) {
     padBand(x, n, C, H, W, WD, PL, Y0 - PT, rows, p);
-    for (let ob = 0; ob < O4; ob += 4) {
-      const lanes = min(4, O - ob);
-      const b0 = bias != 0 ? load<f32>(bias + (<usize>ob << 2)) : 0;
-      const b1 = bias != 0 && lanes > 1 ? load<f32>(bias + (<usize>(ob + 1) << 2)) : 0;
-      const b2 = bias != 0 && lanes > 2 ? load<f32>(bias + (<usize>(ob + 2) << 2)) : 0;
-      const b3 = bias != 0 && lanes > 3 ? load<f32>(bias + (<usize>(ob + 3) << 2)) : 0;
-      for (let y = Y0; y < Y1; y++) {
-        for (let xo = 0; xo < OW; xo += 8) {
-          let a0 = f32x4.splat(b0), a1 = a0, c0 = f32x4.splat(b1), c1 = c0;
-          let d0 = f32x4.splat(b2), d1 = d0, e0 = f32x4.splat(b3), e1 = e0;
-          let wq = wt + (<usize>ob << 2);
-          for (let c = 0; c < C; c++) {
-            for (let i = 0; i < KH; i++) {
-              let q = p + (<usize>((c * rows + y - Y0 + i) * WD + xo) << 2);
-              for (let j = 0; j < KW; j++) {
-                const v0 = v128.load(q), v1 = v128.load(q, 16);
-                let s = v128.load32_splat(wq);
-                a0 = fma(s, v0, a0); a1 = fma(s, v1, a1);
-                s = v128.load32_splat(wq, 4);
-                c0 = fma(s, v0, c0); c1 = fma(s, v1, c1);
-                s = v128.load32_splat(wq, 8);
-                d0 = fma(s, v0, d0); d1 = fma(s, v1, d1);
-                s = v128.load32_splat(wq, 12);
-                e0 = fma(s, v0, e0); e1 = fma(s, v1, e1);
-                q += 4;
-                wq += <usize>O4 << 2;
-              }
-            }
+    for (let ob = 0; ob < O8; ob += 8) {
+      const lanes = min(8, O - ob), lo = min(4, lanes);
+      const bl = v128.load(bp + (<usize>ob << 2)), bh = v128.load(bp + (<usize>ob << 2), 16);
+      const w0 = wt + (<usize>ob << 2), o0 = out + (<usize>((n * O + ob) * plane) << 2);
+      for (let u = 0; u < units; u++) {
+        let p0: usize, p1: usize, p2: usize, p3: usize;
+        if (POOL) {
+          p0 = p + <usize>load<i32>(pix + (<usize>u << 2));
+          p1 = p0 + 4; p2 = p0 + wdB; p3 = p2 + 4;
+        } else {
+          // the pixels past the end repeat the last one (computed, not stored)
+          const k = min(4, last - first - 4 * u), pq = pix + (<usize>(4 * u) << 2);
+          p0 = p + <usize>load<i32>(pq);
+          p1 = p + <usize>load<i32>(pq + (<usize>min(1, k - 1) << 2));
+          p2 = p + <usize>load<i32>(pq + (<usize>min(2, k - 1) << 2));
+          p3 = p + <usize>load<i32>(pq + (<usize>min(3, k - 1) << 2));
+        }
+        let a0 = bl, a1 = bh, c0 = bl, c1 = bh, d0 = bl, d1 = bh, e0 = bl, e1 = bh;
+        let wq = w0;
+        for (let to = offs; to < oEnd; to += 4) {
+          const o = <usize>load<i32>(to);
+          const l = v128.load(wq), h = v128.load(wq, 16);
+          let v = v128.load32_splat(p0 + o);
+          a0 = fma(v, l, a0); a1 = fma(v, h, a1);
+          v = v128.load32_splat(p1 + o);
+          c0 = fma(v, l, c0); c1 = fma(v, h, c1);
+          v = v128.load32_splat(p2 + o);
+          d0 = fma(v, l, d0); d1 = fma(v, h, d1);
+          v = v128.load32_splat(p3 + o);
+          e0 = fma(v, l, e0); e1 = fma(v, h, e1);
+          wq += <usize>O8 << 2;
+        }
+        if (POOL) {
+          // (max, then bias and ReLU commute with it; the bias is already in)
+          let m0 = f32x4.max(f32x4.max(a0, c0), f32x4.max(d0, e0)), m1 = f32x4.max(f32x4.max(a1, c1), f32x4.max(d1, e1));
+          if (RELU) { m0 = f32x4.max(m0, zero); m1 = f32x4.max(m1, zero); }
+          const slot = tile + (<usize>(u & 3) << 5);
+          v128.store(slot, m0); v128.store(slot, m1, 16);
+          if ((u & 3) == 3 || u == units - 1) {
+            const u0 = u & ~3, k = (u & 3) + 1, dst = o0 + (<usize>(first + u0) << 2);
+            storeTransposed(dst, ps, v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96), lo, k);
+            if (lanes > 4) storeTransposed(dst + 4 * ps, ps, v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112), lanes - 4, k);
           }
-          const dst = out + (<usize>((n * O + ob) * plane + y * OW + xo) << 2);
-          const ps = <usize>plane << 2;
-          if (xo + 8 <= OW) {
-            v128.store(dst, a0); v128.store(dst, a1, 16);
-            if (lanes > 1) { v128.store(dst + ps, c0); v128.store(dst + ps, c1, 16); }
-            if (lanes > 2) { v128.store(dst + 2 * ps, d0); v128.store(dst + 2 * ps, d1, 16); }
-            if (lanes > 3) { v128.store(dst + 3 * ps, e0); v128.store(dst + 3 * ps, e1, 16); }
-          } else {
-            const k = OW - xo;
-            storeCols(dst, a0, a1, k);
-            if (lanes > 1) storeCols(dst + ps, c0, c1, k);
-            if (lanes > 2) storeCols(dst + 2 * ps, d0, d1, k);
-            if (lanes > 3) storeCols(dst + 3 * ps, e0, e1, k);
+        } else {
+          if (RELU) {
+            a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); c0 = f32x4.max(c0, zero); c1 = f32x4.max(c1, zero);
+            d0 = f32x4.max(d0, zero); d1 = f32x4.max(d1, zero); e0 = f32x4.max(e0, zero); e1 = f32x4.max(e1, zero);
           }
+          const k = min(4, last - first - 4 * u), dst = o0 + (<usize>(first + 4 * u) << 2);
+          storeTransposed(dst, ps, a0, c0, d0, e0, lo, k);
+          if (lanes > 4) storeTransposed(dst + 4 * ps, ps, a1, c1, d1, e1, lanes - 4, k);
         }
       }
     }
+  }
+}
+
+/**
+ * v0..v3 hold four channels of pixels 0..3; writes channel r's k (<= 4)
+ * pixels at dst + r * rowBytes for r < lanes.
+ */
+// @ts-ignore: decorator
+@inline
+function storeTransposed(dst: usize, rowBytes: usize, v0: v128, v1: v128, v2: v128, v3: v128, lanes: i32, k: i32): void {
+  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  const u0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), u1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const u2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), u3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  if (k == 4) {
+    v128.store(dst, u0);
+    if (lanes > 1) v128.store(dst + rowBytes, u1);
+    if (lanes > 2) v128.store(dst + 2 * rowBytes, u2);
+    if (lanes > 3) v128.store(dst + 3 * rowBytes, u3);
+  } else {
+    storeCols(dst, u0, u0, k);
+    if (lanes > 1) storeCols(dst + rowBytes, u1, u1, k);
+    if (lanes > 2) storeCols(dst + 2 * rowBytes, u2, u2, k);
+    if (lanes > 3) storeCols(dst + 3 * rowBytes, u3, u3, k);
   }
 }
 

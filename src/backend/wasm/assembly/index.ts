@@ -4,6 +4,6 @@
 export { gemm, gemmScratchBytes } from './gemm';
 export { unary, leakyRelu, hardtanh, affineScalar, affineChannels, powScalar, unaryBackward, leakyReluBackward, hardtanhBackward, elu, eluBackward, binaryFlat, binaryStrided } from './elementwise';
 export { sum, sumMiddle, sumMiddleRange, maxArg, permute, softmax } from './reduce';
-export { setConv, setConvRows, convRowsSplit, convScratchBytes, conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
+export { setConv, setConvRows, convRowsSplit, setConvEpilogue, convFusesEpilogue, convScratchBytes, conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv';
 export { setPool, pool2d, pool2dBackward, adaptiveAvg } from './pool';
 export { sgdStep, adamStep } from './optim';
