@@ -1,5 +1,6 @@
 import { withModule } from '../tensor/context.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fusedBlockLength, runFusedBlock } from './fusion.js';
 import { Module, type ModuleConfig } from './module.js';
 
 /**
@@ -46,8 +47,15 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const layers = [...this.children()];
     let y = x;
-    for (const m of this.children()) y = m.forward(y);
+    for (let i = 0; i < layers.length;) {
+      // without autograd, Conv2d → ReLU (→ MaxPool2d(2)) runs as one kernel (see fusion.ts)
+      const fused = fusedBlockLength(layers, i);
+      if (fused) y = runFusedBlock(layers, i, fused, y);
+      else y = layers[i]!.forward(y);
+      i += fused || 1;
+    }
     return y;
   }
 

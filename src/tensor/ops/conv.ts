@@ -2,9 +2,12 @@
  * 2-D convolution (cross-correlation, as in every deep-learning library).
  */
 import { kernels } from '../../backend/configure.js';
-import type { Conv2dAttrs, Padding4 } from '../../backend/kernels.js';
+import { type ConvEpilogue, type Conv2dAttrs, type Padding4, epilogueShape } from '../../backend/kernels.js';
 import { ShapeError, fmt } from '../../errors.js';
+import { isGradEnabled } from '../grad-mode.js';
 import { Tensor, empty, record } from '../tensor.js';
+import { relu } from './elementwise.js';
+import { maxPool2d } from './pool.js';
 import { sum } from './reduce.js';
 import { currentPath, pair } from './util.js';
 
@@ -73,13 +76,44 @@ export function conv2dOutputShape(op: string, xShape: readonly number[], wShape:
  * @example
  * const y = conv2d(x, w, b, { stride: 1, padding: 'same' });
  */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+/** Validates a conv2d call; returns the kernel attributes and the output shape. */
+function checkConv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): [Conv2dAttrs, number[]] {
   if (weight.ndim !== 4) throw new ShapeError('conv2d', `weight must be 4-D [O, C/groups, kH, kW], got ${fmt(weight.shape)}`, currentPath());
   const a = conv2dAttrs('conv2d', [weight.shape[2]!, weight.shape[3]!], options);
   const outShape = conv2dOutputShape('conv2d', x.shape, weight.shape, a);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new ShapeError('conv2d', `bias ${fmt(bias.shape)} does not match weight ${fmt(weight.shape)}; expected [${weight.shape[0]}]`, currentPath());
   }
+  return [a, outShape];
+}
+
+/**
+ * conv2d, then ReLU, then (with `maxPool`) a 2x2 stride-2 max-pool: the
+ * Conv2d → ReLU → MaxPool2d(2) block of most CNNs. When no gradient is
+ * recorded it is one kernel call (the wasm backend applies the ReLU and the
+ * pool in registers, never writing the full-size maps); under autograd it
+ * is the three ops, so gradients flow as through them.
+ *
+ * Shape: x [N, C, H, W] → [N, O, Ho, Wo] (conv2d's), or [N, O, ⌊Ho/2⌋, ⌊Wo/2⌋] with maxPool.
+ *
+ * @example
+ * const y = noGrad(() => conv2dRelu(x, w, b, { padding: 2 }, { maxPool: true }));   // LeNet's first block
+ */
+export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {},
+  epilogue: { maxPool?: boolean } = {}): Tensor {
+  const e: ConvEpilogue = { relu: true, maxPool: epilogue.maxPool ?? false };
+  if (isGradEnabled() && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad)) {
+    const y = relu(conv2d(x, weight, bias, options));
+    return e.maxPool ? maxPool2d(y, 2) : y;
+  }
+  const [a, convShape] = checkConv2d(x, weight, bias, options);
+  const out = empty(epilogueShape(convShape, e));
+  kernels().conv2dFused(x.data, x.shape, weight.data, weight.shape, bias ? bias.data : null, out.data, convShape, a, e);
+  return out;
+}
+
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const [a, outShape] = checkConv2d(x, weight, bias, options);
   const out = empty(outShape);
   kernels().conv2d(x.data, x.shape, weight.data, weight.shape, bias ? bias.data : null, out.data, outShape, a);
   const inputs = bias ? [x, weight, bias] : [x, weight];

@@ -12,7 +12,7 @@ export { reshape, flatten, permute, transpose, unsqueeze, squeeze, narrow } from
 export { concat } from './concat.js';
 export { pad2d, type Pad4 } from './pad.js';
 export { matmul, linear } from './matmul.js';
-export { conv2d, type Conv2dOptions, type Conv2dPadding } from './conv.js';
+export { conv2d, conv2dRelu, type Conv2dOptions, type Conv2dPadding } from './conv.js';
 export { convTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.js';
 export { maxPool2d, avgPool2d, sumPool2d, adaptiveAvgPool2d, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
 export { softmax, logSoftmax } from './softmax.js';
