@@ -4,6 +4,7 @@
  * ('sgdStep', 'adamStep'), so they stay on the active backend.
  */
 import { FoveaError, ValueError } from '../errors.js';
+import { zeros } from '../tensor/ops/creation.js';
 import { clearGrad, type Tensor } from '../tensor/tensor.js';
 
 export abstract class Optimizer {
@@ -36,7 +37,11 @@ export abstract class Optimizer {
   abstract loadStateDict(state: { step: number; lr: number; buffers: Record<string, Float32Array | null>[] }): void;
 }
 
-/** A zero-filled buffer the size of p, owned by the optimiser. */
+/**
+ * A zero-filled buffer the size of p, owned by the optimiser: long-lived
+ * state, so it lives where the update kernel reads it in place (see
+ * keepStorage), not copied in and out on every step.
+ */
 export function stateBuffer(p: Tensor): Float32Array {
-  return new Float32Array(p.numel());
+  return zeros([p.numel()]).keep().data;
 }

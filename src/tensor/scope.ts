@@ -40,9 +40,21 @@ export function track(s: Storage): void {
   frames[frames.length - 1]?.storages.push(s);
 }
 
-/** Marks a storage as owned by long-lived state (parameters, optimiser buffers, gradients). */
+/**
+ * Marks a storage as owned by long-lived state (parameters, optimiser
+ * buffers, gradients). Where the backend's kernels read their own memory in
+ * place (wasm), such state moves there: a Linear layer's weight is then
+ * read where it lies, not copied in on every call. (That memory returns to
+ * the backend when the tensor is garbage-collected.)
+ */
 export function keepStorage(s: Storage): void {
   s.kept = true;
+  const backend = getBackend();
+  if (s.buf && backend.owns && !backend.owns(s.buf)) {
+    const resident = backend.alloc(s.buf.length, false);
+    resident.set(s.buf);
+    s.buf = resident;
+  }
 }
 
 /** Anything that holds a storage and may hold a graph edge (Tensor implements this). */

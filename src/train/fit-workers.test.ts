@@ -55,7 +55,7 @@ test('fit with numWorkers 2 trains exactly as with numWorkers 0, and resumes mid
   await assert.rejects(fit(c.model, {
     ...c.options, checkpointEvery: 3,
     onCheckpoint: (state, why) => {
-      if (why === 'batch') saved = structuredClone({ state, weights: [...c.model.stateDict().values()].map((t) => t.data), optimizer: c.options.optimizer.stateDict() });
+      if (why === 'batch') saved = structuredClone({ state, weights: [...c.model.stateDict().values()].map((t) => t.data.slice()), optimizer: c.options.optimizer.stateDict() });
     },
     onBatchEnd: (log) => { if (log.epoch === 2 && log.batch === 4) throw new Error('killed'); },
   }), /killed/);

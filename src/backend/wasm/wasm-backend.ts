@@ -141,6 +141,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     // Tensors that outlive every scope live in ordinary (garbage-collected) memory: the heap's
     // FinalizationRegistry alone never runs in a synchronous loop. Kernels copy them in and out.
     allocCollected: (size) => new Float32Array(size),
+    owns: (buf) => heap.owns(buf),
     threadsReady: () => pool !== null && !pool.isBroken && pool.ready,
     shutdown: () => {
       stopped = true;
