@@ -33,6 +33,9 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'non-square 1x5 kernel, pad [0, 2]', x: [1, 2, 5, 9], o: 3, k: [1, 5], padding: [0, 2, 0, 2] },
   { name: '5x5 pad 2, batch 1, one channel (LeNet C1)', x: [1, 1, 12, 12], o: 6, k: [5, 5], padding: [2, 2, 2, 2] },
   { name: '1x1, batch 3', x: [3, 4, 5, 5], o: 2, k: [1, 1] },
+  // stride 1 outside the wasm backend's direct kernel: fewer than 9 or more than 1600 taps go through im2col + GEMM
+  { name: '2x2 on 2 channels, pad 1 (8 taps)', x: [2, 2, 6, 7], o: 5, k: [2, 2], padding: [1, 1, 1, 1] },
+  { name: '5x5 on 66 channels (1650 taps), 6x5, 9 outputs', x: [1, 66, 6, 5], o: 9, k: [5, 5], padding: [2, 2, 2, 2] },
   { name: 'kernel as large as the input (1x1 output)', x: [2, 3, 5, 5], o: 4, k: [5, 5] },
   { name: '2x2 stride 3 (stride > kernel, skipped pixels)', x: [1, 2, 8, 8], o: 2, k: [2, 2], stride: [3, 3] },
   { name: 'padding wider than half the kernel', x: [1, 1, 4, 4], o: 1, k: [3, 3], padding: [2, 2, 2, 2] },
@@ -58,7 +61,7 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'first-layer weight gradient: 3 -> 32 channels, 3x3 pad 1, batch 3 (27 rows)', x: [3, 3, 10, 12], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'weight gradient with fewer rows than filters, groups 2: 2 -> 12 channels, 2x2 stride 2', x: [2, 2, 8, 9], o: 12, k: [2, 2], stride: [2, 2], groups: 2 },
   // one image with enough work: the wasm backend splits its output rows across threads (odd row counts, every path)
-  { name: 'batch 1, 5x5 6 -> 16 channels, 31x30 (27 output rows split by row; im2col)', x: [1, 6, 31, 30], o: 16, k: [5, 5] },
+  { name: 'batch 1, 5x5 6 -> 16 channels, 31x30 (27 output rows split by row; direct)', x: [1, 6, 31, 30], o: 16, k: [5, 5] },
   { name: 'batch 1, 1x1 64 -> 32 channels, 21x20 (rows of a pointwise convolution)', x: [1, 64, 21, 20], o: 32, k: [1, 1] },
   { name: 'batch 1, 3x3 stride 2 pad 1, 8 -> 32 channels, 33x33 (17 output rows)', x: [1, 8, 33, 33], o: 32, k: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
   { name: 'batch 1, groups 2, 3x3 pad 1, 8 -> 32 channels, 25x24', x: [1, 8, 25, 24], o: 32, k: [3, 3], groups: 2, padding: [1, 1, 1, 1] },

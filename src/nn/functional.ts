@@ -2,7 +2,7 @@
  * The functional twins of the layers (PyTorch's torch.nn.functional), e.g.
  * `F.conv2d(x, w, b, { padding: 1 })`, `F.crossEntropy(logits, labels)`.
  */
-export { conv2d } from '../tensor/ops/conv.js';
+export { conv2d, conv2dRelu } from '../tensor/ops/conv.js';
 export { convTranspose2d } from '../tensor/ops/conv-transpose.js';
 export { linear } from '../tensor/ops/matmul.js';
 export { maxPool2d, avgPool2d, sumPool2d, adaptiveAvgPool2d } from '../tensor/ops/pool.js';

@@ -204,17 +204,22 @@ function col2im(col: usize, n: i32, c0: i32, dx: usize): void {
   }
 }
 
-// A small layer (5x5 on 1 or 6 channels, 3x3 on 3: 16 to DIRECT_TAPS
-// products per output) is computed directly: there im2col's copy and the
-// GEMM's packing cost more than the arithmetic. (With fewer taps, 3x3 on one
-// channel, the GEMM's long rows win.)
-const DIRECT_TAPS = 150;
+// A stride-1 layer with 9 to DIRECT_TAPS products per output that Winograd
+// does not take (5x5 and 7x7 kernels, 3x3 on 1-3 channels) is computed
+// directly: there im2col's copy and the GEMM's packing cost more than they
+// save. (One thread, GFLOP/s direct against im2col + GEMM: 3x3 1 -> 32 on
+// 28x28 30 / 23, 5x5 16 -> 32 on 14x14 48 / 30, 5x5 40 -> 64 45 / 35,
+// 5x5 64 -> 64 43 / 35.) Past DIRECT_TAPS the weights a
+// block of pixels walks through outgrow L2 and the GEMM's blocking wins;
+// under 9 taps (2x2, 1x1) the GEMM's long rows do.
+const DIRECT_MIN_TAPS = 9;
+const DIRECT_TAPS = 1600;
 
 // @ts-ignore: decorator
 @inline
 function useDirect(): bool {
   const taps = C * KH * KW;
-  return G == 1 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && taps >= 16 && taps <= DIRECT_TAPS && O >= 4;
+  return G == 1 && SH == 1 && SW == 1 && DH == 1 && DW == 1 && taps >= DIRECT_MIN_TAPS && taps <= DIRECT_TAPS && O >= 4;
 }
 
 // Rows and row width of the direct kernel's padded input, and its filters' width (O rounded up to 8).
@@ -278,12 +283,12 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
   }
   const units = POOL ? last - first : (last - first + 3) >> 2;
   const ps = <usize>plane << 2, oEnd = offs + (<usize>taps << 2), wdB = <usize>WD << 2;
-  const zero = f32x4.splat(0);
   for (let n = n0; n < n1; n++) {
     padBand(x, n, C, H, W, WD, PL, Y0 - PT, rows, p);
     for (let ob = 0; ob < O8; ob += 8) {
       const lanes = min(8, O - ob), lo = min(4, lanes);
-      const bl = v128.load(bp + (<usize>ob << 2)), bh = v128.load(bp + (<usize>ob << 2), 16);
+      // (the bias and zero vectors are loaded where used: kept live across the tap loop, they cost it registers)
+      const bo = bp + (<usize>ob << 2);
       const w0 = wt + (<usize>ob << 2), o0 = out + (<usize>((n * O + ob) * plane) << 2);
       for (let u = 0; u < units; u++) {
         let p0: usize, p1: usize, p2: usize, p3: usize;
@@ -298,6 +303,7 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
           p2 = p + <usize>load<i32>(pq + (<usize>min(2, k - 1) << 2));
           p3 = p + <usize>load<i32>(pq + (<usize>min(3, k - 1) << 2));
         }
+        const bl = v128.load(bo), bh = v128.load(bo, 16);
         let a0 = bl, a1 = bh, c0 = bl, c1 = bh, d0 = bl, d1 = bh, e0 = bl, e1 = bh;
         let wq = w0;
         for (let to = offs; to < oEnd; to += 4) {
@@ -315,8 +321,8 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
         }
         if (POOL) {
           // (max, then bias and ReLU commute with it; the bias is already in)
-          let m0 = f32x4.max(f32x4.max(a0, c0), f32x4.max(d0, e0)), m1 = f32x4.max(f32x4.max(a1, c1), f32x4.max(d1, e1));
-          if (RELU) { m0 = f32x4.max(m0, zero); m1 = f32x4.max(m1, zero); }
+          let m0 = max4(a0, c0, d0, e0), m1 = max4(a1, c1, d1, e1);
+          if (RELU) { m0 = relu(m0); m1 = relu(m1); }
           const slot = tile + (<usize>(u & 3) << 5);
           v128.store(slot, m0); v128.store(slot, m1, 16);
           if ((u & 3) == 3 || u == units - 1) {
@@ -326,8 +332,8 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
           }
         } else {
           if (RELU) {
-            a0 = f32x4.max(a0, zero); a1 = f32x4.max(a1, zero); c0 = f32x4.max(c0, zero); c1 = f32x4.max(c1, zero);
-            d0 = f32x4.max(d0, zero); d1 = f32x4.max(d1, zero); e0 = f32x4.max(e0, zero); e1 = f32x4.max(e1, zero);
+            a0 = relu(a0); a1 = relu(a1); c0 = relu(c0); c1 = relu(c1);
+            d0 = relu(d0); d1 = relu(d1); e0 = relu(e0); e1 = relu(e1);
           }
           const k = min(4, last - first - 4 * u), dst = o0 + (<usize>(first + 4 * u) << 2);
           storeTransposed(dst, ps, a0, c0, d0, e0, lo, k);
@@ -336,6 +342,29 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
       }
     }
   }
+}
+
+/**
+ * The lane-wise maximum of four vectors, NaN if any of them is NaN (as
+ * f32x4.max, the pool's spec): three pmax and a NaN mask cost V8 about 11
+ * instructions, three f32x4.max about 24.
+ */
+// @ts-ignore: decorator
+@inline
+function max4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const m = f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(c, d));
+  const nan = v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(c, c), f32x4.ne(d, d)));
+  return v128.or(m, nan); // all ones: a NaN
+}
+
+/**
+ * max(v, 0) with NaN kept: pmax(v, 0) is "0 if v < 0 else v", one instruction
+ * (f32x4.max's NaN and -0 rules cost V8 about eight).
+ */
+// @ts-ignore: decorator
+@inline
+function relu(v: v128): v128 {
+  return f32x4.pmax(v, f32x4.splat(0));
 }
 
 /**
