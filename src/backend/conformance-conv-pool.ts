@@ -74,16 +74,22 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'depthwise 3x3 dilation 2 pad 2', x: [2, 4, 9, 9], o: 4, k: [3, 3], groups: 4, dilation: [2, 2], padding: [2, 2, 2, 2] },
 ];
 
-// conv2dFused: every epilogue on the wasm backend's fusing path (the direct
-// kernel: stride 1, 16 to 150 taps) with ragged sizes, odd outputs that the
-// pool rounds down, batch 1 split by rows, and on the paths that do not fuse.
+// conv2dFused: every epilogue on the wasm backend's fusing paths (the direct
+// kernel: stride 1, 9 to 1600 taps; both Winograd kernels) with ragged sizes,
+// odd outputs that the pool rounds down, batch 1 split by rows, and on the
+// paths that do not fuse.
 const FUSED: readonly ConvConfig[] = [
   { name: 'LeNet C1: 1 -> 6, 5x5 pad 2, 12x12 (6 of 8 lanes)', x: [2, 1, 12, 12], o: 6, k: [5, 5], padding: [2, 2, 2, 2] },
   { name: 'LeNet C2: 6 -> 16, 5x5, 14x14 (10x10 output)', x: [2, 6, 14, 14], o: 16, k: [5, 5] },
   { name: '3 -> 12, 3x3 pad 1, odd 9x7 (the pool drops a row and a column)', x: [3, 3, 9, 7], o: 12, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: '2 -> 4, 3x3 pad [1, 0, 0, 2], 7x6 (odd pixel count, 4 outputs)', x: [1, 2, 7, 6], o: 4, k: [3, 3], padding: [1, 0, 0, 2] },
   { name: 'batch 1, 6 -> 16, 5x5, 41x39 (37x35 output split by rows across threads)', x: [1, 6, 41, 39], o: 16, k: [5, 5] },
-  { name: 'Winograd path (unfused): 8 -> 8, 3x3 pad 1, 9x10', x: [2, 8, 9, 10], o: 8, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd F(4x4): 8 -> 8, 3x3 pad 1, 9x10 (odd rows: the pool drops the last)', x: [2, 8, 9, 10], o: 8, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd F(4x4): 16 -> 12, 3x3 pad 1, 14x18 (a partial tile row and column)', x: [1, 16, 14, 18], o: 12, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd F(2x2): 6 -> 5, 3x3 pad 1, 6x7', x: [2, 6, 6, 7], o: 5, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'Winograd F(2x2) (sums over 136 channels): 136 -> 4, 3x3 pad 1, 5x9', x: [1, 136, 5, 9], o: 4, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'batch 1, Winograd F(4x4) 24 -> 24, 23x21 (split by rows across threads)', x: [1, 24, 23, 21], o: 24, k: [3, 3], padding: [1, 1, 1, 1] },
+  { name: 'batch 1, Winograd F(2x2) 130 -> 8, 13x12 (split by rows across threads)', x: [1, 130, 13, 12], o: 8, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'im2col path (unfused): 3x3 stride 2 pad 1, 2 -> 3, 9x9', x: [2, 2, 9, 9], o: 3, k: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
   { name: 'depthwise path (unfused): 3x3 pad 1, 4 channels, 7x8', x: [1, 4, 7, 8], o: 4, k: [3, 3], groups: 4, padding: [1, 1, 1, 1] },
 ];

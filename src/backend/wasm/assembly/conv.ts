@@ -3,9 +3,9 @@
 // col [C/g * kH * kW, Ho * Wo] with row r = (c * kH + i) * kW + j.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { setWinograd, setWinogradRows, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
+import { setWinograd, setWinogradEpilogue, setWinogradRows, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
 import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
-import { fma, storeCols } from './simd';
+import { fma, max4, relu, storeCols } from './simd';
 import { align64, padBand } from './winograd-common';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
@@ -44,9 +44,9 @@ export function setConvEpilogue(relu: i32, pool: i32): void {
   RELU = relu != 0; POOL = pool != 0;
 }
 
-/** True when the forward pass applies an epilogue in its own registers (the direct kernel). */
+/** True when the forward pass applies an epilogue in its own registers (the Winograd and direct kernels). */
 export function convFusesEpilogue(): bool {
-  return !useWinograd() && !depthwise() && useDirect();
+  return useWinograd() || (!depthwise() && useDirect());
 }
 
 // @ts-ignore: decorator
@@ -345,29 +345,6 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
 }
 
 /**
- * The lane-wise maximum of four vectors, NaN if any of them is NaN (as
- * f32x4.max, the pool's spec): three pmax and a NaN mask cost V8 about 11
- * instructions, three f32x4.max about 24.
- */
-// @ts-ignore: decorator
-@inline
-function max4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const m = f32x4.pmax(f32x4.pmax(a, b), f32x4.pmax(c, d));
-  const nan = v128.or(v128.or(f32x4.ne(a, a), f32x4.ne(b, b)), v128.or(f32x4.ne(c, c), f32x4.ne(d, d)));
-  return v128.or(m, nan); // all ones: a NaN
-}
-
-/**
- * max(v, 0) with NaN kept: pmax(v, 0) is "0 if v < 0 else v", one instruction
- * (f32x4.max's NaN and -0 rules cost V8 about eight).
- */
-// @ts-ignore: decorator
-@inline
-function relu(v: v128): v128 {
-  return f32x4.pmax(v, f32x4.splat(0));
-}
-
-/**
  * v0..v3 hold four channels of pixels 0..3; writes channel r's k (<= 4)
  * pixels at dst + r * rowBytes for r < lanes.
  */
@@ -395,6 +372,7 @@ function storeTransposed(dst: usize, rowBytes: usize, v0: v128, v1: v128, v2: v1
 export function conv2d(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i32, scratch: usize): void {
   if (useWinograd()) {
     setWinogradRows(Y0, Y1);
+    setWinogradEpilogue(RELU, POOL);
     winogradConv(x, w, bias, out, n0, n1, scratch);
     return;
   }

@@ -20,15 +20,17 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { storeCols } from './simd';
+import { max4, relu, storeCols } from './simd';
 import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
-import { setWinograd4, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
+import { setWinograd4, setWinograd4Epilogue, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width
 let TH = 0, TW = 0, BR = 0, WP = 0;
 // the tile rows winogradConv computes (setWinograd: all of them)
 let TY0 = 0, TY1 = 0;
+// the forward's epilogue (setWinogradEpilogue; setWinograd clears it): ReLU, then a 2x2 max-pool
+let RELU = false, POOL = false;
 
 /** Floats of V and M together for one band: about 1 MiB, so that a band's GEMMs run from L2. */
 const BAND_FLOATS = 1 << 18;
@@ -38,9 +40,20 @@ export function setWinograd(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, pt
   C = c; H = h; W = w; O = o; OH = oh; OW = ow; PT = pt; PL = pl;
   TH = (oh + 1) >> 1; TW = (((ow + 1) >> 1) + 3) & ~3;
   TY0 = 0; TY1 = TH;
+  RELU = false; POOL = false;
   BR = max(1, min(TH, BAND_FLOATS / (16 * (c + o) * TW)));
   WP = 2 * TW + 4;
   setWinograd4(c, h, w, o, oh, ow, pt, pl);
+}
+
+/**
+ * winogradConv applies max(0, y) (relu) and then a 2x2 stride-2 max-pool
+ * (pool: the output is [N, O, OH / 2, OW / 2], rounded down) in its output
+ * transform, until the next setWinograd.
+ */
+export function setWinogradEpilogue(relu: bool, pool: bool): void {
+  RELU = relu; POOL = pool;
+  setWinograd4Epilogue(relu, pool);
 }
 
 /** Restricts winogradConv to output rows [y0, y1) (y0 a multiple of 4): one image split across threads. */
@@ -215,21 +228,28 @@ function transformInput(p: usize, v: usize, rows: i32, rowMajor: bool): void {
 }
 
 
-/** Output rows of tile rows ty0 .. ty0 + rows of image n = A^T M A (+ bias); a partial last tile row/column is clipped. */
+/**
+ * Output rows of tile rows ty0 .. ty0 + rows of image n = A^T M A (+ bias),
+ * then the epilogue; a partial last tile row/column is clipped. With the
+ * pool each 2x2 tile is one pooling window: four tiles make four adjacent
+ * pooled outputs.
+ */
 function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, rows: i32): void {
   const T = tPanels() * 8;
   const plane = <usize>stride(O * T) << 2;
+  const PH = OH >> 1, PW = OW >> 1;
   for (let o = 0; o < O; o++) {
     const bs: f32 = bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0;
     const bv = f32x4.splat(bs);
     const mo = m + (<usize>(o * T) << 2);
-    const yo = out + (<usize>((n * O + o) * OH * OW) << 2);
+    const yo = out + (<usize>((n * O + o) * (POOL ? PH * PW : OH * OW)) << 2);
     for (let ty = 0; ty < rows; ty++) {
       const y0 = yo + (<usize>(2 * (ty0 + ty) * OW) << 2);
       const two = 2 * (ty0 + ty) + 1 < OH;
+      if (POOL && ty0 + ty >= PH) break;
       for (let tx = 0; tx < TW; tx += 4) {
         const x = 2 * tx;
-        if (x >= OW) break;
+        if (x >= OW || (POOL && tx >= PW)) break;
         const s = mo + (<usize>(ty * TW + tx) << 2);
         // column sums over rows 0..3 of M (A^T on the left)
         const m0 = v128.load(s), m1 = v128.load(s + plane), m2 = v128.load(s + 2 * plane), m3 = v128.load(s + 3 * plane);
@@ -240,10 +260,20 @@ function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, ro
         const s02 = f32x4.add(f32x4.add(m2, m6), m10), s03 = f32x4.add(f32x4.add(m3, m7), m11);
         const s10 = f32x4.sub(f32x4.sub(m4, m8), m12), s11 = f32x4.sub(f32x4.sub(m5, m9), m13);
         const s12 = f32x4.sub(f32x4.sub(m6, m10), m14), s13 = f32x4.sub(f32x4.sub(m7, m11), m15);
-        const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), bv);
-        const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), bv);
-        const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), bv);
-        const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), bv);
+        let y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), bv);
+        let y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), bv);
+        let y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), bv);
+        let y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), bv);
+        if (POOL) {
+          // one window per tile: pooled columns tx .. tx + 3 of pooled row ty0 + ty
+          let p = max4(y00, y01, y10, y11);
+          if (RELU) p = relu(p);
+          const d = yo + (<usize>((ty0 + ty) * PW + tx) << 2);
+          if (tx + 4 <= PW) v128.store(d, p);
+          else storeCols(d, p, p, PW - tx);
+          continue;
+        }
+        if (RELU) { y00 = relu(y00); y01 = relu(y01); y10 = relu(y10); y11 = relu(y11); }
         // interleave the tiles' two columns: output columns x .. x + 7
         const lo0 = v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), hi0 = v128.shuffle<f32>(y00, y01, 2, 6, 3, 7);
         const lo1 = v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), hi1 = v128.shuffle<f32>(y10, y11, 2, 6, 3, 7);

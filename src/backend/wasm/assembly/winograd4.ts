@@ -28,11 +28,14 @@
 // Each 2-D transform is two 1-D passes through a small block in scratch.
 
 import { gemm, gemmScratchBytes } from './gemm';
+import { max4, relu, storeCols } from './simd';
 import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
 // tile rows, tiles per row (a multiple of 4), tile rows per band, padded band width, tile rows to compute
 let TH = 0, TW = 0, BR = 0, WP = 0, TY0 = 0, TY1 = 0;
+// the forward's epilogue (setWinograd4Epilogue; setWinograd4 clears it): ReLU, then a 2x2 max-pool
+let RELU = false, POOL = false;
 
 /** Floats of V and M together for one band (about 1 MiB). */
 const BAND_FLOATS = 1 << 18;
@@ -44,6 +47,12 @@ export function setWinograd4(c: i32, h: i32, w: i32, o: i32, oh: i32, ow: i32, p
   BR = max(1, min(TH, BAND_FLOATS / (36 * (c + o) * TW)));
   WP = 4 * TW + 4;
   TY0 = 0; TY1 = TH;
+  RELU = false; POOL = false;
+}
+
+/** winograd4Conv applies ReLU and then a 2x2 stride-2 max-pool in its output transform (see setWinogradEpilogue). */
+export function setWinograd4Epilogue(relu: bool, pool: bool): void {
+  RELU = relu; POOL = pool;
 }
 
 /** Restricts winograd4Conv to output rows [y0, y1) (y0 a multiple of 4). */
@@ -194,19 +203,24 @@ function aRows(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, dst: 
   v128.store(dst + 3 * step, f32x4.add(f32x4.sub(f32x4.add(d21, f32x4.mul(f32x4.splat(0.125), m3)), f32x4.mul(f32x4.splat(8), m4)), m5));
 }
 
-/** Output rows of tile rows ty0 .. ty0 + rows of image n = A^T M A (+ bias); a partial last tile row/column is clipped. */
+/**
+ * Output rows of tile rows ty0 .. ty0 + rows of image n = A^T M A (+ bias),
+ * then the epilogue; a partial last tile row/column is clipped. With the
+ * pool, rows a and a + 1 of a 4x4 tile make its two pooled rows' windows.
+ */
 function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, rows: i32, tmp: usize): void {
   const T = tPanels() * 8;
   const plane = <usize>stride(O * T) << 2;
+  const PH = OH >> 1, PW = OW >> 1;
   for (let o = 0; o < O; o++) {
     const bv = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0);
     const mo = m + (<usize>(o * T) << 2);
-    const yo = out + (<usize>((n * O + o) * OH * OW) << 2);
+    const yo = out + (<usize>((n * O + o) * (POOL ? PH * PW : OH * OW)) << 2);
     for (let ty = 0; ty < rows; ty++) {
       const y0 = 4 * (ty0 + ty);
       for (let tx = 0; tx < TW; tx += 4) {
-        const x = 4 * tx;
-        if (x >= OW) break;
+        const x = 4 * tx, px = x >> 1;
+        if (x >= OW || (POOL && px >= PW)) break;
         const s = mo + (<usize>(ty * TW + tx) << 2);
         // A^T down each column j: tmp[a][j] (4 x 6)
         for (let j = 0; j < 6; j++) {
@@ -214,15 +228,36 @@ function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, ro
           aRows(v128.load(c), v128.load(c + 6 * plane), v128.load(c + 12 * plane), v128.load(c + 18 * plane),
             v128.load(c + 24 * plane), v128.load(c + 30 * plane), tmp + (<usize>j << 4), 96);
         }
+        const blk = tmp + 384;
+        if (POOL) {
+          // rows a, a + 1: columns b = 0 .. 3 (lanes = tiles); windows (b0, b1) and (b2, b3) of each tile
+          for (let a = 0; a < 4; a += 2) {
+            const py = (y0 + a) >> 1;
+            if (py >= PH) break;
+            const r = tmp + <usize>(a * 96);
+            aRows(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), v128.load(r, 64), v128.load(r, 80), blk, 16);
+            const u0 = v128.load(blk), u1 = v128.load(blk, 16), u2 = v128.load(blk, 32), u3 = v128.load(blk, 48);
+            aRows(v128.load(r, 96), v128.load(r, 112), v128.load(r, 128), v128.load(r, 144), v128.load(r, 160), v128.load(r, 176), blk, 16);
+            let pl = f32x4.add(max4(u0, u1, v128.load(blk), v128.load(blk, 16)), bv);
+            let ph = f32x4.add(max4(u2, u3, v128.load(blk, 32), v128.load(blk, 48)), bv);
+            if (RELU) { pl = relu(pl); ph = relu(ph); }
+            // each tile's two pooled columns side by side: pooled columns px .. px + 7
+            const lo = v128.shuffle<f32>(pl, ph, 0, 4, 1, 5), hi = v128.shuffle<f32>(pl, ph, 2, 6, 3, 7);
+            const d = yo + (<usize>(py * PW + px) << 2);
+            if (px + 8 <= PW) { v128.store(d, lo); v128.store(d, hi, 16); }
+            else storeCols(d, lo, hi, PW - px);
+          }
+          continue;
+        }
         // then A along each row a: four vectors (columns b = 0 .. 3, lanes = tiles), transposed to each tile's four pixels
         for (let a = 0; a < 4; a++) {
           const y = y0 + a;
           if (y >= OH) break;
           const r = tmp + <usize>(a * 96);
-          const blk = tmp + 384;
           aRows(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), v128.load(r, 64), v128.load(r, 80), blk, 16);
-          const b0 = f32x4.add(v128.load(blk), bv), b1 = f32x4.add(v128.load(blk, 16), bv);
-          const b2 = f32x4.add(v128.load(blk, 32), bv), b3 = f32x4.add(v128.load(blk, 48), bv);
+          let b0 = f32x4.add(v128.load(blk), bv), b1 = f32x4.add(v128.load(blk, 16), bv);
+          let b2 = f32x4.add(v128.load(blk, 32), bv), b3 = f32x4.add(v128.load(blk, 48), bv);
+          if (RELU) { b0 = relu(b0); b1 = relu(b1); b2 = relu(b2); b3 = relu(b3); }
           const t0 = v128.shuffle<f32>(b0, b1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(b2, b3, 0, 4, 1, 5);
           const t2 = v128.shuffle<f32>(b0, b1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(b2, b3, 2, 6, 3, 7);
           const r0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), r1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
