@@ -174,6 +174,8 @@ const POOLS: readonly PoolConfig[] = [
   { name: '3x3 stride 2 pad 1, odd 9x9', x: [1, 2, 9, 9], kernel: [3, 3], stride: [2, 2], padding: [1, 1] },
   { name: '3x3 stride 1, odd 7x7 (overlapping windows)', x: [1, 2, 7, 7], kernel: [3, 3], stride: [1, 1], padding: [0, 0] },
   { name: '2x2 stride 2, odd 7x9 (floor mode drops the last row/column)', x: [1, 2, 7, 9], kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
+  { name: '2x2 stride 2, 14x14 (7 outputs a row: the wasm kernel redoes the last four, overlapping)', x: [2, 3, 14, 14], kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
+  { name: '2x2 stride 2, 10x22 (11 outputs a row)', x: [1, 2, 10, 22], kernel: [2, 2], stride: [2, 2], padding: [0, 0] },
   { name: '3x2 stride [2, 1] pad [1, 0]', x: [2, 3, 7, 6], kernel: [3, 2], stride: [2, 1], padding: [1, 0] },
   { name: '1x3 stride [1, 2] pad [0, 1]', x: [1, 2, 5, 8], kernel: [1, 3], stride: [1, 2], padding: [0, 1] },
   { name: '2x2 stride 1 pad 1, batch 1', x: [1, 1, 4, 5], kernel: [2, 2], stride: [1, 1], padding: [1, 1] },

@@ -1,6 +1,8 @@
 // Pooling kernels; spec: src/backend/js/pool.ts (PyTorch windows: start y * stride - padding,
 // `kernel` taps `dilation` apart; the output size, floor or ceil mode, comes from the caller).
 
+import { max4 } from './simd';
+
 let C2 = 0, H2 = 0, W2 = 0, OH2 = 0, OW2 = 0, KH2 = 1, KW2 = 1, SH2 = 1, SW2 = 1, PH2 = 0, PW2 = 0, DH2 = 1, DW2 = 1;
 let COUNT_PAD = 1;
 let DIVISOR: f32 = 0;
@@ -42,11 +44,10 @@ function pick(best: f32, v: f32): f32 {
 // Branch-free SIMD: V8 turns a float select into a branch, and on real data
 // "which of the four is largest" is a coin flip the predictor keeps losing.
 // Four outputs at a time: the 8 inputs of a row pair are split into even and
-// odd columns by a shuffle, then reduced with f32x4.max (NaN propagates,
-// like the scalar spec's "NaN wins").
+// odd columns by a shuffle, then reduced with max4 (NaN propagates, like the
+// scalar spec's "NaN wins"; pmax and a NaN mask, a third of f32x4.max's cost).
 
 function maxPool2x2(x: usize, out: usize, p0: i32, p1: i32): void {
-  const ow4 = OW2 & ~3;
   for (let p = p0; p < p1; p++) {
     const base = x + (<usize>(p * H2 * W2) << 2);
     let o = out + (<usize>(p * OH2 * OW2) << 2);
@@ -54,14 +55,16 @@ function maxPool2x2(x: usize, out: usize, p0: i32, p1: i32): void {
       const r0 = base + (<usize>(2 * y * W2) << 2);
       const r1 = r0 + (<usize>W2 << 2);
       let xo = 0;
-      for (; xo < ow4; xo += 4) {
-        const q = <usize>(2 * xo) << 2;
+      for (; xo < OW2; xo += 4) {
+        // a ragged end (7 outputs: 4 + 3) redoes the row's last four: the overlap stores the same values again
+        const xs = xo + 4 <= OW2 ? xo : OW2 - 4;
+        if (xs < 0) break;
+        const q = <usize>(2 * xs) << 2;
         const a0 = v128.load(r0 + q), a1 = v128.load(r0 + q, 16);
         const b0 = v128.load(r1 + q), b1 = v128.load(r1 + q, 16);
-        const top = f32x4.max(v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v128.shuffle<f32>(a0, a1, 1, 3, 5, 7));
-        const bottom = f32x4.max(v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), v128.shuffle<f32>(b0, b1, 1, 3, 5, 7));
-        v128.store(o, f32x4.max(top, bottom));
-        o += 16;
+        v128.store(o - (<usize>(xo - xs) << 2), max4(v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v128.shuffle<f32>(a0, a1, 1, 3, 5, 7),
+          v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), v128.shuffle<f32>(b0, b1, 1, 3, 5, 7)));
+        o += <usize>(min(4, OW2 - xo)) << 2;
       }
       for (; xo < OW2; xo++) {
         const q = <usize>(2 * xo) << 2;
@@ -93,7 +96,6 @@ function window2x2Backward(x: usize, dx: usize, r0: usize, r1: usize, q: usize, 
 }
 
 function maxPool2x2Backward(x: usize, dy: usize, dx: usize, p0: i32, p1: i32): void {
-  const ow4 = OW2 & ~3;
   for (let p = p0; p < p1; p++) {
     const off = <usize>(p * H2 * W2) << 2;
     let o = dy + (<usize>(p * OH2 * OW2) << 2);
@@ -101,17 +103,21 @@ function maxPool2x2Backward(x: usize, dy: usize, dx: usize, p0: i32, p1: i32): v
       const r0 = off + (<usize>(2 * y * W2) << 2);
       const r1 = r0 + (<usize>W2 << 2);
       let xo = 0;
-      for (; xo < ow4; xo += 4) {
-        const q = <usize>(2 * xo) << 2;
+      for (; xo < OW2; xo += 4) {
+        // a ragged end redoes the row's last four windows (their gradients are stored, not added: the same again)
+        const xs = xo + 4 <= OW2 ? xo : OW2 - 4;
+        if (xs < 0) break;
+        const fresh = xo - xs; // windows before this one were done by the previous step
+        const q = <usize>(2 * xs) << 2;
         const a0 = v128.load(x + r0 + q), a1 = v128.load(x + r0 + q, 16);
         const b0 = v128.load(x + r1 + q), b1 = v128.load(x + r1 + q, 16);
         const e0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), e1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
         const e2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), e3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
-        const m = f32x4.max(f32x4.max(e0, e1), f32x4.max(e2, e3));
-        const g = v128.load(o);
+        const m = max4(e0, e1, e2, e3);
+        const g = v128.load(o - (<usize>fresh << 2));
         if (v128.any_true(f32x4.ne(m, m))) {
-          // a NaN in these windows: the scalar rule decides where the gradient goes
-          for (let k = 0; k < 4; k++) window2x2Backward(x, dx, r0, r1, q + (<usize>(2 * k) << 2), load<f32>(o + (<usize>k << 2)));
+          // a NaN in these windows: the scalar rule decides where the gradient goes (it adds: only windows not yet done)
+          for (let k = fresh; k < 4; k++) window2x2Backward(x, dx, r0, r1, q + (<usize>(2 * k) << 2), load<f32>(o + (<usize>(k - fresh) << 2)));
         } else {
           // the first window position (in scan order) equal to the maximum gets the gradient
           const m0 = f32x4.eq(e0, m);
@@ -126,7 +132,7 @@ function maxPool2x2Backward(x: usize, dy: usize, dx: usize, p0: i32, p1: i32): v
           v128.store(dx + r1 + q, v128.shuffle<f32>(g2, g3, 0, 4, 1, 5));
           v128.store(dx + r1 + q, v128.shuffle<f32>(g2, g3, 2, 6, 3, 7), 16);
         }
-        o += 16;
+        o += <usize>(min(4, OW2 - xo)) << 2;
       }
       for (; xo < OW2; xo++) {
         window2x2Backward(x, dx, r0, r1, <usize>(2 * xo) << 2, load<f32>(o));
