@@ -119,7 +119,11 @@ export class Tensor {
     return ops.mulScalar(this, 1);
   }
 
-  /** Marks this tensor's memory as long-lived state that no scope() releases. */
+  /**
+   * Marks this tensor's memory as long-lived state that no scope() releases.
+   * On the wasm backend such state moves into the kernels' own memory, so
+   * read `.data` after keep(), not before (an array taken before is a copy).
+   */
   keep(): this {
     keepStorage(this.storageRef);
     return this;
