@@ -15,6 +15,7 @@ import { manualSeed } from '../util/random.js';
 import { ReLU } from './activation.js';
 import { Conv2d } from './conv2d.js';
 import { Flatten } from './flatten.js';
+import { GraphModule } from './graph-module.js';
 import { Linear } from './linear.js';
 import { MaxPool2d } from './pooling.js';
 import { Sequential } from './sequential.js';
@@ -96,6 +97,40 @@ test('a subclass of Conv2d or ReLU (which may override forward) is never fused',
   const x = randn([1, 2, 8, 8]);
   assert.ok(!kernelsOf(() => void noGrad(() => model.forward(x))).includes('conv2dFused'));
   close(noGrad(() => model.forward(x)), model.forward(x));
+});
+
+test('a GraphModule (an imported model) fuses a straight run whose inner values nothing else reads', () => {
+  manualSeed(5);
+  // x → c1 → r1 → p1 → c2 → r2 ─┬→ p2 → flat → fc
+  //                              └→ (also read by 'sum': r2 is the end of its run, c2 → r2 still fuses)
+  const g = new GraphModule({
+    input: 'x', output: 'fc', nodes: [
+      { name: 'c1', op: 'module', inputs: ['x'] },
+      { name: 'r1', op: 'module', inputs: ['c1'] },
+      { name: 'p1', op: 'module', inputs: ['r1'] },
+      { name: 'c2', op: 'module', inputs: ['p1'] },
+      { name: 'r2', op: 'module', inputs: ['c2'] },
+      { name: 'p2', op: 'module', inputs: ['r2'] },
+      { name: 'sum', op: 'add', inputs: ['p2', 'p2'] },
+      { name: 'also', op: 'add', inputs: ['r2', 'r2'] },
+      { name: 'flat', op: 'module', inputs: ['sum'] },
+      { name: 'fc', op: 'module', inputs: ['flat'] },
+    ],
+  }, {
+    c1: new Conv2d(1, 4, 3, { padding: 1 }), r1: new ReLU(), p1: new MaxPool2d(2),
+    c2: new Conv2d(4, 6, 3, { padding: 1 }), r2: new ReLU(), p2: new MaxPool2d(2),
+    flat: new Flatten(), fc: new Linear(6 * 4 * 4, 3),
+  });
+  const x = randn([2, 1, 16, 16]);
+  close(noGrad(() => g.forward(x)), g.forward(x));
+  const names = kernelsOf(() => void noGrad(() => g.forward(x)));
+  // c1 → r1 → p1 as one; c2 → r2 as one (r2 is read twice, so p2 runs on its own)
+  assert.equal(names.filter((n) => n === 'conv2dFused').length, 2, names.join(', '));
+  assert.equal(names.filter((n) => n === 'maxPool2d').length, 1, names.join(', '));
+  // a hook anywhere in the graph turns the inference path (and its fusion) off
+  const h = g.registerForwardHook(() => undefined);
+  assert.ok(!kernelsOf(() => void noGrad(() => g.forward(x))).includes('conv2dFused'));
+  h.remove();
 });
 
 test('conv2dRelu: one kernel without autograd; under it the three ops, with their gradients', () => {

@@ -18,6 +18,7 @@ import { currentPath, normDim } from '../tensor/ops/util.js';
 import { isGradEnabled } from '../tensor/grad-mode.js';
 import { releaseStorage, scope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fusedBlockLength, runFusedBlock } from './fusion.js';
 import { Module, type ModuleConfig } from './module.js';
 
 /** The functional operations a node can apply; 'module' calls the child module of the node's name. */
@@ -83,6 +84,7 @@ export class GraphModule extends Module {
    */
   private readonly moduleIndex = new Map<string, Module>();
   private dyingCache: string[][] | null = null;
+  private chainCache: string[][] | null = null;
 
   constructor(graph: GraphDef, modules: Record<string, Module>, constants: Record<string, Tensor> = {}) {
     super();
@@ -135,19 +137,55 @@ export class GraphModule extends Module {
     // In inference (no grad, no hook that might keep an activation) each value is freed after its last
     // use, so a deep network needs memory for a few activations at a time, not for all of them.
     const dying = !isGradEnabled() && !this.hasForwardHooks() ? this.lastUses() : null;
-    this.graph.nodes.forEach((node, i) => {
+    const nodes = this.graph.nodes;
+    for (let i = 0; i < nodes.length;) {
+      const node = nodes[i]!;
       const ins = node.inputs.map((n) => values.get(n)!);
-      const run = (): Tensor => (node.op === 'module' ? this.module(node.name).forward(ins[0]!) : apply(node, ins));
+      // without autograd, a straight run Conv2d → ReLU (→ MaxPool2d(2)) runs as one kernel (see fusion.ts);
+      // its inner values are never made, and the run's last node gets the result
+      const chain = dying ? this.chains()[i]!.map((name) => this.module(name)) : [];
+      const fused = chain.length > 1 ? fusedBlockLength(chain, 0) : 0;
+      const last = nodes[i + Math.max(fused, 1) - 1]!;
+      const run = (): Tensor =>
+        fused ? runFusedBlock(chain, 0, fused, ins[0]!) : node.op === 'module' ? this.module(node.name).forward(ins[0]!) : apply(node, ins);
       // In inference each node runs in its own scope, so a layer's temporaries (batch norm's, say) go at once.
-      values.set(node.name, dying ? scope(run) : run());
-      for (const name of dying?.[i] ?? []) {
-        const t = values.get(name)!;
-        values.delete(name);
-        // Views (reshape, flatten, identity layers) share storage with a value that may still be alive.
-        if (![...values.values()].some((v) => v.storageRef === t.storageRef) && t.storageRef !== x.storageRef) releaseStorage(t.storageRef);
+      values.set(last.name, dying ? scope(run) : run());
+      for (let j = i; j < i + Math.max(fused, 1); j++) {
+        for (const name of dying?.[j] ?? []) {
+          const t = values.get(name);
+          if (!t) continue; // a value inside a fused run
+          values.delete(name);
+          // Views (reshape, flatten, identity layers) share storage with a value that may still be alive.
+          if (![...values.values()].some((v) => v.storageRef === t.storageRef) && t.storageRef !== x.storageRef) releaseStorage(t.storageRef);
+        }
       }
-    });
+      i += Math.max(fused, 1);
+    }
     return values.get(this.graph.output)!;
+  }
+
+  /**
+   * For each node, the module names of the straight run of up to three
+   * 'module' nodes it starts, each value but the last used once, by the next node:
+   * what fusedBlockLength may fuse (structure only; hooks and grad mode are
+   * checked on every forward).
+   */
+  private chains(): string[][] {
+    if (this.chainCache) return this.chainCache;
+    const uses = new Map<string, number>();
+    for (const n of this.graph.nodes) for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
+    const nodes = this.graph.nodes;
+    return (this.chainCache = nodes.map((node, i) => {
+      if (node.op !== 'module') return [];
+      const run = [node.name];
+      for (let j = i; run.length < 3 && j + 1 < nodes.length; j++) {
+        const next = nodes[j + 1]!;
+        if (next.op !== 'module' || next.inputs.length !== 1 || next.inputs[0] !== nodes[j]!.name) break;
+        if (uses.get(nodes[j]!.name) !== 1 || nodes[j]!.name === this.graph.output) break;
+        run.push(next.name);
+      }
+      return run;
+    }));
   }
 
   /** For each node, the node values whose last use it is (never the input, the output or a constant). */
