@@ -12,6 +12,8 @@ import { gemm } from './gemm.js';
 import { maxPool2d } from './pool.js';
 
 let scratchBuf = new Float32Array(0);
+/** The full-size maps of conv2dFused before its pool (reused like scratchBuf). */
+let fusedBuf = new Float32Array(0);
 
 /** A reusable scratch buffer (the js backend is single-threaded). */
 function scratch(size: number): F32 {
@@ -122,7 +124,9 @@ export function conv2d(
 export function conv2dFused(
   x: F32, xShape: Shape, w: F32, wShape: Shape, bias: F32 | null, out: F32, convShape: Shape, a: Conv2dAttrs, e: ConvEpilogue,
 ): void {
-  const y = e.maxPool ? new Float32Array(convShape.reduce((p, d) => p * d, 1)) : out;
+  const size = convShape.reduce((p, d) => p * d, 1);
+  if (e.maxPool && fusedBuf.length < size) fusedBuf = new Float32Array(size);
+  const y = e.maxPool ? fusedBuf.subarray(0, size) : out;
   conv2d(x, xShape, w, wShape, bias, y, convShape, a);
   if (e.relu) relu(y, y);
   if (e.maxPool) maxPool2d(y, convShape, out, epilogueShape(convShape, e), MAX_POOL_2X2);
