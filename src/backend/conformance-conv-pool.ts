@@ -56,6 +56,10 @@ const CONVS: readonly ConvConfig[] = [
   { name: 'gradients: 8 -> 2 channels (Winograd forward and weight gradient, direct input gradient)', x: [2, 8, 7, 10], o: 2, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'gradients: padding [3, 1, 0, 3] (past 2: direct input gradient, Winograd weight gradient)', x: [1, 6, 5, 6], o: 5, k: [3, 3], padding: [3, 1, 0, 3] },
   { name: 'gradients through Winograd: 32 -> 32, 28x28, batch 2 (a LeNet-sized layer, several bands)', x: [2, 32, 28, 28], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
+  // stride 1 with at least 4 input channels: the wasm input gradient is a direct convolution of dy with the turned filters
+  { name: 'input gradient as a direct convolution: 6 -> 16, 5x5 on 14x14, batch 2 (LeNet C2)', x: [2, 6, 14, 14], o: 16, k: [5, 5] },
+  { name: 'input gradient as a direct convolution: 4x4, asymmetric padding [1, 2, 2, 1], 5 -> 3', x: [2, 5, 9, 8], o: 3, k: [4, 4], padding: [1, 2, 2, 1] },
+  { name: 'input gradient as a direct convolution: 1x5 pad [0, 2], 4 -> 3', x: [1, 4, 5, 9], o: 3, k: [1, 5], padding: [0, 2, 0, 2] },
   // fewer im2col rows (C/g * kH * kW) than filters: the wasm weight gradient runs its GEMM transposed
   { name: 'first-layer weight gradient: 1 -> 32 channels, 3x3 pad 1 (9 rows, 32 filters)', x: [2, 1, 11, 9], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
   { name: 'first-layer weight gradient: 3 -> 32 channels, 3x3 pad 1, batch 3 (27 rows)', x: [3, 3, 10, 12], o: 32, k: [3, 3], padding: [1, 1, 1, 1] },
