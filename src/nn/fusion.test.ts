@@ -54,6 +54,27 @@ test('without autograd, Conv2d → ReLU → MaxPool2d(2) runs as one fused kerne
   assert.ok(!kernelsOf(() => void model.forward(x)).includes('conv2dFused'));
 });
 
+test('under autograd the Conv2d → ReLU → MaxPool2d(2) block pools before the ReLU: the same loss and gradients as layer by layer', () => {
+  const x = randn([4, 1, 28, 28]);
+  const grads = (hooked: boolean): { loss: number; grads: number[][]; names: string[] } => {
+    const model = lenetLike();
+    // a hook on every layer keeps each on its own (the reference order: conv, relu, pool)
+    const hs = hooked ? [...model.children()].map((m) => m.registerForwardHook(() => undefined)) : [];
+    let loss = 0;
+    const names = kernelsOf(() => {
+      const l = model.forward(x).square().sum();
+      l.backward();
+      loss = l.item();
+    });
+    hs.forEach((h) => h.remove());
+    return { loss, grads: model.parameters().map((p) => Array.from(p.grad!.data)), names };
+  };
+  const block = grads(false), layers = grads(true);
+  assert.ok(Math.abs(block.loss - layers.loss) <= 1e-5 * Math.abs(layers.loss));
+  block.grads.forEach((g, i) => g.forEach((v, j) => assert.ok(Math.abs(v - layers.grads[i]![j]!) <= 1e-5 * (1 + Math.abs(v)), `parameter ${i} [${j}]`)));
+  assert.ok(!block.names.includes('conv2dFused'), 'no inference kernel under autograd');
+});
+
 test('a forward hook on a layer of the block keeps that layer out of the fusion, so the hook sees its own output', () => {
   const model = lenetLike().eval();
   const x = randn([2, 1, 28, 28]);

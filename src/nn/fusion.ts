@@ -1,9 +1,10 @@
 /**
- * Inference fusion: where nothing records a gradient and no forward hook
- * watches, a Sequential runs Conv2d → ReLU (→ MaxPool2d(2)) as one
- * `conv2dRelu` call, so the full-size maps between the three layers are
- * never written (ONNX Runtime and PyTorch's inference freezing do the same).
- * The rule for which runs of layers fuse lives here, and only here.
+ * Layer fusion: where no forward hook watches, a Sequential (or a
+ * GraphModule's straight run) runs Conv2d → ReLU (→ MaxPool2d(2)) as one
+ * `conv2dRelu` call. In inference that is one kernel, so the full-size maps
+ * between the three layers are never written (ONNX Runtime and PyTorch's
+ * inference freezing do the same); in training the pool goes before the
+ * ReLU. The rule for which runs of layers fuse lives here, and only here.
  */
 import { conv2dRelu } from '../tensor/ops/conv.js';
 import { pool2dAttrs } from '../tensor/ops/pool.js';
@@ -30,13 +31,16 @@ function plainMaxPool2x2(m: Module | undefined): m is MaxPool2d {
 }
 
 /**
- * How many of `layers` from index i run as one fused block: 3 (Conv2d,
- * ReLU, MaxPool2d(2)), 2 (Conv2d, ReLU) or 0 (run the layer on its own).
- * Only without autograd: under it each layer keeps its output for backward.
+ * How many of `layers` from index i run as one block: 3 (Conv2d, ReLU,
+ * MaxPool2d(2)), 2 (Conv2d, ReLU) or 0 (run the layer on its own). Without
+ * autograd the block is one fused kernel; under it only the 3-layer block
+ * runs as a block, pooling before the ReLU (conv2dRelu: the same values and
+ * gradients, ReLU and its backward on a quarter of the pixels).
  */
 export function fusedBlockLength(layers: readonly Module[], i: number): number {
-  if (isGradEnabled() || !plain(layers[i], Conv2d) || !plain(layers[i + 1], ReLU)) return 0;
-  return plainMaxPool2x2(layers[i + 2]) ? 3 : 2;
+  if (!plain(layers[i], Conv2d) || !plain(layers[i + 1], ReLU)) return 0;
+  if (plainMaxPool2x2(layers[i + 2])) return 3;
+  return isGradEnabled() ? 0 : 2;
 }
 
 /** Runs the block fusedBlockLength found at index i (errors name the Conv2d's path). */

@@ -92,7 +92,8 @@ function checkConv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Co
  * Conv2d → ReLU → MaxPool2d(2) block of most CNNs. When no gradient is
  * recorded it is one kernel call (the wasm backend applies the ReLU and the
  * pool in registers, never writing the full-size maps); under autograd it
- * is the three ops, so gradients flow as through them.
+ * is the three ops (the pool before the ReLU: the same values and
+ * gradients, with ReLU on a quarter of the pixels).
  *
  * Shape: x [N, C, H, W] → [N, O, Ho, Wo] (conv2d's), or [N, O, ⌊Ho/2⌋, ⌊Wo/2⌋] with maxPool.
  *
@@ -103,8 +104,11 @@ export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null
   epilogue: { maxPool?: boolean } = {}): Tensor {
   const e: ConvEpilogue = { relu: true, maxPool: epilogue.maxPool ?? false };
   if (isGradEnabled() && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad)) {
-    const y = relu(conv2d(x, weight, bias, options));
-    return e.maxPool ? maxPool2d(y, 2) : y;
+    // ReLU and max commute (both monotone), and so do their gradients: a window's maximum gets the
+    // gradient when it is positive, nothing does otherwise. Pooling first runs ReLU and its backward
+    // on a quarter of the pixels, and the tape keeps one full-size map instead of two.
+    const y = conv2d(x, weight, bias, options);
+    return e.maxPool ? relu(maxPool2d(y, 2)) : relu(y);
   }
   const [a, convShape] = checkConv2d(x, weight, bias, options);
   const out = empty(epilogueShape(convShape, e));
