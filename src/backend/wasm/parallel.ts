@@ -52,7 +52,7 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
       // (a thread with no images still writes its zeroed partial weight gradient)
       if (n0 >= n1 && job !== Job.ConvBackwardWeight) return;
       if (job === Job.ConvForward) {
-        w.setConvEpilogue(a[21]! & 1, a[21]! & 2);
+        w.setConvEpilogue(a[21]!);
         w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, n0, n1, scratch);
       }
       else if (job === Job.ConvBackwardInput) w.conv2dBackwardInput(a[17]!, a[18]!, a[19]!, n0, n1, scratch);
@@ -69,7 +69,7 @@ export function runJob(w: WasmExports, a: Float64Array, tid: number, threads: nu
       const [y0, y1] = slice(a[8]!, tid, threads, 4);
       if (y0 >= y1) return;
       w.setConvRows(y0, y1);
-      w.setConvEpilogue(a[21]! & 1, a[21]! & 2);
+      w.setConvEpilogue(a[21]!);
       w.conv2d(a[17]!, a[18]!, a[19]!, a[20]!, 0, a[1]!, scratch);
       return;
     }

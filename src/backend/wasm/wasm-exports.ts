@@ -28,8 +28,8 @@ export interface WasmExports {
   setConvRows(y0: number, y1: number): void;
   /** True when the forward pass of the current setConv honours setConvRows. */
   convRowsSplit(): number;
-  /** The forward applies relu (relu != 0) and then a 2x2 max-pool (pool != 0) until the next setConv. */
-  setConvEpilogue(relu: number, pool: number): void;
+  /** The forward applies relu (flags bit 1) and then a 2x2 max-pool (bit 2) until the next setConv. */
+  setConvEpilogue(flags: number): void;
   /** True when the forward pass of the current setConv applies an epilogue itself. */
   convFusesEpilogue(): number;
   /** kind: 0 forward, 1 input gradient, 2 weight gradient. */

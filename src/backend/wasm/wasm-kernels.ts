@@ -114,7 +114,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       const rowsPool = xs[0]! < 2 && w.convRowsSplit() ? parallel(os[2]! >> 2, work) : null;
       if (rowsPool) rowsPool.run(Job.ConvForwardRows, args, sb, scratch);
       else {
-        w.setConvEpilogue(epilogue & 1, epilogue & 2);
+        w.setConvEpilogue(epilogue);
         w.conv2d(px, pw, pbias, po, 0, xs[0]!, scratch);
       }
     }
@@ -273,7 +273,7 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       setConv(w, xShape, wShape, convShape, a);
       const sb = w.convScratchBytes(0);
       const fused = w.convFusesEpilogue() !== 0;
-      // unfused (Winograd, im2col, depthwise paths): the full-size maps go through the arena, then relu and the pool
+      // unfused (im2col and depthwise paths): the full-size maps go through the arena, then the pool and relu
       const yBytes = fused || !e.maxPool ? 0 : numel(convShape) * 4;
       m.begin([x, wt, bias, out], sb + yBytes + 64);
       const px = m.in(x), pw = m.in(wt), pbias = bias ? m.in(bias) : 0, po = m.out(out), scratch = m.scratch(sb);
@@ -282,8 +282,9 @@ export function wasmKernels(w: WasmExports, m: Marshal, pool: () => ThreadPool |
       } else {
         const py = e.maxPool ? m.scratch(yBytes) : po, n = numel(convShape);
         convForward(px, xShape, pw, wShape, pbias, py, convShape, a, 0, scratch, sb);
-        if (e.relu) w.unary(UNARY.relu, py, py, n);
+        // the pool first: ReLU and max commute, so the ReLU runs on a quarter of the pixels
         if (e.maxPool) poolForward(py, po, 0, convShape, epilogueShape(convShape, e), MAX_POOL_2X2, n);
+        if (e.relu) w.unary(UNARY.relu, po, po, numel(epilogueShape(convShape, e)));
       }
       m.end();
     },

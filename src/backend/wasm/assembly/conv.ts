@@ -5,7 +5,7 @@
 import { gemm, gemmScratchBytes } from './gemm';
 import { setWinograd, setWinogradEpilogue, setWinogradRows, winogradApplies, winogradBackwardWeight, winogradBackwardWeightScratchBytes, winogradConv, winogradScratchBytes } from './winograd';
 import { setDepthwise, depthwiseConv, depthwiseScratchBytes } from './depthwise';
-import { fma, max4, relu, storeCols } from './simd';
+import { fma, max4, relu, storeTransposed4 } from './simd';
 import { align64, padBand } from './winograd-common';
 
 // Geometry, set once per call by setConv (keeps the kernels' argument lists short).
@@ -36,17 +36,17 @@ export function setConvRows(y0: i32, y1: i32): void {
 }
 
 /**
- * The forward pass applies max(0, y) (relu) and then a 2x2 stride-2 max-pool
- * (pool; the output is [N, O, OH / 2, OW / 2], rounded down) to what it
- * writes. Only where convFusesEpilogue() says so; setConv clears it.
+ * The forward pass applies max(0, y) (flags bit 1) and then a 2x2 stride-2
+ * max-pool (bit 2; the output is [N, O, OH / 2, OW / 2], rounded down) to
+ * what it writes. Only where convFusesEpilogue() says so; setConv clears it.
  */
-export function setConvEpilogue(relu: i32, pool: i32): void {
-  RELU = relu != 0; POOL = pool != 0;
+export function setConvEpilogue(flags: i32): void {
+  RELU = (flags & 1) != 0; POOL = (flags & 2) != 0;
 }
 
 /** True when the forward pass applies an epilogue in its own registers (the Winograd and direct kernels). */
 export function convFusesEpilogue(): bool {
-  return useWinograd() || (!depthwise() && useDirect());
+  return useWinograd() || useDirect();
 }
 
 // @ts-ignore: decorator
@@ -162,7 +162,7 @@ export function convScratchBytes(kind: i32): i32 {
     return im2col;
   }
   if (useWinograd()) return max(im2col, winogradBackwardWeightScratchBytes());
-  if (useDirectWeightGradient()) return max(im2col, directWeightScratchBytes());
+  if (useDirect()) return max(im2col, directWeightScratchBytes());
   return transposedWeightGradient() ? im2col + (((C / G) * KH * KW * O) << 2) : im2col;
 }
 
@@ -286,11 +286,11 @@ function o8(): i32 { return (O + 7) & ~7; }
 /**
  * Scratch bytes of directConv: the padded input of one image, the filters
  * tap-major, the bias padded to o8, the taps' and the pixels' offsets, and
- * the pooled tile.
+ * the pooled tile and a spill block for partial stores.
  */
 function directScratchBytes(): i32 {
   const taps = C * KH * KW;
-  return ((C * directRows() * directWidth() + taps * o8() + o8() + taps + OH * OW + 32) << 2) + 256;
+  return ((C * directRows() * directWidth() + taps * o8() + o8() + taps + OH * OW + 48) << 2) + 256;
 }
 
 /**
@@ -312,7 +312,7 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
   const bp = wt + (<usize>(taps * O8) << 2);
   const offs = bp + (<usize>O8 << 2);
   const pix = offs + (<usize>taps << 2);
-  const tile = align64(pix + (<usize>(OH * OW) << 2));
+  const tile = align64(pix + (<usize>(OH * OW) << 2)), spill = tile + 128;
   // wt[t][o] = w[o][t] (zeros for o >= O); bp[o] = bias[o]
   for (let t = 0; t < taps; t++) {
     for (let o = 0; o < O8; o++) store<f32>(wt + (<usize>(t * O8 + o) << 2), o < O ? load<f32>(w + (<usize>(o * taps + t) << 2)) : 0);
@@ -377,8 +377,8 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
           v128.store(slot, m0); v128.store(slot, m1, 16);
           if ((u & 3) == 3 || u == units - 1) {
             const u0 = u & ~3, k = (u & 3) + 1, dst = o0 + (<usize>(first + u0) << 2);
-            storeTransposed(dst, ps, v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96), lo, k);
-            if (lanes > 4) storeTransposed(dst + 4 * ps, ps, v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112), lanes - 4, k);
+            storeTransposed(dst, ps, v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96), lo, k, spill);
+            if (lanes > 4) storeTransposed(dst + 4 * ps, ps, v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112), lanes - 4, k, spill);
           }
         } else {
           if (RELU) {
@@ -386,8 +386,8 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
             d0 = relu(d0); d1 = relu(d1); e0 = relu(e0); e1 = relu(e1);
           }
           const k = min(4, last - first - 4 * u), dst = o0 + (<usize>(first + 4 * u) << 2);
-          storeTransposed(dst, ps, a0, c0, d0, e0, lo, k);
-          if (lanes > 4) storeTransposed(dst + 4 * ps, ps, a1, c1, d1, e1, lanes - 4, k);
+          storeTransposed(dst, ps, a0, c0, d0, e0, lo, k, spill);
+          if (lanes > 4) storeTransposed(dst + 4 * ps, ps, a1, c1, d1, e1, lanes - 4, k, spill);
         }
       }
     }
@@ -396,25 +396,19 @@ function directConv(x: usize, w: usize, bias: usize, out: usize, n0: i32, n1: i3
 
 /**
  * v0..v3 hold four channels of pixels 0..3; writes channel r's k (<= 4)
- * pixels at dst + r * rowBytes for r < lanes.
+ * pixels at dst + r * rowBytes for r < lanes (a k < 4 end of the plane
+ * goes through `tile`, 64 bytes).
  */
 // @ts-ignore: decorator
 @inline
-function storeTransposed(dst: usize, rowBytes: usize, v0: v128, v1: v128, v2: v128, v3: v128, lanes: i32, k: i32): void {
-  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-  const u0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), u1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-  const u2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), u3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+function storeTransposed(dst: usize, rowBytes: usize, v0: v128, v1: v128, v2: v128, v3: v128, lanes: i32, k: i32, tile: usize): void {
   if (k == 4) {
-    v128.store(dst, u0);
-    if (lanes > 1) v128.store(dst + rowBytes, u1);
-    if (lanes > 2) v128.store(dst + 2 * rowBytes, u2);
-    if (lanes > 3) v128.store(dst + 3 * rowBytes, u3);
-  } else {
-    storeCols(dst, u0, u0, k);
-    if (lanes > 1) storeCols(dst + rowBytes, u1, u1, k);
-    if (lanes > 2) storeCols(dst + 2 * rowBytes, u2, u2, k);
-    if (lanes > 3) storeCols(dst + 3 * rowBytes, u3, u3, k);
+    storeTransposed4(dst, rowBytes, v0, v1, v2, v3, lanes);
+    return;
+  }
+  storeTransposed4(tile, 16, v0, v1, v2, v3);
+  for (let r = 0; r < lanes; r++) {
+    for (let i = 0; i < k; i++) store<f32>(dst + <usize>r * rowBytes + (<usize>i << 2), load<f32>(tile + (<usize>(r * 4 + i) << 2)));
   }
 }
 
@@ -506,11 +500,7 @@ function transposedWeightGradient(): bool {
 // (Batch 64, one thread, against im2col + GEMM: LeNet's 5x5 1 -> 6 and
 // 6 -> 16 1.24 -> 0.67 and 2.13 -> 0.72 ms; 3x3 1 -> 32 on 28x28 2.04 ->
 // 1.18 ms; 3x3 3 -> 32 on 32x32 5.76 -> 3.40 ms; 5x5 16 -> 32 2.49 -> 1.74.)
-// @ts-ignore: decorator
-@inline
-function useDirectWeightGradient(): bool {
-  return useDirect();
-}
+// It serves every layer useDirect() takes.
 
 /**
  * dst[b][q][k] = src[8b + k][q] for the O channels of src (rows of `plane`
@@ -527,14 +517,8 @@ function transposeBlocks(src: usize, plane: i32, dst: usize): void {
     if (valid >= 4) {
       for (; q < q4; q += 4) {
         const qb = <usize>q << 2;
-        const v0 = v128.load(r0 + qb), v1 = v128.load(r0 + rs + qb), v2 = v128.load(r0 + 2 * rs + qb), v3 = v128.load(r0 + 3 * rs + qb);
-        const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-        const d = blk + (<usize>(q * 8) << 2);
-        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+        storeTransposed4(blk + (<usize>(q * 8) << 2), 32,
+          v128.load(r0 + qb), v128.load(r0 + rs + qb), v128.load(r0 + 2 * rs + qb), v128.load(r0 + 3 * rs + qb));
       }
     }
     for (; q < plane; q++) {
@@ -551,7 +535,7 @@ function directWeightScratchBytes(): i32 {
   return ((C * directRows() * directWidth() + plane * o8() + ((taps + 3) & ~3) * o8() + taps + 4 + plane) << 2) + 256;
 }
 
-/** Weight gradient summed over images [n0, n1) into dw (overwritten), for useDirectWeightGradient layers. */
+/** Weight gradient summed over images [n0, n1) into dw (overwritten), for useDirect() layers. */
 function directWeightGradient(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, scratch: usize): void {
   const taps = C * KH * KW, taps4 = (taps + 3) & ~3, O8 = o8(), WD = directWidth(), rows = OH + KH - 1, plane = OH * OW;
   const p = scratch;
@@ -617,7 +601,7 @@ export function conv2dBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1
     winogradBackwardWeight(x, dy, dw, n0, n1, scratch);
     return;
   }
-  if (useDirectWeightGradient()) {
+  if (useDirect()) {
     directWeightGradient(x, dy, dw, n0, n1, scratch);
     return;
   }

@@ -8,7 +8,7 @@
 // 1 broadcast A value fit without spills). Partial edge tiles go through a
 // small stack-like scratch tile.
 
-import { fma } from './simd';
+import { fma, storeTransposed4 } from './simd';
 
 const MR: i32 = 4; // default panel height; 6 where it fits m better (see gemmB)
 const NR: i32 = 8;
@@ -56,15 +56,8 @@ function packB(b: usize, sBp: i32, sBj: i32, p0: i32, kc: i32, j0: i32, nc: i32,
         const cs = <usize>sBj << 2;
         for (let p = 0; p < kc; p += 4) {
           const q = <usize>p << 2;
-          const r0 = v128.load(c0 + q), r1 = v128.load(c0 + cs + q);
-          const r2 = v128.load(c0 + 2 * cs + q), r3 = v128.load(c0 + 3 * cs + q);
-          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-          const o = panel + ((p * NR + half * 4) << 2);
-          v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-          v128.store(o + (NR << 2), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-          v128.store(o + (2 * NR << 2), v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-          v128.store(o + (3 * NR << 2), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+          storeTransposed4(panel + ((p * NR + half * 4) << 2), NR << 2,
+            v128.load(c0 + q), v128.load(c0 + cs + q), v128.load(c0 + 2 * cs + q), v128.load(c0 + 3 * cs + q));
         }
       }
     } else {

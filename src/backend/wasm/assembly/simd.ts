@@ -41,3 +41,18 @@ export function max4(a: v128, b: v128, c: v128, d: v128): v128 {
 export function relu(v: v128): v128 {
   return f32x4.pmax(v, f32x4.splat(0));
 }
+
+/**
+ * The 4x4 transpose of rows v0..v3 stored as rows: (v0[j], v1[j], v2[j],
+ * v3[j]) at dst + j * step, for j < rows (4 unless a partial block).
+ */
+// @ts-ignore: decorator
+@inline
+export function storeTransposed4(dst: usize, step: usize, v0: v128, v1: v128, v2: v128, v3: v128, rows: i32 = 4): void {
+  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  if (rows > 1) v128.store(dst + step, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  if (rows > 2) v128.store(dst + 2 * step, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  if (rows > 3) v128.store(dst + 3 * step, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}

@@ -20,7 +20,7 @@
 // (src/backend/js/conv2d.ts); the result differs from it by rounding only.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { max4, relu, storeCols } from './simd';
+import { max4, relu, storeCols, storeTransposed4 } from './simd';
 import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
 import { setWinograd4, setWinograd4Epilogue, setWinograd4Rows, winograd4BackwardWeight, winograd4BackwardWeightScratchBytes, winograd4Conv, winograd4Pays, winograd4ScratchBytes } from './winograd4';
 
@@ -404,14 +404,7 @@ function transformGradOutput(dy: usize, n: i32, ty0: i32, rows: i32, dm: usize, 
         const ts = <usize>O4 << 2;
         for (let xi = 0; xi < 16; xi++) {
           const q = tmp + (<usize>(xi * 4) << 2);
-          const r0 = v128.load(q), r1 = v128.load(q, 256), r2 = v128.load(q, 512), r3 = v128.load(q, 768);
-          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-          const e = d + <usize>xi * plane;
-          v128.store(e, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-          v128.store(e + ts, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-          v128.store(e + 2 * ts, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-          v128.store(e + 3 * ts, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+          storeTransposed4(d + <usize>xi * plane, ts, v128.load(q), v128.load(q, 256), v128.load(q, 512), v128.load(q, 768));
         }
       }
     }

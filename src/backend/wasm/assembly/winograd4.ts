@@ -28,7 +28,7 @@
 // Each 2-D transform is two 1-D passes through a small block in scratch.
 
 import { gemm, gemmScratchBytes } from './gemm';
-import { max4, relu, storeCols } from './simd';
+import { max4, relu, storeCols, storeTransposed4 } from './simd';
 import { align64, padBand, stride, transformDomainGemms } from './winograd-common';
 
 let C = 0, H = 0, W = 0, O = 0, OH = 0, OW = 0, PT = 0, PL = 0;
@@ -258,15 +258,11 @@ function transformOutput(m: usize, bias: usize, out: usize, n: i32, ty0: i32, ro
           let b0 = f32x4.add(v128.load(blk), bv), b1 = f32x4.add(v128.load(blk, 16), bv);
           let b2 = f32x4.add(v128.load(blk, 32), bv), b3 = f32x4.add(v128.load(blk, 48), bv);
           if (RELU) { b0 = relu(b0); b1 = relu(b1); b2 = relu(b2); b3 = relu(b3); }
-          const t0 = v128.shuffle<f32>(b0, b1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(b2, b3, 0, 4, 1, 5);
-          const t2 = v128.shuffle<f32>(b0, b1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(b2, b3, 2, 6, 3, 7);
-          const r0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), r1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-          const r2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), r3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          // each tile's four pixels side by side (a partial last block through blk)
           const d = yo + (<usize>(y * OW + x) << 2);
-          if (x + 16 <= OW) {
-            v128.store(d, r0); v128.store(d, r1, 16); v128.store(d, r2, 32); v128.store(d, r3, 48);
-          } else {
-            v128.store(blk, r0); v128.store(blk, r1, 16); v128.store(blk, r2, 32); v128.store(blk, r3, 48);
+          if (x + 16 <= OW) storeTransposed4(d, 16, b0, b1, b2, b3);
+          else {
+            storeTransposed4(blk, 16, b0, b1, b2, b3);
             const k = OW - x;
             for (let i = 0; i < k; i++) store<f32>(d + (<usize>i << 2), load<f32>(blk + (<usize>i << 2)));
           }
@@ -387,14 +383,7 @@ function transformGradOutput(dy: usize, n: i32, ty0: i32, rows: i32, dm: usize, 
         const ts = <usize>O4 << 2;
         for (let xi = 0; xi < 36; xi++) {
           const q = tmp + (<usize>xi << 4);
-          const r0 = v128.load(q), r1 = v128.load(q, 576), r2 = v128.load(q, 1152), r3 = v128.load(q, 1728);
-          const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-          const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-          const e = e0 + <usize>xi * plane;
-          v128.store(e, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-          v128.store(e + ts, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-          v128.store(e + 2 * ts, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-          v128.store(e + 3 * ts, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+          storeTransposed4(e0 + <usize>xi * plane, ts, v128.load(q), v128.load(q, 576), v128.load(q, 1152), v128.load(q, 1728));
         }
       }
     }
